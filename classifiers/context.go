@@ -1,0 +1,323 @@
+package classifiers
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/piiscan/piiscan/rules"
+)
+
+// keyword is a context word, lower-cased (ASCII only, so byte offsets of the
+// text it is compared with stay valid).
+type keyword struct {
+	b     []byte
+	text  string
+	ascii bool
+}
+
+func newKeyword(s string) keyword {
+	b := []byte(s)
+	lowerASCII(b, b)
+	return keyword{b: b, text: s, ascii: isASCII(b)}
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII writes src lower-cased (ASCII letters only) into dst.
+func lowerASCII(dst, src []byte) {
+	for i, c := range src {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst[i] = c
+	}
+}
+
+func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+
+// findKeyword reports the first keyword found in the lower-cased text. An
+// ASCII keyword must start a word ("mobile" but not "automobile") and, when it
+// is three letters or fewer, also end one ("ip" but not "zip" or "ship").
+func findKeyword(low []byte, kws []keyword) (keyword, bool) {
+	for _, k := range kws {
+		from := 0
+		for from < len(low) {
+			j := bytes.Index(low[from:], k.b)
+			if j < 0 {
+				break
+			}
+			j += from
+			if !k.ascii {
+				return k, true
+			}
+			end := j + len(k.b)
+			leftOK := j == 0 || !isLetter(low[j-1])
+			rightOK := len(k.b) > 3 || end >= len(low) || !isLetter(low[end])
+			if leftOK && rightOK {
+				return k, true
+			}
+			from = j + 1
+		}
+	}
+	return keyword{}, false
+}
+
+// fieldToken is a field-name hint: normalized (lower case, no separators).
+type fieldToken struct {
+	norm  string
+	ascii bool
+}
+
+func newFieldToken(s string) fieldToken {
+	n := rules.NormalizeFieldName(s)
+	return fieldToken{norm: n, ascii: isASCII([]byte(n))}
+}
+
+// fieldWords splits a column name or JSON path into lower-case words at
+// separators, camelCase humps, letter/digit changes and ASCII/non-ASCII
+// changes: "patientIdNo" -> patient id no; "$.user[3].手机号" -> user 3 手机号.
+func fieldWords(name string) []string {
+	var words []string
+	var cur []byte
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	kind := func(c byte) int {
+		switch {
+		case c >= 'a' && c <= 'z':
+			return 1
+		case c >= 'A' && c <= 'Z':
+			return 2
+		case c >= '0' && c <= '9':
+			return 3
+		case c >= utf8.RuneSelf:
+			return 4
+		}
+		return 0
+	}
+	prev := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		k := kind(c)
+		switch {
+		case k == 0:
+			flush()
+		case k == 2 && prev == 1: // camelCase hump
+			flush()
+		case k == 1 && prev == 2 && len(cur) > 1:
+			// "IDNo": the last upper-case letter starts the next word.
+			last := cur[len(cur)-1]
+			cur = cur[:len(cur)-1]
+			flush()
+			cur = append(cur, last)
+		case prev != 0 && k != prev && !(k <= 2 && prev <= 2):
+			flush()
+		}
+		if k == 2 {
+			c += 'a' - 'A'
+		}
+		if k != 0 {
+			cur = append(cur, c)
+		}
+		prev = k
+	}
+	flush()
+	return words
+}
+
+// matchField reports whether a field hint matches the words of a name: the
+// hint equals a run of consecutive words joined ("id_no" matches "IdNo" and
+// "patient_id_no"), or a single word starts with a hint of four letters or
+// more ("idcardno" matches "idcard"). Non-ASCII hints match as substrings.
+func matchField(words []string, lowName string, t fieldToken) bool {
+	if t.norm == "" {
+		return false
+	}
+	if !t.ascii {
+		return strings.Contains(lowName, t.norm)
+	}
+	for i := range words {
+		joined := ""
+		for j := i; j < len(words) && len(joined) < len(t.norm); j++ {
+			joined += words[j]
+			if joined == t.norm {
+				return true
+			}
+		}
+		if len(t.norm) >= 4 && strings.HasPrefix(words[i], t.norm) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldKind is what a record rule makes of a field.
+type fieldKind uint8
+
+const (
+	kindNone fieldKind = iota
+	kindBirthDate
+	kindLatitude
+	kindLongitude
+	kindSubject
+)
+
+var fieldKindNames = map[string]fieldKind{
+	"birth_date": kindBirthDate,
+	"latitude":   kindLatitude,
+	"longitude":  kindLongitude,
+	"subject":    kindSubject,
+}
+
+// Field is a column, key or path prepared once so that every value in it
+// gets its context for free. Fields are immutable and safe to share.
+type Field struct {
+	// Name is the display name written to findings, with anything that looks
+	// like a personal value (long digit runs, e-mail shapes) redacted.
+	Name  string
+	hints bitset // rules whose field_names match
+	neg   bitset // rules whose negative keywords match the name
+	kind  fieldKind
+	// hint is the first hinted rule's id, for evidence.
+	hintName string
+}
+
+type bitset []uint64
+
+func (b *bitset) set(i int) {
+	for len(*b) <= i/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+// Field prepares a column name or JSON path. The caller should cache the
+// result per column; it costs a few microseconds.
+func (e *Engine) Field(name string) *Field {
+	f := &Field{Name: SafeName(name)}
+	if name == "" {
+		return f
+	}
+	words := fieldWords(name)
+	low := strings.ToLower(name)
+	for _, ri := range e.rules {
+		for _, t := range ri.fieldToks {
+			if matchField(words, low, t) {
+				f.hints.set(ri.idx)
+				break
+			}
+		}
+		for _, t := range ri.negFields {
+			if matchField(words, low, t) {
+				f.neg.set(ri.idx)
+				break
+			}
+		}
+	}
+	// The last path element decides the kind: "$.birth.place" is not a date.
+	lastWords := words
+	if k := lastSegment(name); k != name {
+		lastWords = fieldWords(k)
+		low = strings.ToLower(k)
+	}
+	for _, kindName := range []string{"birth_date", "latitude", "longitude", "subject"} {
+		for _, t := range e.fields[kindName] {
+			if matchFieldExact(lastWords, low, t) {
+				f.kind = fieldKindNames[kindName]
+				break
+			}
+		}
+		if f.kind != kindNone {
+			break
+		}
+	}
+	return f
+}
+
+// matchFieldExact is matchField for record-rule kinds, which must name the
+// whole field ("lat" is a latitude column, "lat_error" is not).
+func matchFieldExact(words []string, lowName string, t fieldToken) bool {
+	if !t.ascii {
+		return strings.Contains(lowName, t.norm)
+	}
+	return strings.Join(words, "") == t.norm
+}
+
+// lastSegment returns the last key of a JSON path ("$.a.b[2]" -> "b").
+func lastSegment(path string) string {
+	if !strings.HasPrefix(path, "$") {
+		return path
+	}
+	p := strings.TrimRight(path, "]0123456789[*")
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		p = p[i+1:]
+	}
+	return strings.Trim(p, `'"`)
+}
+
+// SafeName returns a field name fit for output: runs that look like personal
+// values (five or more digits, or anything with an '@') are replaced with
+// <redacted>, and the name is cut to 256 bytes. A CSV without a header or a
+// JSON object keyed by phone number must not leak through the field column.
+func SafeName(name string) string {
+	if len(name) > 256 {
+		cut := 256
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut]
+	}
+	isTok := func(c byte) bool {
+		return c >= '0' && c <= '9' || isLetter(c) || c == '@' || c == '.' || c == '+' || c == '-' || c == '_'
+	}
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(name); {
+		if !isTok(name[i]) {
+			b.WriteByte(name[i])
+			i++
+			continue
+		}
+		j := i
+		digits, maxRun, at := 0, 0, false
+		for j < len(name) && isTok(name[j]) {
+			c := name[j]
+			if c >= '0' && c <= '9' {
+				digits++
+				if digits > maxRun {
+					maxRun = digits
+				}
+			} else {
+				digits = 0
+			}
+			if c == '@' {
+				at = true
+			}
+			j++
+		}
+		if maxRun >= 5 || at {
+			b.WriteString("<redacted>")
+			changed = true
+		} else {
+			b.WriteString(name[i:j])
+		}
+		i = j
+	}
+	if !changed {
+		return name
+	}
+	return b.String()
+}

@@ -1,0 +1,484 @@
+package classifiers
+
+// The single pass. scan walks the buffer once; a 256-entry class table sends
+// the few bytes that can start a candidate (digits and '@') to a parser, and
+// every other byte costs one table load. Parsers return the offset after
+// what they consumed, so each digit sequence and token is parsed once.
+
+// Byte classes.
+const (
+	clsNone  = 0
+	clsDigit = 1
+	clsAt    = 2
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	t['@'] = clsAt
+	return t
+}()
+
+// Bounds that make parsing independent of where a chunk boundary falls: a
+// parser never looks further back than leadIn bytes or further ahead than
+// maxSeq, both well inside the chunker's look-behind and look-ahead.
+const (
+	maxTok = 64  // longest alphanumeric token considered
+	maxSeq = 160 // longest digit-group sequence considered, in bytes
+	maxGrp = 12  // most digit groups in one sequence
+	leadIn = maxLocal + 2
+)
+
+func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
+func isAlnum(c byte) bool      { return isDigit(c) || isLetter(c) }
+func isUpperAlnum(c byte) bool { return isDigit(c) || (c >= 'A' && c <= 'Z') }
+func isSep(c byte) bool        { return c == ' ' || c == '-' }
+
+// Detectors are the built-in detector names a rule may use.
+var Detectors = map[string]bool{
+	"cn_resident_id": true, "hk_id": true, "tw_id": true, "cn_passport": true,
+	"cn_mobile": true, "email": true, "ipv4": true, "bank_card": true,
+	"iban": true, "gps_coordinate": true,
+}
+
+// detectorEvidence is the base evidence of each detector's matches.
+var detectorEvidence = map[string]string{
+	"cn_resident_id": "checksum", "hk_id": "checksum", "tw_id": "checksum",
+	"cn_passport": "format", "cn_mobile": "format", "email": "format,tld",
+	"ipv4": "format", "bank_card": "checksum", "iban": "checksum",
+	"gps_coordinate": "format",
+}
+
+// scan runs the built-in detectors over the buffer. Triggers are looked for
+// from own0 to a little past own1, since a match owned by this chunk can
+// have its trigger (an '@', the digits after a letter prefix) after own1.
+func (s *Scanner) scan() {
+	if len(s.e.byDet) == 0 {
+		return
+	}
+	end := min(s.own1+leadIn, len(s.buf))
+	b := s.buf[:end]
+	i := s.own0
+	for i < len(b) {
+		// The common case: a byte that starts nothing.
+		if byteClass[b[i]] == clsNone {
+			i++
+			continue
+		}
+		if b[i] == '@' {
+			s.email(i)
+			i++
+			continue
+		}
+		i = s.number(i)
+	}
+}
+
+// number handles the digit at i: it finds the alphanumeric token holding it
+// and sends it to the token, dotted-number or digit-group parser.
+func (s *Scanner) number(i int) int {
+	buf := s.buf
+	ts := i
+	for ts > 0 && isAlnum(buf[ts-1]) {
+		ts--
+		if i-ts > maxTok {
+			return skipAlnum(buf, i)
+		}
+	}
+	te := i + 1
+	letters := ts < i
+	for te < len(buf) && isAlnum(buf[te]) {
+		if !isDigit(buf[te]) {
+			letters = true
+		}
+		te++
+		if te-ts > maxTok {
+			return skipAlnum(buf, te)
+		}
+	}
+	if letters && !isXTail(buf[ts:te]) {
+		return s.token(ts, te)
+	}
+	if !letters && te+1 < len(buf) && buf[te] == '.' && isDigit(buf[te+1]) {
+		return s.dotted(ts)
+	}
+	if ts > 0 && buf[ts-1] == '.' && ts > 1 && isDigit(buf[ts-2]) {
+		// The tail of a dotted number reached from a chunk start: parse the
+		// whole number from its beginning.
+		return s.dotted(ts)
+	}
+	return s.groups(ts)
+}
+
+func skipAlnum(buf []byte, i int) int {
+	for i < len(buf) && isAlnum(buf[i]) {
+		i++
+	}
+	return i
+}
+
+// isXTail reports digits ending in X or x: the last group of a resident ID.
+func isXTail(t []byte) bool {
+	n := len(t)
+	if n < 2 || (t[n-1] != 'X' && t[n-1] != 'x') {
+		return false
+	}
+	for _, c := range t[:n-1] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// group is one run of digits in a sequence such as "138 1234 5678".
+type group struct {
+	s, e int  // offsets in buf
+	x    bool // ends with X (resident ID check character)
+}
+
+// groups parses the digit-group sequence holding the token at ts: runs of
+// digits joined by single spaces or dashes. A match is always a run of
+// whole groups, so a longer digit run (an order number, a timestamp) never
+// yields a sub-match, while "2024 13812345678" still yields the phone.
+func (s *Scanner) groups(ts int) int {
+	buf := s.buf
+	// Walk back to the first group of the sequence.
+	start := ts
+	blockFirst := false
+	for start >= 2 && isSep(buf[start-1]) && isAlnum(buf[start-2]) {
+		p := start - 1
+		q := p
+		for q > 0 && isAlnum(buf[q-1]) && p-q <= maxTok {
+			q--
+		}
+		if !allDigits(buf[q:p]) {
+			// A sequence glued to a code like "DE89 3704 ..." or "AB12-3456"
+			// continues that code: its first group starts nothing.
+			if hasDigit(buf[q:p]) {
+				blockFirst = true
+			}
+			break
+		}
+		start = q
+		if ts-start > maxSeq {
+			return skipSeq(buf, ts)
+		}
+	}
+	// Walk forward collecting groups.
+	var gs [maxGrp + 1]group
+	n := 0
+	i := start
+	for {
+		e := i
+		for e < len(buf) && isDigit(buf[e]) {
+			e++
+		}
+		g := group{s: i, e: e}
+		if e < len(buf) && (buf[e] == 'X' || buf[e] == 'x') && (e+1 >= len(buf) || !isAlnum(buf[e+1])) {
+			g.e, g.x = e+1, true
+		} else if e < len(buf) && isLetter(buf[e]) {
+			// Digits running into letters ("123abc") end the sequence and
+			// the token is not a number.
+			if n == 0 {
+				return skipAlnum(buf, e)
+			}
+			break
+		}
+		gs[n] = g
+		n++
+		if g.e-start > maxSeq || n > maxGrp {
+			return skipSeq(buf, g.e)
+		}
+		if g.x || g.e+1 >= len(buf) || !isSep(buf[g.e]) || !isDigit(buf[g.e+1]) {
+			break
+		}
+		i = g.e + 1
+	}
+	end := gs[n-1].e
+	// Boundaries: a fraction (3.14159...) or a group glued to '@' (an e-mail
+	// local part) cannot start or end a match.
+	if start >= 2 && buf[start-1] == '.' && isDigit(buf[start-2]) || start >= 1 && buf[start-1] == '@' {
+		blockFirst = true
+	}
+	blockLast := end < len(buf) && (buf[end] == '@' || buf[end] == '.' && end+1 < len(buf) && isDigit(buf[end+1]))
+	plus := start >= 1 && buf[start-1] == '+'
+	s.matchGroups(gs[:n], blockFirst, blockLast, plus)
+	return end
+}
+
+func skipSeq(buf []byte, i int) int {
+	for i < len(buf) && (isAlnum(buf[i]) || isSep(buf[i]) && i+1 < len(buf) && isDigit(buf[i+1])) {
+		i++
+	}
+	return i
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if isDigit(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchGroups tries every run of whole groups, longest first from each start,
+// and keeps the first validated value; a validated run is consumed.
+func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast, plus bool) {
+	for a := 0; a < len(gs); a++ {
+		if a == 0 && blockFirst {
+			continue
+		}
+		for b := len(gs) - 1; b >= a; b-- {
+			if b == len(gs)-1 && blockLast {
+				continue
+			}
+			if gs[b].x && b != len(gs)-1 {
+				continue
+			}
+			nd := 0
+			for k := a; k <= b; k++ {
+				nd += gs[k].e - gs[k].s
+			}
+			if nd < 10 {
+				break // shorter runs from this start are shorter still
+			}
+			if nd > 19 {
+				continue
+			}
+			if s.tryGroups(gs[a:b+1], plus && a == 0) {
+				a = b
+				break
+			}
+		}
+	}
+}
+
+// sameSep reports whether the groups are joined by one kind of separator.
+func (s *Scanner) sameSep(gs []group) bool {
+	for k := 1; k < len(gs); k++ {
+		if s.buf[gs[k].s-1] != s.buf[gs[1].s-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// layout reports whether the group lengths equal one of the given shapes.
+func layoutIs(gs []group, shapes ...[]int) bool {
+outer:
+	for _, sh := range shapes {
+		if len(sh) != len(gs) {
+			continue
+		}
+		for k, g := range gs {
+			if g.e-g.s != sh[k] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+var (
+	idShapes     = [][]int{{18}, {6, 8, 4}, {6, 4, 4, 4}}
+	mobileShapes = [][]int{{11}, {3, 4, 4}, {3, 8}, {4, 7}}
+)
+
+// cardShape: one run, groups of four with a shorter last group, or the
+// 4-6-5 / 4-6-4 shapes of American Express and Diners Club.
+func cardShape(gs []group) bool {
+	if len(gs) == 1 || layoutIs(gs, []int{4, 6, 5}, []int{4, 6, 4}) {
+		return true
+	}
+	for k, g := range gs {
+		l := g.e - g.s
+		if l != 4 && !(k == len(gs)-1 && l >= 1 && l < 4) {
+			return false
+		}
+	}
+	return true
+}
+
+// tryGroups validates a run of groups as a resident ID, a mobile number or a
+// payment card, in that order, and reports whether one validated.
+func (s *Scanner) tryGroups(gs []group, plus bool) bool {
+	if !s.sameSep(gs) {
+		return false
+	}
+	d := s.digits[:0]
+	for _, g := range gs {
+		d = append(d, s.buf[g.s:g.e]...)
+	}
+	s.digits = d
+	start, end := gs[0].s, gs[len(gs)-1].e
+	s.stats.Candidates++
+	if gs[len(gs)-1].x {
+		d[len(d)-1] = 'X'
+		if len(d) == 18 && layoutIs(gs, idShapes...) {
+			return s.tryResidentID(d, start, end)
+		}
+		return false
+	}
+	if len(d) == 18 && layoutIs(gs, idShapes...) && s.tryResidentID(d, start, end) {
+		return true
+	}
+	if s.tryMobile(gs, d, plus) {
+		return true
+	}
+	if cardShape(gs) && cardLength(d) && cardIIN(d) {
+		ok := luhn(d)
+		// UnionPay numbers do not always carry a Luhn check digit
+		// (conformance README, surprise 5): accept them only with context.
+		if ok || (d[0] == '6' && d[1] == '2' && len(d) >= 16) {
+			s.emit(candidate{ri: s.e.byDet["bank_card"], start: start, end: end, canon: d, needCtx: !ok})
+			return ok
+		}
+	}
+	return false
+}
+
+func (s *Scanner) tryResidentID(d []byte, start, end int) bool {
+	birth, ok := residentID(d, s.e.notAfter)
+	if !ok {
+		return false
+	}
+	minor := underAge(birth, s.e.asOf, 14)
+	ev := ""
+	if minor {
+		ev = "minor:birth_date_in_id"
+	}
+	s.emit(candidate{ri: s.e.byDet["cn_resident_id"], start: start, end: end, canon: d, minor: minor, strong: true, evidence: ev})
+	return true
+}
+
+// tryMobile accepts 11 digits in a mobile segment, alone or after a +86,
+// 86 or 0086 country code written as its own group or glued to the number.
+func (s *Scanner) tryMobile(gs []group, d []byte, plus bool) bool {
+	start := gs[0].s
+	body := gs
+	num := d
+	switch {
+	case len(d) == 11:
+	case len(d) == 13 && d[0] == '8' && d[1] == '6' && (plus || gs[0].e-gs[0].s == 2):
+		num = d[2:]
+		if gs[0].e-gs[0].s == 2 {
+			body = gs[1:]
+		} else if len(gs) != 1 {
+			return false
+		}
+	case len(d) == 15 && string(d[:4]) == "0086":
+		num = d[4:]
+		if gs[0].e-gs[0].s == 4 {
+			body = gs[1:]
+		} else if len(gs) != 1 {
+			return false
+		}
+	default:
+		return false
+	}
+	if len(body) == len(gs) && len(num) != len(d) {
+		// Country code glued to the number: one solid run.
+		if len(gs) != 1 {
+			return false
+		}
+	} else if !layoutIs(body, mobileShapes...) {
+		return false
+	}
+	if !cnMobile(num) {
+		return false
+	}
+	if plus {
+		start--
+	}
+	s.emit(candidate{ri: s.e.byDet["cn_mobile"], start: start, end: gs[len(gs)-1].e, canon: num})
+	return true
+}
+
+// token handles an alphanumeric token with letters: resident IDs written
+// with a trailing X are handled by groups; here are the letter-prefixed
+// identity numbers (HKID, Taiwan ID, passport) and IBANs.
+func (s *Scanner) token(ts, te int) int {
+	buf := s.buf
+	t := buf[ts:te]
+	if te < len(buf) && buf[te] == '@' {
+		return te // an e-mail local part
+	}
+	nl := 0
+	for nl < len(t) && t[nl] >= 'A' && t[nl] <= 'Z' {
+		nl++
+	}
+	if nl == 0 || nl > 2 || !allDigitsOrA(t[nl:]) {
+		// IBANs continue past this token ("GB82 WEST 1234 ...").
+		if nl == 2 && len(t) >= 4 && isDigit(t[2]) && isDigit(t[3]) {
+			if end, ok := s.scanIBAN(ts); ok {
+				s.emit(candidate{ri: s.e.byDet["iban"], start: ts, end: end, canon: s.canon, strong: true})
+				return end
+			}
+		}
+		return te
+	}
+	digits := t[nl:]
+	nd := len(digits)
+	s.stats.Candidates++
+	// IBAN with a numeric BBAN written in groups: "DE89 3704 0044 ...".
+	if nl == 2 && nd >= 2 && isDigit(digits[0]) && isDigit(digits[1]) {
+		if end, ok := s.scanIBAN(ts); ok {
+			s.emit(candidate{ri: s.e.byDet["iban"], start: ts, end: end, canon: s.canon, strong: true})
+			return end
+		}
+	}
+	// Passport: E or G and 8 digits, or E, a letter and 7 digits. It needs a
+	// passport keyword or column; otherwise the token may still be an HKID.
+	if (nl == 1 && (t[0] == 'E' || t[0] == 'G') && nd == 8 && allDigits(digits)) ||
+		(nl == 2 && t[0] == 'E' && t[1] != 'I' && t[1] != 'O' && nd == 7 && allDigits(digits)) {
+		s.canon = append(s.canon[:0], t...)
+		if s.emit(candidate{ri: s.e.byDet["cn_passport"], start: ts, end: te, canon: s.canon}) {
+			return te
+		}
+	}
+	// Taiwan ID: a letter and nine digits.
+	if nl == 1 && nd == 9 && allDigits(digits) {
+		if twID(t) {
+			s.canon = append(s.canon[:0], t...)
+			s.emit(candidate{ri: s.e.byDet["tw_id"], start: ts, end: te, canon: s.canon, strong: true})
+		}
+		return te
+	}
+	// HKID: one or two letters, six digits and a check character, solid
+	// ("A1234563") or with the check in parentheses ("A123456(3)").
+	end := te
+	s.canon = append(s.canon[:0], t...)
+	if nd == 6 && allDigits(digits) && te+2 < len(buf) && buf[te] == '(' && buf[te+2] == ')' && (isDigit(buf[te+1]) || buf[te+1] == 'A') {
+		s.canon = append(s.canon, buf[te+1])
+		end = te + 3
+	} else if nd != 7 || !allDigits(digits[:6]) {
+		return te
+	}
+	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
+		s.emit(candidate{ri: s.e.byDet["hk_id"], start: ts, end: end, canon: s.canon, strong: true})
+		return end
+	}
+	return te
+}
+
+func allDigitsOrA(b []byte) bool {
+	for i, c := range b {
+		if !isDigit(c) && !(c == 'A' && i == len(b)-1) {
+			return false
+		}
+	}
+	return len(b) > 0
+}

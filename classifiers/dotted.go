@@ -1,0 +1,265 @@
+package classifiers
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+)
+
+// dotted parses a number with dots: four parts make an IPv4 address, two a
+// decimal that may open a latitude/longitude pair. Anything else (dates
+// like 2024.01.15, OIDs, version strings) is skipped whole.
+func (s *Scanner) dotted(ts int) int {
+	buf := s.buf
+	start := ts
+	for start >= 2 && buf[start-1] == '.' && isDigit(buf[start-2]) {
+		q := start - 1
+		for q > 0 && isDigit(buf[q-1]) {
+			q--
+			if ts-q > maxTok {
+				return skipDotted(buf, ts)
+			}
+		}
+		start = q
+	}
+	var comps [6][2]int
+	n := 0
+	i := start
+	for {
+		e := i
+		for e < len(buf) && isDigit(buf[e]) {
+			e++
+		}
+		if n == len(comps) {
+			return skipDotted(buf, e)
+		}
+		comps[n] = [2]int{i, e}
+		n++
+		if e+1 < len(buf) && buf[e] == '.' && isDigit(buf[e+1]) {
+			i = e + 1
+			continue
+		}
+		break
+	}
+	end := comps[n-1][1]
+	glued := func(c byte) bool { return isAlnum(c) || c == '_' || c == '@' }
+	if (start > 0 && glued(buf[start-1])) || (end < len(buf) && glued(buf[end])) {
+		return end
+	}
+	switch n {
+	case 4:
+		s.ipv4(start, end, comps[:4])
+	case 2:
+		return s.gpsPair(start, comps[0], comps[1])
+	}
+	return end
+}
+
+func skipDotted(buf []byte, i int) int {
+	for i < len(buf) && (isDigit(buf[i]) || buf[i] == '.' && i+1 < len(buf) && isDigit(buf[i+1])) {
+		i++
+	}
+	return i
+}
+
+// ipv4 validates a dotted quad: parts of one to three digits, each 0-255,
+// not the unspecified address 0.0.0.0 or broadcast 255.255.255.255, and a
+// first part that is not 0. The canonical form drops leading zeros.
+func (s *Scanner) ipv4(start, end int, comps [][2]int) {
+	s.canon = s.canon[:0]
+	var v [4]int
+	for k, c := range comps {
+		if c[1]-c[0] > 3 {
+			return
+		}
+		x := 0
+		for _, d := range s.buf[c[0]:c[1]] {
+			x = x*10 + int(d-'0')
+		}
+		if x > 255 {
+			return
+		}
+		v[k] = x
+		if k > 0 {
+			s.canon = append(s.canon, '.')
+		}
+		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
+	}
+	s.stats.Candidates++
+	if v[0] == 0 || v == [4]int{255, 255, 255, 255} {
+		return
+	}
+	s.emit(candidate{ri: s.e.byDet["ipv4"], start: start, end: end, canon: s.canon})
+}
+
+// decimal is a signed decimal number found in the buffer.
+type decimal struct {
+	start, end int
+	v          float64
+	frac       int
+}
+
+// readDecimal reads [-]digits.digits at p, ending at a boundary.
+func (s *Scanner) readDecimal(p int) (decimal, bool) {
+	buf := s.buf
+	d := decimal{start: p}
+	neg := false
+	if p < len(buf) && buf[p] == '-' {
+		neg = true
+		p++
+	}
+	i := p
+	for i < len(buf) && isDigit(buf[i]) && i-p < 4 {
+		i++
+	}
+	if i == p || i+1 >= len(buf) || buf[i] != '.' || !isDigit(buf[i+1]) {
+		return d, false
+	}
+	j := i + 1
+	for j < len(buf) && isDigit(buf[j]) && j-i <= 15 {
+		j++
+	}
+	if j < len(buf) && (isAlnum(buf[j]) || buf[j] == '.' && j+1 < len(buf) && isDigit(buf[j+1])) {
+		return d, false
+	}
+	v, err := strconv.ParseFloat(string(buf[p:j]), 64)
+	if err != nil {
+		return d, false
+	}
+	if neg {
+		v = -v
+	}
+	d.end, d.v, d.frac = j, v, j-i-1
+	return d, true
+}
+
+var (
+	latWords = [][]byte{[]byte("latitude"), []byte("lat"), []byte("纬度"), []byte("緯度")}
+	lngWords = [][]byte{[]byte("longitude"), []byte("lng"), []byte("lon"), []byte("经度"), []byte("經度")}
+)
+
+// gpsPair looks for a second decimal after the first: "39.9042,116.4074",
+// "(22.5431, 114.0579)", "lat: 31.23, lng: 121.47" or "纬度31.23 经度121.47".
+// Unlabelled pairs need four decimals each (or two with a location keyword or
+// column); labelled pairs need two. Pairs written longitude first are put
+// in latitude,longitude order when the first number cannot be a latitude.
+func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
+	buf := s.buf
+	first, ok := s.readDecimal(start)
+	if !ok {
+		return fp[1]
+	}
+	if start > 0 && buf[start-1] == '-' && (start < 2 || !isAlnum(buf[start-2])) {
+		first.start--
+		first.v = -first.v
+	}
+	end := fp[1]
+	// Labels before the first number.
+	before := s.lowWindow(max(0, first.start-16), first.start)
+	latAt, lngAt := lastWord(before, latWords), lastWord(before, lngWords)
+	firstLat, firstLng := latAt > lngAt, lngAt > latAt
+	labelled := firstLat || firstLng
+	// The second number: after a separator, or after the other label.
+	k := end
+	limit := min(len(buf), end+48)
+	sep := false
+	for k < limit && (buf[k] == ' ' || buf[k] == '\t') {
+		k++
+	}
+	switch {
+	case k < limit && (buf[k] == ',' || buf[k] == ';' || buf[k] == '/'):
+		k++
+		sep = true
+	case k+2 < limit && buf[k] == 0xEF && buf[k+1] == 0xBC && buf[k+2] == 0x8C: // full-width comma
+		k += 3
+		sep = true
+	}
+	for k < limit && (buf[k] == ' ' || buf[k] == '\t') {
+		k++
+	}
+	second, ok := s.readDecimal(k)
+	if !ok && labelled {
+		// Skip a label such as `"lng": ` or `经度：` (no line breaks).
+		for j := end; j < limit; j++ {
+			if buf[j] == '\n' {
+				break
+			}
+			if isDigit(buf[j]) || (buf[j] == '-' && j+1 < limit && isDigit(buf[j+1])) {
+				gap := s.lowWindow(end, j)
+				if (firstLat && hasWord(gap, lngWords)) || (firstLng && hasWord(gap, latWords)) {
+					second, ok = s.readDecimal(j)
+				}
+				break
+			}
+		}
+	} else if ok && !sep && k == end {
+		ok = false // "39.90-116.40" is not a pair
+	}
+	if !ok {
+		return end
+	}
+	minFrac := min(first.frac, second.frac)
+	needCtx := false
+	switch {
+	case labelled && minFrac >= 2:
+	case minFrac >= 4:
+	case minFrac >= 2:
+		needCtx = true
+	default:
+		return end
+	}
+	lat, lng := first.v, second.v
+	if firstLng || (!firstLat && math.Abs(lat) > 90 && math.Abs(lng) <= 90) {
+		lat, lng = lng, lat
+	}
+	s.stats.Candidates++
+	if !validLatLng(lat, lng) {
+		return end
+	}
+	s.canon = appendLatLng(s.canon[:0], lat, lng)
+	s.emit(candidate{ri: s.e.byDet["gps_coordinate"], start: first.start, end: second.end, canon: s.canon, needCtx: needCtx})
+	return second.end
+}
+
+// validLatLng checks ranges and rejects pairs near (0, 0), which are
+// probabilities or ratios far more often than a point in the Gulf of Guinea.
+func validLatLng(lat, lng float64) bool {
+	if math.Abs(lat) > 90 || math.Abs(lng) > 180 {
+		return false
+	}
+	return math.Abs(lat) >= 1 || math.Abs(lng) >= 1
+}
+
+// appendLatLng writes the canonical "lat,lng" with six decimals.
+func appendLatLng(b []byte, lat, lng float64) []byte {
+	b = strconv.AppendFloat(b, lat, 'f', 6, 64)
+	b = append(b, ',')
+	return strconv.AppendFloat(b, lng, 'f', 6, 64)
+}
+
+// lowWindow returns buf[a:b] lower-cased (ASCII) in a scratch buffer.
+func (s *Scanner) lowWindow(a, b int) []byte {
+	s.low = append(s.low[:0], s.buf[a:b]...)
+	lowerASCII(s.low, s.low)
+	return s.low
+}
+
+// lastWord returns the end of the last occurrence of any word, or -1.
+func lastWord(text []byte, words [][]byte) int {
+	best := -1
+	for _, w := range words {
+		if i := bytes.LastIndex(text, w); i >= 0 && i+len(w) > best {
+			best = i + len(w)
+		}
+	}
+	return best
+}
+
+func hasWord(text []byte, words [][]byte) bool {
+	for _, w := range words {
+		if bytes.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}

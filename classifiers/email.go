@@ -1,0 +1,85 @@
+package classifiers
+
+import (
+	"golang.org/x/net/publicsuffix"
+)
+
+// Limits of RFC 5321 section 4.5.3.1.
+const (
+	maxLocal  = 64
+	maxDomain = 253
+)
+
+func isLocalChar(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+func isLabelChar(c byte) bool { return isAlnum(c) || c == '-' }
+
+// email reads an address around the '@' at i: a local part of up to 64
+// characters before it, a domain of two or more labels after it, and a top
+// level domain that ICANN delegates (golang.org/x/net/publicsuffix), so
+// user@localhost, a@b.c and log lines like x@y.z123 are not addresses.
+func (s *Scanner) email(at int) {
+	buf := s.buf
+	j := at
+	for j > 0 && isLocalChar(buf[j-1]) {
+		j--
+		if at-j > maxLocal {
+			return
+		}
+	}
+	// The local part may not start or end with punctuation.
+	for j < at && (buf[j] == '.' || buf[j] == '-' || buf[j] == '+' || buf[j] == '_' || buf[j] == '%') {
+		j++
+	}
+	if j == at || buf[at-1] == '.' {
+		return
+	}
+	k := at + 1
+	labels := 0
+	lastStart := k
+	for {
+		ls := k
+		for k < len(buf) && isLabelChar(buf[k]) && k-at <= maxDomain {
+			k++
+		}
+		if k == ls || buf[ls] == '-' || buf[k-1] == '-' {
+			if labels == 0 {
+				return
+			}
+			k = ls - 1 // drop the trailing dot
+			break
+		}
+		labels++
+		lastStart = ls
+		if k+1 < len(buf) && buf[k] == '.' && isLabelChar(buf[k+1]) {
+			k++
+			continue
+		}
+		break
+	}
+	if labels < 2 || k-at-1 > maxDomain {
+		return
+	}
+	if k < len(buf) && (buf[k] == '@' || buf[k] == '_') {
+		return
+	}
+	tld := buf[lastStart:k]
+	if len(tld) < 2 || len(tld) > 24 {
+		return
+	}
+	s.canon = append(s.canon[:0], buf[j:k]...)
+	lowerASCII(s.canon, s.canon)
+	t := s.canon[len(s.canon)-len(tld):]
+	for _, c := range t {
+		if !isLetter(c) {
+			return
+		}
+	}
+	s.stats.Candidates++
+	if _, icann := publicsuffix.PublicSuffix(string(t)); !icann {
+		return
+	}
+	s.emit(candidate{ri: s.e.byDet["email"], start: j, end: k, canon: s.canon, strong: true})
+}

@@ -1,0 +1,265 @@
+// Package classifiers is piiscan's matching engine.
+//
+// The built-in data types are found by hand-written detectors that walk each
+// buffer once: a byte-class table sends digits, '@' and a few other bytes to
+// small parsers that build candidates (digit groups with their separators,
+// alphanumeric tokens, dotted numbers, e-mail shapes) and validate them with
+// check digits (GB 11643 MOD 11-2, Luhn, ISO 13616 mod 97, HKID, ...). Only
+// validated candidates pay for context: keywords in a proximity window and
+// the field (column or JSON key) the value sits in. User rules are regexp2
+// patterns compiled with a match timeout.
+//
+// Raw values never leave this package: every Match carries the masked value
+// and an HMAC-SHA256 fingerprint of the canonical value, never the value.
+package classifiers
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/piiscan/piiscan/rules"
+)
+
+// Options configure an Engine. The zero value is usable: a random HMAC key,
+// today's date as the reference for ages and a discarding logger.
+type Options struct {
+	// HMACKey keys the fingerprints. Empty means a random per-engine key, so
+	// fingerprints cannot be joined across runs.
+	HMACKey []byte
+	// AsOf is the reference date for ages (minors). Zero means today (UTC).
+	AsOf time.Time
+	// Logger receives debug output; nil discards.
+	Logger *slog.Logger
+}
+
+// Engine is a compiled ruleset. It is immutable after Compile and safe for
+// concurrent use; each goroutine scans with its own Scanner.
+type Engine struct {
+	rules    []*ruleInfo
+	byDet    map[string]*ruleInfo // built-in detector name -> rule
+	user     []*ruleInfo          // regexp2 rules, in ruleset order
+	key      []byte
+	asOf     time.Time // midnight UTC of the reference day
+	notAfter time.Time // latest plausible birth date
+	ruleset  string
+	fields   map[string][]fieldToken // record-rule field kinds
+	allow    map[string]bool
+	allowRes []*regexp2.Regexp
+	log      *slog.Logger
+	randKey  bool
+}
+
+// ruleInfo is a rule prepared for matching.
+type ruleInfo struct {
+	idx        int
+	rule       rules.Rule
+	level      int // 1..4
+	conf       float32
+	window     int
+	keywords   []keyword
+	negatives  []keyword
+	fieldToks  []fieldToken
+	negFields  []fieldToken
+	allow      map[string]bool
+	allowRes   []*regexp2.Regexp
+	re         *regexp2.Regexp // user pattern rules
+	validator  Validator
+	detector   string
+	evidence   string // base evidence: checksum or format
+	maskTagged string // precomputed "<redacted:category>"
+}
+
+// ErrRule is wrapped by Compile errors about one rule.
+var ErrRule = errors.New("invalid rule")
+
+// Compile prepares a ruleset for scanning. It returns an error naming the
+// rule (and its file) when a detector or validator name is unknown or a
+// pattern does not compile. It never panics on user input.
+func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
+	if rs == nil {
+		return nil, errors.New("compile rules: nil ruleset")
+	}
+	e := &Engine{
+		byDet:   map[string]*ruleInfo{},
+		ruleset: rs.ID(),
+		fields:  map[string][]fieldToken{},
+		allow:   map[string]bool{},
+		log:     opts.Logger,
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	e.key = opts.HMACKey
+	if len(e.key) == 0 {
+		e.key = make([]byte, 32)
+		if _, err := rand.Read(e.key); err != nil {
+			return nil, fmt.Errorf("compile rules: random hmac key: %w", err)
+		}
+		e.randKey = true
+	}
+	asOf := opts.AsOf
+	if asOf.IsZero() {
+		asOf = time.Now().UTC()
+	}
+	e.asOf = time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	// A birth date after both the reference day and today is not real.
+	e.notAfter = e.asOf
+	if now := time.Now().UTC(); now.After(e.notAfter) {
+		e.notAfter = now
+	}
+	for kind, toks := range rs.Fields {
+		for _, t := range toks {
+			e.fields[kind] = append(e.fields[kind], newFieldToken(t))
+		}
+	}
+	for _, v := range rs.Allow {
+		e.allow[v] = true
+	}
+	for _, p := range rs.AllowPatterns {
+		re, err := compilePattern(p)
+		if err != nil {
+			return nil, fmt.Errorf("compile allow pattern: %w", err)
+		}
+		e.allowRes = append(e.allowRes, re)
+	}
+	for i, r := range rs.Rules {
+		ri, err := e.prepare(i, r)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: rule %s: %v", ErrRule, sourceName(r), r.ID, err)
+		}
+		e.rules = append(e.rules, ri)
+		if ri.detector != "" {
+			e.byDet[ri.detector] = ri
+		} else {
+			e.user = append(e.user, ri)
+		}
+	}
+	return e, nil
+}
+
+func sourceName(r rules.Rule) string {
+	if r.Source == "" {
+		return "rules"
+	}
+	return r.Source
+}
+
+func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
+	ri := &ruleInfo{
+		idx:       i,
+		rule:      r,
+		level:     rules.LevelRank(r.Level),
+		conf:      float32(r.Confidence),
+		window:    r.EffectiveWindow(),
+		allow:     map[string]bool{},
+		detector:  r.Detector,
+		evidence:  "format",
+		maskTagged: "<redacted:" + r.Category + ">",
+	}
+	if ri.conf == 0 {
+		ri.conf = 0.8
+	}
+	if r.Detector != "" {
+		if _, ok := Detectors[r.Detector]; !ok {
+			return nil, fmt.Errorf("unknown detector %q (see `piiscan rules list`)", r.Detector)
+		}
+		ri.evidence = detectorEvidence[r.Detector]
+	}
+	if r.Pattern != "" {
+		re, err := compilePattern(r.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		ri.re = re
+	}
+	if r.Validator != "" {
+		v, ok := Validators[r.Validator]
+		if !ok {
+			return nil, fmt.Errorf("unknown validator %q, want one of %s", r.Validator, strings.Join(ValidatorNames(), ", "))
+		}
+		ri.validator = v
+		ri.evidence = "validator:" + r.Validator
+	}
+	for _, k := range r.Keywords {
+		ri.keywords = append(ri.keywords, newKeyword(k))
+	}
+	for _, k := range r.NegativeKeywords {
+		ri.negatives = append(ri.negatives, newKeyword(k))
+		ri.negFields = append(ri.negFields, newFieldToken(k))
+	}
+	for _, f := range r.FieldNames {
+		ri.fieldToks = append(ri.fieldToks, newFieldToken(f))
+	}
+	for _, v := range r.Allow {
+		ri.allow[v] = true
+	}
+	for _, p := range r.AllowPatterns {
+		re, err := compilePattern(p)
+		if err != nil {
+			return nil, fmt.Errorf("allow_patterns: %w", err)
+		}
+		ri.allowRes = append(ri.allowRes, re)
+	}
+	return ri, nil
+}
+
+func compilePattern(p string) (*regexp2.Regexp, error) {
+	re, err := regexp2.Compile(p, regexp2.None)
+	if err != nil {
+		return nil, fmt.Errorf("pattern: %w", err)
+	}
+	re.MatchTimeout = rules.PatternTimeout
+	return re, nil
+}
+
+// Ruleset returns the ruleset id written to every finding.
+func (e *Engine) Ruleset() string { return e.ruleset }
+
+// RandomKey reports whether fingerprints use a random per-run key.
+func (e *Engine) RandomKey() bool { return e.randKey }
+
+// AsOf returns the reference day for ages.
+func (e *Engine) AsOf() time.Time { return e.asOf }
+
+// RuleInfo describes a compiled rule for listings.
+type RuleInfo struct {
+	ID, Category, Level, Description string
+	Detector, Pattern                string
+}
+
+// Rules lists the compiled rules in ruleset order.
+func (e *Engine) Rules() []RuleInfo {
+	out := make([]RuleInfo, 0, len(e.rules))
+	for _, r := range e.rules {
+		out = append(out, RuleInfo{r.rule.ID, r.rule.Category, r.rule.Level, r.rule.Description, r.rule.Detector, r.rule.Pattern})
+	}
+	return out
+}
+
+// allowed reports whether a canonical value is on an allow list.
+func (e *Engine) allowed(ri *ruleInfo, canon []byte) bool {
+	if len(e.allow) == 0 && len(ri.allow) == 0 && len(e.allowRes) == 0 && len(ri.allowRes) == 0 {
+		return false
+	}
+	s := string(canon)
+	if e.allow[s] || ri.allow[s] {
+		return true
+	}
+	for _, re := range e.allowRes {
+		if ok, err := re.MatchString(s); err == nil && ok {
+			return true
+		}
+	}
+	for _, re := range ri.allowRes {
+		if ok, err := re.MatchString(s); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}

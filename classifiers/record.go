@@ -1,0 +1,150 @@
+package classifiers
+
+import (
+	"bytes"
+	"strconv"
+	"time"
+)
+
+// recFacts is what record rules learn from one record's fields: latitude
+// and longitude values (a coordinate in two columns) and a birth date (the
+// record's subject is a minor). The values stay inside the engine.
+type recFacts struct {
+	rec        int64
+	active     bool
+	lat, lng   float64
+	latOK      bool
+	lngOK      bool
+	latField   *Field
+	gpsDone    bool
+	birthMinor bool
+}
+
+// recordFacts walks the spans in order, reads the fields that record rules
+// use and returns the facts of each record in this call, in order. It
+// appends coordinate matches built from latitude/longitude fields.
+func (s *Scanner) recordFacts() []recFacts {
+	var recs []recFacts
+	cur := -1
+	for i := range s.spans {
+		sp := &s.spans[i]
+		if cur < 0 || recs[cur].rec != sp.Record {
+			f := recFacts{rec: sp.Record, active: true}
+			if cur < 0 && s.open.active && s.open.rec == sp.Record {
+				f = s.open
+			}
+			recs = append(recs, f)
+			cur++
+		}
+		if sp.Field == nil || sp.Field.kind == kindNone {
+			continue
+		}
+		r := &recs[cur]
+		v := trimValue(s.buf[sp.Start:sp.End])
+		switch sp.Field.kind {
+		case kindLatitude:
+			if x, ok := parseCoord(v); ok {
+				r.lat, r.latOK, r.latField = x, true, sp.Field
+			}
+		case kindLongitude:
+			if x, ok := parseCoord(v); ok {
+				r.lng, r.lngOK = x, true
+			}
+		case kindBirthDate:
+			if b, ok := parseBirthDate(v); ok && !b.After(s.e.notAfter) && underAge(b, s.e.asOf, 14) {
+				r.birthMinor = true
+			}
+		}
+		if r.latOK && r.lngOK && !r.gpsDone {
+			r.gpsDone = true
+			s.fieldCoordinate(i, r)
+		}
+	}
+	return recs
+}
+
+// fieldCoordinate makes a gps_coordinate match from a record's latitude and
+// longitude fields, located at the span that completed the pair.
+func (s *Scanner) fieldCoordinate(span int, r *recFacts) {
+	ri := s.e.byDet["gps_coordinate"]
+	if ri == nil || !validLatLng(r.lat, r.lng) {
+		return
+	}
+	s.canon = appendLatLng(s.canon[:0], r.lat, r.lng)
+	if s.e.allowed(ri, s.canon) {
+		return
+	}
+	sp := s.spans[span]
+	s.stats.Matches++
+	s.out = append(s.out, Match{
+		DataType:    ri.rule.ID,
+		Category:    ri.rule.Category,
+		Level:       ri.rule.Level,
+		Start:       sp.Start,
+		End:         sp.End,
+		Span:        span,
+		Record:      sp.Record,
+		Confidence:  min(0.99, ri.conf+0.15),
+		Masked:      mask(ri, s.canon),
+		Fingerprint: s.fingerprint(s.canon),
+		Evidence:    "fields:latitude+longitude",
+		Field:       r.latField,
+	})
+}
+
+// trimValue drops surrounding spaces and quotes.
+func trimValue(v []byte) []byte {
+	return bytes.Trim(bytes.TrimSpace(v), `"'`)
+}
+
+// parseCoord reads a decimal coordinate with at least one decimal digit.
+func parseCoord(v []byte) (float64, bool) {
+	if len(v) == 0 || len(v) > 24 || bytes.IndexByte(v, '.') < 0 {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(string(v), 64)
+	return x, err == nil
+}
+
+// parseBirthDate reads the date forms found in birth-date columns:
+// 2012-03-04, 2012/3/4, 2012.03.04, 20120304 and 2012年3月4日, each
+// optionally followed by a time.
+func parseBirthDate(v []byte) (time.Time, bool) {
+	if len(v) < 8 || len(v) > 40 {
+		return time.Time{}, false
+	}
+	if allDigits(v[:8]) && (len(v) == 8 || !isDigit(v[8])) {
+		return parseDate8(v)
+	}
+	var parts [3]int
+	n, i := 0, 0
+	for n < 3 && i < len(v) {
+		j := i
+		for j < len(v) && isDigit(v[j]) {
+			j++
+		}
+		if j == i || j-i > 4 {
+			return time.Time{}, false
+		}
+		x, _ := strconv.Atoi(string(v[i:j]))
+		parts[n] = x
+		n++
+		if n == 1 && j-i != 4 {
+			return time.Time{}, false
+		}
+		// Separators: - / . or the 年 月 日 characters (3 bytes each).
+		switch {
+		case j < len(v) && (v[j] == '-' || v[j] == '/' || v[j] == '.'):
+			j++
+		case bytes.HasPrefix(v[j:], []byte("年")), bytes.HasPrefix(v[j:], []byte("月")), bytes.HasPrefix(v[j:], []byte("日")):
+			j += 3
+		case n < 3:
+			return time.Time{}, false
+		}
+		i = j
+	}
+	if n != 3 {
+		return time.Time{}, false
+	}
+	return makeDate(parts[0], parts[1], parts[2])
+}

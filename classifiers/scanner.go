@@ -1,0 +1,383 @@
+package classifiers
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"hash"
+	"slices"
+	"strings"
+)
+
+// Match is one de-identified finding. It never holds the raw value.
+type Match struct {
+	DataType, Category, Level string
+	// Start and End are byte offsets of the match in the scanned buffer.
+	Start, End int
+	// Span is the index of the span holding the match (ScanRecords), or -1.
+	Span int
+	// Record is the record of that span, or -1 for text.
+	Record     int64
+	Confidence float32
+	// Minor is set when the value itself shows its holder is under 14
+	// (a resident ID). Record-level minors come through Emitter.EndRecord.
+	Minor       bool
+	Masked      string
+	Fingerprint string
+	Evidence    string
+	// Field, when not nil, is the field the finding belongs to when that is
+	// not the span's own (a coordinate built from latitude/longitude fields).
+	Field *Field
+}
+
+// Emitter receives a scanner's output. Matches come in offset order within a
+// call. Match pointers are valid only during the call.
+type Emitter interface {
+	Match(m *Match) error
+	// EndRecord closes a record of ScanRecords; minor reports a birth-date
+	// field that puts the record's subject under 14 on the reference day.
+	EndRecord(record int64, minor bool) error
+}
+
+// Span is one value of a structured record inside a ScanRecords buffer.
+// Spans are sorted, do not overlap and are separated by at least one byte
+// that no detector crosses ('\n'). Spans of one record are consecutive.
+type Span struct {
+	Start, End int
+	Field      *Field
+	Record     int64
+}
+
+// Scanner scans buffers with an Engine. It holds reusable buffers and the
+// state of the record being read, so it is not safe for concurrent use: use
+// one per goroutine and call Reset between objects.
+type Scanner struct {
+	e      *Engine
+	mac    hash.Hash
+	sum    []byte
+	hexBuf [64]byte
+	canon  []byte // canonical value of the current candidate
+	low    []byte // lower-cased keyword window
+	digits []byte // concatenated digit groups
+	runes  []rune // regexp2 window
+	r2b    []int  // rune index -> byte offset
+
+	// per call
+	buf        []byte
+	own0, own1 int
+	spans      []Span
+	textField  *Field
+	lastSpan   int
+	recLo      int // bounds of the current record in buf (keyword window)
+	recHi      int
+	out        []Match
+	ctx        context.Context
+
+	open  recFacts // the record continuing from the previous call
+	stats Stats
+}
+
+// Stats counts a scanner's work, for benchmarks and debugging.
+type Stats struct {
+	Candidates int64 // shapes that reached a validator
+	Matches    int64
+	Timeouts   int64 // user-rule matches abandoned at the regexp2 timeout
+}
+
+// NewScanner returns a scanner for one goroutine.
+func (e *Engine) NewScanner() *Scanner {
+	return &Scanner{
+		e:     e,
+		mac:   hmac.New(sha256.New, e.key),
+		sum:   make([]byte, 0, sha256.Size),
+		canon: make([]byte, 0, 64),
+		low:   make([]byte, 0, 512),
+	}
+}
+
+// Reset forgets per-object state (an open record).
+func (s *Scanner) Reset() { s.open = recFacts{} }
+
+// Stats returns the counters since the scanner was made.
+func (s *Scanner) Stats() Stats { return s.stats }
+
+// ScanText finds matches in buf whose start lies in [own0, own1). The bytes
+// before own0 and after own1 are look-behind and look-ahead: they give
+// context and let a match that starts in the owned region end after it, but
+// a match starting there belongs to the neighbouring chunk. field, if not
+// nil, is the column or key the text belongs to.
+func (s *Scanner) ScanText(ctx context.Context, buf []byte, own0, own1 int, field *Field, em Emitter) error {
+	s.begin(ctx, buf, own0, own1, nil, field)
+	s.recLo, s.recHi = 0, len(buf)
+	s.scan()
+	if err := s.runUser(); err != nil {
+		return err
+	}
+	slices.SortStableFunc(s.out, byStart)
+	for i := range s.out {
+		if err := em.Match(&s.out[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Finds reports whether the engine would report anything in text. It is
+// used to tell a CSV header from a first row of data.
+func (s *Scanner) Finds(ctx context.Context, text []byte) bool {
+	var c countEmitter
+	_ = s.ScanText(ctx, text, 0, len(text), nil, &c)
+	return c > 0
+}
+
+type countEmitter int
+
+func (c *countEmitter) Match(*Match) error         { *c++; return nil }
+func (c *countEmitter) EndRecord(int64, bool) error { return nil }
+
+// ScanRecords classifies buf, whose values are described by spans. Every
+// record ends in this call unless more is set, in which case the last record
+// continues in the next call (its birth date or coordinates may come later).
+func (s *Scanner) ScanRecords(ctx context.Context, buf []byte, spans []Span, more bool, em Emitter) error {
+	s.begin(ctx, buf, 0, len(buf), spans, nil)
+	if len(spans) == 0 {
+		return nil
+	}
+	s.scan()
+	if err := s.runUser(); err != nil {
+		return err
+	}
+	// Record facts (birth dates, coordinate fields) and the matches they make.
+	recs := s.recordFacts()
+	slices.SortStableFunc(s.out, byStart)
+	mi := 0
+	for ri := range recs {
+		r := &recs[ri]
+		var gpsSeen []string
+		for mi < len(s.out) && s.out[mi].Record == r.rec {
+			m := &s.out[mi]
+			mi++
+			if m.DataType == "gps_coordinate" {
+				if slices.Contains(gpsSeen, m.Fingerprint) {
+					continue
+				}
+				gpsSeen = append(gpsSeen, m.Fingerprint)
+			}
+			if err := em.Match(m); err != nil {
+				return err
+			}
+		}
+		if ri == len(recs)-1 && more {
+			s.open = *r
+			break
+		}
+		if err := em.EndRecord(r.rec, r.birthMinor); err != nil {
+			return err
+		}
+		s.open = recFacts{}
+	}
+	// Matches whose record is not in recs cannot happen (every match lies in
+	// a span); emit any left defensively so nothing is lost.
+	for ; mi < len(s.out); mi++ {
+		if err := em.Match(&s.out[mi]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func byStart(a, b Match) int { return a.Start - b.Start }
+
+func (s *Scanner) begin(ctx context.Context, buf []byte, own0, own1 int, spans []Span, field *Field) {
+	s.ctx = ctx
+	s.buf = buf
+	s.own0, s.own1 = own0, own1
+	s.spans = spans
+	s.textField = field
+	s.lastSpan = 0
+	s.out = s.out[:0]
+}
+
+// spanAt returns the index of the span holding offset p, or -1.
+func (s *Scanner) spanAt(p int) int {
+	sp := s.spans
+	if len(sp) == 0 {
+		return -1
+	}
+	i := s.lastSpan
+	if i >= len(sp) || sp[i].Start > p {
+		i = 0
+	}
+	// Candidates arrive almost in offset order: walk forward from the last
+	// hit, and fall back to binary search for a long jump.
+	if i+8 < len(sp) && sp[i+8].Start <= p {
+		i, _ = slices.BinarySearchFunc(sp, p, func(a Span, p int) int {
+			if a.End < p {
+				return -1
+			}
+			if a.Start > p {
+				return 1
+			}
+			return 0
+		})
+		if i >= len(sp) {
+			i = len(sp) - 1
+		}
+	}
+	for i < len(sp) && sp[i].End < p {
+		i++
+	}
+	if i >= len(sp) || sp[i].Start > p {
+		return -1
+	}
+	s.lastSpan = i
+	return i
+}
+
+// candidate is a validated value on its way to becoming a Match. canon holds
+// its canonical form (in s.canon or s.digits, valid until the next candidate).
+type candidate struct {
+	ri         *ruleInfo
+	start, end int
+	canon      []byte
+	minor      bool
+	evidence   string // detector-specific evidence, added to the rule's
+	strong     bool   // a validator proved it: negative keywords cannot veto
+	needCtx    bool   // weak on its own: needs a keyword or field hint
+}
+
+// emit finishes a candidate: ownership, context, allow lists, grading and
+// de-identification. It reports whether a match was produced.
+func (s *Scanner) emit(c candidate) bool {
+	if c.start < s.own0 || c.start >= s.own1 || c.ri == nil {
+		return false
+	}
+	ri := c.ri
+	var field *Field
+	span := -1
+	rec := int64(-1)
+	lo, hi := s.recLo, s.recHi
+	if s.spans != nil {
+		span = s.spanAt(c.start)
+		if span < 0 || c.end > s.spans[span].End {
+			return false // crosses a value boundary
+		}
+		field = s.spans[span].Field
+		rec = s.spans[span].Record
+		lo, hi = s.recordBounds(span)
+	} else {
+		field = s.textField
+	}
+	ev, ok, conf := s.context(ri, c.start, c.end, lo, hi, field, c.strong, c.needCtx)
+	if !ok {
+		return false
+	}
+	if s.e.allowed(ri, c.canon) {
+		return false
+	}
+	evidence := ri.evidence
+	if c.evidence != "" {
+		evidence += "," + c.evidence
+	}
+	if ev != "" {
+		evidence += "," + ev
+	}
+	level := ri.rule.Level
+	if c.minor {
+		level = "S4"
+	}
+	s.stats.Matches++
+	s.out = append(s.out, Match{
+		DataType:    ri.rule.ID,
+		Category:    ri.rule.Category,
+		Level:       level,
+		Start:       c.start,
+		End:         c.end,
+		Span:        span,
+		Record:      rec,
+		Confidence:  conf,
+		Minor:       c.minor,
+		Masked:      mask(ri, c.canon),
+		Fingerprint: s.fingerprint(c.canon),
+		Evidence:    evidence,
+	})
+	return true
+}
+
+// recordBounds returns the byte range of the record holding span i, the
+// keyword window for values of structured data.
+func (s *Scanner) recordBounds(i int) (int, int) {
+	rec := s.spans[i].Record
+	lo, hi := i, i
+	for lo > 0 && s.spans[lo-1].Record == rec && i-lo < 64 {
+		lo--
+	}
+	for hi+1 < len(s.spans) && s.spans[hi+1].Record == rec && hi-i < 64 {
+		hi++
+	}
+	return s.spans[lo].Start, s.spans[hi].End
+}
+
+// context weighs the signals around a match: keywords within the rule's
+// window (outside the match itself), the field's name, and negative keywords
+// (order numbers, waybills). It returns the evidence, whether the match
+// stands, and its confidence.
+func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong, needCtx bool) (string, bool, float32) {
+	conf := ri.conf
+	var ev []string
+	pos := false
+	if f != nil && f.hints.has(ri.idx) {
+		pos = true
+		conf += 0.1
+		ev = append(ev, "field:"+f.Name)
+	}
+	if len(ri.keywords) > 0 || len(ri.negatives) > 0 {
+		a := max(lo, start-ri.window)
+		b := min(hi, end+ri.window)
+		if kw, ok := s.keywordAround(ri.keywords, a, start, end, b); ok {
+			pos = true
+			conf += 0.1
+			ev = append(ev, "keyword:"+kw.text)
+		}
+		if !pos {
+			neg := f != nil && f.neg.has(ri.idx)
+			if !neg && len(ri.negatives) > 0 {
+				// A negative label ("订单号", "order no") describes the value
+				// after it, so only the bytes just before the match count.
+				_, neg = s.keywordAround(ri.negatives, max(lo, start-negWindow), start, end, end)
+			}
+			if neg && !strong {
+				return "", false, 0
+			}
+		}
+	}
+	if (ri.rule.KeywordsRequired || needCtx) && !pos {
+		return "", false, 0
+	}
+	if conf > 0.99 {
+		conf = 0.99
+	}
+	return strings.Join(ev, ","), true, conf
+}
+
+// negWindow is how far before a match negative keywords are looked for.
+const negWindow = 32
+
+// keywordAround looks for keywords in buf[a:start] and buf[end:b].
+func (s *Scanner) keywordAround(kws []keyword, a, start, end, b int) (keyword, bool) {
+	if len(kws) == 0 {
+		return keyword{}, false
+	}
+	for _, part := range [2][2]int{{a, start}, {end, b}} {
+		seg := s.buf[part[0]:part[1]]
+		if len(seg) == 0 {
+			continue
+		}
+		s.low = append(s.low[:0], seg...)
+		lowerASCII(s.low, s.low)
+		if k, ok := findKeyword(s.low, kws); ok {
+			return k, true
+		}
+	}
+	return keyword{}, false
+}

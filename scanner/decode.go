@@ -1,0 +1,128 @@
+package scanner
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/piiscan/piiscan/classifiers"
+)
+
+// maxDepth bounds containers inside containers (gzip of gzip, archives in
+// archives), against nesting bombs.
+const maxDepth = 8
+
+// decode detects the format of r and scans it. name drives detection ties
+// (extensions). depth counts enclosing containers.
+func (o *objectScan) decode(r io.Reader, name string, depth int) error {
+	br := bufio.NewReaderSize(r, sniffLen)
+	head, err := br.Peek(sniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && len(head) == 0 {
+		return err
+	}
+	f := sniff(name, head)
+	switch f {
+	case FormatEmpty:
+		if depth == 0 {
+			o.formats = append(o.formats, FormatEmpty)
+			return errEmpty
+		}
+		return nil
+	case FormatGzip:
+		return o.gunzip(br, name, depth)
+	case FormatText:
+		return o.decodeText(br, name, head)
+	}
+	o.formats = append(o.formats, f)
+	return &errUnsupported{format: f}
+}
+
+// gunzip scans the decompressed stream (all members), within the size and
+// ratio limits.
+func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
+	o.formats = append(o.formats, FormatGzip)
+	if depth >= maxDepth {
+		return &errLimit{msg: fmt.Sprintf("containers nested deeper than %d", maxDepth)}
+	}
+	counter := &countReader{r: br}
+	zr, err := gzip.NewReader(counter)
+	if err != nil {
+		return fmt.Errorf("open gzip: %w", err)
+	}
+	defer zr.Close()
+	inner := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".gzip")
+	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
+		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
+	}
+	lim := &bombReader{r: zr, in: counter, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
+	return o.decode(lim, inner, depth+1)
+}
+
+// decodeText decodes the character encoding and dispatches on the text
+// format (csv, tsv, json, jsonl or plain text).
+func (o *objectScan) decodeText(br *bufio.Reader, name string, head []byte) error {
+	enc := detectEncoding(head)
+	o.res.Encoding = enc
+	dr := decoderFor(enc, br)
+	decHead := decodeHead(enc, head)
+	tf := sniffText(name, decHead)
+	o.formats = append(o.formats, tf)
+	o.format = tf
+	switch tf {
+	case FormatCSV:
+		return o.scanCSV(dr, ',')
+	case FormatTSV:
+		return o.scanCSV(dr, '\t')
+	case FormatJSON:
+		return o.scanJSON(dr, false)
+	case FormatJSONL:
+		return o.scanJSON(dr, true)
+	}
+	return o.scanText(dr, nil, 0)
+}
+
+// scanText classifies a stream as plain text; field, if not nil, is the
+// column or key it belongs to; base is its offset in the decoded stream.
+func (o *objectScan) scanText(r io.Reader, field *classifiers.Field, base int64) error {
+	ch := NewChunker(r, o.w.cfg.Chunk)
+	em := newTextEmitter(o, field, 1, 1)
+	return o.scanChunks(ch, em, base)
+}
+
+// countReader counts the compressed bytes read, for the ratio limit.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	m, err := c.r.Read(p)
+	c.n += int64(m)
+	return m, err
+}
+
+// bombReader stops decompression at a total size or a ratio of output to
+// input, whichever comes first (a 10 MB gzip of zeros expands to 10 GB).
+type bombReader struct {
+	r     io.Reader
+	in    *countReader
+	out   int64
+	max   int64
+	ratio int64
+}
+
+func (b *bombReader) Read(p []byte) (int, error) {
+	m, err := b.r.Read(p)
+	b.out += int64(m)
+	if b.out > b.max {
+		return m, &errLimit{msg: fmt.Sprintf("decompressed size over %d bytes (--max-decoded-size)", b.max)}
+	}
+	// Small inputs may expand a lot legitimately; judge the ratio after 1 MiB.
+	if b.out > 1<<20 && b.in.n > 0 && b.out/b.in.n > b.ratio {
+		return m, &errLimit{msg: fmt.Sprintf("compression ratio over %d (--max-ratio)", b.ratio)}
+	}
+	return m, err
+}

@@ -1,0 +1,245 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/piiscan/piiscan/classifiers"
+)
+
+// objectScan is the state of one object being scanned by one worker: where
+// findings go, the record being assembled and per-column statistics.
+type objectScan struct {
+	ctx       context.Context
+	w         *worker
+	res       *ObjectResult
+	base      Finding // the columns shared by every finding of the object
+	container *string // archive member path, nil at top level
+	format    string  // inner format of the current stream
+	formats   []string
+	findings  []Finding
+	spill     *Spill
+	pend      []Finding // findings of the record being closed
+	bytes     int64     // decoded bytes classified
+	cols      map[*classifiers.Field]*colStat
+	colOrder  []*classifiers.Field
+	warnings  []string
+}
+
+// colStat counts, for one column, how many values were seen and how many
+// held each data type, for column verdicts.
+type colStat struct {
+	values int64
+	byType map[string]int64
+}
+
+// Column verdicts need this share of sampled values of one type.
+const (
+	verdictShare  = 0.8
+	verdictMin    = 5
+	verdictSample = 10000
+)
+
+func (o *objectScan) addFinding(f Finding) {
+	o.findings = append(o.findings, f)
+	if len(o.findings) >= o.w.cfg.SpillAt {
+		o.spillFindings()
+	}
+}
+
+// spillFindings moves the in-memory findings to the spill file, keeping
+// memory bounded for objects with very many findings.
+func (o *objectScan) spillFindings() {
+	if o.spill == nil {
+		s, err := newSpill(o.w.cfg.TempDir)
+		if err != nil {
+			o.warnings = append(o.warnings, err.Error())
+			return // keep them in memory rather than lose them
+		}
+		o.spill = s
+	}
+	if err := o.spill.add(o.findings); err != nil {
+		o.warnings = append(o.warnings, err.Error())
+		return
+	}
+	o.findings = o.findings[:0]
+}
+
+// finding builds a finding from a match and its location.
+func (o *objectScan) finding(m *classifiers.Match, off int64, line, col int64, rec int64, field *classifiers.Field) Finding {
+	f := o.base
+	f.ContainerPath = o.container
+	f.Format = o.format
+	f.ByteOffset = off
+	f.Length = int32(m.End - m.Start)
+	if line > 0 {
+		f.Line = ptr(line)
+		f.Column = ptr(col)
+	}
+	if rec >= 0 {
+		f.Record = ptr(rec)
+	}
+	if m.Field != nil {
+		field = m.Field
+	}
+	if field != nil && field.Name != "" {
+		f.Field = ptr(field.Name)
+	}
+	f.DataType = m.DataType
+	f.Category = m.Category
+	f.Sensitivity = m.Level
+	f.Confidence = m.Confidence
+	f.Minor = m.Minor
+	f.MaskedValue = m.Masked
+	f.Fingerprint = m.Fingerprint
+	f.Evidence = m.Evidence
+	return f
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// closeRecord releases a record's findings; if its subject is a minor (a
+// birth-date field, or a resident ID of a child in the record) every finding
+// of the record is marked minor and graded S4 (PIPL Art. 28: personal
+// information of minors under 14 is sensitive).
+func (o *objectScan) closeRecord(minor bool) {
+	for _, f := range o.pend {
+		minor = minor || f.Minor
+	}
+	for i := range o.pend {
+		if minor {
+			if !o.pend[i].Minor {
+				o.pend[i].Evidence += ",minor:record"
+			}
+			o.pend[i].Minor = true
+			o.pend[i].Sensitivity = "S4"
+		}
+		o.addFinding(o.pend[i])
+	}
+	o.pend = o.pend[:0]
+}
+
+// verdicts turns column statistics into column verdicts.
+func (o *objectScan) verdicts() []ColumnVerdict {
+	var out []ColumnVerdict
+	for _, f := range o.colOrder {
+		st := o.cols[f]
+		if st.values < verdictMin {
+			continue
+		}
+		best, n := "", int64(0)
+		for t, c := range st.byType {
+			if c > n || (c == n && t < best) {
+				best, n = t, c
+			}
+		}
+		share := float64(n) / float64(st.values)
+		if share >= verdictShare {
+			out = append(out, ColumnVerdict{Object: o.res.Info.Key, Column: f.Name, DataType: best, Share: share, Sampled: st.values})
+		}
+	}
+	return out
+}
+
+func (o *objectScan) col(f *classifiers.Field) *colStat {
+	st := o.cols[f]
+	if st == nil {
+		if o.cols == nil {
+			o.cols = map[*classifiers.Field]*colStat{}
+		}
+		st = &colStat{byType: map[string]int64{}}
+		o.cols[f] = st
+		o.colOrder = append(o.colOrder, f)
+	}
+	return st
+}
+
+// textEmitter turns matches of a text chunk into findings, tracking line
+// and column as it moves forward through the chunk.
+type textEmitter struct {
+	o         *objectScan
+	data      []byte
+	base      int64 // stream offset of data[0]
+	pos       int   // offset in data where line and col hold
+	line, col int64
+	field     *classifiers.Field
+	rec       int64
+}
+
+func newTextEmitter(o *objectScan, field *classifiers.Field, line, col int64) *textEmitter {
+	return &textEmitter{o: o, field: field, line: line, col: col, rec: -1}
+}
+
+// setChunk moves to a new chunk whose owned region starts where the last
+// one's ended.
+func (t *textEmitter) setChunk(c Chunk, base int64) {
+	t.data, t.base, t.pos = c.Data, base+c.Base, c.OwnStart
+}
+
+// advance moves line and column to offset to.
+func (t *textEmitter) advance(to int) {
+	if to <= t.pos {
+		return
+	}
+	seg := t.data[t.pos:to]
+	if nl := bytes.Count(seg, []byte{'\n'}); nl > 0 {
+		t.line += int64(nl)
+		last := bytes.LastIndexByte(seg, '\n')
+		t.col = 1 + int64(utf8.RuneCount(seg[last+1:]))
+	} else {
+		t.col += int64(utf8.RuneCount(seg))
+	}
+	t.pos = to
+}
+
+func (t *textEmitter) Match(m *classifiers.Match) error {
+	t.advance(m.Start)
+	t.o.addFinding(t.o.finding(m, t.base+int64(m.Start), t.line, t.col, t.rec, t.field))
+	return nil
+}
+
+func (t *textEmitter) EndRecord(int64, bool) error { return nil }
+
+// scanChunks classifies a stream as text, chunk by chunk.
+func (o *objectScan) scanChunks(ch *Chunker, em *textEmitter, base int64) error {
+	for {
+		if err := o.ctx.Err(); err != nil {
+			return err
+		}
+		c, err := ch.Next()
+		if err != nil {
+			if err == errNeedInput {
+				return nil
+			}
+			break // io.EOF
+		}
+		em.setChunk(c, base)
+		if err := o.w.sc.ScanText(o.ctx, c.Data, c.OwnStart, c.OwnEnd, em.field, em); err != nil {
+			return err
+		}
+		em.advance(c.OwnEnd)
+		o.bytes += int64(c.OwnEnd - c.OwnStart)
+		o.w.progress.addBytes(int64(c.OwnEnd - c.OwnStart))
+	}
+	return ch.Err()
+}
+
+// elapsed is time.Since, replaceable in tests.
+var elapsed = time.Since
+
+// sortFindings orders findings by offset (spilled findings are already in
+// order relative to each other and precede the in-memory ones).
+func sortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		switch {
+		case a.ByteOffset < b.ByteOffset:
+			return -1
+		case a.ByteOffset > b.ByteOffset:
+			return 1
+		}
+		return 0
+	})
+}

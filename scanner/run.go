@@ -1,0 +1,387 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/piiscan/piiscan/classifiers"
+)
+
+// Config configures a run. Zero values are documented per field and
+// replaced by defaults in Validate.
+type Config struct {
+	// ScanID names the run in every row. Required.
+	ScanID string
+	// Workers is the number of objects scanned at once (default: CPUs).
+	Workers int
+	// ObjectTimeout bounds the work on one object (default 30 minutes).
+	ObjectTimeout time.Duration
+	// Grace is how long objects in flight may finish after the run's
+	// context is cancelled before they are abandoned (default 3 seconds).
+	Grace time.Duration
+	// MaxObjectSize skips larger objects as too_large (default 10 GiB).
+	MaxObjectSize int64
+	// MaxDecodedSize bounds the bytes decompressed from one object, against
+	// decompression bombs (default 64 GiB).
+	MaxDecodedSize int64
+	// MaxRatio bounds decompressed/compressed size (default 1000).
+	MaxRatio int64
+	// Chunk sizes the text window.
+	Chunk ChunkConfig
+	// SpillAt is how many findings of one object stay in memory before
+	// they are spilled to a temporary file (default 100,000).
+	SpillAt int
+	// TempDir holds spill files ("" = the system temporary directory).
+	TempDir string
+	// Filter, if set, drops listed objects it returns false for, before
+	// anything is downloaded (include/exclude globs).
+	Filter func(ObjectInfo) bool
+	// Progress, if set, receives live counters for a progress display.
+	Progress *Progress
+	// Logger receives per-object warnings; nil discards.
+	Logger *slog.Logger
+	// NoColumnStats turns off column verdicts.
+	NoColumnStats bool
+
+	columnStats bool
+}
+
+// Validate fills defaults and checks the configuration.
+func (c *Config) Validate() error {
+	if c.ScanID == "" {
+		return errors.New("scanner config: empty scan id")
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.NumCPU()
+	}
+	if c.ObjectTimeout <= 0 {
+		c.ObjectTimeout = 30 * time.Minute
+	}
+	if c.Grace <= 0 {
+		c.Grace = 3 * time.Second
+	}
+	if c.MaxObjectSize <= 0 {
+		c.MaxObjectSize = 10 << 30
+	}
+	if c.MaxDecodedSize <= 0 {
+		c.MaxDecodedSize = 64 << 30
+	}
+	if c.MaxRatio <= 0 {
+		c.MaxRatio = 1000
+	}
+	if c.SpillAt <= 0 {
+		c.SpillAt = 100_000
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Progress == nil {
+		c.Progress = &Progress{}
+	}
+	c.Chunk = c.Chunk.withDefaults()
+	c.columnStats = !c.NoColumnStats
+	return nil
+}
+
+// Progress holds live counters, updated atomically by the workers and read
+// by a progress display.
+type Progress struct {
+	Listed   atomic.Int64
+	Done     atomic.Int64
+	Bytes    atomic.Int64
+	Findings atomic.Int64
+	Failed   atomic.Int64
+}
+
+func (p *Progress) addBytes(n int64) {
+	if p != nil {
+		p.Bytes.Add(n)
+	}
+}
+
+// Stats summarises a run.
+type Stats struct {
+	Listed      int64
+	Written     int64 // objects rows written
+	Abandoned   int64 // in flight when the run was interrupted
+	Interrupted bool
+}
+
+// Run scans every object of src with eng and sends one result per object
+// to sink. It returns a fatal error (listing, sink) or ctx's error when the
+// run was interrupted; per-object problems are results, not errors. The
+// sink's Close is left to the caller.
+func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, sink Sink) (Stats, error) {
+	if err := cfg.Validate(); err != nil {
+		return Stats{}, err
+	}
+	var st Stats
+	// soft ends listing and the start of new objects: on interruption
+	// (ctx) or a sink failure. Objects in flight get a grace period after
+	// soft ends; then hard ends and they are abandoned.
+	soft, softCancel := context.WithCancel(ctx)
+	defer softCancel()
+	hard, hardCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardCancel()
+	stop := context.AfterFunc(soft, func() {
+		t := time.AfterFunc(cfg.Grace, hardCancel)
+		context.AfterFunc(hard, func() { t.Stop() })
+	})
+	defer stop()
+
+	g, gctx := errgroup.WithContext(soft)
+	objects := make(chan ObjectInfo, 2*cfg.Workers)
+	results := make(chan *ObjectResult, cfg.Workers)
+
+	g.Go(func() error {
+		defer close(objects)
+		return src.Walk(gctx, func(o ObjectInfo) error {
+			if cfg.Filter != nil && !cfg.Filter(o) {
+				return nil
+			}
+			cfg.Progress.Listed.Add(1)
+			atomic.AddInt64(&st.Listed, 1)
+			select {
+			case objects <- o:
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		})
+	})
+	var wg sync.WaitGroup
+	for range cfg.Workers {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			w := newWorker(&cfg, src, eng)
+			for o := range objects {
+				if gctx.Err() != nil {
+					atomic.AddInt64(&st.Abandoned, 1)
+					continue // listed but never started: left for a resumed run
+				}
+				res := w.scan(hard, o)
+				if res == nil {
+					atomic.AddInt64(&st.Abandoned, 1)
+					continue
+				}
+				results <- res // the sink drains until results is closed
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		wg.Wait()
+		close(results)
+		return nil
+	})
+	var sinkErr error
+	g.Go(func() error {
+		for r := range results {
+			if sinkErr != nil {
+				releaseResult(r)
+				continue // keep draining so workers never block
+			}
+			if err := sink.WriteObject(ctx, r); err != nil {
+				sinkErr = fmt.Errorf("write results: %w", err)
+				softCancel()
+				releaseResult(r)
+				continue
+			}
+			st.Written++
+			cfg.Progress.Done.Add(1)
+			cfg.Progress.Findings.Add(r.FindingCount())
+			if r.Status == StatusFailed {
+				cfg.Progress.Failed.Add(1)
+			}
+		}
+		return sinkErr
+	})
+	err := g.Wait()
+	if sinkErr != nil {
+		return st, sinkErr
+	}
+	if ctx.Err() != nil {
+		st.Interrupted = true
+		return st, ctx.Err()
+	}
+	return st, err
+}
+
+func releaseResult(r *ObjectResult) {
+	if r.Spill != nil {
+		_ = r.Spill.Close()
+	}
+}
+
+// worker scans objects one at a time with its own engine scanner and buffers.
+type worker struct {
+	cfg      *Config
+	src      Source
+	eng      *classifiers.Engine
+	sc       *classifiers.Scanner
+	progress *Progress
+	fields   map[string]*classifiers.Field
+}
+
+func newWorker(cfg *Config, src Source, eng *classifiers.Engine) *worker {
+	return &worker{cfg: cfg, src: src, eng: eng, sc: eng.NewScanner(), progress: cfg.Progress, fields: map[string]*classifiers.Field{}}
+}
+
+// field returns the prepared field for a column name or path, cached.
+func (w *worker) field(name string) *classifiers.Field {
+	if f, ok := w.fields[name]; ok {
+		return f
+	}
+	f := w.eng.Field(name)
+	if len(w.fields) < 100_000 {
+		w.fields[name] = f
+	}
+	return f
+}
+
+// scan scans one object. It returns nil when the object was abandoned
+// because the run was cancelled (a resumed run will scan it again).
+func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult) {
+	start := time.Now()
+	res = &ObjectResult{Info: info, ScannedAt: start.UTC()}
+	o := &objectScan{w: w, res: res}
+	o.base = Finding{ScanID: w.cfg.ScanID, ScannedAt: res.ScannedAt.Truncate(time.Millisecond), Object: info.Key, ObjectVersion: info.Version(), Ruleset: w.eng.Ruleset()}
+	w.sc.Reset()
+	defer func() {
+		if p := recover(); p != nil {
+			w.cfg.Logger.Error("decoder panic", "key", info.Key, "panic", SafeText(fmt.Sprint(p)), "stack", string(debug.Stack()))
+			res.Status, res.Reason = StatusFailed, ReasonInternal
+			res.Err = fmt.Errorf("scan %s: decoder panic: %s", info.Name, SafeText(fmt.Sprint(p)))
+			o.pend = o.pend[:0]
+			w.finishObject(o)
+		}
+		res.Duration = time.Since(start)
+	}()
+	if info.Size > w.cfg.MaxObjectSize {
+		res.Status, res.Reason = StatusSkipped, ReasonTooLarge
+		res.Err = fmt.Errorf("skip %s: %d bytes is over --max-object-size %d", info.Name, info.Size, w.cfg.MaxObjectSize)
+		return res
+	}
+	if info.StorageClass == "Archive" || info.StorageClass == "ColdArchive" || info.StorageClass == "DeepColdArchive" {
+		res.Status, res.Reason = StatusSkipped, ReasonStorageClass
+		res.Err = fmt.Errorf("skip %s: storage class %s needs a restore before it can be read", info.Name, info.StorageClass)
+		return res
+	}
+	ctx, cancel := context.WithTimeout(hard, w.cfg.ObjectTimeout)
+	defer cancel()
+	o.ctx = ctx
+	rc, err := w.src.Open(ctx, info)
+	if err != nil {
+		if hard.Err() != nil {
+			return nil
+		}
+		res.Status, res.Reason, res.Err = StatusFailed, reasonOf(err), safeErr(err)
+		return res
+	}
+	defer rc.Close()
+	body := &limitReader{r: rc, limit: w.cfg.MaxObjectSize}
+	err = o.decode(body, info.Name, 0)
+	if err == nil && len(o.pend) > 0 {
+		o.closeRecord(false)
+	}
+	if hard.Err() != nil {
+		releaseSpill(o)
+		return nil
+	}
+	w.finishObject(o)
+	w.classify(res, err, body.n)
+	if err == nil {
+		if changed := w.changed(info); changed != nil {
+			res.Status, res.Reason, res.Err = StatusPartial, ReasonChanged, changed
+		}
+	}
+	if res.Status != StatusComplete {
+		w.cfg.Logger.Warn("object not complete", "key", info.Key, "status", string(res.Status), "reason", string(res.Reason), "err", errString(res.Err))
+	}
+	return res
+}
+
+func releaseSpill(o *objectScan) {
+	if o.spill != nil {
+		_ = o.spill.Close()
+	}
+}
+
+// finishObject moves the object's findings and statistics into the result.
+func (w *worker) finishObject(o *objectScan) {
+	res := o.res
+	if o.spill != nil {
+		if len(o.findings) > 0 {
+			o.spillFindings()
+		}
+		res.Spill = o.spill
+	}
+	sortFindings(o.findings)
+	res.Findings = o.findings
+	res.BytesScanned = o.bytes
+	res.Format = joinFormats(o.formats)
+	if w.cfg.columnStats {
+		res.Columns = o.verdicts()
+	}
+	res.Notes = append(res.Notes, o.warnings...)
+}
+
+func joinFormats(f []string) string {
+	out := ""
+	for i, s := range f {
+		if i > 0 {
+			out += "/"
+		}
+		out += s
+	}
+	return out
+}
+
+// changed re-checks a local file after scanning: a file written to during
+// the scan is reported partial, since the findings may mix two versions.
+func (w *worker) changed(info ObjectInfo) error {
+	c, ok := w.src.(interface {
+		Changed(ObjectInfo) error
+	})
+	if !ok {
+		return nil
+	}
+	return c.Changed(info)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// limitReader counts bytes and stops at a limit with ErrTooLarge.
+type limitReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n >= l.limit {
+		return 0, ErrTooLarge
+	}
+	if int64(len(p)) > l.limit-l.n {
+		p = p[:l.limit-l.n]
+	}
+	m, err := l.r.Read(p)
+	l.n += int64(m)
+	return m, err
+}

@@ -1,0 +1,206 @@
+package scanner
+
+import (
+	"bytes"
+	"path"
+	"strings"
+)
+
+// Format names written to the objects and findings tables.
+const (
+	FormatText    = "text"
+	FormatCSV     = "csv"
+	FormatTSV     = "tsv"
+	FormatJSON    = "json"
+	FormatJSONL   = "jsonl"
+	FormatGzip    = "gzip"
+	FormatBinary  = "binary"
+	FormatEmpty   = "empty"
+	FormatZip     = "zip"
+	FormatTar     = "tar"
+	FormatParquet = "parquet"
+	FormatAvro    = "avro"
+	FormatPDF     = "pdf"
+	FormatImage   = "image"
+	FormatXLSX    = "xlsx"
+	FormatDOCX    = "docx"
+	FormatPPTX    = "pptx"
+)
+
+// sniffLen is how much of an object's head detection looks at.
+const sniffLen = 64 << 10
+
+// magic numbers, checked before extensions: content decides, the name only
+// breaks ties between text formats.
+var magics = []struct {
+	format string
+	off    int
+	sig    string
+}{
+	{FormatGzip, 0, "\x1f\x8b"},
+	{FormatZip, 0, "PK\x03\x04"},
+	{FormatZip, 0, "PK\x05\x06"},
+	{FormatParquet, 0, "PAR1"},
+	{FormatAvro, 0, "Obj\x01"},
+	{FormatPDF, 0, "%PDF-"},
+	{FormatImage, 0, "\x89PNG\r\n\x1a\n"},
+	{FormatImage, 0, "\xff\xd8\xff"},
+	{FormatImage, 0, "GIF87a"},
+	{FormatImage, 0, "GIF89a"},
+	{FormatImage, 0, "BM"},
+	{FormatImage, 8, "WEBP"},
+	{"bzip2", 0, "BZh"},
+	{"xz", 0, "\xfd7zXZ\x00"},
+	{"zstd", 0, "\x28\xb5\x2f\xfd"},
+	{"7z", 0, "7z\xbc\xaf\x27\x1c"},
+	{"rar", 0, "Rar!\x1a\x07"},
+	{"elf", 0, "\x7fELF"},
+	{FormatTar, 257, "ustar"},
+	{"ole2", 0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"},
+}
+
+// sniff decides the format of an object from its head and name. Text
+// formats (csv, json, ...) are told apart after the encoding is known, by
+// sniffText.
+func sniff(name string, head []byte) string {
+	if len(head) == 0 {
+		return FormatEmpty
+	}
+	for _, m := range magics {
+		if len(head) >= m.off+len(m.sig) && string(head[m.off:m.off+len(m.sig)]) == m.sig {
+			if m.format == FormatImage && m.sig == "BM" && !isImageName(name) {
+				continue // "BM" is also how plenty of text starts
+			}
+			return m.format
+		}
+	}
+	if looksBinary(head) {
+		return FormatBinary
+	}
+	return FormatText
+}
+
+func isImageName(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".bmp", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".heic":
+		return true
+	}
+	return false
+}
+
+// looksBinary reports content that is not text in any encoding we decode:
+// NUL bytes outside a UTF-16 pattern, or many control characters.
+func looksBinary(head []byte) bool {
+	if _, ok := utf16Order(head); ok {
+		return false
+	}
+	ctl := 0
+	for _, c := range head {
+		if c == 0 {
+			return true
+		}
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b {
+			ctl++
+		}
+	}
+	return ctl*10 > len(head)
+}
+
+// sniffText tells text formats apart on decoded (UTF-8) bytes: JSON and
+// JSON Lines by their first characters, CSV/TSV by extension or by a
+// consistent delimiter count on the first lines, everything else is text.
+func sniffText(name string, head []byte) string {
+	ext := strings.ToLower(path.Ext(name))
+	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch ext {
+	case ".jsonl", ".ndjson", ".jsonlines":
+		return FormatJSONL
+	case ".csv":
+		return FormatCSV
+	case ".tsv", ".tab":
+		return FormatTSV
+	}
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		if isJSONLines(trimmed) {
+			return FormatJSONL
+		}
+		if ext == ".json" || ext == "" || ext == ".txt" || ext == ".log" || looksJSONDoc(trimmed) {
+			return FormatJSON
+		}
+	}
+	switch ext {
+	case ".txt", ".log", ".md", ".text", ".json", ".xml", ".html", ".htm", ".yaml", ".yml":
+		return FormatText
+	}
+	if d := sniffDelimiter(head); d == ',' {
+		return FormatCSV
+	} else if d == '\t' {
+		return FormatTSV
+	}
+	return FormatText
+}
+
+// isJSONLines reports a first line that is a whole object or array followed
+// by a line that starts another.
+func isJSONLines(b []byte) bool {
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		return false
+	}
+	first := bytes.TrimSpace(b[:nl])
+	if len(first) < 2 || (first[len(first)-1] != '}' && first[len(first)-1] != ']') {
+		return false
+	}
+	rest := bytes.TrimLeft(b[nl+1:], " \t\r\n")
+	return len(rest) > 0 && (rest[0] == '{' || rest[0] == '[')
+}
+
+// looksJSONDoc is a cheap check that text starting with { or [ is JSON and
+// not, say, a log line starting with "[2024-01-01 ...".
+func looksJSONDoc(b []byte) bool {
+	b = bytes.TrimLeft(b[1:], " \t\r\n")
+	return len(b) == 0 || b[0] == '"' || b[0] == '{' || b[0] == '[' || b[0] == '}' || b[0] == ']' ||
+		b[0] == '-' || (b[0] >= '0' && b[0] <= '9') || bytes.HasPrefix(b, []byte("true")) ||
+		bytes.HasPrefix(b, []byte("false")) || bytes.HasPrefix(b, []byte("null"))
+}
+
+// sniffDelimiter returns ',' or '\t' when the first lines of the head have
+// the same, non-zero number of that delimiter outside quotes, else 0.
+func sniffDelimiter(head []byte) byte {
+	lines := bytes.SplitN(head, []byte("\n"), 6)
+	if len(lines) < 3 {
+		return 0
+	}
+	lines = lines[:len(lines)-1] // the last may be cut
+	for _, d := range []byte{',', '\t'} {
+		n := countOutsideQuotes(lines[0], d)
+		if n == 0 {
+			continue
+		}
+		ok := true
+		for _, l := range lines[1:] {
+			if countOutsideQuotes(l, d) != n {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return d
+		}
+	}
+	return 0
+}
+
+func countOutsideQuotes(line []byte, d byte) int {
+	n := 0
+	q := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			q = !q
+		case c == d && !q:
+			n++
+		}
+	}
+	return n
+}
