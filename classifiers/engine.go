@@ -152,14 +152,14 @@ func sourceName(r rules.Rule) string {
 
 func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 	ri := &ruleInfo{
-		idx:       i,
-		rule:      r,
-		level:     rules.LevelRank(r.Level),
-		conf:      float32(r.Confidence),
-		window:    r.EffectiveWindow(),
-		allow:     map[string]bool{},
-		detector:  r.Detector,
-		evidence:  "format",
+		idx:        i,
+		rule:       r,
+		level:      rules.LevelRank(r.Level),
+		conf:       float32(r.Confidence),
+		window:     r.EffectiveWindow(),
+		allow:      map[string]bool{},
+		detector:   r.Detector,
+		evidence:   "format",
 		maskTagged: "<redacted:" + r.Category + ">",
 	}
 	if ri.conf == 0 {

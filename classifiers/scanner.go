@@ -132,7 +132,7 @@ func (s *Scanner) Finds(ctx context.Context, text []byte) bool {
 
 type countEmitter int
 
-func (c *countEmitter) Match(*Match) error         { *c++; return nil }
+func (c *countEmitter) Match(*Match) error          { *c++; return nil }
 func (c *countEmitter) EndRecord(int64, bool) error { return nil }
 
 // ScanRecords classifies buf, whose values are described by spans. Every

@@ -386,4 +386,3 @@ func countCont(b []byte) int {
 	}
 	return n
 }
-

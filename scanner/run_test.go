@@ -70,11 +70,11 @@ func locs(r *scanner.ObjectResult) []loc {
 func TestRunFormats(t *testing.T) {
 	t.Parallel()
 	src := &scannertest.MemSource{Files: map[string][]byte{
-		"a.txt":  []byte("hello\n身份证 440104195101058590 and 13812348000\n"),
-		"b.csv":  []byte("\ufeffname,手机号,birth_date\r\n张三,13812348000,2015-03-01\r\n李四,\"139 0000 1234\",1990-01-01\r\n"),
-		"c.json": []byte(`{"patients":[{"id_no":"440104195101058590","loc":{"lat":39.9042,"lng":116.4074}},{"email":"a.b@example.com"}]}`),
+		"a.txt":   []byte("hello\n身份证 440104195101058590 and 13812348000\n"),
+		"b.csv":   []byte("\ufeffname,手机号,birth_date\r\n张三,13812348000,2015-03-01\r\n李四,\"139 0000 1234\",1990-01-01\r\n"),
+		"c.json":  []byte(`{"patients":[{"id_no":"440104195101058590","loc":{"lat":39.9042,"lng":116.4074}},{"email":"a.b@example.com"}]}`),
 		"d.jsonl": []byte("{\"phone\":\"13812348000\"}\n{\"bad\": \n{\"ip\":\"58.22.113.7\"}\n"),
-		"e.txt":  {},
+		"e.txt":   {},
 	}}
 	sink := run(t, src, scanner.Config{Workers: 2})
 	require.Len(t, sink.Results, 5)

@@ -68,22 +68,22 @@ type Reason string
 
 // Reasons. An empty reason goes with a complete object.
 const (
-	ReasonNone              Reason = ""
-	ReasonTooLarge          Reason = "too_large"
-	ReasonUnsupported       Reason = "unsupported_format"
-	ReasonMalformed         Reason = "malformed"
-	ReasonPermissionDenied  Reason = "permission_denied"
-	ReasonNotFound          Reason = "not_found"
-	ReasonTimeout           Reason = "timeout"
-	ReasonArchiveLimit      Reason = "archive_limit"
-	ReasonUnchanged         Reason = "unchanged"
-	ReasonSampledOut        Reason = "sampled_out"
-	ReasonEmpty             Reason = "empty"
-	ReasonChanged           Reason = "changed_during_scan"
-	ReasonInternal          Reason = "internal_error"
-	ReasonInterrupted       Reason = "interrupted"
-	ReasonStorageClass      Reason = "storage_class"
-	ReasonReadError         Reason = "read_error"
+	ReasonNone             Reason = ""
+	ReasonTooLarge         Reason = "too_large"
+	ReasonUnsupported      Reason = "unsupported_format"
+	ReasonMalformed        Reason = "malformed"
+	ReasonPermissionDenied Reason = "permission_denied"
+	ReasonNotFound         Reason = "not_found"
+	ReasonTimeout          Reason = "timeout"
+	ReasonArchiveLimit     Reason = "archive_limit"
+	ReasonUnchanged        Reason = "unchanged"
+	ReasonSampledOut       Reason = "sampled_out"
+	ReasonEmpty            Reason = "empty"
+	ReasonChanged          Reason = "changed_during_scan"
+	ReasonInternal         Reason = "internal_error"
+	ReasonInterrupted      Reason = "interrupted"
+	ReasonStorageClass     Reason = "storage_class"
+	ReasonReadError        Reason = "read_error"
 )
 
 // ObjectError is a per-object failure. Its text never contains content.
