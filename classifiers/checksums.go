@@ -222,7 +222,7 @@ func cnMobile(d []byte) bool {
 		case '0', '1', '2', '3', '5', '6', '7', '8':
 			return true
 		case '4':
-			return c == '0' && d[4] == '0' && d[5] <= '5'
+			return c == '0' && d[4] <= '5' // 17400-17405
 		}
 		return false
 	case '9':
@@ -250,7 +250,7 @@ func cardIIN(d []byte) bool {
 		return true // JCB
 	case p2 == 60 || p2 == 62 || p2 == 64 || p2 == 65 || p2 == 81 || p2 == 82:
 		return true // Discover, UnionPay, RuPay, BoC
-	case p2 == 50 || (p2 >= 56 && p2 <= 58) || p2 == 63 || p2 == 67:
+	case p2 == 50 || (p2 >= 56 && p2 <= 59) || p2 == 63 || p2 == 67:
 		return true // Maestro
 	case p4 >= 2200 && p4 <= 2204:
 		return true // Mir

@@ -66,15 +66,18 @@ func (s *Scanner) email(at int) {
 		return
 	}
 	tld := buf[lastStart:k]
-	if len(tld) < 2 || len(tld) > 24 {
+	if len(tld) < 2 || len(tld) > 30 {
 		return
 	}
 	s.canon = append(s.canon[:0], buf[j:k]...)
 	lowerASCII(s.canon, s.canon)
 	t := s.canon[len(s.canon)-len(tld):]
-	for _, c := range t {
-		if !isLetter(c) {
-			return
+	// A TLD is letters, or an internationalized one in punycode (xn--p1ai).
+	if !(len(t) > 4 && string(t[:4]) == "xn--") {
+		for _, c := range t {
+			if !isLetter(c) {
+				return
+			}
 		}
 	}
 	s.stats.Candidates++
