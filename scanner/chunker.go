@@ -115,10 +115,19 @@ func (c *Chunker) Next() (Chunk, error) {
 		end = c.n
 		c.done = true
 	} else {
-		// Keep a UTF-8 character in one owned region.
-		for k := 0; k < utf8.UTFMax && end > c.own+1 && !utf8.RuneStart(c.buf[end]); k++ {
-			end--
+		// Keep a UTF-8 character in one owned region: move the end back to
+		// a character start, or forward when the region is too small.
+		e := end
+		for k := 0; k < utf8.UTFMax && e > c.own+1 && !utf8.RuneStart(c.buf[e]); k++ {
+			e--
 		}
+		if !utf8.RuneStart(c.buf[e]) || e == c.own {
+			e = end
+			for k := 0; k < utf8.UTFMax && e < c.n && !utf8.RuneStart(c.buf[e]); k++ {
+				e++
+			}
+		}
+		end = e
 	}
 	c.prevEnd = end
 	c.pending = true

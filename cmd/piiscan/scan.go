@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/sinks"
+)
+
+// scanFlags are the flags of `piiscan scan`.
+type scanFlags struct {
+	out            string
+	workers        int
+	rules          []string
+	include        []string
+	exclude        []string
+	maxObjectSize  string
+	maxDecodedSize string
+	maxRatio       int64
+	objectTimeout  time.Duration
+	asOf           string
+	failOn         string
+	quiet          bool
+	logFormat      string
+	logLevel       string
+	followSymlinks bool
+	scanID         string
+	compression    string
+}
+
+func newScanCmd() *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Use:   "scan TARGET... [flags]",
+		Short: "Scan files, folders or stdin (-) and write findings to Parquet",
+		Long: `Scan files, folders (recursively) or stdin (-) for personal information.
+
+Findings and the objects inventory are written as Parquet under --out:
+  OUT/findings/dt=YYYY-MM-DD/<scan_id>.parquet
+  OUT/objects/dt=YYYY-MM-DD/<scan_id>.parquet
+  OUT/scans/<scan_id>.json   (run summary)
+
+Environment: PIISCAN_HMAC_KEY keys the fingerprints (unset: a random per-run
+key, so fingerprints cannot be joined across runs).
+
+Exit codes: 0 done; 1 a finding at or above --fail-on; 2 usage or
+configuration error; 3 some objects failed; 130 interrupted.`,
+		Example: `  piiscan scan ./exports --out ./piiscan-out
+  piiscan scan data/ --include '**/*.csv' --fail-on S3 --quiet
+  zcat dump.jsonl.gz | piiscan scan - --log-format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.out, "out", "./piiscan-out", "output `DIR` for the findings dataset")
+	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "objects scanned in parallel")
+	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable)")
+	fl.StringArrayVar(&f.include, "include", nil, "only scan objects matching `GLOB` (repeatable; ** allowed; a pattern without / matches the base name)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable)")
+	fl.StringVar(&f.maxObjectSize, "max-object-size", "10GiB", "skip larger objects (reason too_large)")
+	fl.StringVar(&f.maxDecodedSize, "max-decoded-size", "64GiB", "stop decompressing an object beyond this many bytes (reason archive_limit)")
+	fl.Int64Var(&f.maxRatio, "max-ratio", 1000, "stop decompressing beyond this output/input ratio (reason archive_limit)")
+	fl.DurationVar(&f.objectTimeout, "object-timeout", 30*time.Minute, "stop scanning one object after this long (reason timeout)")
+	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this `LEVEL` (S1..S4)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr (warnings and errors still logged)")
+	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json (default: text on a terminal, json otherwise)")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (off: links are not scanned)")
+	fl.StringVar(&f.scanID, "scan-id", "", "id of this run (default: time and a random suffix)")
+	fl.StringVar(&f.compression, "compression", "zstd", "Parquet compression: zstd or snappy")
+	return cmd
+}
+
+// scanConfig is what the flags resolve to before anything is scanned.
+type scanConfig struct {
+	start    time.Time
+	asOf     time.Time
+	scanID   string
+	engine   *classifiers.Engine
+	ruleset  *rules.Ruleset
+	failOn   string
+	maxObj   int64
+	maxDec   int64
+	randKey  bool
+	logger   *slog.Logger
+	console  *console
+	flagsSet map[string]string
+}
+
+func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
+	con := newConsole(cmd.ErrOrStderr())
+	logger, err := newLogger(con, f.logFormat, f.logLevel)
+	if err != nil {
+		return err
+	}
+	sc, err := resolveScan(cmd, f, con, logger)
+	if err != nil {
+		return err
+	}
+	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: targets, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin()})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return usageErr("--out %s: %w", f.out, err)
+	}
+	sink, err := sinks.NewParquet(sinks.ParquetConfig{
+		Root: f.out, ScanID: sc.scanID, Date: sc.start, Compression: sinks.Compression(f.compression),
+		Version: version, Logger: logger,
+	})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	progress := &scanner.Progress{}
+	cfg := scanner.Config{
+		ScanID:         sc.scanID,
+		Workers:        f.workers,
+		ObjectTimeout:  f.objectTimeout,
+		MaxObjectSize:  sc.maxObj,
+		MaxDecodedSize: sc.maxDec,
+		MaxRatio:       f.maxRatio,
+		Filter:         globFilter(f.include, f.exclude),
+		Progress:       progress,
+		Logger:         logger,
+	}
+	logger.Info("scan started", "scan_id", sc.scanID, "targets", len(targets), "workers", f.workers, "ruleset", sc.ruleset.ID(), "out", f.out)
+	stopProgress := startProgress(con, progress, logger, f.quiet)
+	stats, runErr := scanner.Run(ctx, cfg, src, sc.engine, sink)
+	stopProgress()
+	closeErr := sink.Close()
+	interrupted := stats.Interrupted || errors.Is(runErr, context.Canceled)
+
+	summary := sinks.Summary{
+		Version:       version,
+		StartedAt:     sc.start,
+		FinishedAt:    time.Now().UTC(),
+		AsOf:          sc.asOf.Format(time.DateOnly),
+		Ruleset:       sc.ruleset.ID(),
+		RulesetHash:   sc.ruleset.Hash,
+		Flags:         sc.flagsSet,
+		Targets:       targets,
+		Interrupted:   interrupted,
+		RandomHMACKey: sc.randKey,
+		ObjectsListed: stats.Listed,
+	}
+	sink.FillSummary(&summary)
+	summary.DurationMS = summary.FinishedAt.Sub(sc.start).Milliseconds()
+	summary.ThroughputMBs = sinks.Throughput(summary.Counters.BytesScanned, summary.FinishedAt.Sub(sc.start))
+	summary.Outputs.Root = f.out
+	if interrupted {
+		summary.Notes = append(summary.Notes, fmt.Sprintf("interrupted: %d object(s) in flight or not yet started were not written; rerun to scan them", stats.Abandoned))
+	}
+	sumPath, sumErr := sinks.WriteSummary(f.out, summary)
+	if !f.quiet {
+		sinks.RenderText(cmd.ErrOrStderr(), summary)
+	}
+	logger.Info("scan finished", "scan_id", sc.scanID, "objects", summary.Counters.Objects, "findings", summary.Counters.Findings,
+		"bytes", summary.Counters.BytesScanned, "elapsed", time.Duration(summary.DurationMS)*time.Millisecond, "summary", sumPath, "interrupted", interrupted)
+
+	switch {
+	case interrupted:
+		return &exitError{code: exitInterrupted, err: errors.New("interrupted: outputs are complete for the objects that finished")}
+	case runErr != nil:
+		return &exitError{code: exitUsage, err: fmt.Errorf("scan: %w", runErr)}
+	case closeErr != nil:
+		return &exitError{code: exitUsage, err: fmt.Errorf("write outputs: %w", closeErr)}
+	case sumErr != nil:
+		return &exitError{code: exitUsage, err: fmt.Errorf("write summary: %w", sumErr)}
+	case sc.failOn != "" && summary.Counters.AtOrAbove(sc.failOn) > 0:
+		return &exitError{code: exitFindings}
+	case summary.Counters.ObjectsByStatus[string(scanner.StatusFailed)] > 0:
+		return &exitError{code: exitFailedObjs}
+	}
+	return nil
+}
+
+// resolveScan checks the flags and loads the rules: every problem here is
+// a usage error, reported before anything is scanned.
+func resolveScan(cmd *cobra.Command, f *scanFlags, con *console, logger *slog.Logger) (*scanConfig, error) {
+	sc := &scanConfig{start: time.Now().UTC(), logger: logger, console: con, flagsSet: map[string]string{}}
+	cmd.Flags().Visit(func(fl *pflag.Flag) { sc.flagsSet[fl.Name] = fl.Value.String() })
+	if f.workers < 1 {
+		return nil, usageErr("--workers %d: must be at least 1", f.workers)
+	}
+	var err error
+	if sc.maxObj, err = parseSize("--max-object-size", f.maxObjectSize); err != nil {
+		return nil, err
+	}
+	if sc.maxDec, err = parseSize("--max-decoded-size", f.maxDecodedSize); err != nil {
+		return nil, err
+	}
+	if f.failOn != "" {
+		if sc.failOn, err = rules.ParseLevel(f.failOn); err != nil {
+			return nil, usageErr("--fail-on: %w", err)
+		}
+	}
+	if sc.asOf, err = parseAsOf(f.asOf); err != nil {
+		return nil, err
+	}
+	for _, g := range append(append([]string{}, f.include...), f.exclude...) {
+		if !doublestar.ValidatePattern(g) {
+			return nil, usageErr("glob %q is not valid", g)
+		}
+	}
+	sc.scanID = f.scanID
+	if sc.scanID == "" {
+		var b [3]byte
+		_, _ = rand.Read(b[:])
+		sc.scanID = sc.start.Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+	}
+	if sc.ruleset, err = loadRuleset(f.rules); err != nil {
+		return nil, err
+	}
+	key := []byte(os.Getenv("PIISCAN_HMAC_KEY"))
+	sc.randKey = len(key) == 0
+	if sc.randKey {
+		logger.Warn("PIISCAN_HMAC_KEY is not set: fingerprints use a random per-run key and cannot be joined across runs")
+	}
+	sc.engine, err = classifiers.Compile(sc.ruleset, classifiers.Options{HMACKey: key, AsOf: sc.asOf, Logger: logger})
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return sc, nil
+}
+
+// loadRuleset merges the built-in pack with user packs; a broken pack is
+// a usage error naming the file, rule and problem.
+func loadRuleset(files []string) (*rules.Ruleset, error) {
+	b, err := rules.Builtin()
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	packs := []*rules.Pack{b}
+	for _, f := range files {
+		p, err := rules.LoadFile(f)
+		if err != nil {
+			return nil, &exitError{code: exitUsage, err: err}
+		}
+		packs = append(packs, p)
+	}
+	rs, err := rules.Merge(packs...)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return rs, nil
+}
+
+func parseSize(flag, s string) (int64, error) {
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > 1<<62 {
+		return 0, usageErr("%s %q: want a size such as 512MiB or 10GB", flag, s)
+	}
+	return int64(n), nil
+}
+
+func parseAsOf(s string) (time.Time, error) {
+	if s == "" {
+		now := time.Now()
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, usageErr("--as-of %q: want YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+// globFilter keeps objects that match an include glob (when any are
+// given) and no exclude glob. A glob without '/' is matched against the
+// base name too, so --include '*.csv' works at any depth.
+func globFilter(include, exclude []string) func(scanner.ObjectInfo) bool {
+	if len(include) == 0 && len(exclude) == 0 {
+		return nil
+	}
+	match := func(globs []string, name string) bool {
+		for _, g := range globs {
+			if ok, _ := doublestar.Match(g, name); ok {
+				return true
+			}
+			if ok, _ := doublestar.Match(g, path.Base(name)); ok && !containsSlash(g) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(o scanner.ObjectInfo) bool {
+		if len(include) > 0 && !match(include, o.Name) {
+			return false
+		}
+		return !match(exclude, o.Name)
+	}
+}
+
+func containsSlash(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return true
+		}
+	}
+	return false
+}
