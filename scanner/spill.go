@@ -82,11 +82,12 @@ func (s *Spill) Each(fn func([]Finding) error) error {
 	return nil
 }
 
-// Close removes the spill file.
+// Close removes the spill file. It is safe to call more than once.
 func (s *Spill) Close() error {
-	if s == nil {
+	if s == nil || s.f == nil {
 		return nil
 	}
+	defer func() { s.f = nil }()
 	name := s.f.Name()
 	err := s.f.Close()
 	if rerr := os.Remove(name); err == nil {

@@ -12,7 +12,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/piiscan/piiscan/classifiers"
-	"github.com/piiscan/piiscan/rules"
 )
 
 func newRulesCmd() *cobra.Command {
@@ -102,7 +101,7 @@ func rulesTest(w io.Writer, eng *classifiers.Engine, text []byte) error {
 	fmt.Fprintln(tw, "DATA_TYPE\tLEVEL\tLINE:COL\tMASKED\tCONFIDENCE\tEVIDENCE")
 	for _, m := range ms {
 		line := 1 + bytes.Count(text[:m.Start], []byte{'\n'})
-		col := 1 + len([]rune(string(text[bytes.LastIndexByte(text[:m.Start], '\n')+1 : m.Start])))
+		col := 1 + len([]rune(string(text[bytes.LastIndexByte(text[:m.Start], '\n')+1:m.Start])))
 		fmt.Fprintf(tw, "%s\t%s\t%d:%d\t%s\t%.2f\t%s\n", m.DataType, m.Level, line, col, m.Masked, m.Confidence, strings.TrimPrefix(m.Evidence, ","))
 	}
 	return tw.Flush()
@@ -110,6 +109,5 @@ func rulesTest(w io.Writer, eng *classifiers.Engine, text []byte) error {
 
 type matchList struct{ ms *[]classifiers.Match }
 
-func (l matchList) Match(m *classifiers.Match) error      { *l.ms = append(*l.ms, *m); return nil }
-func (l matchList) EndRecord(int64, bool) error            { return nil }
-func loadRulesetOrBuiltin(p []string) (*rules.Ruleset, error) { return loadRuleset(p) }
+func (l matchList) Match(m *classifiers.Match) error { *l.ms = append(*l.ms, *m); return nil }
+func (l matchList) EndRecord(int64, bool) error      { return nil }
