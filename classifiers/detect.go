@@ -30,6 +30,18 @@ const (
 	leadIn = maxLocal + 2
 )
 
+// glueBefore and glueAfter are the bytes that join a digit run to its
+// neighbours into something a detector must look at.
+var glueBefore, glueAfter = func() (b, a [256]bool) {
+	for c := 0; c < 256; c++ {
+		x := byte(c)
+		alnum := isAlnum(x)
+		b[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '+' || x == '@' || x == '('
+		a[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '@' || x == '('
+	}
+	return b, a
+}()
+
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
 func isAlnum(c byte) bool      { return isDigit(c) || isLetter(c) }
 func isUpperAlnum(c byte) bool { return isDigit(c) || (c >= 'A' && c <= 'Z') }
@@ -79,6 +91,17 @@ func (s *Scanner) scan() {
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
 	buf := s.buf
+	// Fast path: an isolated run of fewer than ten digits ("200", "34:",
+	// "id=123456789 ") starts nothing. Isolated means no letter, digit
+	// separator, dot or plus sign on either side, which would make it part
+	// of a token, a group sequence, a dotted number or a country code.
+	j := i + 1
+	for j < len(buf) && isDigit(buf[j]) {
+		j++
+	}
+	if j-i < 10 && (i == 0 || !glueBefore[buf[i-1]]) && (j == len(buf) || !glueAfter[buf[j]]) {
+		return j
+	}
 	ts := i
 	for ts > 0 && isAlnum(buf[ts-1]) {
 		ts--

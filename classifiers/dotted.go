@@ -145,6 +145,12 @@ var (
 // in latitude,longitude order when the first number cannot be a latitude.
 func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	buf := s.buf
+	// Cheap structural checks first: at least two decimals, an integer part
+	// of at most three digits, and either a second decimal right after or a
+	// possible label (an 'l' or the lead byte of 纬/经/緯/經) just before.
+	if fp[1]-fp[0] < 2 || ip[1]-ip[0] > 3 || !(s.pairFollows(fp[1]) || s.mayBeLabelled(start)) {
+		return fp[1]
+	}
 	first, ok := s.readDecimal(start)
 	if !ok {
 		return fp[1]
@@ -219,6 +225,46 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	s.canon = appendLatLng(s.canon[:0], lat, lng)
 	s.emit(candidate{ri: s.e.byDet["gps_coordinate"], start: first.start, end: second.end, canon: s.canon, needCtx: needCtx})
 	return second.end
+}
+
+// pairFollows reports a second decimal after a separator at p: spaces,
+// then , ; / or a full-width comma, then spaces, then [-]d{1,3}.d.
+func (s *Scanner) pairFollows(p int) bool {
+	buf := s.buf
+	k := p
+	for k < len(buf) && k-p < 4 && (buf[k] == ' ' || buf[k] == '\t') {
+		k++
+	}
+	switch {
+	case k < len(buf) && (buf[k] == ',' || buf[k] == ';' || buf[k] == '/'):
+		k++
+	case k+2 < len(buf) && buf[k] == 0xEF && buf[k+1] == 0xBC && buf[k+2] == 0x8C:
+		k += 3
+	case k == p:
+		return false
+	}
+	for k < len(buf) && k-p < 10 && (buf[k] == ' ' || buf[k] == '\t') {
+		k++
+	}
+	if k < len(buf) && buf[k] == '-' {
+		k++
+	}
+	d := k
+	for k < len(buf) && isDigit(buf[k]) && k-d < 4 {
+		k++
+	}
+	return k > d && k+1 < len(buf) && buf[k] == '.' && isDigit(buf[k+1])
+}
+
+// mayBeLabelled reports a byte in the 16 before p that could start a
+// latitude/longitude label.
+func (s *Scanner) mayBeLabelled(p int) bool {
+	for _, c := range s.buf[max(0, p-16):p] {
+		if c == 'l' || c == 'L' || c == 0xE7 {
+			return true
+		}
+	}
+	return false
 }
 
 // validLatLng checks ranges and rejects pairs near (0, 0), which are
