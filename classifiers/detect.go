@@ -178,9 +178,10 @@ func (s *Scanner) groups(ts int) int {
 		}
 		if !allDigits(buf[q:p]) {
 			// A sequence glued to a code like "DE89 3704 ..." or "AB12-3456"
-			// continues that code: its first group starts nothing.
+			// continues that code (an IBAN that failed its check, a part
+			// number): none of its groups is a value of its own.
 			if hasDigit(buf[q:p]) {
-				blockFirst = true
+				return skipSeq(buf, ts)
 			}
 			break
 		}
@@ -361,14 +362,13 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 	if s.tryMobile(gs, d, plus) {
 		return true
 	}
-	if cardShape(gs) && cardLength(d) && cardIIN(d) {
-		ok := luhn(d)
-		// UnionPay numbers do not always carry a Luhn check digit
-		// (conformance README, surprise 5): accept them only with context.
-		if ok || (d[0] == '6' && d[1] == '2' && len(d) >= 16) {
-			s.emit(candidate{ri: s.e.byDet["bank_card"], start: start, end: end, canon: d, needCtx: !ok})
-			return ok
-		}
+	// Luhn is required for every network, UnionPay included (DESIGN.md
+	// section 4), although some UnionPay test numbers lack it (conformance
+	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
+	// decoy, and a check digit is what tells a card from an order number.
+	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
+		s.emit(candidate{ri: s.e.byDet["bank_card"], start: start, end: end, canon: d})
+		return true
 	}
 	return false
 }
