@@ -290,7 +290,7 @@ func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult)
 		return res
 	}
 	defer rc.Close()
-	body := &limitReader{r: rc, limit: w.cfg.MaxObjectSize}
+	body := &limitReader{ctx: ctx, r: rc, limit: w.cfg.MaxObjectSize}
 	err = o.decode(body, info.Name, 0)
 	if err == nil && len(o.pend) > 0 {
 		o.closeRecord(false)
@@ -367,14 +367,21 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// limitReader counts bytes and stops at a limit with ErrTooLarge.
+// limitReader counts bytes, stops at a limit with ErrTooLarge, and checks
+// the object's context on every read, so a slow or stalled source cannot
+// outlive the object timeout even where a decoder reads without a context
+// (format sniffing, third-party readers).
 type limitReader struct {
+	ctx   context.Context
 	r     io.Reader
 	n     int64
 	limit int64
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
+	if err := l.ctx.Err(); err != nil {
+		return 0, err
+	}
 	if l.n >= l.limit {
 		return 0, ErrTooLarge
 	}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/benchmarks/corpus"
+	"github.com/piiscan/piiscan/scanner"
+)
+
+// TestHostileFolder scans a folder of damaged and extreme files: each gets
+// one objects row with a status (and a reason when not complete), the scan
+// goes on and exits 0.
+func TestHostileFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 200 MB file")
+	}
+	dir := t.TempDir()
+	id := "440104195101058590"
+	write := func(name string, b []byte) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(strings.Repeat("row "+id+"\n", 5000)))
+	require.NoError(t, zw.Close())
+	write("truncated.log.gz", gz.Bytes()[:gz.Len()/2])
+	write("invalid-utf8.txt", []byte("caf\xe9 \xff\xfe id "+id+"\n"))
+	write("empty.csv", nil)
+	// A 200 MB line with no newline: values at the start, in the middle,
+	// across the 256 KiB chunk boundaries and at the very end.
+	f, err := os.Create(filepath.Join(dir, "one-line.txt"))
+	require.NoError(t, err)
+	chunk := bytes.Repeat([]byte("x"), 1<<20-len(id)-2)
+	for i := 0; i < 200; i++ {
+		_, err := f.Write(append(append([]byte(" "), id...), ' '))
+		require.NoError(t, err)
+		_, err = f.Write(chunk)
+		require.NoError(t, err)
+	}
+	_, err = f.WriteString(" 13812348000")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	res := scanDir(t, dir)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	objects := readTable[scanner.ObjectRow](t, res.out, "objects")
+	require.Len(t, objects, 4)
+	byName := map[string]scanner.ObjectRow{}
+	for _, o := range objects {
+		byName[filepath.Base(o.Object)] = o
+	}
+	assert.Equal(t, "partial", byName["truncated.log.gz"].Status)
+	assert.Equal(t, "malformed", byName["truncated.log.gz"].Reason)
+	assert.Positive(t, byName["truncated.log.gz"].Findings, "what was readable is scanned")
+	assert.Equal(t, "complete", byName["invalid-utf8.txt"].Status)
+	assert.Equal(t, int64(1), byName["invalid-utf8.txt"].Findings)
+	assert.Equal(t, "skipped", byName["empty.csv"].Status)
+	assert.Equal(t, "empty", byName["empty.csv"].Reason)
+	line := byName["one-line.txt"]
+	assert.Equal(t, "complete", line.Status)
+	assert.Equal(t, int64(201), line.Findings, "every value of the 200 MB line, none lost at chunk boundaries")
+	assert.Equal(t, line.Size, line.BytesScanned)
+}
+
+// TestInterrupt sends SIGINT to a running scan of the built binary: it must
+// stop within seconds with exit 130 and leave readable Parquet files.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and scans a large corpus")
+	}
+	bin := filepath.Join(t.TempDir(), "piiscan")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+	dir := t.TempDir()
+	_, err := corpus.Generate(dir, corpus.Options{Seed: 3, AsOf: testAsOf, TargetBytes: 400 << 20})
+	require.NoError(t, err)
+	out := filepath.Join(t.TempDir(), "out")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "scan", dir, "--out", out, "--workers", "1", "--quiet")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	time.Sleep(700 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	start := time.Now()
+	err = cmd.Wait()
+	took := time.Since(start)
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, stderr.String())
+	assert.Equal(t, exitInterrupted, ee.ExitCode(), stderr.String())
+	assert.Less(t, took, 10*time.Second, "stops within seconds")
+
+	objects := readTable[scanner.ObjectRow](t, out, "objects")
+	findings := readTable[scanner.Finding](t, out, "findings")
+	var n int64
+	for _, o := range objects {
+		n += o.Findings
+	}
+	assert.Equal(t, n, int64(len(findings)), "findings of written objects are all there")
+	temps, _ := filepath.Glob(filepath.Join(out, "*", "dt=*", ".*.tmp"))
+	assert.Empty(t, temps, "no temporary files left")
+	matches, _ := filepath.Glob(filepath.Join(out, "scans", "*.json"))
+	require.Len(t, matches, 1)
+	b, err := os.ReadFile(matches[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"interrupted": true`)
+}
