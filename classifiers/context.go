@@ -189,8 +189,10 @@ type Field struct {
 	hints bitset // rules whose field_names match
 	neg   bitset // rules whose negative keywords match the name
 	kind  fieldKind
-	// hint is the first hinted rule's id, for evidence.
-	hintName string
+	// valueRules judge this field's values whole (categories, biometrics,
+	// names, addresses); weakName marks a bare "name" column.
+	valueRules []*ruleInfo
+	weakName   bool
 }
 
 type bitset []uint64
@@ -227,6 +229,32 @@ func (e *Engine) Field(name string) *Field {
 			}
 		}
 	}
+	for _, ri := range e.fieldRules {
+		hinted := f.hints.has(ri.idx)
+		if ri.detector == "person_name" && hinted {
+			// Names need the whole field to name a person: "customer_name"
+			// yes, "product_name" no.
+			hinted = false
+			for _, t := range ri.fieldToks {
+				if matchFieldExact(lastFieldWords(name), strings.ToLower(lastSegment(name)), t) {
+					hinted = true
+				}
+			}
+		}
+		if !hinted {
+			weak := false
+			for _, t := range ri.params.weak {
+				if matchFieldExact(lastFieldWords(name), strings.ToLower(lastSegment(name)), t) {
+					weak = true
+				}
+			}
+			if !weak {
+				continue
+			}
+			f.weakName = true
+		}
+		f.valueRules = append(f.valueRules, ri)
+	}
 	// The last path element decides the kind: "$.birth.place" is not a date.
 	lastWords := words
 	if k := lastSegment(name); k != name {
@@ -246,6 +274,8 @@ func (e *Engine) Field(name string) *Field {
 	}
 	return f
 }
+
+func lastFieldWords(name string) []string { return fieldWords(lastSegment(name)) }
 
 // matchFieldExact is matchField for record-rule kinds, which must name the
 // whole field ("lat" is a latitude column, "lat_error" is not).

@@ -10,6 +10,7 @@ const (
 	clsNone  = 0
 	clsDigit = 1
 	clsAt    = 2
+	clsColon = 3
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -17,6 +18,7 @@ var byteClass = func() (t [256]uint8) {
 		t[c] = clsDigit
 	}
 	t['@'] = clsAt
+	t[':'] = clsColon
 	return t
 }()
 
@@ -36,8 +38,9 @@ var glueBefore, glueAfter = func() (b, a [256]bool) {
 	for c := 0; c < 256; c++ {
 		x := byte(c)
 		alnum := isAlnum(x)
-		b[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '+' || x == '@' || x == '('
-		a[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '@' || x == '('
+		// 0xB7 ends "·" (a plate's separator) and a few Han characters.
+		b[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '+' || x == '@' || x == '(' || x == 0xB7
+		a[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '@' || x == '(' || x == ')' || x == ':'
 	}
 	return b, a
 }()
@@ -51,7 +54,16 @@ func isSep(c byte) bool        { return c == ' ' || c == '-' }
 var Detectors = map[string]bool{
 	"cn_resident_id": true, "hk_id": true, "tw_id": true, "cn_passport": true,
 	"cn_mobile": true, "email": true, "ipv4": true, "bank_card": true,
-	"iban": true, "gps_coordinate": true,
+	"iban": true, "gps_coordinate": true, "cn_uscc": true, "cn_license_plate": true,
+	"cn_landline": true, "phone_number": true, "ipv6": true, "mac_address": true,
+	"imei": true, "hk_macau_permit": true, "tw_permit": true, "cn_address": true,
+	"person_name": true, "biometric_vector": true, "fingerprint_template": true,
+	"field_value": true, "location_trace": true,
+}
+
+// fieldDetectors judge a whole value by the name of its field.
+var fieldDetectors = map[string]bool{
+	"field_value": true, "biometric_vector": true, "person_name": true, "cn_address": true,
 }
 
 // detectorEvidence is the base evidence of each detector's matches.
@@ -59,7 +71,12 @@ var detectorEvidence = map[string]string{
 	"cn_resident_id": "checksum", "hk_id": "checksum", "tw_id": "checksum",
 	"cn_passport": "format", "cn_mobile": "format", "email": "format,tld",
 	"ipv4": "format", "bank_card": "checksum", "iban": "checksum",
-	"gps_coordinate": "format",
+	"gps_coordinate": "format", "cn_uscc": "checksum", "cn_license_plate": "format",
+	"cn_landline": "format", "phone_number": "libphonenumber", "ipv6": "format",
+	"mac_address": "format", "imei": "checksum", "hk_macau_permit": "format",
+	"tw_permit": "format", "cn_address": "format", "person_name": "name_shape",
+	"biometric_vector": "field_shape", "fingerprint_template": "template_header",
+	"field_value": "field", "location_trace": "trace",
 }
 
 // scan runs the built-in detectors over the buffer. Triggers are looked for
@@ -78,12 +95,27 @@ func (s *Scanner) scan() {
 			i++
 			continue
 		}
-		if b[i] == '@' {
+		switch b[i] {
+		case '@':
 			s.email(i)
 			i++
 			continue
+		case ':':
+			if s.hasNet {
+				i = s.colon(i)
+			} else {
+				i++
+			}
+			continue
 		}
 		i = s.number(i)
+	}
+	s.templates()
+	if len(s.e.proseRules) > 0 {
+		s.prose()
+	}
+	if ri := s.e.byDet["cn_address"]; ri != nil {
+		s.proseAddresses(ri)
 	}
 }
 
@@ -120,11 +152,26 @@ func (s *Scanner) number(i int) int {
 			return skipAlnum(buf, te)
 		}
 	}
+	if te-ts == 2 && te < len(buf) && (buf[te] == ':' || buf[te] == '-') && s.hasNet {
+		if end, ok := s.macAddr(ts); ok {
+			return end
+		}
+	}
 	if letters && !isXTail(buf[ts:te]) {
 		return s.token(ts, te)
 	}
-	if !letters && te+1 < len(buf) && buf[te] == '.' && isDigit(buf[te+1]) {
-		return s.dotted(ts)
+	if end, ok := s.parenLandline(ts, te); ok {
+		return end
+	}
+	if !letters && te+1 < len(buf) && buf[te] == '.' && (isDigit(buf[te+1]) || te-ts == 4 && s.hasNet) {
+		if te-ts == 4 && s.hasNet {
+			if end, ok := s.macAddr(ts); ok {
+				return end
+			}
+		}
+		if isDigit(buf[te+1]) {
+			return s.dotted(ts)
+		}
 	}
 	if ts > 0 && buf[ts-1] == '.' && ts > 1 && isDigit(buf[ts-2]) {
 		// The tail of a dotted number reached from a chunk start: parse the
@@ -228,6 +275,17 @@ func (s *Scanner) groups(ts int) int {
 	}
 	blockLast := end < len(buf) && (buf[end] == '@' || buf[end] == '.' && end+1 < len(buf) && isDigit(buf[end+1]))
 	plus := start >= 1 && buf[start-1] == '+'
+	if plus && !blockFirst {
+		if e, ok := s.intlPhone(start - 1); ok {
+			return e
+		}
+	}
+	if n == 1 && !blockFirst {
+		if ps, ok := s.plate(gs[0].s, gs[0].e); ok {
+			s.emitPlate(ps, gs[0].e)
+			return end
+		}
+	}
 	s.matchGroups(gs[:n], blockFirst, blockLast, plus)
 	return end
 }
@@ -359,8 +417,24 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 	if len(d) == 18 && layoutIs(gs, idShapes...) && s.tryResidentID(d, start, end) {
 		return true
 	}
+	if len(d) == 18 && len(gs) == 1 && uscc(d) {
+		s.emit(candidate{ri: s.e.byDet["cn_uscc"], start: start, end: end, canon: d, strong: true})
+		return true
+	}
 	if s.tryMobile(gs, d, plus) {
 		return true
+	}
+	if d[0] == '0' || plus {
+		if s.tryLandline(gs, d, plus) {
+			return true
+		}
+	}
+	// An IMEI is a 15-digit Luhn number; it needs an IMEI keyword or column,
+	// otherwise the number may be a card.
+	if len(d) == 15 && layoutIs(gs, []int{15}, []int{2, 6, 6, 1}) && luhn(d) {
+		if s.emit(candidate{ri: s.e.byDet["imei"], start: start, end: end, canon: d}) {
+			return true
+		}
 	}
 	// Luhn is required for every network, UnionPay included (DESIGN.md
 	// section 4), although some UnionPay test numbers lack it (conformance
@@ -443,6 +517,23 @@ func (s *Scanner) token(ts, te int) int {
 	for nl < len(t) && t[nl] >= 'A' && t[nl] <= 'Z' {
 		nl++
 	}
+	if len(t) == 18 && uscc(t) {
+		s.canon = append(s.canon[:0], t...)
+		s.emit(candidate{ri: s.e.byDet["cn_uscc"], start: ts, end: te, canon: s.canon, strong: true})
+		return te
+	}
+	if ps, ok := s.plate(ts, te); ok {
+		s.emitPlate(ps, te)
+		return te
+	}
+	if nl == 1 && len(t) == 3 && isDigit(t[1]) && isDigit(t[2]) && s.e.icdRule != nil {
+		return s.icd10(ts, te)
+	}
+	if te-ts == 2 && te < len(buf) && (buf[te] == ':' || buf[te] == '-') && s.hasNet {
+		if end, ok := s.macAddr(ts); ok {
+			return end
+		}
+	}
 	if nl == 0 || nl > 2 || !allDigitsOrA(t[nl:]) {
 		// IBANs continue past this token ("GB82 WEST 1234 ...").
 		if nl == 2 && len(t) >= 4 && isDigit(t[2]) && isDigit(t[3]) {
@@ -470,6 +561,22 @@ func (s *Scanner) token(ts, te int) int {
 		s.canon = append(s.canon[:0], t...)
 		if s.emit(candidate{ri: s.e.byDet["cn_passport"], start: ts, end: te, canon: s.canon}) {
 			return te
+		}
+	}
+	// Travel permits: a letter and eight digits, with a permit keyword.
+	if nl == 1 && nd == 8 && allDigits(digits) {
+		det := ""
+		switch t[0] {
+		case 'C', 'W', 'H', 'M':
+			det = "hk_macau_permit"
+		case 'T', 'L':
+			det = "tw_permit"
+		}
+		if det != "" {
+			s.canon = append(s.canon[:0], t...)
+			if s.emit(candidate{ri: s.e.byDet[det], start: ts, end: te, canon: s.canon}) {
+				return te
+			}
 		}
 	}
 	// Taiwan ID: a letter and nine digits.

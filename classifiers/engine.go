@@ -41,18 +41,25 @@ type Options struct {
 // Engine is a compiled ruleset. It is immutable after Compile and safe for
 // concurrent use; each goroutine scans with its own Scanner.
 type Engine struct {
-	rules    []*ruleInfo
-	byDet    map[string]*ruleInfo // built-in detector name -> rule
-	user     []*ruleInfo          // regexp2 rules, in ruleset order
-	key      []byte
-	asOf     time.Time // midnight UTC of the reference day
-	notAfter time.Time // latest plausible birth date
-	ruleset  string
-	fields   map[string][]fieldToken // record-rule field kinds
-	allow    map[string]bool
-	allowRes []*regexp2.Regexp
-	log      *slog.Logger
-	randKey  bool
+	rules []*ruleInfo
+	byDet map[string]*ruleInfo // built-in detector name -> rule
+	user  []*ruleInfo          // regexp2 rules, in ruleset order
+	// fieldRules judge a whole value by its field's name (categories,
+	// biometrics, names); proseRules also look for their dictionary near
+	// their keywords in free text.
+	fieldRules []*ruleInfo
+	proseRules []*ruleInfo
+	proseSet   *kwSet    // the prose rules' keywords, for one pass
+	icdRule    *ruleInfo // the rule that reports ICD-10 codes, if any
+	key        []byte
+	asOf       time.Time // midnight UTC of the reference day
+	notAfter   time.Time // latest plausible birth date
+	ruleset    string
+	fields     map[string][]fieldToken // record-rule field kinds
+	allow      map[string]bool
+	allowRes   []*regexp2.Regexp
+	log        *slog.Logger
+	randKey    bool
 }
 
 // ruleInfo is a rule prepared for matching.
@@ -73,6 +80,7 @@ type ruleInfo struct {
 	detector   string
 	evidence   string // base evidence: checksum or format
 	maskTagged string // precomputed "<redacted:category>"
+	params     params
 }
 
 // ErrRule is wrapped by Compile errors about one rule.
@@ -135,9 +143,28 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 		}
 		e.rules = append(e.rules, ri)
 		if ri.detector != "" {
-			e.byDet[ri.detector] = ri
+			if _, dup := e.byDet[ri.detector]; !dup {
+				e.byDet[ri.detector] = ri
+			}
+			if fieldDetectors[ri.detector] {
+				e.fieldRules = append(e.fieldRules, ri)
+			}
+			if ri.params.icd10 && e.icdRule == nil {
+				e.icdRule = ri
+			}
+			if ri.detector == "field_value" && len(ri.params.terms) > 0 && len(ri.keywords) > 0 {
+				e.proseRules = append(e.proseRules, ri)
+			}
 		} else {
 			e.user = append(e.user, ri)
+		}
+	}
+	if len(e.proseRules) > 0 {
+		e.proseSet = newKwSet()
+		for i, ri := range e.proseRules {
+			for _, k := range ri.keywords {
+				e.proseSet.add(i, k)
+			}
 		}
 	}
 	return e, nil
@@ -170,6 +197,10 @@ func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 			return nil, fmt.Errorf("unknown detector %q (see `piiscan rules list`)", r.Detector)
 		}
 		ri.evidence = detectorEvidence[r.Detector]
+	}
+	var err error
+	if ri.params, err = compileParams(r); err != nil {
+		return nil, err
 	}
 	if r.Pattern != "" {
 		re, err := compilePattern(r.Pattern)

@@ -27,6 +27,8 @@ func (c *collector) EndRecord(r int64, minor bool) error {
 	return nil
 }
 
+func (c *collector) Anchor(int) any { return nil }
+
 func (c *collector) types() []string {
 	var out []string
 	for _, m := range c.ms {

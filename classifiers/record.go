@@ -18,6 +18,17 @@ type recFacts struct {
 	latField   *Field
 	gpsDone    bool
 	birthMinor bool
+	// location traces: the record's points and its subject field, if any
+	points       [][2]int32
+	subjectFP    string
+	subjectField *Field
+	subjectSpan  int
+}
+
+// recPoint is a coordinate a text detector found in a record.
+type recPoint struct {
+	rec int64
+	p   [2]int32
 }
 
 // recordFacts walks the spans in order, reads the fields that record rules
@@ -26,6 +37,7 @@ type recFacts struct {
 func (s *Scanner) recordFacts() []recFacts {
 	var recs []recFacts
 	cur := -1
+	s.findCompanions()
 	for i := range s.spans {
 		sp := &s.spans[i]
 		if cur < 0 || recs[cur].rec != sp.Record {
@@ -36,12 +48,22 @@ func (s *Scanner) recordFacts() []recFacts {
 			recs = append(recs, f)
 			cur++
 		}
-		if sp.Field == nil || sp.Field.kind == kindNone {
+		if sp.Field == nil {
 			continue
 		}
 		r := &recs[cur]
+		for _, ri := range sp.Field.valueRules {
+			s.fieldValue(ri, i, r)
+		}
+		if sp.Field.kind == kindNone {
+			continue
+		}
 		v := trimValue(s.buf[sp.Start:sp.End])
 		switch sp.Field.kind {
+		case kindSubject:
+			if r.subjectFP == "" && len(v) > 0 && len(v) <= 256 {
+				r.subjectFP, r.subjectField, r.subjectSpan = s.fingerprint(v), sp.Field, i
+			}
 		case kindLatitude:
 			if x, ok := parseCoord(v); ok {
 				r.lat, r.latOK, r.latField = x, true, sp.Field
@@ -57,22 +79,48 @@ func (s *Scanner) recordFacts() []recFacts {
 		}
 		if r.latOK && r.lngOK && !r.gpsDone {
 			r.gpsDone = true
-			s.fieldCoordinate(i, r)
+			if s.fieldCoordinate(i, r) {
+				r.points = append(r.points, point(r.lat, r.lng))
+			}
+		}
+	}
+	// Coordinates the text detectors found belong to their record too.
+	for _, p := range s.points {
+		for k := range recs {
+			if recs[k].rec == p.rec {
+				recs[k].points = append(recs[k].points, p.p)
+				break
+			}
 		}
 	}
 	return recs
 }
 
+// findCompanions notes the records of this call that hold identity,
+// contact or financial data, which makes a bare "name" column a name.
+func (s *Scanner) findCompanions() {
+	if s.companion == nil {
+		s.companion = map[int64]bool{}
+	}
+	clear(s.companion)
+	for i := range s.out {
+		switch s.out[i].Category {
+		case "identity", "contact", "financial_account":
+			s.companion[s.out[i].Record] = true
+		}
+	}
+}
+
 // fieldCoordinate makes a gps_coordinate match from a record's latitude and
 // longitude fields, located at the span that completed the pair.
-func (s *Scanner) fieldCoordinate(span int, r *recFacts) {
+func (s *Scanner) fieldCoordinate(span int, r *recFacts) bool {
 	ri := s.e.byDet["gps_coordinate"]
 	if ri == nil || !validLatLng(r.lat, r.lng) {
-		return
+		return false
 	}
 	s.canon = appendLatLng(s.canon[:0], r.lat, r.lng)
 	if s.e.allowed(ri, s.canon) {
-		return
+		return false
 	}
 	sp := s.spans[span]
 	s.stats.Matches++
@@ -90,6 +138,7 @@ func (s *Scanner) fieldCoordinate(span int, r *recFacts) {
 		Evidence:    "fields:latitude+longitude",
 		Field:       r.latField,
 	})
+	return true
 }
 
 // trimValue drops surrounding spaces and quotes.

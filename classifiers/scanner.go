@@ -28,6 +28,9 @@ type Match struct {
 	// Field, when not nil, is the field the finding belongs to when that is
 	// not the span's own (a coordinate built from latitude/longitude fields).
 	Field *Field
+	// Anchor, for findings reported by Finish (location traces), is the
+	// location the caller returned from Emitter.Anchor.
+	Anchor any
 }
 
 // Emitter receives a scanner's output. Matches come in offset order within a
@@ -37,6 +40,9 @@ type Emitter interface {
 	// EndRecord closes a record of ScanRecords; minor reports a birth-date
 	// field that puts the record's subject under 14 on the reference day.
 	EndRecord(record int64, minor bool) error
+	// Anchor returns the caller's location of span (of the current
+	// ScanRecords call), kept for a finding Finish reports later.
+	Anchor(span int) any
 }
 
 // Span is one value of a structured record inside a ScanRecords buffer.
@@ -73,8 +79,13 @@ type Scanner struct {
 	out        []Match
 	ctx        context.Context
 
-	open  recFacts // the record continuing from the previous call
-	stats Stats
+	open      recFacts       // the record continuing from the previous call
+	companion map[int64]bool // records of this call with identity/contact data
+	seen      []int          // prose term starts reported in this call
+	traces    map[string]*trace
+	hasNet    bool       // IPv6 or MAC rules are enabled
+	points    []recPoint // coordinates found by the text detectors in this call
+	stats     Stats
 }
 
 // Stats counts a scanner's work, for benchmarks and debugging.
@@ -87,16 +98,20 @@ type Stats struct {
 // NewScanner returns a scanner for one goroutine.
 func (e *Engine) NewScanner() *Scanner {
 	return &Scanner{
-		e:     e,
-		mac:   hmac.New(sha256.New, e.key),
-		sum:   make([]byte, 0, sha256.Size),
-		canon: make([]byte, 0, 64),
-		low:   make([]byte, 0, 512),
+		e:      e,
+		hasNet: e.byDet["ipv6"] != nil || e.byDet["mac_address"] != nil,
+		mac:    hmac.New(sha256.New, e.key),
+		sum:    make([]byte, 0, sha256.Size),
+		canon:  make([]byte, 0, 64),
+		low:    make([]byte, 0, 512),
 	}
 }
 
-// Reset forgets per-object state (an open record).
-func (s *Scanner) Reset() { s.open = recFacts{} }
+// Reset forgets per-object state: an open record and location traces.
+func (s *Scanner) Reset() {
+	s.open = recFacts{}
+	s.traces = nil
+}
 
 // Stats returns the counters since the scanner was made.
 func (s *Scanner) Stats() Stats { return s.stats }
@@ -115,11 +130,19 @@ func (s *Scanner) ScanText(ctx context.Context, buf []byte, own0, own1 int, fiel
 	}
 	slices.SortStableFunc(s.out, byStart)
 	for i := range s.out {
+		if i > 0 && sameMatch(&s.out[i], &s.out[i-1]) {
+			continue
+		}
 		if err := em.Match(&s.out[i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sameMatch reports a match found twice (by a field rule and the prose pass).
+func sameMatch(a, b *Match) bool {
+	return a.Start == b.Start && a.DataType == b.DataType && a.Fingerprint == b.Fingerprint
 }
 
 // Finds reports whether the engine would report anything in text. It is
@@ -134,6 +157,7 @@ type countEmitter int
 
 func (c *countEmitter) Match(*Match) error          { *c++; return nil }
 func (c *countEmitter) EndRecord(int64, bool) error { return nil }
+func (c *countEmitter) Anchor(int) any              { return nil }
 
 // ScanRecords classifies buf, whose values are described by spans. Every
 // record ends in this call unless more is set, in which case the last record
@@ -154,18 +178,29 @@ func (s *Scanner) ScanRecords(ctx context.Context, buf []byte, spans []Span, mor
 	for ri := range recs {
 		r := &recs[ri]
 		var gpsSeen []string
+		var idSubject *Match
 		for mi < len(s.out) && s.out[mi].Record == r.rec {
 			m := &s.out[mi]
 			mi++
+			if mi > 1 && sameMatch(m, &s.out[mi-2]) {
+				continue
+			}
 			if m.DataType == "gps_coordinate" {
 				if slices.Contains(gpsSeen, m.Fingerprint) {
 					continue
 				}
 				gpsSeen = append(gpsSeen, m.Fingerprint)
 			}
+			if idSubject == nil && (m.Category == "identity" || m.Category == "contact") {
+				idSubject = m
+			}
 			if err := em.Match(m); err != nil {
 				return err
 			}
+		}
+		if s.e.byDet["location_trace"] != nil {
+			s.addTrace(r, em, idSubject)
+			r.points = r.points[:0]
 		}
 		if ri == len(recs)-1 && more {
 			s.open = *r
@@ -196,6 +231,7 @@ func (s *Scanner) begin(ctx context.Context, buf []byte, own0, own1 int, spans [
 	s.textField = field
 	s.lastSpan = 0
 	s.out = s.out[:0]
+	s.points = s.points[:0]
 }
 
 // spanAt returns the index of the span holding offset p, or -1.
@@ -287,6 +323,11 @@ func (s *Scanner) emit(c candidate) bool {
 		level = "S4"
 	}
 	s.stats.Matches++
+	if rec >= 0 && ri.detector == "gps_coordinate" {
+		if lat, lng, ok := splitPair(c.canon); ok {
+			s.points = append(s.points, recPoint{rec: rec, p: point(lat, lng)})
+		}
+	}
 	s.out = append(s.out, Match{
 		DataType:    ri.rule.ID,
 		Category:    ri.rule.Category,

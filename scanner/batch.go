@@ -235,6 +235,14 @@ func (r *recEmitter) Match(m *classifiers.Match) error {
 	return nil
 }
 
+func (r *recEmitter) Anchor(span int) any {
+	b := (*batch)(r)
+	if span < 0 || span >= len(b.spans) {
+		return nil
+	}
+	return &anchorLoc{loc: b.locs[span], field: b.spans[span].Field}
+}
+
 func (r *recEmitter) EndRecord(_ int64, minor bool) error {
 	(*batch)(r).o.closeRecord(minor)
 	return nil

@@ -27,6 +27,10 @@ type objectScan struct {
 	cols      map[*classifiers.Field]*colStat
 	colOrder  []*classifiers.Field
 	warnings  []string
+	// archives: bytes unpacked from members (all levels) and members read,
+	// against Config.MaxDecodedSize and Config.MaxMembers
+	unpacked int64
+	members  int64
 }
 
 // colStat counts, for one column, how many values were seen and how many
@@ -202,6 +206,35 @@ func (t *textEmitter) Match(m *classifiers.Match) error {
 }
 
 func (t *textEmitter) EndRecord(int64, bool) error { return nil }
+func (t *textEmitter) Anchor(int) any              { return nil }
+
+// anchorLoc is the location of a finding reported when the object ends
+// (a location trace), captured while its record was scanned.
+type anchorLoc struct {
+	loc   spanLoc
+	field *classifiers.Field
+}
+
+// finishEmitter receives the object-level findings of Scanner.Finish.
+type finishEmitter struct{ o *objectScan }
+
+func (f finishEmitter) Match(m *classifiers.Match) error {
+	a, _ := m.Anchor.(*anchorLoc)
+	if a == nil {
+		a = &anchorLoc{loc: spanLoc{rec: -1}}
+	}
+	field := a.field
+	if m.Field != nil {
+		field = m.Field
+	}
+	fd := f.o.finding(m, a.loc.off, a.loc.line, a.loc.col, a.loc.rec, field)
+	fd.Length = 0
+	f.o.addFinding(fd)
+	return nil
+}
+
+func (f finishEmitter) EndRecord(int64, bool) error { return nil }
+func (f finishEmitter) Anchor(int) any              { return nil }
 
 // scanChunks classifies a stream as text, chunk by chunk.
 func (o *objectScan) scanChunks(ch *Chunker, em *textEmitter, base int64) error {

@@ -292,8 +292,11 @@ func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult)
 	defer rc.Close()
 	body := &limitReader{ctx: ctx, r: rc, limit: w.cfg.MaxObjectSize}
 	err = o.decode(body, info.Name, 0)
-	if err == nil && len(o.pend) > 0 {
+	if len(o.pend) > 0 {
 		o.closeRecord(false)
+	}
+	if ferr := w.sc.Finish(finishEmitter{o}); ferr != nil && err == nil {
+		err = ferr
 	}
 	if hard.Err() != nil {
 		releaseSpill(o)

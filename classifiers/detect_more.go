@@ -1,0 +1,361 @@
+package classifiers
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// GB 32100-2015: the 31-character alphabet of the unified social credit
+// code and the weights 3^i mod 31 of its check character.
+const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// uscc validates a unified social credit code.
+func uscc(v []byte) bool {
+	if len(v) != 18 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		k := strings.IndexByte(usccAlphabet, v[i])
+		if k < 0 {
+			return false
+		}
+		sum += k * usccWeights[i]
+	}
+	c := (31 - sum%31) % 31
+	// The first character is the registering authority: 1-9, A-G or Y.
+	if !(v[0] >= '1' && v[0] <= '9' || v[0] >= 'A' && v[0] <= 'G' || v[0] == 'Y') {
+		return false
+	}
+	return v[17] == usccAlphabet[c]
+}
+
+// plateProvinces are the province characters of licence plates.
+const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+func isPlateProvince(b []byte) bool {
+	return len(b) == 3 && strings.Contains(plateProvinces, string(b))
+}
+
+func plateChar(c byte) bool {
+	return isDigit(c) || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O')
+}
+
+// plate checks for a licence plate whose serial ends at te: solid
+// ("京A12345", "京AD12345") or with a separator after the city letter
+// ("粤B·D12345", "沪C 88888"). serial is the token holding the serial
+// (with the city letter when solid). It returns the plate's start.
+func (s *Scanner) plate(ts, te int) (int, bool) {
+	buf := s.buf
+	t := buf[ts:te]
+	var start, letter int
+	var serial []byte
+	switch {
+	case ts >= 3 && t[0] >= 'A' && t[0] <= 'Z' && isPlateProvince(buf[ts-3:ts]):
+		start, letter, serial = ts-3, ts, t[1:]
+	default:
+		sep := 0
+		if ts >= 1 && buf[ts-1] == ' ' {
+			sep = 1
+		} else if ts >= 2 && buf[ts-2] == 0xC2 && buf[ts-1] == 0xB7 { // ·
+			sep = 2
+		}
+		l := ts - sep - 1
+		if sep == 0 || l < 3 || buf[l] < 'A' || buf[l] > 'Z' || !isPlateProvince(buf[l-3:l]) {
+			return 0, false
+		}
+		start, letter, serial = l-3, l, t
+	}
+	if buf[letter] == 'I' || buf[letter] == 'O' {
+		return 0, false
+	}
+	for _, c := range serial {
+		if !plateChar(c) {
+			return 0, false
+		}
+	}
+	switch len(serial) {
+	case 5:
+	case 6: // new-energy vehicles: D or F first (small) or last (large)
+		if !(serial[0] == 'D' || serial[0] == 'F' || serial[5] == 'D' || serial[5] == 'F') {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if !hasDigit(serial) {
+		return 0, false
+	}
+	s.canon = append(append(append(s.canon[:0], buf[start:letter]...), buf[letter]), serial...)
+	return start, true
+}
+
+// emitPlate reports a plate found by plate.
+func (s *Scanner) emitPlate(start, end int) {
+	s.emit(candidate{ri: s.e.byDet["cn_license_plate"], start: start, end: end, canon: s.canon})
+}
+
+// areaCode returns the length of a mainland area code at the start of d
+// (without its trunk 0): 10 and 2x are two digits, 3xx-9xx three.
+func areaCode(d []byte) int {
+	if len(d) < 2 {
+		return 0
+	}
+	switch d[0] {
+	case '1':
+		if d[1] == '0' {
+			return 2
+		}
+	case '2':
+		return 2
+	case '3', '4', '5', '6', '7', '8', '9':
+		return 3
+	}
+	return 0
+}
+
+// landline validates digits (trunk 0 included) as a fixed-line number:
+// area code and a 7 or 8 digit subscriber number not starting with 0 or 1.
+func landline(d []byte) bool {
+	if len(d) < 10 || len(d) > 12 || d[0] != '0' {
+		return false
+	}
+	a := areaCode(d[1:])
+	if a == 0 {
+		return false
+	}
+	n := len(d) - 1 - a
+	sub := d[1+a:]
+	return (n == 7 || n == 8) && sub[0] >= '2'
+}
+
+// tryLandline accepts the group layouts of fixed-line numbers: area code
+// apart ("010-12345678", "0755 1234567"), solid (with context), or after
+// +86 with the trunk 0 dropped ("+86 21 6123 4567").
+func (s *Scanner) tryLandline(gs []group, d []byte, plus bool) bool {
+	ri := s.e.byDet["cn_landline"]
+	if ri == nil {
+		return false
+	}
+	start, end := gs[0].s, gs[len(gs)-1].e
+	num := d
+	needCtx := false
+	switch {
+	case (plus || len(gs) > 1 && gs[0].e-gs[0].s == 2) && d[0] == '8' && d[1] == '6':
+		num = append([]byte{'0'}, d[2:]...)
+		if plus {
+			start--
+		}
+	case len(gs) == 1:
+		needCtx = true
+	case gs[0].e-gs[0].s != 3 && gs[0].e-gs[0].s != 4:
+		return false
+	}
+	if !landline(num) {
+		return false
+	}
+	s.canon = append(s.canon[:0], num...)
+	return s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, needCtx: needCtx})
+}
+
+// parenLandline handles "(010)12345678" and "(0755) 8765 4321": an area
+// code in parentheses, then the subscriber number.
+func (s *Scanner) parenLandline(ts, te int) (int, bool) {
+	buf := s.buf
+	if ts < 1 || buf[ts-1] != '(' || te >= len(buf) || buf[te] != ')' || te-ts < 3 || te-ts > 4 || buf[ts] != '0' {
+		return 0, false
+	}
+	d := append(s.digits[:0], buf[ts:te]...)
+	i := te + 1
+	if i < len(buf) && buf[i] == ' ' {
+		i++
+	}
+	end := i
+	for end < len(buf) && (isDigit(buf[end]) || (buf[end] == ' ' || buf[end] == '-') && end+1 < len(buf) && isDigit(buf[end+1])) && end-i < 10 {
+		if isDigit(buf[end]) {
+			d = append(d, buf[end])
+		}
+		end++
+	}
+	s.digits = d
+	if end < len(buf) && isAlnum(buf[end]) || !landline(d) {
+		return 0, false
+	}
+	ri := s.e.byDet["cn_landline"]
+	s.canon = append(s.canon[:0], d...)
+	return end, ri != nil && s.emit(candidate{ri: ri, start: ts - 1, end: end, canon: s.canon})
+}
+
+// intlPhone reads a number after '+' at plus ("+1 (415) 555-2671") and
+// validates it with libphonenumber's metadata. Mainland numbers (+86) are
+// left to the mobile and landline detectors.
+func (s *Scanner) intlPhone(plus int) (int, bool) {
+	ri := s.e.byDet["phone_number"]
+	if ri == nil {
+		return 0, false
+	}
+	buf := s.buf
+	d := append(s.digits[:0], '+')
+	end := plus + 1
+	last := end
+	for end < len(buf) && end-plus < 24 {
+		c := buf[end]
+		if isDigit(c) {
+			d = append(d, c)
+			last = end + 1
+		} else if c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' {
+			break
+		}
+		end++
+	}
+	s.digits = d
+	if len(d) < 8 || len(d) > 16 || (last < len(buf) && isAlnum(buf[last])) || (d[1] == '8' && d[2] == '6') {
+		return 0, false
+	}
+	s.stats.Candidates++
+	num, err := phonenumbers.Parse(string(d), "ZZ")
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return 0, false
+	}
+	s.canon = append(s.canon[:0], phonenumbers.Format(num, phonenumbers.E164)...)
+	return last, s.emit(candidate{ri: ri, start: plus, end: last, canon: s.canon})
+}
+
+// hexPair reports two hex digits.
+func hexPair(b []byte) bool {
+	return len(b) >= 2 && isHexByte(b[0]) && isHexByte(b[1])
+}
+
+func isHexByte(c byte) bool { return isDigit(c) || (c|0x20) >= 'a' && (c|0x20) <= 'f' }
+
+// macAddr reads a MAC address at p: six hex pairs joined by ':' or '-'
+// (one kind), or three groups of four hex digits joined by '.'.
+func (s *Scanner) macAddr(p int) (int, bool) {
+	buf := s.buf
+	if p > 0 && (isAlnum(buf[p-1]) || buf[p-1] == ':' || buf[p-1] == '-' || buf[p-1] == '.') {
+		return 0, false
+	}
+	s.canon = s.canon[:0]
+	var end int
+	switch {
+	case p+17 <= len(buf) && (buf[p+2] == ':' || buf[p+2] == '-'):
+		sep := buf[p+2]
+		for k := 0; k < 6; k++ {
+			q := p + 3*k
+			if !hexPair(buf[q:]) || (k < 5 && buf[q+2] != sep) {
+				return 0, false
+			}
+			if k > 0 {
+				s.canon = append(s.canon, ':')
+			}
+			s.canon = append(s.canon, lowerTable[buf[q]], lowerTable[buf[q+1]])
+		}
+		end = p + 17
+	case p+14 <= len(buf) && buf[p+4] == '.' && buf[p+9] == '.':
+		for k := 0; k < 3; k++ {
+			q := p + 5*k
+			if !hexPair(buf[q:]) || !hexPair(buf[q+2:]) {
+				return 0, false
+			}
+			for j := 0; j < 4; j += 2 {
+				if len(s.canon) > 0 {
+					s.canon = append(s.canon, ':')
+				}
+				s.canon = append(s.canon, lowerTable[buf[q+j]], lowerTable[buf[q+j+1]])
+			}
+		}
+		end = p + 14
+	default:
+		return 0, false
+	}
+	if end < len(buf) && (isAlnum(buf[end]) || buf[end] == ':' || buf[end] == '-' || (buf[end] == '.' && end+1 < len(buf) && isAlnum(buf[end+1]))) {
+		return 0, false
+	}
+	c := string(s.canon)
+	if c == "00:00:00:00:00:00" || c == "ff:ff:ff:ff:ff:ff" {
+		return end, false
+	}
+	s.stats.Candidates++
+	return end, s.emit(candidate{ri: s.e.byDet["mac_address"], start: p, end: end, canon: s.canon})
+}
+
+// colon handles a ':' at i: it finds the run of hex digits, colons and
+// dots around it and tries it as a MAC or an IPv6 address.
+func (s *Scanner) colon(i int) int {
+	buf := s.buf
+	if !(i > 0 && (isHexByte(buf[i-1]) || buf[i-1] == ':')) || !(i+1 < len(buf) && (isHexByte(buf[i+1]) || buf[i+1] == ':')) {
+		return i + 1
+	}
+	a := i
+	for a > 0 && (isHexByte(buf[a-1]) || buf[a-1] == ':') && i-a < 45 {
+		a--
+	}
+	if a > 0 && (isAlnum(buf[a-1]) || buf[a-1] == '_') {
+		return i + 1 // glued to a word: "key:value", "http://"
+	}
+	b := i
+	for b < len(buf) && (isHexByte(buf[b]) || buf[b] == ':' || buf[b] == '.') && b-a < 46 {
+		b++
+	}
+	for b > i && buf[b-1] == '.' {
+		b--
+	}
+	if b < len(buf) && (isAlnum(buf[b]) || buf[b] == '_') {
+		return b
+	}
+	if end, ok := s.macAddr(a); ok || end > 0 {
+		return max(end, i+1)
+	}
+	s.ipv6(a, b)
+	return b
+}
+
+// ipv6 validates buf[a:b] as an IPv6 address with net/netip: not the
+// unspecified or loopback address, and with at least one group of three
+// or more hex digits (so "1::2" or a time such as "12:34::56" is not one).
+func (s *Scanner) ipv6(a, b int) {
+	t := s.buf[a:b]
+	if strings.Count(string(t), ":") < 2 {
+		return
+	}
+	long := false
+	for _, g := range strings.Split(string(t), ":") {
+		if len(g) >= 3 && !strings.Contains(g, ".") {
+			long = true
+		}
+	}
+	if !long {
+		return
+	}
+	s.stats.Candidates++
+	addr, err := netip.ParseAddr(string(t))
+	if err != nil || !addr.Is6() || addr.IsUnspecified() || addr.IsLoopback() {
+		return
+	}
+	s.canon = append(s.canon[:0], addr.String()...)
+	s.emit(candidate{ri: s.e.byDet["ipv6"], start: a, end: b, canon: s.canon})
+}
+
+// icd10 reports an ICD-10 code ("E11", "E11.9", "J45.909") next to a
+// medical keyword or in a medical column.
+func (s *Scanner) icd10(ts, te int) int {
+	ri := s.e.icdRule
+	buf := s.buf
+	end := te
+	if end+1 < len(buf) && buf[end] == '.' && isUpperAlnum(buf[end+1]) {
+		end++
+		for end < len(buf) && isUpperAlnum(buf[end]) && end-te <= 5 {
+			end++
+		}
+	}
+	if end < len(buf) && isAlnum(buf[end]) {
+		return te
+	}
+	s.canon = append(s.canon[:0], buf[ts:end]...)
+	s.emit(candidate{ri: ri, start: ts, end: end, canon: s.canon, needCtx: true, evidence: "icd10"})
+	return end
+}

@@ -1,0 +1,213 @@
+package classifiers
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Field-value rules judge a whole value by the name of its field: a column
+// named 宗教信仰 holding 佛教, a face_embedding key holding 512 floats, a
+// 姓名 column holding 张三. The same words in free text are not findings
+// (the prose pass needs a value from the dictionary next to a keyword).
+
+// fieldValue classifies the value of span i for rule ri.
+func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
+	sp := s.spans[i]
+	raw := s.buf[sp.Start:sp.End]
+	v := bytes.TrimSpace(raw)
+	v = bytes.Trim(v, `"'`)
+	if len(v) == 0 {
+		return
+	}
+	start := sp.Start + bytes.Index(raw, v)
+	end := start + len(v)
+	p := &ri.params
+	switch ri.detector {
+	case "field_value":
+		if len(v) > 4096 || p.empty[strings.ToLower(string(v))] {
+			return
+		}
+		ev := ""
+		if !p.anyValue {
+			t, ok := p.findTerm(v)
+			if !ok {
+				return
+			}
+			ev = "dictionary:" + t.text
+		}
+		s.canon = append(s.canon[:0], v...)
+		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev})
+	case "biometric_vector":
+		canon, ev, ok := biometricValue(v, p.minDims, p.minBytes, s.canon[:0])
+		if !ok {
+			return
+		}
+		s.canon = canon
+		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev})
+	case "person_name":
+		if !looksLikeName(v) {
+			return
+		}
+		s.canon = append(s.canon[:0], v...)
+		c := candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true}
+		if sp.Field.weakName {
+			// A bare "name" column may hold products or places: report it
+			// only next to other personal data of the same record.
+			if !s.companion[sp.Record] {
+				return
+			}
+			c.evidence = "companion"
+		}
+		s.emit(c)
+	case "cn_address":
+		if _, ok := addressSpan(v); ok && len(v) <= 200 {
+			s.canon = append(s.canon[:0], v...)
+			s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true})
+		}
+	}
+}
+
+// findTerm returns the first dictionary term in v (case-insensitive ASCII).
+func (p *params) findTerm(v []byte) (keyword, bool) {
+	low := v
+	if !isLowerASCII(v) {
+		low = bytes.ToLower(v)
+	}
+	for _, t := range p.terms {
+		if i := bytes.Index(low, t.b); i >= 0 {
+			// ASCII terms must stand as words ("hindu" is not in "hinduja").
+			if t.ascii && !wordAt(low, i, len(t.b)) {
+				continue
+			}
+			return t, true
+		}
+	}
+	return keyword{}, false
+}
+
+func isLowerASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// wordAt reports that b[i:i+n] is not glued to letters on either side.
+func wordAt(b []byte, i, n int) bool {
+	return (i == 0 || !isLetter(b[i-1])) && (i+n >= len(b) || !isLetter(b[i+n]))
+}
+
+// biometricValue recognises a biometric feature value: a vector of at least
+// minDims numbers ("[0.12, -0.5, ...]", "0.12 -0.5 ...") or a base64 or hex
+// blob of at least minBytes bytes. The canonical value is the vector's bytes:
+// the numbers as little-endian float32, or the decoded blob, so an
+// embedding stored as a JSON array and as base64 of the same floats share a
+// fingerprint.
+func biometricValue(v []byte, minDims, minBytes int, out []byte) ([]byte, string, bool) {
+	if minDims > 0 {
+		if out, n, ok := floatVector(v, out); ok && n >= minDims {
+			return out, "vector:" + strconv.Itoa(n) + "d", true
+		}
+	}
+	if minBytes > 0 && len(v) >= minBytes {
+		if isHex(v) && len(v)%2 == 0 {
+			out = append(out[:0], make([]byte, len(v)/2)...)
+			if _, err := hex.Decode(out, v); err == nil && len(out) >= minBytes {
+				return out, "blob:" + strconv.Itoa(len(out)) + "B", true
+			}
+		}
+		enc := base64.StdEncoding
+		if bytes.ContainsAny(v, "-_") {
+			enc = base64.URLEncoding
+		}
+		if !bytes.HasSuffix(v, []byte("=")) && len(v)%4 != 0 {
+			enc = enc.WithPadding(base64.NoPadding)
+		}
+		buf := make([]byte, enc.DecodedLen(len(v)))
+		if n, err := enc.Decode(buf, v); err == nil && n >= minBytes {
+			return append(out[:0], buf[:n]...), "blob:" + strconv.Itoa(n) + "B", true
+		}
+	}
+	return out, "", false
+}
+
+// floatVector parses numbers separated by commas, spaces or semicolons,
+// optionally in brackets, and writes them as little-endian float32.
+func floatVector(v []byte, out []byte) ([]byte, int, bool) {
+	v = bytes.Trim(v, "[]() \t\r\n")
+	n := 0
+	for len(v) > 0 {
+		i := bytes.IndexAny(v, ", ;\t\r\n")
+		tok := v
+		if i >= 0 {
+			tok, v = v[:i], v[i+1:]
+		} else {
+			v = nil
+		}
+		if len(tok) == 0 {
+			continue
+		}
+		f, err := strconv.ParseFloat(string(tok), 32)
+		if err != nil || math.IsNaN(f) {
+			return out, 0, false
+		}
+		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(float32(f)))
+		n++
+	}
+	return out, n, n > 0
+}
+
+func isHex(b []byte) bool {
+	for _, c := range b {
+		if !(isDigit(c) || (c|0x20) >= 'a' && (c|0x20) <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeName accepts a Chinese name (two to four Han characters starting
+// with a common surname, optionally with a middle dot for transliterated
+// names) or a Latin name (two or three words of letters, each capitalised,
+// or all upper case).
+func looksLikeName(v []byte) bool {
+	if len(v) > 64 {
+		return false
+	}
+	if v[0] >= utf8.RuneSelf {
+		n := utf8.RuneCount(v)
+		if n < 2 || n > 4 {
+			return false
+		}
+		for _, r := range string(v) {
+			if !(r >= 0x4e00 && r <= 0x9fff) && r != '·' {
+				return false
+			}
+		}
+		return isSurname(string(v))
+	}
+	words := strings.Fields(string(v))
+	if len(words) < 2 || len(words) > 3 {
+		return false
+	}
+	for _, w := range words {
+		if len(w) < 2 || !(w[0] >= 'A' && w[0] <= 'Z') {
+			return false
+		}
+		for i := 1; i < len(w); i++ {
+			c := w[i]
+			if !isLetter(c) && c != '\'' && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,72 @@
+package classifiers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/piiscan/piiscan/rules"
+)
+
+// params are a rule's detector settings from `params:` in the YAML,
+// compiled once.
+type params struct {
+	terms    []keyword       // dictionary values (lower-cased ASCII), longest first
+	empty    map[string]bool // values that mean "none" (lower-cased)
+	anyValue bool            // any value of a hinted field is a finding
+	icd10    bool            // ICD-10 codes near the rule's keywords
+	minDims  int             // biometric vectors: fewest numbers
+	minBytes int             // biometric blobs: fewest decoded bytes
+	weak     []fieldToken    // person names: fields that need a companion finding
+}
+
+var knownParams = map[string]bool{
+	"values": true, "empty": true, "any_value": true, "icd10": true,
+	"min_dims": true, "min_bytes": true, "weak_fields": true,
+}
+
+// compileParams checks and compiles a rule's params.
+func compileParams(r rules.Rule) (params, error) {
+	var p params
+	for k := range r.Params {
+		if !knownParams[k] {
+			return p, fmt.Errorf("unknown params key %q", k)
+		}
+	}
+	for _, v := range r.Params["values"] {
+		p.terms = append(p.terms, newKeyword(v))
+	}
+	// Longest first, so "藏传佛教" is reported rather than "佛教" inside it.
+	for i := 1; i < len(p.terms); i++ {
+		for j := i; j > 0 && len(p.terms[j].b) > len(p.terms[j-1].b); j-- {
+			p.terms[j], p.terms[j-1] = p.terms[j-1], p.terms[j]
+		}
+	}
+	p.empty = map[string]bool{"": true}
+	for _, v := range r.Params["empty"] {
+		p.empty[strings.ToLower(v)] = true
+	}
+	for _, v := range r.Params["any_value"] {
+		p.anyValue = v == "true" || v == "field_only"
+	}
+	for _, v := range r.Params["icd10"] {
+		p.icd10 = v == "true"
+	}
+	var err error
+	intParam := func(name string, dst *int) {
+		for _, v := range r.Params[name] {
+			if *dst, err = strconv.Atoi(v); err != nil || *dst <= 0 {
+				err = fmt.Errorf("params %s: %q is not a positive number", name, v)
+			}
+		}
+	}
+	intParam("min_dims", &p.minDims)
+	intParam("min_bytes", &p.minBytes)
+	if err != nil {
+		return p, err
+	}
+	for _, v := range r.Params["weak_fields"] {
+		p.weak = append(p.weak, newFieldToken(v))
+	}
+	return p, nil
+}

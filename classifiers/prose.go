@@ -1,0 +1,73 @@
+package classifiers
+
+// The prose pass: a category value (佛教, 糖尿病, 中共党员) counts in free
+// text only next to one of its rule's keywords (信仰, 诊断, 政治面貌): "a
+// practising Catholic" is a finding, "Catholic architecture" and the word
+// "religion" alone are not.
+
+// prose finds dictionary values of the prose rules near their keywords.
+func (s *Scanner) prose() {
+	set := s.e.proseSet
+	if set == nil {
+		return
+	}
+	buf := s.buf
+	reach := 0
+	for _, ri := range s.e.proseRules {
+		reach = max(reach, ri.window)
+	}
+	lo := max(0, s.own0-reach)
+	hi := min(len(buf), s.own1+reach)
+	s.seen = s.seen[:0]
+	set.each(buf, lo, hi, func(pos int, r kwRef) {
+		ri := s.e.proseRules[r.rule]
+		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
+		s.termsIn(ri, a, b, "keyword:"+r.kw.text)
+	})
+}
+
+// windowBounds clips a keyword window to the buffer, and to the record when
+// scanning records, so one record's keyword says nothing about the next.
+func (s *Scanner) windowBounds(start, end, w int) (int, int) {
+	a, b := max(0, start-w), min(len(s.buf), end+w)
+	if s.spans != nil {
+		if i := s.spanAt(start); i >= 0 {
+			lo, hi := s.recordBounds(i)
+			a, b = max(a, lo), min(b, hi)
+		}
+	}
+	return a, b
+}
+
+// termsIn reports every dictionary term of ri found in buf[a:b].
+func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
+	for _, t := range ri.params.terms {
+		for from := a; from < b; {
+			i := indexFold(s.buf[from:b], t.b)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from = at + len(t.b)
+			if t.ascii && !wordAt(s.buf, at, len(t.b)) {
+				continue
+			}
+			if s.seenAt(at) {
+				continue
+			}
+			s.canon = append(s.canon[:0], s.buf[at:at+len(t.b)]...)
+			s.emit(candidate{ri: ri, start: at, end: at + len(t.b), canon: s.canon, evidence: "dictionary:" + t.text + "," + ev})
+		}
+	}
+}
+
+// seenAt records a term start so overlapping keyword windows report it once.
+func (s *Scanner) seenAt(p int) bool {
+	for _, q := range s.seen {
+		if q == p {
+			return true
+		}
+	}
+	s.seen = append(s.seen, p)
+	return false
+}
