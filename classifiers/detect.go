@@ -40,7 +40,7 @@ var glueBefore, glueAfter = func() (b, a [256]bool) {
 		alnum := isAlnum(x)
 		// 0xB7 ends "·" (a plate's separator) and a few Han characters.
 		b[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '+' || x == '@' || x == '(' || x == 0xB7
-		a[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '@' || x == '(' || x == ')' || x == ':'
+		a[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '@' || x == '(' || x == ')'
 	}
 	return b, a
 }()
@@ -79,46 +79,6 @@ var detectorEvidence = map[string]string{
 	"field_value": "field", "location_trace": "trace",
 }
 
-// scan runs the built-in detectors over the buffer. Triggers are looked for
-// from own0 to a little past own1, since a match owned by this chunk can
-// have its trigger (an '@', the digits after a letter prefix) after own1.
-func (s *Scanner) scan() {
-	if len(s.e.byDet) == 0 {
-		return
-	}
-	end := min(s.own1+leadIn, len(s.buf))
-	b := s.buf[:end]
-	i := s.own0
-	for i < len(b) {
-		// The common case: a byte that starts nothing.
-		if byteClass[b[i]] == clsNone {
-			i++
-			continue
-		}
-		switch b[i] {
-		case '@':
-			s.email(i)
-			i++
-			continue
-		case ':':
-			if s.hasNet {
-				i = s.colon(i)
-			} else {
-				i++
-			}
-			continue
-		}
-		i = s.number(i)
-	}
-	s.templates()
-	if len(s.e.proseRules) > 0 {
-		s.prose()
-	}
-	if ri := s.e.byDet["cn_address"]; ri != nil {
-		s.proseAddresses(ri)
-	}
-}
-
 // number handles the digit at i: it finds the alphanumeric token holding it
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
@@ -152,7 +112,7 @@ func (s *Scanner) number(i int) int {
 			return skipAlnum(buf, te)
 		}
 	}
-	if te-ts == 2 && te < len(buf) && (buf[te] == ':' || buf[te] == '-') && s.hasNet {
+	if te-ts == 2 && te < len(buf) && buf[te] == '-' && s.hasNet {
 		if end, ok := s.macAddr(ts); ok {
 			return end
 		}
@@ -237,8 +197,9 @@ func (s *Scanner) groups(ts int) int {
 			return skipSeq(buf, ts)
 		}
 	}
-	// Walk forward collecting groups.
-	var gs [maxGrp + 1]group
+	// Walk forward collecting groups (into a reused array: zeroing a fresh
+	// one per call shows up in digit-heavy logs).
+	gs := &s.gs
 	n := 0
 	i := start
 	for {
@@ -273,8 +234,22 @@ func (s *Scanner) groups(ts int) int {
 	if start >= 2 && buf[start-1] == '.' && isDigit(buf[start-2]) || start >= 1 && buf[start-1] == '@' {
 		blockFirst = true
 	}
-	blockLast := end < len(buf) && (buf[end] == '@' || buf[end] == '.' && end+1 < len(buf) && isDigit(buf[end+1]))
 	plus := start >= 1 && buf[start-1] == '+'
+	digits := 0
+	for _, g := range gs[:n] {
+		digits += g.e - g.s
+	}
+	if digits < 10 && !plus {
+		// No digit type is this short (dates, times, counts): only a
+		// licence plate's serial ("沪C 88888") can be here.
+		if n == 1 && !blockFirst && digits >= 5 {
+			if ps, ok := s.plate(gs[0].s, gs[0].e); ok {
+				s.emitPlate(ps, gs[0].e)
+			}
+		}
+		return end
+	}
+	blockLast := end < len(buf) && (buf[end] == '@' || buf[end] == '.' && end+1 < len(buf) && isDigit(buf[end+1]))
 	if plus && !blockFirst {
 		if e, ok := s.intlPhone(start - 1); ok {
 			return e

@@ -319,16 +319,23 @@ func (s *Scanner) colon(i int) int {
 // or more hex digits (so "1::2" or a time such as "12:34::56" is not one).
 func (s *Scanner) ipv6(a, b int) {
 	t := s.buf[a:b]
-	if strings.Count(string(t), ":") < 2 {
-		return
-	}
-	long := false
-	for _, g := range strings.Split(string(t), ":") {
-		if len(g) >= 3 && !strings.Contains(g, ".") {
-			long = true
+	// Shape first, without allocating: log times like 12:34:56 end here.
+	colons, run, long := 0, 0, false
+	for _, c := range t {
+		switch {
+		case c == ':':
+			colons++
+			run = 0
+		case c == '.':
+			run = -100 // an embedded IPv4 part is not a hex group
+		default:
+			run++
+			if run >= 3 {
+				long = true
+			}
 		}
 	}
-	if !long {
+	if colons < 2 || !long {
 		return
 	}
 	s.stats.Candidates++

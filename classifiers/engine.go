@@ -49,8 +49,9 @@ type Engine struct {
 	// their keywords in free text.
 	fieldRules []*ruleInfo
 	proseRules []*ruleInfo
-	proseSet   *kwSet    // the prose rules' keywords, for one pass
-	icdRule    *ruleInfo // the rule that reports ICD-10 codes, if any
+	proseSet   *kwSet          // the prose rules' keywords, for one pass
+	icdRule    *ruleInfo       // the rule that reports ICD-10 codes, if any
+	pairs      *[1 << 16]uint8 // the fused pass's table, see pass.go
 	key        []byte
 	asOf       time.Time // midnight UTC of the reference day
 	notAfter   time.Time // latest plausible birth date
@@ -167,6 +168,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			}
 		}
 	}
+	e.buildPairs()
 	return e, nil
 }
 

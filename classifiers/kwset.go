@@ -1,28 +1,40 @@
 package classifiers
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
-// kwSet finds many keywords in one pass. Every position whose first two
-// bytes (ASCII lower-cased) start some keyword is checked against the
-// keywords with that prefix. A 64 Ki-bit table of two-byte prefixes (8 KiB,
-// it stays in L1) keeps the common case to two table loads per byte.
+// kwSet finds prose keywords for the fused pass (pass.go). Each keyword is
+// indexed by one two-byte "anchor" inside it, chosen to be rare in text: an
+// uncommon letter pair for English ("gn" in diagnosis, "nv" in conviction)
+// and the last two bytes of the first character for Han keywords (two
+// UTF-8 bytes of a Han character narrow it down to about six characters,
+// while its first two bytes only narrow it down to 64). The pass flags the
+// anchor pairs; a hashed four-byte filter and a check of the keywords of
+// that anchor confirm a hit.
 //
 // Why not a library Aho-Corasick: the keywords are few and short, all
-// matches are wanted with ASCII-only case folding (so byte offsets stay
-// valid), and this filter beats a byte-at-a-time automaton on the text we
-// scan, where almost no position starts a keyword.
+// occurrences are wanted with ASCII-only case folding (so byte offsets stay
+// valid), and a byte-at-a-time automaton is slower than one table load per
+// byte shared with the other detectors.
 type kwSet struct {
-	first  [256]bool
-	pairs  [1 << 16 / 64]uint64
-	bucket map[uint16][]kwRef
-	minLen int
+	quads   [1 << 16 / 64]uint64 // hashed, case-folded first four bytes
+	index   [1 << 16]uint16      // anchor pair (cur<<8|prev) -> 1 + bucket number
+	buckets [][]kwRef
+	n       int
 }
 
-// kwRef is one keyword of one rule.
+// kwRef is one keyword of one rule, with the offset of its anchor.
 type kwRef struct {
 	rule int // index into the rules the set was built for
 	kw   keyword
+	off  int // the anchor pair starts this many bytes into the keyword
 }
+
+// commonBigrams are the most frequent letter pairs of English text; an
+// anchor avoids them when the keyword allows.
+const commonBigrams = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns ge ly ei pe"
 
 // lowerTable maps ASCII upper case to lower case and leaves other bytes.
 var lowerTable = func() (t [256]byte) {
@@ -35,48 +47,121 @@ var lowerTable = func() (t [256]byte) {
 	return t
 }()
 
-func newKwSet() *kwSet { return &kwSet{bucket: map[uint16][]kwRef{}} }
+func newKwSet() *kwSet { return &kwSet{} }
+
+// anchor picks the offset of a keyword's anchor pair.
+func anchor(kw keyword) int {
+	b := kw.b
+	if !kw.ascii {
+		if b[0] >= 0xE0 && len(b) >= 3 {
+			return 1 // the last two bytes of the first Han character
+		}
+		return 0
+	}
+	for i := 0; i+1 < len(b); i++ {
+		if isLetter(b[i]) && isLetter(b[i+1]) && !strings.Contains(commonBigrams, string(b[i:i+2])) {
+			return i
+		}
+	}
+	return 0
+}
 
 // add registers a keyword (already lower-cased) of rule.
 func (k *kwSet) add(rule int, kw keyword) {
 	if len(kw.b) < 2 {
 		return
 	}
-	p := uint16(kw.b[0])<<8 | uint16(kw.b[1])
-	k.first[kw.b[0]] = true
-	k.pairs[p/64] |= 1 << (p % 64)
-	k.bucket[p] = append(k.bucket[p], kwRef{rule: rule, kw: kw})
-	if k.minLen == 0 || len(kw.b) < k.minLen {
-		k.minLen = len(kw.b)
+	off := anchor(kw)
+	for _, c0 := range caseVariants(kw.b[off]) {
+		for _, c1 := range caseVariants(kw.b[off+1]) {
+			p := pairIndex(c0, c1)
+			if k.index[p] == 0 {
+				k.buckets = append(k.buckets, nil)
+				k.index[p] = uint16(len(k.buckets))
+			}
+			b := &k.buckets[k.index[p]-1]
+			*b = append(*b, kwRef{rule: rule, kw: kw, off: off})
+		}
+	}
+	if len(kw.b) >= 4 {
+		q := quadHash(kw.b)
+		k.quads[q/64] |= 1 << (q % 64)
+	} else {
+		k.quads = [1 << 16 / 64]uint64{} // cannot filter short keywords
+		for i := range k.quads {
+			k.quads[i] = ^uint64(0)
+		}
+	}
+	k.n++
+}
+
+// anchors calls fn for each anchor pair (prev, cur) of the set.
+func (k *kwSet) anchors(fn func(prev, cur byte)) {
+	for p, b := range k.index {
+		if b != 0 {
+			fn(byte(p), byte(p>>8))
+		}
 	}
 }
 
-// each calls fn for every keyword occurrence starting in [lo, hi) of buf.
+func caseVariants(c byte) []byte {
+	if c >= 'a' && c <= 'z' {
+		return []byte{c, c - 'a' + 'A'}
+	}
+	return []byte{c}
+}
+
+// quadHash hashes four bytes with bit 5 set in each, which folds ASCII
+// case (and merges a few other byte pairs: this is a filter, so a merge
+// only costs a verification, never a miss).
+func quadHash(b []byte) uint16 {
+	v := (uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24) | 0x20202020
+	return uint16((v * 0x9E3779B1) >> 16)
+}
+
+// at calls fn for every keyword whose anchor pair starts at buf[i].
 // ASCII keywords must start a word.
-func (k *kwSet) each(buf []byte, lo, hi int, fn func(pos int, r kwRef)) {
-	if k.minLen == 0 {
+func (k *kwSet) at(buf []byte, i int, fn func(pos int, r kwRef)) {
+	if i < 0 || i+1 >= len(buf) {
 		return
 	}
-	hi = min(hi, len(buf)-1)
-	for i := lo; i < hi; i++ {
-		c := lowerTable[buf[i]]
-		if !k.first[c] {
+	bi := k.index[pairIndex(buf[i], buf[i+1])]
+	if bi == 0 {
+		return
+	}
+	for _, r := range k.buckets[bi-1] {
+		s := i - r.off
+		n := len(r.kw.b)
+		if s < 0 || s+n > len(buf) {
 			continue
 		}
-		p := uint16(c)<<8 | uint16(lowerTable[buf[i+1]])
-		if k.pairs[p/64]&(1<<(p%64)) == 0 {
+		if n >= 4 {
+			q := quadHash(buf[s:])
+			if k.quads[q>>6]&(1<<(q&63)) == 0 {
+				continue
+			}
+		}
+		if !equalFold(buf[s:s+n], r.kw.b) {
 			continue
 		}
-		for _, r := range k.bucket[p] {
-			n := len(r.kw.b)
-			if i+n > len(buf) || !equalFold(buf[i:i+n], r.kw.b) {
-				continue
-			}
-			if r.kw.ascii && i > 0 && isLetter(buf[i-1]) {
-				continue
-			}
-			fn(i, r)
+		if r.kw.ascii && s > 0 && isLetter(buf[s-1]) {
+			continue
 		}
+		fn(s, r)
+	}
+}
+
+// each calls fn for every keyword starting in [lo, hi) of buf. The fused
+// pass covers the owned region; this is for the look-behind and for tests.
+func (k *kwSet) each(buf []byte, lo, hi int, fn func(pos int, r kwRef)) {
+	lo = max(lo, 0)
+	hi = min(hi, len(buf))
+	for i := lo; i < min(hi+8, len(buf)-1); i++ {
+		k.at(buf, i, func(pos int, r kwRef) {
+			if pos >= lo && pos < hi {
+				fn(pos, r)
+			}
+		})
 	}
 }
 

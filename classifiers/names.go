@@ -1,7 +1,6 @@
 package classifiers
 
 import (
-	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -98,50 +97,47 @@ func addressSpan(v []byte) ([2]int, bool) {
 // punctuation) for an address start.
 func (s *Scanner) proseAddresses(ri *ruleInfo) {
 	buf := s.buf
-	lo, hi := s.own0, min(len(buf), s.own1+leadIn)
-	for _, anchor := range [][]byte{[]byte("号"), []byte("室")} {
-		for from := lo; from < hi; {
-			i := bytes.Index(buf[from:hi], anchor)
-			if i < 0 {
+	from := 0
+	for _, at := range s.anchors {
+		if at < from || at+3 > len(buf) {
+			continue
+		}
+		anchor := buf[at : at+3]
+		from = at + len(anchor)
+		if at == 0 || !isDigit(buf[at-1]) {
+			continue
+		}
+		// Look back over Han characters, digits and letters.
+		b := at
+		for n := 0; b > 0 && n < 40; n++ {
+			_, size := utf8.DecodeLastRune(buf[:b])
+			c := buf[b-size]
+			if size == 1 && !isAlnum(c) && c != '-' && c != '#' {
 				break
 			}
-			at := from + i
-			from = at + len(anchor)
-			if at == 0 || !isDigit(buf[at-1]) {
-				continue
+			if size == 3 && isCJKPunct(buf[b-size:b]) {
+				break
 			}
-			// Look back over Han characters, digits and letters.
-			b := at
-			for n := 0; b > 0 && n < 40; n++ {
-				_, size := utf8.DecodeLastRune(buf[:b])
-				c := buf[b-size]
-				if size == 1 && !isAlnum(c) && c != '-' && c != '#' {
-					break
-				}
-				if size == 3 && isCJKPunct(buf[b-size:b]) {
-					break
-				}
-				b -= size
+			b -= size
+		}
+		// Extend over a following unit ("88号2栋301室").
+		e := at + len(anchor)
+		for k := 0; k < 12 && e < len(buf); k++ {
+			r, size := utf8.DecodeRune(buf[e:])
+			if !(isAlnum(buf[e]) || r == '栋' || r == '幢' || r == '楼' || r == '室' || r == '单' || r == '元' || r == '层' || r == '座' || r == '-') {
+				break
 			}
-			// Extend over a following unit ("88号2栋301室").
-			e := at + len(anchor)
-			for k := 0; k < 12 && e < len(buf); k++ {
-				r, size := utf8.DecodeRune(buf[e:])
-				if !(isAlnum(buf[e]) || r == '栋' || r == '幢' || r == '楼' || r == '室' || r == '单' || r == '元' || r == '层' || r == '座' || r == '-') {
-					break
-				}
-				e += size
-			}
-			sp, ok := addressSpan(buf[b:e])
-			if !ok || s.inValueRuleField(b+sp[0], ri) {
-				continue
-			}
-			start, end := b+sp[0], b+sp[1]
-			s.canon = append(s.canon[:0], buf[start:end]...)
-			s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon})
-			if end > from {
-				from = end
-			}
+			e += size
+		}
+		sp, ok := addressSpan(buf[b:e])
+		if !ok || s.inValueRuleField(b+sp[0], ri) {
+			continue
+		}
+		start, end := b+sp[0], b+sp[1]
+		s.canon = append(s.canon[:0], buf[start:end]...)
+		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon})
+		if end > from {
+			from = end
 		}
 	}
 }

@@ -5,25 +5,25 @@ package classifiers
 // practising Catholic" is a finding, "Catholic architecture" and the word
 // "religion" alone are not.
 
-// prose finds dictionary values of the prose rules near their keywords.
+// prose finds dictionary values of the prose rules near their keywords:
+// the keyword candidates of the fused pass, plus those in the look-behind,
+// whose keywords give context to values in the owned region.
 func (s *Scanner) prose() {
 	set := s.e.proseSet
-	if set == nil {
-		return
-	}
-	buf := s.buf
 	reach := 0
 	for _, ri := range s.e.proseRules {
 		reach = max(reach, ri.window)
 	}
-	lo := max(0, s.own0-reach)
-	hi := min(len(buf), s.own1+reach)
 	s.seen = s.seen[:0]
-	set.each(buf, lo, hi, func(pos int, r kwRef) {
+	found := func(pos int, r kwRef) {
 		ri := s.e.proseRules[r.rule]
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
 		s.termsIn(ri, a, b, "keyword:"+r.kw.text)
-	})
+	}
+	set.each(s.buf, max(0, s.own0-reach), s.own0-1, found)
+	for _, p := range s.kwHits {
+		set.at(s.buf, p, found)
+	}
 }
 
 // windowBounds clips a keyword window to the buffer, and to the record when

@@ -83,8 +83,12 @@ type Scanner struct {
 	companion map[int64]bool // records of this call with identity/contact data
 	seen      []int          // prose term starts reported in this call
 	traces    map[string]*trace
-	hasNet    bool       // IPv6 or MAC rules are enabled
-	points    []recPoint // coordinates found by the text detectors in this call
+	hasNet    bool              // IPv6 or MAC rules are enabled
+	gs        [maxGrp + 1]group // digit groups of the sequence being parsed
+	kwHits    []int             // the fused pass\'s candidates: prose keywords,
+	anchors   []int             // address anchors (号, 室)
+	tmpl      []int             // and template starts
+	points    []recPoint        // coordinates found by the text detectors in this call
 	stats     Stats
 }
 

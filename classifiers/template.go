@@ -22,36 +22,29 @@ var (
 // look-ahead always holds this much).
 const maxTemplate = 2048
 
-// templates looks for fingerprint templates starting in the owned region.
+// templates checks the fused pass's candidates for fingerprint templates.
 func (s *Scanner) templates() {
 	ri := s.e.byDet["fingerprint_template"]
-	if ri == nil {
-		return
-	}
 	buf := s.buf
-	hi := min(len(buf), s.own1)
-	for from := s.own0; from < hi; {
-		i := bytes.Index(buf[from:min(len(buf), hi+len(fmrMagic))], fmrMagic)
-		if i < 0 {
-			break
+	done := -1
+	for _, p := range s.tmpl {
+		at := p - 2 // "FMR\0": the pair was R,\0
+		if buf[p+1] == 'k' {
+			at = p // "Rk1SA"
 		}
-		at := from + i
-		from = at + 1
-		if n, ok := templateLen(buf[at:]); ok {
-			end := at + min(n, maxTemplate, len(buf)-at)
-			s.canon = append(s.canon[:0], buf[at:end]...)
-			s.emit(candidate{ri: ri, start: at, end: end, canon: s.canon, strong: true, evidence: "raw"})
-			from = end
+		if at < s.own0 || at >= s.own1 || at < done {
+			continue
 		}
-	}
-	for from := s.own0; from < hi; {
-		i := bytes.Index(buf[from:min(len(buf), hi+len(fmrB64))], fmrB64)
-		if i < 0 {
-			break
+		if buf[p+1] == 0 {
+			if n, ok := templateLen(buf[at:]); ok {
+				end := at + min(n, maxTemplate, len(buf)-at)
+				s.canon = append(s.canon[:0], buf[at:end]...)
+				s.emit(candidate{ri: ri, start: at, end: end, canon: s.canon, strong: true, evidence: "raw"})
+				done = end
+			}
+			continue
 		}
-		at := from + i
-		from = at + 1
-		if at > 0 && isB64(buf[at-1]) {
+		if !hasPrefixAt(buf, at, fmrB64) || (at > 0 && isB64(buf[at-1])) {
 			continue // inside a longer base64 run: not a record start
 		}
 		end := at
@@ -65,9 +58,13 @@ func (s *Scanner) templates() {
 		if n, ok := templateLen(dec); ok {
 			s.canon = append(s.canon[:0], dec[:min(n, len(dec), maxTemplate)]...)
 			s.emit(candidate{ri: ri, start: at, end: end, canon: s.canon, strong: true, evidence: "base64"})
-			from = end
+			done = end
 		}
 	}
+}
+
+func hasPrefixAt(b []byte, i int, p []byte) bool {
+	return i >= 0 && i+len(p) <= len(b) && string(b[i:i+len(p)]) == string(p)
 }
 
 // templateLen checks a template header and returns the record length it

@@ -33,6 +33,9 @@ type Pack struct {
 	AllowPatterns []string `yaml:"allow_patterns,omitempty"`
 	// Disable turns off rules by id (built-in or from earlier packs).
 	Disable []string `yaml:"disable,omitempty"`
+	// Levels re-grades rules by id (built-in or from earlier packs) without
+	// restating them: {cn_mobile: S3}.
+	Levels map[string]string `yaml:"levels,omitempty"`
 	// Fields names the column/key kinds record rules need, as field-name
 	// tokens (see NormalizeFieldName): birth_date, latitude, longitude, subject.
 	// Packs add to the built-in lists.
@@ -181,6 +184,18 @@ func Merge(packs ...*Pack) (*Ruleset, error) {
 			}
 			byID[r.ID] = r
 			delete(disabled, r.ID)
+		}
+		for id, level := range p.Levels {
+			r, ok := byID[id]
+			if !ok {
+				return nil, &Error{File: p.Source, Rule: id, Err: errors.New("levels: no such rule")}
+			}
+			lv, err := ParseLevel(level)
+			if err != nil {
+				return nil, &Error{File: p.Source, Rule: id, Err: fmt.Errorf("levels: %w", err)}
+			}
+			r.Level = lv
+			byID[id] = r
 		}
 		for _, id := range p.Disable {
 			if _, ok := byID[id]; !ok {

@@ -105,6 +105,7 @@ fields:
     category: contact
     level: S3
     detector: cn_mobile
+levels: {email: S4}
 `), "regrade.yaml")
 	require.NoError(t, err)
 
@@ -117,6 +118,7 @@ fields:
 	assert.Contains(t, ids, "employee_no")
 	assert.NotContains(t, ids, "ipv4", "disabled")
 	assert.Equal(t, "S3", ids["cn_mobile"].Level, "a later pack re-grades a built-in type")
+	assert.Equal(t, "S4", ids["email"].Level, "levels: re-grades without restating the rule")
 	assert.Contains(t, rs.Fields["subject"], "badge_no")
 	assert.Contains(t, rs.Fields["subject"], "device_id", "packs add to the built-in field lists")
 	assert.Equal(t, "2026.11+team-1", rs.Version)
@@ -129,6 +131,8 @@ fields:
 	assert.Equal(t, base.Hash, again.Hash, "the hash is stable")
 	assert.NotEqual(t, base.Hash, rs.Hash, "any rule change changes the hash")
 
+	_, err = Merge(b, &Pack{Source: "x.yaml", Levels: map[string]string{"email": "S9"}})
+	assert.ErrorContains(t, err, "levels")
 	_, err = Merge(b, &Pack{Source: "x.yaml", Disable: []string{"nope"}})
 	assert.ErrorContains(t, err, "x.yaml")
 	assert.ErrorContains(t, err, "nope")
