@@ -111,3 +111,4 @@ type matchList struct{ ms *[]classifiers.Match }
 
 func (l matchList) Match(m *classifiers.Match) error { *l.ms = append(*l.ms, *m); return nil }
 func (l matchList) EndRecord(int64, bool) error      { return nil }
+func (l matchList) Anchor(int) any                   { return nil }
