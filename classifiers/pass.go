@@ -106,10 +106,11 @@ func (s *Scanner) scan() {
 			default:
 				j = s.number(i)
 			}
-			// A parser that consumed a token moves on past it.
+			// A parser that consumed a token moves on past it; it reads the
+			// whole buffer, so it may stop beyond this loop's bound.
 			if j > i+1 {
 				i = j
-				prev = b[i-1]
+				prev = s.buf[i-1]
 				break
 			}
 			i++

@@ -90,7 +90,9 @@ func TestRunFormats(t *testing.T) {
 	assert.Equal(t, "csv", b.Format)
 	assert.Equal(t, "utf-8-bom", b.Encoding)
 	assert.Equal(t, []loc{
+		{Type: "person_name", Line: 2, Col: 1, Record: 0, Field: "name", Off: 27, Len: 6, Minor: true},
 		{Type: "cn_mobile", Line: 2, Col: 4, Record: 0, Field: "手机号", Off: 34, Len: 11, Minor: true},
+		{Type: "person_name", Line: 3, Col: 1, Record: 1, Field: "name", Off: 58, Len: 6},
 		{Type: "cn_mobile", Line: 3, Col: 5, Record: 1, Field: "手机号", Off: 66, Len: 13},
 	}, locs(b))
 
