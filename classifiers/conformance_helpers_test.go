@@ -58,11 +58,11 @@ type confDisagreement struct {
 }
 
 // confDisagreements is every known disagreement, from all conformance files.
-var confDisagreements = slices.Concat(idDisagreements, checksumDisagreements, mobileDisagreements, presidioDisagreements)
+var confDisagreements = slices.Concat(idDisagreements, checksumDisagreements, mobileDisagreements, presidioDisagreements, newDisagreements)
 
 // confSources lists every source, in summary order.
 func confSources() []confSource {
-	return slices.Concat(idSources(), checksumSources(), mobileSources(), presidioSources())
+	return slices.Concat(idSources(), checksumSources(), mobileSources(), presidioSources(), newSources())
 }
 
 func findDisagreement(source, input string) (confDisagreement, bool) {

@@ -91,7 +91,13 @@ func (s *Scanner) number(i int) int {
 	for j < len(buf) && isDigit(buf[j]) {
 		j++
 	}
-	if j-i < 10 && (i == 0 || !glueBefore[buf[i-1]]) && (j == len(buf) || !glueAfter[buf[j]]) {
+	if (i == 0 || !glueBefore[buf[i-1]]) && (j == len(buf) || !glueAfter[buf[j]]) {
+		// A run of 10 to 19 digits with nothing to glue it to is one group:
+		// validate it directly (order numbers and timestamps end here).
+		if n := j - i; n >= 10 && n < 20 {
+			s.gs[0] = group{s: i, e: j}
+			s.tryGroups(s.gs[:1], false)
+		}
 		return j
 	}
 	ts := i
@@ -113,7 +119,7 @@ func (s *Scanner) number(i int) int {
 		}
 	}
 	if te-ts == 2 && te < len(buf) && buf[te] == '-' && s.hasNet {
-		if end, ok := s.macAddr(ts); ok {
+		if end, ok := s.macBack(ts); ok {
 			return end
 		}
 	}
@@ -350,6 +356,9 @@ outer:
 }
 
 var (
+	// IMEIs are written solid or as AA-BBBBBB-CCCCCC-D, TAC-SNR-CD (8-6-1)
+	// and 6-2-6-1 (the old TAC and final assembly code).
+	imeiShapes   = [][]int{{15}, {2, 6, 6, 1}, {8, 6, 1}, {6, 2, 6, 1}}
 	idShapes     = [][]int{{18}, {6, 8, 4}, {6, 4, 4, 4}}
 	mobileShapes = [][]int{{11}, {3, 4, 4}, {3, 8}, {4, 7}}
 )
@@ -384,8 +393,13 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 	s.stats.Candidates++
 	if gs[len(gs)-1].x {
 		d[len(d)-1] = 'X'
-		if len(d) == 18 && layoutIs(gs, idShapes...) {
-			return s.tryResidentID(d, start, end)
+		if len(d) == 18 && layoutIs(gs, idShapes...) && s.tryResidentID(d, start, end) {
+			return true
+		}
+		// A unified social credit code may end in X too.
+		if len(d) == 18 && len(gs) == 1 && uscc(d) {
+			s.emit(candidate{ri: s.e.det[dCnUscc], start: start, end: end, canon: d, strong: true})
+			return true
 		}
 		return false
 	}
@@ -393,7 +407,7 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 		return true
 	}
 	if len(d) == 18 && len(gs) == 1 && uscc(d) {
-		s.emit(candidate{ri: s.e.byDet["cn_uscc"], start: start, end: end, canon: d, strong: true})
+		s.emit(candidate{ri: s.e.det[dCnUscc], start: start, end: end, canon: d, strong: true})
 		return true
 	}
 	if s.tryMobile(gs, d, plus) {
@@ -406,8 +420,8 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 	}
 	// An IMEI is a 15-digit Luhn number; it needs an IMEI keyword or column,
 	// otherwise the number may be a card.
-	if len(d) == 15 && layoutIs(gs, []int{15}, []int{2, 6, 6, 1}) && luhn(d) {
-		if s.emit(candidate{ri: s.e.byDet["imei"], start: start, end: end, canon: d}) {
+	if len(d) == 15 && layoutIs(gs, imeiShapes...) && luhn(d) {
+		if s.emit(candidate{ri: s.e.det[dImei], start: start, end: end, canon: d}) {
 			return true
 		}
 	}
@@ -416,7 +430,7 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
 	// decoy, and a check digit is what tells a card from an order number.
 	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
-		s.emit(candidate{ri: s.e.byDet["bank_card"], start: start, end: end, canon: d})
+		s.emit(candidate{ri: s.e.det[dBankCard], start: start, end: end, canon: d})
 		return true
 	}
 	return false
@@ -432,7 +446,7 @@ func (s *Scanner) tryResidentID(d []byte, start, end int) bool {
 	if minor {
 		ev = "minor:birth_date_in_id"
 	}
-	s.emit(candidate{ri: s.e.byDet["cn_resident_id"], start: start, end: end, canon: d, minor: minor, strong: true, evidence: ev})
+	s.emit(candidate{ri: s.e.det[dCnResidentId], start: start, end: end, canon: d, minor: minor, strong: true, evidence: ev})
 	return true
 }
 
@@ -475,7 +489,7 @@ func (s *Scanner) tryMobile(gs []group, d []byte, plus bool) bool {
 	if plus {
 		start--
 	}
-	s.emit(candidate{ri: s.e.byDet["cn_mobile"], start: start, end: gs[len(gs)-1].e, canon: num})
+	s.emit(candidate{ri: s.e.det[dCnMobile], start: start, end: gs[len(gs)-1].e, canon: num})
 	return true
 }
 
@@ -494,7 +508,7 @@ func (s *Scanner) token(ts, te int) int {
 	}
 	if len(t) == 18 && uscc(t) {
 		s.canon = append(s.canon[:0], t...)
-		s.emit(candidate{ri: s.e.byDet["cn_uscc"], start: ts, end: te, canon: s.canon, strong: true})
+		s.emit(candidate{ri: s.e.det[dCnUscc], start: ts, end: te, canon: s.canon, strong: true})
 		return te
 	}
 	if ps, ok := s.plate(ts, te); ok {
@@ -504,8 +518,8 @@ func (s *Scanner) token(ts, te int) int {
 	if nl == 1 && len(t) == 3 && isDigit(t[1]) && isDigit(t[2]) && s.e.icdRule != nil {
 		return s.icd10(ts, te)
 	}
-	if te-ts == 2 && te < len(buf) && (buf[te] == ':' || buf[te] == '-') && s.hasNet {
-		if end, ok := s.macAddr(ts); ok {
+	if s.hasNet && te < len(buf) && (te-ts == 2 && buf[te] == '-' || te-ts == 4 && buf[te] == '.') {
+		if end, ok := s.macBack(ts); ok {
 			return end
 		}
 	}
@@ -513,7 +527,7 @@ func (s *Scanner) token(ts, te int) int {
 		// IBANs continue past this token ("GB82 WEST 1234 ...").
 		if nl == 2 && len(t) >= 4 && isDigit(t[2]) && isDigit(t[3]) {
 			if end, ok := s.scanIBAN(ts); ok {
-				s.emit(candidate{ri: s.e.byDet["iban"], start: ts, end: end, canon: s.canon, strong: true})
+				s.emit(candidate{ri: s.e.det[dIban], start: ts, end: end, canon: s.canon, strong: true})
 				return end
 			}
 		}
@@ -525,7 +539,7 @@ func (s *Scanner) token(ts, te int) int {
 	// IBAN with a numeric BBAN written in groups: "DE89 3704 0044 ...".
 	if nl == 2 && nd >= 2 && isDigit(digits[0]) && isDigit(digits[1]) {
 		if end, ok := s.scanIBAN(ts); ok {
-			s.emit(candidate{ri: s.e.byDet["iban"], start: ts, end: end, canon: s.canon, strong: true})
+			s.emit(candidate{ri: s.e.det[dIban], start: ts, end: end, canon: s.canon, strong: true})
 			return end
 		}
 	}
@@ -534,7 +548,7 @@ func (s *Scanner) token(ts, te int) int {
 	if (nl == 1 && (t[0] == 'E' || t[0] == 'G') && nd == 8 && allDigits(digits)) ||
 		(nl == 2 && t[0] == 'E' && t[1] != 'I' && t[1] != 'O' && nd == 7 && allDigits(digits)) {
 		s.canon = append(s.canon[:0], t...)
-		if s.emit(candidate{ri: s.e.byDet["cn_passport"], start: ts, end: te, canon: s.canon}) {
+		if s.emit(candidate{ri: s.e.det[dCnPassport], start: ts, end: te, canon: s.canon}) {
 			return te
 		}
 	}
@@ -558,7 +572,7 @@ func (s *Scanner) token(ts, te int) int {
 	if nl == 1 && nd == 9 && allDigits(digits) {
 		if twID(t) {
 			s.canon = append(s.canon[:0], t...)
-			s.emit(candidate{ri: s.e.byDet["tw_id"], start: ts, end: te, canon: s.canon, strong: true})
+			s.emit(candidate{ri: s.e.det[dTwId], start: ts, end: te, canon: s.canon, strong: true})
 		}
 		return te
 	}
@@ -573,7 +587,7 @@ func (s *Scanner) token(ts, te int) int {
 		return te
 	}
 	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
-		s.emit(candidate{ri: s.e.byDet["hk_id"], start: ts, end: end, canon: s.canon, strong: true})
+		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: true})
 		return end
 	}
 	return te

@@ -145,7 +145,7 @@ func (s *Scanner) plate(ts, te int) (int, bool) {
 
 // emitPlate reports a plate found by plate.
 func (s *Scanner) emitPlate(start, end int) {
-	s.emit(candidate{ri: s.e.byDet["cn_license_plate"], start: start, end: end, canon: s.canon})
+	s.emit(candidate{ri: s.e.det[dCnLicensePlate], start: start, end: end, canon: s.canon})
 }
 
 // areaCode returns the length of a mainland area code at the start of d
@@ -186,7 +186,7 @@ func landline(d []byte) bool {
 // apart ("010-12345678", "0755 1234567"), solid (with context), or after
 // +86 with the trunk 0 dropped ("+86 21 6123 4567").
 func (s *Scanner) tryLandline(gs []group, d []byte, plus bool) bool {
-	ri := s.e.byDet["cn_landline"]
+	ri := s.e.det[dCnLandline]
 	if ri == nil {
 		return false
 	}
@@ -201,8 +201,12 @@ func (s *Scanner) tryLandline(gs []group, d []byte, plus bool) bool {
 		}
 	case len(gs) == 1:
 		needCtx = true
-	case gs[0].e-gs[0].s != 3 && gs[0].e-gs[0].s != 4:
-		return false
+	default:
+		// Written apart, the first group is the trunk 0 and the area code
+		// ("010", "0755"): "080-2345-6789" is not a mainland number.
+		if a := areaCode(d[1:]); gs[0].e-gs[0].s != 1+a {
+			return false
+		}
 	}
 	if !landline(num) {
 		return false
@@ -234,7 +238,7 @@ func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 	if end < len(buf) && isAlnum(buf[end]) || !landline(d) {
 		return 0, false
 	}
-	ri := s.e.byDet["cn_landline"]
+	ri := s.e.det[dCnLandline]
 	s.canon = append(s.canon[:0], d...)
 	return end, ri != nil && s.emit(candidate{ri: ri, start: ts - 1, end: end, canon: s.canon})
 }
@@ -243,7 +247,7 @@ func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 // validates it with libphonenumber's metadata. Mainland numbers (+86) are
 // left to the mobile and landline detectors.
 func (s *Scanner) intlPhone(plus int) (int, bool) {
-	ri := s.e.byDet["phone_number"]
+	ri := s.e.det[dPhoneNumber]
 	if ri == nil {
 		return 0, false
 	}
@@ -329,7 +333,33 @@ func (s *Scanner) macAddr(p int) (int, bool) {
 		return end, false
 	}
 	s.stats.Candidates++
-	return end, s.emit(candidate{ri: s.e.byDet["mac_address"], start: p, end: end, canon: s.canon})
+	return end, s.emit(candidate{ri: s.e.det[dMacAddress], start: p, end: end, canon: s.canon})
+}
+
+// macBack tries a MAC address whose hex group at ts may not be its first:
+// digits are the trigger, so "AB-CD-12-34-56-78" is reached at "12" and
+// "001a.2b3c.4d5e" at "001a". It walks back over whole groups and their
+// separators.
+func (s *Scanner) macBack(ts int) (int, bool) {
+	buf := s.buf
+	step := 3 // "hh-"
+	if ts+4 < len(buf) && buf[ts+4] == '.' {
+		step = 5 // "hhhh."
+	}
+	start := ts
+	for k := 0; k < 5 && start-step >= 0; k++ {
+		p := start - step
+		if buf[start-1] != buf[ts+step-1] || !hexPair(buf[p:]) || (step == 5 && !hexPair(buf[p+2:])) {
+			break
+		}
+		start = p
+	}
+	for p := start; p <= ts; p += step {
+		if end, ok := s.macAddr(p); ok || end > 0 {
+			return end, ok
+		}
+	}
+	return 0, false
 }
 
 // colon handles a ':' at i: it finds the run of hex digits, colons and
@@ -369,31 +399,54 @@ func (s *Scanner) colon(i int) int {
 func (s *Scanner) ipv6(a, b int) {
 	t := s.buf[a:b]
 	// Shape first, without allocating: log times like 12:34:56 end here.
-	colons, run, long := 0, 0, false
-	for _, c := range t {
-		switch {
-		case c == ':':
-			colons++
-			run = 0
-		case c == '.':
-			run = -100 // an embedded IPv4 part is not a hex group
-		default:
-			run++
-			if run >= 3 {
+	colons, run, dot, long := 0, 0, false, false
+	for k := 0; k <= len(t); k++ {
+		if k == len(t) || t[k] == ':' {
+			// A group holding a '.' is the embedded IPv4 part, not hex.
+			if run >= 3 && !dot {
 				long = true
 			}
+			if k < len(t) {
+				colons++
+			}
+			run, dot = 0, false
+			continue
 		}
+		if t[k] == '.' {
+			dot = true
+		}
+		run++
 	}
-	if colons < 2 || !long {
+	if colons < 2 || !(long || dotted(t)) {
 		return
 	}
 	s.stats.Candidates++
 	addr, err := netip.ParseAddr(string(t))
-	if err != nil || !addr.Is6() || addr.IsUnspecified() || addr.IsLoopback() {
+	if err != nil || !addr.Is6() {
+		return
+	}
+	if addr.Is4In6() {
+		// An IPv4-mapped address follows the IPv4 rules.
+		v4 := addr.Unmap().As4()
+		if v4[0] == 0 || v4 == [4]byte{255, 255, 255, 255} {
+			return
+		}
+	} else if addr.IsUnspecified() || addr.IsLoopback() {
 		return
 	}
 	s.canon = append(s.canon[:0], addr.String()...)
-	s.emit(candidate{ri: s.e.byDet["ipv6"], start: a, end: b, canon: s.canon})
+	s.emit(candidate{ri: s.e.det[dIpv6], start: a, end: b, canon: s.canon})
+}
+
+// dotted reports an embedded IPv4 part, which marks an address as surely
+// as a long hex group does ("::192.168.1.1", "::ffff:10.0.0.1").
+func dotted(t []byte) bool {
+	for _, c := range t {
+		if c == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 // icd10 reports an ICD-10 code ("E11", "E11.9", "J45.909") next to a

@@ -89,7 +89,7 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 	if v[0] == 0 || v == [4]int{255, 255, 255, 255} {
 		return
 	}
-	s.emit(candidate{ri: s.e.byDet["ipv4"], start: start, end: end, canon: s.canon})
+	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon})
 }
 
 // decimal is a signed decimal number found in the buffer.
@@ -148,7 +148,11 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	// Cheap structural checks first: at least two decimals, an integer part
 	// of at most three digits, and either a second decimal right after or a
 	// possible label (an 'l' or the lead byte of 纬/经/緯/經) just before.
-	if fp[1]-fp[0] < 2 || ip[1]-ip[0] > 3 || !(s.pairFollows(fp[1]) || s.mayBeLabelled(start)) {
+	if fp[1]-fp[0] < 2 || ip[1]-ip[0] > 3 {
+		return fp[1]
+	}
+	labelled := s.mayBeLabelled(start)
+	if !labelled && (fp[1]-fp[0] < 3 || !s.pairFollows(fp[1])) {
 		return fp[1]
 	}
 	first, ok := s.readDecimal(start)
@@ -162,9 +166,12 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	end := fp[1]
 	// Labels before the first number.
 	before := s.lowWindow(max(0, first.start-16), first.start)
-	latAt, lngAt := lastWord(before, latWords), lastWord(before, lngWords)
+	latAt, lngAt := -1, -1
+	if labelled {
+		latAt, lngAt = lastWord(before, latWords), lastWord(before, lngWords)
+	}
 	firstLat, firstLng := latAt > lngAt, lngAt > latAt
-	labelled := firstLat || firstLng
+	labelled = firstLat || firstLng
 	// The second number: after a separator, or after the other label.
 	k := end
 	limit := min(len(buf), end+48)
@@ -209,7 +216,9 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	switch {
 	case labelled && minFrac >= 2:
 	case minFrac >= 4:
-	case minFrac >= 2:
+	case minFrac >= 3:
+		// Three decimals need a location keyword or column. Two are left
+		// out: "12.50,37.50" is a price pair far more often than a place.
 		needCtx = true
 	default:
 		return end
@@ -223,7 +232,7 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 		return end
 	}
 	s.canon = appendLatLng(s.canon[:0], lat, lng)
-	s.emit(candidate{ri: s.e.byDet["gps_coordinate"], start: first.start, end: second.end, canon: s.canon, needCtx: needCtx})
+	s.emit(candidate{ri: s.e.det[dGpsCoordinate], start: first.start, end: second.end, canon: s.canon, needCtx: needCtx})
 	return second.end
 }
 
@@ -256,12 +265,22 @@ func (s *Scanner) pairFollows(p int) bool {
 	return k > d && k+1 < len(buf) && buf[k] == '.' && isDigit(buf[k+1])
 }
 
-// mayBeLabelled reports a byte in the 16 before p that could start a
-// latitude/longitude label.
+// mayBeLabelled reports a latitude/longitude label (lat, lng, lon, 纬, 经,
+// 緯, 經) in the 16 bytes before p, cheaply: prices and measurements are
+// far more common than coordinates and must not pay for a label search.
 func (s *Scanner) mayBeLabelled(p int) bool {
-	for _, c := range s.buf[max(0, p-16):p] {
-		if c == 'l' || c == 'L' || c == 0xE7 {
-			return true
+	w := s.buf[max(0, p-16):p]
+	for i := 0; i+1 < len(w); i++ {
+		switch c := w[i] | 0x20; {
+		case c == 'l':
+			if n := w[i+1] | 0x20; n == 'a' || n == 'n' || n == 'o' {
+				return true
+			}
+		case w[i] == 0xE7 && i+2 < len(w):
+			switch string(w[i : i+3]) {
+			case "纬", "经", "緯", "經":
+				return true
+			}
 		}
 	}
 	return false

@@ -84,5 +84,5 @@ func (s *Scanner) email(at int) {
 	if _, icann := publicsuffix.PublicSuffix(string(t)); !icann {
 		return
 	}
-	s.emit(candidate{ri: s.e.byDet["email"], start: j, end: k, canon: s.canon, strong: true})
+	s.emit(candidate{ri: s.e.det[dEmail], start: j, end: k, canon: s.canon, strong: true})
 }

@@ -42,8 +42,9 @@ type Options struct {
 // concurrent use; each goroutine scans with its own Scanner.
 type Engine struct {
 	rules []*ruleInfo
-	byDet map[string]*ruleInfo // built-in detector name -> rule
-	user  []*ruleInfo          // regexp2 rules, in ruleset order
+	byDet map[string]*ruleInfo    // built-in detector name -> rule
+	det   [numDetectors]*ruleInfo // the same by index, for hot paths
+	user  []*ruleInfo             // regexp2 rules, in ruleset order
 	// fieldRules judge a whole value by its field's name (categories,
 	// biometrics, names); proseRules also look for their dictionary near
 	// their keywords in free text.
@@ -146,6 +147,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 		if ri.detector != "" {
 			if _, dup := e.byDet[ri.detector]; !dup {
 				e.byDet[ri.detector] = ri
+				e.det[detectorIndex[ri.detector]] = ri
 			}
 			if fieldDetectors[ri.detector] {
 				e.fieldRules = append(e.fieldRules, ri)

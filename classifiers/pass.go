@@ -28,18 +28,18 @@ func (e *Engine) buildPairs() {
 			set(byte(p), c, pfTrigger)
 		}
 		set(byte(p), '@', pfTrigger)
-		if e.byDet["ipv6"] != nil || e.byDet["mac_address"] != nil {
+		if e.det[dIpv6] != nil || e.det[dMacAddress] != nil {
 			set(byte(p), ':', pfTrigger)
 		}
 	}
 	if k := e.proseSet; k != nil {
 		k.anchors(func(prev, cur byte) { set(prev, cur, pfKeyword) })
 	}
-	if e.byDet["cn_address"] != nil {
+	if e.det[dCnAddress] != nil {
 		set(0x8F, 0xB7, pfAddress) // 号 = E5 8F B7
 		set(0xAE, 0xA4, pfAddress) // 室 = E5 AE A4
 	}
-	if e.byDet["fingerprint_template"] != nil {
+	if e.det[dFingerprintTemplate] != nil {
 		set('R', 0x00, pfTemplate)
 		set('R', 'k', pfTemplate)
 	}
@@ -123,6 +123,6 @@ func (s *Scanner) scan() {
 		s.prose()
 	}
 	if len(s.anchors) > 0 {
-		s.proseAddresses(s.e.byDet["cn_address"])
+		s.proseAddresses(s.e.det[dCnAddress])
 	}
 }

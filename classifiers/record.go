@@ -114,7 +114,7 @@ func (s *Scanner) findCompanions() {
 // fieldCoordinate makes a gps_coordinate match from a record's latitude and
 // longitude fields, located at the span that completed the pair.
 func (s *Scanner) fieldCoordinate(span int, r *recFacts) bool {
-	ri := s.e.byDet["gps_coordinate"]
+	ri := s.e.det[dGpsCoordinate]
 	if ri == nil || !validLatLng(r.lat, r.lng) {
 		return false
 	}
@@ -146,9 +146,12 @@ func trimValue(v []byte) []byte {
 	return bytes.Trim(bytes.TrimSpace(v), `"'`)
 }
 
-// parseCoord reads a decimal coordinate with at least one decimal digit.
+// parseCoord reads a decimal coordinate with at least two decimals: one
+// decimal (about 10 km) locates a city, not a person, and is what a
+// generalized copy keeps.
 func parseCoord(v []byte) (float64, bool) {
-	if len(v) == 0 || len(v) > 24 || bytes.IndexByte(v, '.') < 0 {
+	dot := bytes.IndexByte(v, '.')
+	if len(v) == 0 || len(v) > 24 || dot < 0 || len(v)-dot-1 < 2 {
 		return 0, false
 	}
 	x, err := strconv.ParseFloat(string(v), 64)

@@ -103,7 +103,7 @@ type Stats struct {
 func (e *Engine) NewScanner() *Scanner {
 	return &Scanner{
 		e:      e,
-		hasNet: e.byDet["ipv6"] != nil || e.byDet["mac_address"] != nil,
+		hasNet: e.det[dIpv6] != nil || e.det[dMacAddress] != nil,
 		mac:    hmac.New(sha256.New, e.key),
 		sum:    make([]byte, 0, sha256.Size),
 		canon:  make([]byte, 0, 64),
@@ -202,7 +202,7 @@ func (s *Scanner) ScanRecords(ctx context.Context, buf []byte, spans []Span, mor
 				return err
 			}
 		}
-		if s.e.byDet["location_trace"] != nil {
+		if s.e.det[dLocationTrace] != nil {
 			s.addTrace(r, em, idSubject)
 			r.points = r.points[:0]
 		}

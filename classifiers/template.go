@@ -24,7 +24,7 @@ const maxTemplate = 2048
 
 // templates checks the fused pass's candidates for fingerprint templates.
 func (s *Scanner) templates() {
-	ri := s.e.byDet["fingerprint_template"]
+	ri := s.e.det[dFingerprintTemplate]
 	buf := s.buf
 	done := -1
 	for _, p := range s.tmpl {

@@ -70,7 +70,7 @@ func (s *Scanner) addTrace(r *recFacts, em Emitter, idSubject *Match) {
 // Finish reports what needs the whole object (location traces). Call it
 // once after the object's last ScanText or ScanRecords; Reset clears it.
 func (s *Scanner) Finish(em Emitter) error {
-	ri := s.e.byDet["location_trace"]
+	ri := s.e.det[dLocationTrace]
 	if ri == nil || len(s.traces) == 0 {
 		return nil
 	}

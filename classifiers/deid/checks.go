@@ -138,36 +138,6 @@ func ibanCheckDigits(v []byte) [2]byte {
 	return [2]byte{byte('0' + cd/10), byte('0' + cd%10)}
 }
 
-// mobileValid reports whether 11 digits are a mainland mobile number in an
-// allocated segment (the scanner's cn_mobile check, libphonenumber data).
-func mobileValid(d []byte) bool {
-	if len(d) != 11 || d[0] != '1' || !allDigits(d) {
-		return false
-	}
-	a, b, c := d[1], d[2], d[3]
-	switch a {
-	case '3', '8':
-		return true
-	case '4':
-		return b == '5' || b == '7'
-	case '5':
-		return b != '4'
-	case '6':
-		return (b == '1' && c == '0') || b == '2' || b == '5' || b == '6' || b == '7'
-	case '7':
-		switch b {
-		case '0', '1', '2', '3', '5', '6', '7', '8':
-			return true
-		case '4':
-			return c == '0' && d[4] <= '5'
-		}
-		return false
-	case '9':
-		return b != '4'
-	}
-	return false
-}
-
 func makeDate(y, m, d int) (time.Time, bool) {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return time.Time{}, false

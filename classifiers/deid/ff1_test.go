@@ -154,3 +154,35 @@ func FuzzFF1RoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestFF1LongVectors runs vectors with long inputs (where S is longer than
+// one block) and radix 2 with a 255-byte tweak: testdata/deid/ff1_extra.json.
+func TestFF1LongVectors(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "deid", "ff1_extra.json"))
+	require.NoError(t, err)
+	var doc struct {
+		Vectors []struct {
+			Name                              string
+			Key, Tweak, Plaintext, Ciphertext string
+			Radix                             int
+		} `json:"vectors"`
+	}
+	require.NoError(t, json.Unmarshal(b, &doc))
+	require.Len(t, doc.Vectors, 5)
+	for _, v := range doc.Vectors {
+		key, err := hex.DecodeString(v.Key)
+		require.NoError(t, err)
+		tweak, err := hex.DecodeString(v.Tweak)
+		require.NoError(t, err)
+		f, err := newFF1(key)
+		require.NoError(t, err)
+		alpha := alphabet36[:v.Radix]
+		ct, err := f.encryptString(alpha, []byte(v.Plaintext), tweak)
+		require.NoError(t, err, v.Name)
+		assert.Equal(t, v.Ciphertext, string(ct), v.Name)
+		pt, err := f.decryptString(alpha, ct, tweak)
+		require.NoError(t, err)
+		assert.Equal(t, v.Plaintext, string(pt), v.Name)
+	}
+}

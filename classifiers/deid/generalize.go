@@ -11,7 +11,7 @@ import (
 
 // GeneralizeConfig configures Generalize. As chooses what the value is;
 // empty means by data type: gps_coordinate is "gps", ipv4 "ipv4",
-// cn_address "address", ids containing "date" or "birth" "date", ids
+// cn_address "address", ids containing "date", "birth" or "dob" "date", ids
 // containing "age" "age".
 type GeneralizeConfig struct {
 	// As is date, age, gps, geohash, address or ipv4.
@@ -95,7 +95,7 @@ func (g *Generalize) as(dataType string) string {
 		return "address"
 	}
 	switch {
-	case strings.Contains(dataType, "date") || strings.Contains(dataType, "birth"):
+	case strings.Contains(dataType, "date") || strings.Contains(dataType, "birth") || strings.Contains(dataType, "dob"):
 		return "date"
 	case strings.Contains(dataType, "age"):
 		return "age"

@@ -79,7 +79,11 @@ type Operator interface {
 }
 
 // Reverser is implemented by the reversible operators (encrypt, ff1):
-// Reverse turns a token back into the value for a key holder.
+// Reverse turns a token back into the value for a key holder. ctx must
+// be the one Apply was given: for ff1 the data type selects the structure
+// and is part of the tweak. A token that is malformed or from another key
+// gives an error wrapping ErrToken (ff1 cannot tell another key's token
+// from its own: it returns some other value of the same shape).
 type Reverser interface {
 	Reverse(ctx OpContext, token []byte) ([]byte, error)
 }
