@@ -363,7 +363,9 @@ func (s *Scanner) macBack(ts int) (int, bool) {
 }
 
 // colon handles a ':' at i: it finds the run of hex digits, colons and
-// dots around it and tries it as a MAC or an IPv6 address.
+// dots around it and, in one pass over it, decides whether it can be a MAC
+// (six pairs) or an IPv6 address (a group of three or more hex digits, or
+// a dotted IPv4 tail). Times like 08:00:00.731 are neither and cost one pass.
 func (s *Scanner) colon(i int) int {
 	buf := s.buf
 	if !(i > 0 && (isHexByte(buf[i-1]) || buf[i-1] == ':')) || !(i+1 < len(buf) && (isHexByte(buf[i+1]) || buf[i+1] == ':')) {
@@ -376,9 +378,25 @@ func (s *Scanner) colon(i int) int {
 	if a > 0 && (isAlnum(buf[a-1]) || buf[a-1] == '_') {
 		return i + 1 // glued to a word: "key:value", "http://"
 	}
-	b := i
+	b := a
+	colons, run, dots, long := 0, 0, 0, false
 	for b < len(buf) && (isHexByte(buf[b]) || buf[b] == ':' || buf[b] == '.') && b-a < 46 {
+		switch buf[b] {
+		case ':':
+			colons++
+			if run >= 3 && dots == 0 {
+				long = true
+			}
+			run, dots = 0, 0
+		case '.':
+			dots++
+		default:
+			run++
+		}
 		b++
+	}
+	if run >= 3 && dots == 0 {
+		long = true
 	}
 	for b > i && buf[b-1] == '.' {
 		b--
@@ -386,10 +404,14 @@ func (s *Scanner) colon(i int) int {
 	if b < len(buf) && (isAlnum(buf[b]) || buf[b] == '_') {
 		return b
 	}
-	if end, ok := s.macAddr(a); ok || end > 0 {
-		return max(end, i+1)
+	switch {
+	case b-a == 17 && colons == 5:
+		if end, ok := s.macAddr(a); ok || end > 0 {
+			return max(end, i+1)
+		}
+	case colons >= 2 && (long || dots == 3):
+		s.ipv6(a, b)
 	}
-	s.ipv6(a, b)
 	return b
 }
 
@@ -438,15 +460,17 @@ func (s *Scanner) ipv6(a, b int) {
 	s.emit(candidate{ri: s.e.det[dIpv6], start: a, end: b, canon: s.canon})
 }
 
-// dotted reports an embedded IPv4 part, which marks an address as surely
-// as a long hex group does ("::192.168.1.1", "::ffff:10.0.0.1").
+// dotted reports an embedded IPv4 part (a last group with three dots),
+// which marks an address as surely as a long hex group does
+// ("::192.168.1.1", "::ffff:10.0.0.1"); a time like 08:00:00.731 has one.
 func dotted(t []byte) bool {
-	for _, c := range t {
-		if c == '.' {
-			return true
+	dots := 0
+	for i := len(t) - 1; i >= 0 && t[i] != ':'; i-- {
+		if t[i] == '.' {
+			dots++
 		}
 	}
-	return false
+	return dots == 3
 }
 
 // icd10 reports an ICD-10 code ("E11", "E11.9", "J45.909") next to a

@@ -32,9 +32,19 @@ type kwRef struct {
 	off  int // the anchor pair starts this many bytes into the keyword
 }
 
-// commonBigrams are the most frequent letter pairs of English text; an
-// anchor avoids them when the keyword allows.
-const commonBigrams = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns ge ly ei pe"
+// bigramRank lists English letter pairs from most to least frequent (after
+// Norvig's counts over a large English corpus, extended with pairs common
+// in logs and code such as "nv" of inventory and "ad" of add). An anchor is
+// the keyword's pair that comes latest here, or that is absent.
+const bigramRank = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp fl iz ok nl my gl aw ju oa eq sy sl ps jo lf nv je nk kn gs dy hy ze ks xt bs ik dd cy rp sk xi oe oy ws lv dl rf eu dg wr xa yi nm eb rb tm xc eh tc gy ja hn yp za gg ym sw bj lm cs ii ix xe oh lk dv lp ax ox uf dm iu sf bt ka yt ek pm ya gt wl rh yl hs ah yc yn rw hm lw hl ae zi az lc py aj iq nj bb nh uo kl lr tn gm sn nr fs ry"
+
+// bigramCost is a pair's rank in bigramRank (pairs not listed are rarest).
+func bigramCost(p string) int {
+	if i := strings.Index(bigramRank, p+" "); i >= 0 && i%3 == 0 {
+		return i / 3
+	}
+	return 1 << 20
+}
 
 // lowerTable maps ASCII upper case to lower case and leaves other bytes.
 var lowerTable = func() (t [256]byte) {
@@ -49,21 +59,27 @@ var lowerTable = func() (t [256]byte) {
 
 func newKwSet() *kwSet { return &kwSet{} }
 
-// anchor picks the offset of a keyword's anchor pair.
+// anchor picks the offset of a keyword's anchor pair: for Han keywords the
+// last two bytes of the first character, for ASCII ones the letter pair
+// that is rarest in English text.
 func anchor(kw keyword) int {
 	b := kw.b
 	if !kw.ascii {
 		if b[0] >= 0xE0 && len(b) >= 3 {
-			return 1 // the last two bytes of the first Han character
+			return 1
 		}
 		return 0
 	}
+	best, cost := 0, -1
 	for i := 0; i+1 < len(b); i++ {
-		if isLetter(b[i]) && isLetter(b[i+1]) && !strings.Contains(commonBigrams, string(b[i:i+2])) {
-			return i
+		if !isLetter(b[i]) || !isLetter(b[i+1]) {
+			continue
+		}
+		if c := bigramCost(string(b[i : i+2])); c > cost {
+			best, cost = i, c
 		}
 	}
-	return 0
+	return best
 }
 
 // add registers a keyword (already lower-cased) of rule.
@@ -129,7 +145,9 @@ func (k *kwSet) at(buf []byte, i int, fn func(pos int, r kwRef)) {
 	if bi == 0 {
 		return
 	}
-	for _, r := range k.buckets[bi-1] {
+	bucket := k.buckets[bi-1]
+	for j := range bucket {
+		r := &bucket[j]
 		s := i - r.off
 		n := len(r.kw.b)
 		if s < 0 || s+n > len(buf) {
@@ -147,7 +165,7 @@ func (k *kwSet) at(buf []byte, i int, fn func(pos int, r kwRef)) {
 		if r.kw.ascii && s > 0 && isLetter(buf[s-1]) {
 			continue
 		}
-		fn(s, r)
+		fn(s, *r)
 	}
 }
 

@@ -1,5 +1,7 @@
 package classifiers
 
+import "encoding/binary"
+
 // The fused pass. Every byte of a buffer costs one load from a 64 KiB table
 // indexed by the pair (previous byte, byte). Its flags say whether the byte
 // starts a parser (a digit, '@', ':'), whether the pair starts a prose
@@ -65,8 +67,7 @@ func (s *Scanner) scan() {
 	for i < len(b) {
 		// Fast path: eight bytes with no flag at all, in one branch.
 		if i+8 <= len(b) {
-			w := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-				uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+			w := binary.LittleEndian.Uint64(b[i : i+8])
 			f := t[uint16(w)<<8|uint16(prev)] | t[uint16(w)] | t[uint16(w>>8)] | t[uint16(w>>16)] |
 				t[uint16(w>>24)] | t[uint16(w>>32)] | t[uint16(w>>40)] | t[uint16(w>>48)]
 			if f == 0 {
