@@ -11,9 +11,10 @@ import (
 	"github.com/piiscan/piiscan/classifiers"
 )
 
-// maxDepth bounds containers inside containers (gzip of gzip, archives in
-// archives), against nesting bombs.
-const maxDepth = 8
+// defaultMaxDepth is the default of Config.MaxArchiveDepth: containers
+// inside containers (gzip of gzip, archives in archives), against nesting
+// bombs.
+const defaultMaxDepth = 8
 
 // decode detects the format of r and scans it. name drives detection ties
 // (extensions). depth counts enclosing containers.
@@ -23,6 +24,7 @@ func (o *objectScan) decode(r io.Reader, name string, depth int) error {
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && len(head) == 0 {
 		return err
 	}
+	in := &input{br: br, head: head, whole: err == io.EOF, raw: r, name: name, depth: depth}
 	f := sniff(name, head)
 	switch f {
 	case FormatEmpty:
@@ -34,18 +36,29 @@ func (o *objectScan) decode(r io.Reader, name string, depth int) error {
 	case FormatGzip:
 		return o.gunzip(br, name, depth)
 	case FormatText:
-		return o.decodeText(br, name, head)
+		err := o.decodeText(br, name, head)
+		return o.claimed(name, o.format, err)
+	case FormatZip:
+		return o.unzip(in)
+	case FormatTar:
+		return o.claimed(name, f, o.untar(in))
+	case FormatParquet:
+		return o.claimed(name, f, o.scanParquet(in))
+	case FormatAvro:
+		return o.claimed(name, f, o.scanAvro(in))
+	case FormatImage:
+		o.imageNote(name, head)
 	}
 	o.formats = append(o.formats, f)
-	return &errUnsupported{format: f}
+	return o.claimed(name, f, &errUnsupported{format: f})
 }
 
 // gunzip scans the decompressed stream (all members), within the size and
 // ratio limits.
 func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 	o.formats = append(o.formats, FormatGzip)
-	if depth >= maxDepth {
-		return &errLimit{msg: fmt.Sprintf("containers nested deeper than %d", maxDepth)}
+	if err := o.checkDepth(depth); err != nil {
+		return err
 	}
 	counter := &countReader{r: br}
 	zr, err := gzip.NewReader(counter)
@@ -59,6 +72,14 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 	}
 	lim := &bombReader{r: zr, in: counter, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
 	return o.decode(lim, inner, depth+1)
+}
+
+// checkDepth refuses a container nested deeper than the limit.
+func (o *objectScan) checkDepth(depth int) error {
+	if max := o.w.cfg.MaxArchiveDepth; depth >= max {
+		return &errLimit{msg: fmt.Sprintf("containers nested deeper than %d (--max-archive-depth)", max)}
+	}
+	return nil
 }
 
 // decodeText decodes the character encoding and dispatches on the text

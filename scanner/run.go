@@ -34,8 +34,15 @@ type Config struct {
 	// MaxDecodedSize bounds the bytes decompressed from one object, against
 	// decompression bombs (default 64 GiB).
 	MaxDecodedSize int64
-	// MaxRatio bounds decompressed/compressed size (default 1000).
+	// MaxRatio bounds decompressed/compressed size (default 1000), for a
+	// gzip stream, for each archive member and for an archive as a whole.
 	MaxRatio int64
+	// MaxMembers bounds the archive members read from one object, nested
+	// archives included (default 100,000).
+	MaxMembers int64
+	// MaxArchiveDepth bounds containers inside containers: gzip of gzip,
+	// archives in archives (default 8).
+	MaxArchiveDepth int
 	// Chunk sizes the text window.
 	Chunk ChunkConfig
 	// SpillAt is how many findings of one object stay in memory before
@@ -81,6 +88,12 @@ func (c *Config) Validate() error {
 	}
 	if c.SpillAt <= 0 {
 		c.SpillAt = 100_000
+	}
+	if c.MaxMembers <= 0 {
+		c.MaxMembers = 100_000
+	}
+	if c.MaxArchiveDepth <= 0 {
+		c.MaxArchiveDepth = defaultMaxDepth
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -260,7 +273,8 @@ func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult)
 	w.sc.Reset()
 	defer func() {
 		if p := recover(); p != nil {
-			w.cfg.Logger.Error("decoder panic", "key", info.Key, "panic", SafeText(fmt.Sprint(p)), "stack", string(debug.Stack()))
+			w.cfg.Logger.Error("decoder panic", "key", info.Key, "panic", SafeText(fmt.Sprint(p)))
+			w.cfg.Logger.Debug("decoder panic stack", "key", info.Key, "stack", string(debug.Stack()))
 			res.Status, res.Reason = StatusFailed, ReasonInternal
 			res.Err = fmt.Errorf("scan %s: decoder panic: %s", info.Name, SafeText(fmt.Sprint(p)))
 			o.pend = o.pend[:0]

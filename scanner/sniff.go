@@ -74,6 +74,9 @@ func sniff(name string, head []byte) string {
 			return m.format
 		}
 	}
+	if isTarHeader(head) {
+		return FormatTar
+	}
 	if looksBinary(head) {
 		return FormatBinary
 	}

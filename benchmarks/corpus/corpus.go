@@ -12,6 +12,15 @@
 // passports have a passport keyword or column, and no negative keyword (order
 // or waybill labels) stands near a phone or card. Look-alikes that must not
 // be reported (decoys) are plain text and never labelled.
+//
+// Besides text, CSV, JSON and gzip, the corpus holds the formats data
+// engineers store: a Parquet table (nested, repeated and typed columns, a
+// DATE birth date, a lat/lng pair), an Avro object container file (unions,
+// a nested record, an array and a map), a zip and a tar.gz of text files
+// (labels carry the archive's path: findings name the archive as their
+// object), an xlsx workbook (shared and inline strings, date cells) and a
+// docx and a pptx of prose. They are written by hand (see Zip, TarGz, XLSX,
+// DOCX, PPTX, Avro) so the bytes depend on the seed only.
 package corpus
 
 import (
@@ -46,7 +55,8 @@ var DefaultAsOf = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 
 // Formats a file can belong to, by its outer extension: "gz" covers every
 // gzip file whatever is inside. Options.Formats selects among them.
-var Formats = []string{"csv", "tsv", "json", "jsonl", "log", "txt", "md", "gz"}
+var Formats = []string{"csv", "tsv", "json", "jsonl", "log", "txt", "md", "gz",
+	"parquet", "avro", "zip", "tgz", "xlsx", "docx", "pptx"}
 
 // Options configure Generate. The zero value gives the small test corpus.
 type Options struct {

@@ -1,8 +1,6 @@
 package corpus
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -31,8 +29,9 @@ type doc struct {
 	path   string
 	b      []byte
 	labels []Label
-	gzip   bool // write gzip-compressed
-	gbk    bool // encode the UTF-8 text as GBK before writing
+	gzip   bool   // write gzip-compressed
+	gbk    bool   // encode the UTF-8 text as GBK before writing
+	raw    []byte // when set, the file's bytes (Parquet, Avro, archives, Office)
 }
 
 // newDoc starts a file. Its name decides the encoding: ".gz" means gzip.
@@ -68,33 +67,38 @@ func (d *doc) f(tmpl string, xs ...val) *doc {
 	return d.s(tmpl)
 }
 
-// write stores the file under dir and returns the number of bytes written.
-// The labels were recorded against the UTF-8 text; a GBK or gzip file holds
-// them after decoding.
-func (d *doc) write(dir string) (int64, error) {
+// encode returns the file's bytes. The labels were recorded against the
+// UTF-8 text; a GBK or gzip file holds them after decoding, a raw file
+// (Parquet, Avro, archive, Office document) in its values or members.
+func (d *doc) encode() ([]byte, error) {
+	if d.raw != nil {
+		return d.raw, nil
+	}
 	data := d.b
 	if d.gbk {
 		enc, err := simplifiedchinese.GBK.NewEncoder().Bytes(data)
 		if err != nil {
-			return 0, fmt.Errorf("encode %s as gbk: %w", d.path, err)
+			return nil, fmt.Errorf("encode %s as gbk: %w", d.path, err)
 		}
 		data = enc
 	}
 	if d.gzip {
-		var buf bytes.Buffer
 		// No name and no modification time in the header: the bytes depend
 		// only on the content, which keeps the corpus reproducible.
-		zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		z, err := Gzip(data)
 		if err != nil {
-			return 0, fmt.Errorf("gzip %s: %w", d.path, err)
+			return nil, fmt.Errorf("%s: %w", d.path, err)
 		}
-		if _, err := zw.Write(data); err != nil {
-			return 0, fmt.Errorf("gzip %s: %w", d.path, err)
-		}
-		if err := zw.Close(); err != nil {
-			return 0, fmt.Errorf("gzip %s: %w", d.path, err)
-		}
-		data = buf.Bytes()
+		data = z
+	}
+	return data, nil
+}
+
+// write stores the file under dir and returns the number of bytes written.
+func (d *doc) write(dir string) (int64, error) {
+	data, err := d.encode()
+	if err != nil {
+		return 0, err
 	}
 	name := filepath.Join(dir, filepath.FromSlash(d.path))
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
@@ -152,6 +156,16 @@ func fileSpecs() []spec {
 		{"text/notes_gbk.txt", buildGBKText},
 		{"text/decoys_zh.txt", buildDecoyProseZH},
 		{"text/decoys_en.md", buildDecoyProseEN},
+		{"columnar/patients.parquet", buildPatientsParquet},
+		{"columnar/users.avro", buildUsersAvro},
+		{"archives/exports.zip", buildArchive([]memberSpec{
+			{"customers/客户.csv", buildCustomersZH}, {"logs/app.log", buildAppLog},
+			{"events/events.jsonl.gz", buildEventsJSONL}, {"orders.csv", buildOrdersDecoy}})},
+		{"archives/logs.tgz", buildArchive([]memberSpec{
+			{"nginx/access.log", buildNginxLog}, {"kyc.jsonl", buildKYCJSONL}, {"build.log", buildBuildDecoyLog}})},
+		{"office/customers.xlsx", buildCustomersXLSX},
+		{"office/letter.docx", buildLetterDOCX},
+		{"office/deck.pptx", buildDeckPPTX},
 		{"edge/empty.txt", buildEmpty},
 		{"edge/whitespace.txt", buildWhitespace},
 	}

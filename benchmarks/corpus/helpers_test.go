@@ -22,6 +22,9 @@ func decoded(t *testing.T, root, rel string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 	require.NoError(t, err)
+	if s, ok := decodedFormat(t, rel, data); ok {
+		return s
+	}
 	if strings.HasSuffix(rel, ".gz") {
 		zr, err := gzip.NewReader(bytes.NewReader(data))
 		require.NoError(t, err)

@@ -1,0 +1,298 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/hamba/avro/v2"
+
+	"github.com/piiscan/piiscan/classifiers"
+)
+
+// avroDec walks Avro values along the schema into the record batch.
+type avroDec struct {
+	o     *objectScan
+	b     *batch
+	r     *avro.Reader
+	src   *avroBlock
+	root  *avroNode
+	nodes int
+	rec   int64
+	off   int64
+	num   []byte // a numeric array being joined
+	tmp   []byte
+}
+
+// avroNode is a schema position with its field path, built on first use
+// (recursive schemas make the tree unbounded, so it grows only as values
+// need it, up to maxAvroNodes).
+type avroNode struct {
+	s     avro.Schema
+	path  string
+	field *classifiers.Field
+	kids  []*avroNode
+	keys  map[string]*avroNode
+}
+
+const (
+	maxAvroNodes = 20000
+	maxAvroKey   = 64
+)
+
+// kid returns child i (record field, union branch, array items or map
+// values) of n with schema s, named path.
+func (d *avroDec) kid(n *avroNode, i int, s avro.Schema, path string) *avroNode {
+	for len(n.kids) <= i {
+		n.kids = append(n.kids, nil)
+	}
+	if n.kids[i] == nil {
+		d.nodes++
+		n.kids[i] = &avroNode{s: s, path: path}
+	}
+	return n.kids[i]
+}
+
+// keyKid returns the node of a map value under key: the key is part of the
+// path (attributes.phone) while keys stay few and short.
+func (d *avroDec) keyKid(n *avroNode, vs avro.Schema, key []byte) *avroNode {
+	if k, ok := n.keys[string(key)]; ok {
+		return k
+	}
+	if len(key) > maxAvroKey || d.nodes >= maxAvroNodes {
+		return d.kid(n, 0, vs, n.path+"[*]")
+	}
+	if n.keys == nil {
+		n.keys = map[string]*avroNode{}
+	}
+	d.nodes++
+	k := &avroNode{s: vs, path: join(n.path, string(key))}
+	n.keys[string(key)] = k
+	return k
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func (d *avroDec) fieldOf(n *avroNode) *classifiers.Field {
+	if n.field == nil {
+		n.field = d.o.w.field(n.path)
+	}
+	return n.field
+}
+
+// datum reads one top-level value as record idx.
+func (d *avroDec) datum(idx int64) error {
+	d.rec = idx
+	d.b.beginRecord()
+	err := d.value(d.root, 0)
+	if d.src.err != nil {
+		return d.src.err
+	}
+	if err == nil && d.r.Error != nil {
+		err = d.r.Error
+	}
+	if err != nil {
+		var fe *formatError
+		if errors.As(err, &fe) || isLimit(err) || d.o.ctx.Err() != nil {
+			return err
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return &formatError{format: FormatAvro, msg: fmt.Sprintf("record %d runs past its block", idx)}
+		}
+		return badFormat(FormatAvro, fmt.Sprintf("record %d", idx), err)
+	}
+	return d.b.endRecord()
+}
+
+// value reads one value of n's schema.
+func (d *avroDec) value(n *avroNode, depth int) error {
+	if depth > maxAvroDepth {
+		return &formatError{format: FormatAvro, msg: "values nested too deep"}
+	}
+	if d.r.Error != nil {
+		return d.r.Error
+	}
+	r := d.r
+	switch s := n.s.(type) {
+	case *avro.RefSchema:
+		return d.value(d.kid(n, 0, s.Schema(), n.path), depth+1)
+	case *avro.RecordSchema:
+		for i, f := range s.Fields() {
+			if err := d.value(d.kid(n, i, f.Type(), join(n.path, f.Name())), depth+1); err != nil {
+				return err
+			}
+		}
+	case *avro.UnionSchema:
+		i := r.ReadLong()
+		ts := s.Types()
+		if i < 0 || i >= int64(len(ts)) {
+			return &formatError{format: FormatAvro, msg: "union branch out of range"}
+		}
+		return d.value(d.kid(n, int(i), ts[i], n.path), depth+1)
+	case *avro.ArraySchema:
+		return d.array(n, s, depth)
+	case *avro.MapSchema:
+		return d.blocks(func() error {
+			key := r.ReadBytes()
+			return d.value(d.keyKid(n, s.Values(), key), depth+1)
+		})
+	case *avro.EnumSchema:
+		i := int(r.ReadInt())
+		if syms := s.Symbols(); i >= 0 && i < len(syms) {
+			return d.write(n, []byte(syms[i]))
+		}
+		return &formatError{format: FormatAvro, msg: "enum index out of range"}
+	case *avro.FixedSchema:
+		if s.Size() < 0 || s.Size() > maxAvroValue {
+			return &formatError{format: FormatAvro, msg: "bad fixed size"}
+		}
+		if cap(d.tmp) < s.Size() {
+			d.tmp = make([]byte, s.Size())
+		}
+		v := d.tmp[:s.Size()]
+		r.Read(v)
+		if dec, ok := s.Logical().(*avro.DecimalLogicalSchema); ok {
+			v = appendDecimal(nil, twosComplement(v), int32(dec.Scale()))
+		}
+		return d.write(n, v)
+	case *avro.PrimitiveSchema:
+		return d.primitive(n, s)
+	}
+	return nil // null
+}
+
+// primitive reads a primitive value and writes it as text.
+func (d *avroDec) primitive(n *avroNode, s *avro.PrimitiveSchema) error {
+	r := d.r
+	var logical avro.LogicalType
+	var scale int
+	if ls := s.Logical(); ls != nil {
+		logical = ls.Type()
+		if dec, ok := ls.(*avro.DecimalLogicalSchema); ok {
+			scale = dec.Scale()
+		}
+	}
+	t := d.tmp[:0]
+	switch s.Type() {
+	case avro.Null:
+		return nil
+	case avro.Boolean:
+		r.ReadBool()
+		return nil
+	case avro.Int:
+		x := int64(r.ReadInt())
+		if logical == avro.Date {
+			t = time.Unix(x*86400, 0).UTC().AppendFormat(t, time.DateOnly)
+		} else {
+			t = strconv.AppendInt(t, x, 10)
+		}
+	case avro.Long:
+		x := r.ReadLong()
+		switch logical {
+		case avro.TimestampMillis, avro.LocalTimestampMillis:
+			t = time.UnixMilli(x).UTC().AppendFormat(t, time.RFC3339)
+		case avro.TimestampMicros, avro.LocalTimestampMicros:
+			t = time.UnixMicro(x).UTC().AppendFormat(t, time.RFC3339)
+		default:
+			t = strconv.AppendInt(t, x, 10)
+		}
+	case avro.Float:
+		t = strconv.AppendFloat(t, float64(r.ReadFloat()), 'f', -1, 32)
+	case avro.Double:
+		t = strconv.AppendFloat(t, r.ReadDouble(), 'f', -1, 64)
+	case avro.Bytes, avro.String:
+		v := r.ReadBytes()
+		if logical == avro.Decimal {
+			v = appendDecimal(nil, big.NewInt(0).Set(twosComplement(v)), int32(scale))
+		}
+		return d.write(n, v)
+	default:
+		return nil
+	}
+	d.tmp = t
+	return d.write(n, t)
+}
+
+// array reads an array: numbers are joined into one comma-separated value
+// (an embedding vector, a coordinate pair), anything else is one value per
+// element.
+func (d *avroDec) array(n *avroNode, s *avro.ArraySchema, depth int) error {
+	items := d.kid(n, 0, s.Items(), n.path+"[*]")
+	ps, ok := s.Items().(*avro.PrimitiveSchema)
+	numeric := ok && ps.Logical() == nil && (ps.Type() == avro.Int || ps.Type() == avro.Long ||
+		ps.Type() == avro.Float || ps.Type() == avro.Double)
+	if !numeric {
+		return d.blocks(func() error { return d.value(items, depth+1) })
+	}
+	d.num = d.num[:0]
+	err := d.blocks(func() error {
+		if len(d.num) > 0 {
+			d.num = append(d.num, ',')
+		}
+		switch ps.Type() {
+		case avro.Int:
+			d.num = strconv.AppendInt(d.num, int64(d.r.ReadInt()), 10)
+		case avro.Long:
+			d.num = strconv.AppendInt(d.num, d.r.ReadLong(), 10)
+		case avro.Float:
+			d.num = strconv.AppendFloat(d.num, float64(d.r.ReadFloat()), 'f', -1, 32)
+		default:
+			d.num = strconv.AppendFloat(d.num, d.r.ReadDouble(), 'f', -1, 64)
+		}
+		if len(d.num) > maxAvroValue {
+			return &formatError{format: FormatAvro, msg: "numeric array too long"}
+		}
+		return nil
+	})
+	if err == nil && len(d.num) > 0 {
+		err = d.write(items, d.num)
+	}
+	return err
+}
+
+// blocks reads the blocks of an array or map, calling item per element.
+func (d *avroDec) blocks(item func() error) error {
+	r := d.r
+	for i := 0; ; {
+		count := r.ReadLong()
+		if r.Error != nil {
+			return r.Error
+		}
+		if count == 0 {
+			return nil
+		}
+		if count < 0 {
+			count = -count
+			r.ReadLong() // block size in bytes
+		}
+		for ; count > 0; count-- {
+			if i++; i&0xfff == 0 {
+				if err := d.o.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if err := item(); err != nil {
+				return err
+			}
+			if r.Error != nil {
+				return r.Error
+			}
+		}
+	}
+}
+
+// write adds a value of n's field to the record.
+func (d *avroDec) write(n *avroNode, v []byte) error {
+	if len(v) == 0 {
+		return nil
+	}
+	return writeValue(d.b, d.fieldOf(n), v, d.rec, &d.off)
+}

@@ -1,0 +1,286 @@
+package scanner
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// xlsx reading (ECMA-376 part 1, SpreadsheetML) is done here with
+// archive/zip and a streaming encoding/xml tokenizer rather than with
+// excelize: excelize.OpenReader reads the whole file into memory and its
+// row iterator keeps the shared strings as Go strings, while this reader
+// streams each sheet's XML and keeps only the shared strings table (in a
+// spool file past 16 MiB). Each sheet becomes records: the first row is the
+// header when it reads like one (field = its cell text), `record` = 0-based
+// row below the header (Excel row = record + header row + 1), and
+// `container_path` = the sheet's name, so a finding points at sheet, row
+// and column. `byte_offset` counts the object's cell values as if they
+// were written one per line, in sheet and row order.
+
+// xlsxSheet is a worksheet in workbook order.
+type xlsxSheet struct {
+	name string
+	part *zip.File
+}
+
+// workbook is what the sheets need from the package's other parts.
+type workbook struct {
+	sheets   []xlsxSheet
+	strings  *stringTable
+	dateXF   []bool // cell style index -> a date format
+	date1904 bool
+}
+
+func (o *objectScan) scanXLSX(zr *zip.Reader) error {
+	o.format = FormatXLSX
+	wb, err := o.readWorkbook(zr)
+	if wb.strings != nil {
+		defer wb.strings.close()
+	}
+	if err != nil {
+		if o.ctx.Err() != nil || isLimit(err) {
+			return err
+		}
+		return badFormat(FormatXLSX, "workbook parts", err)
+	}
+	if len(wb.sheets) == 0 {
+		return &formatError{format: FormatXLSX, msg: "the workbook lists no worksheet; nothing scanned"}
+	}
+	b := newBatch(o)
+	var off int64
+	var bad error
+	prev := o.container
+	defer func() { o.container = prev }()
+	for _, sh := range wb.sheets {
+		name := sh.name
+		if prev != nil {
+			name = *prev + "/" + name
+		}
+		o.container = &name
+		err := o.scanSheet(wb, b, sh, &off)
+		if ferr := b.finish(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			if o.ctx.Err() != nil || isLimit(err) {
+				return err
+			}
+			if bad == nil {
+				bad = badFormat(FormatXLSX, "sheet", err)
+			}
+		}
+	}
+	return bad
+}
+
+// readWorkbook reads the sheet list, relationships, styles and shared
+// strings.
+func (o *objectScan) readWorkbook(zr *zip.Reader) (*workbook, error) {
+	wb := &workbook{}
+	rels := map[string]string{} // relationship id -> part name
+	sharedName := "xl/sharedStrings.xml"
+	if f := zipPart(zr, "xl/_rels/workbook.xml.rels"); f != nil {
+		err := o.walkXML(f, func(tok xml.Token) error {
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+				target := attr(se, "Target")
+				if strings.HasPrefix(target, "/") {
+					target = target[1:]
+				} else {
+					target = path.Join("xl", target)
+				}
+				rels[attr(se, "Id")] = target
+				if strings.HasSuffix(attr(se, "Type"), "/sharedStrings") {
+					sharedName = target
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return wb, err
+		}
+	}
+	type sheetRef struct{ name, rid string }
+	var refs []sheetRef
+	err := o.walkXML(zipPart(zr, "xl/workbook.xml"), func(tok xml.Token) error {
+		se, ok := tok.(xml.StartElement)
+		switch {
+		case !ok:
+		case se.Name.Local == "sheet":
+			rid := ""
+			for _, a := range se.Attr {
+				if a.Name.Local == "id" && a.Name.Space != "" {
+					rid = a.Value
+				}
+			}
+			refs = append(refs, sheetRef{attr(se, "name"), rid})
+		case se.Name.Local == "workbookPr":
+			v := attr(se, "date1904")
+			wb.date1904 = v == "1" || v == "true"
+		}
+		return nil
+	})
+	if err != nil {
+		return wb, err
+	}
+	for i, r := range refs {
+		f := zipPart(zr, rels[r.rid])
+		if f == nil {
+			// No relationships: fall back on the conventional part name.
+			f = zipPart(zr, "xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml")
+		}
+		if f != nil && strings.Contains(f.Name, "worksheets/") {
+			wb.sheets = append(wb.sheets, xlsxSheet{name: r.name, part: f})
+		}
+	}
+	if f := zipPart(zr, "xl/styles.xml"); f != nil {
+		if wb.dateXF, err = o.readStyles(f); err != nil {
+			return wb, err
+		}
+	}
+	wb.strings = newStringTable(o.w.cfg.TempDir)
+	if f := zipPart(zr, sharedName); f != nil {
+		if err := o.readSharedStrings(f, wb.strings); err != nil {
+			return wb, err
+		}
+	}
+	return wb, wb.strings.done()
+}
+
+// readSharedStrings loads the shared strings: the text of each <si>, rich
+// text runs joined, phonetic hints (<rPh>) left out.
+func (o *objectScan) readSharedStrings(f *zip.File, t *stringTable) error {
+	var cur []byte
+	inT, inPh := 0, 0
+	return o.walkXML(f, func(tok xml.Token) error {
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			switch tk.Name.Local {
+			case "si":
+				cur, inT, inPh = cur[:0], 0, 0
+			case "t":
+				inT++
+			case "rPh":
+				inPh++
+			}
+		case xml.EndElement:
+			switch tk.Name.Local {
+			case "si":
+				return t.add(cur)
+			case "t":
+				inT = max(0, inT-1)
+			case "rPh":
+				inPh = max(0, inPh-1)
+			}
+		case xml.CharData:
+			if inT > 0 && inPh == 0 {
+				cur = append(cur, tk...)
+			}
+		}
+		return nil
+	})
+}
+
+// readStyles returns, per cell style (cellXfs index), whether its number
+// format shows a date, so that date cells (stored as day numbers) reach the
+// record rules as dates: a birth-date column makes a record a minor's.
+func (o *objectScan) readStyles(f *zip.File) ([]bool, error) {
+	custom := map[string]bool{}
+	var dates []bool
+	inXfs := false
+	err := o.walkXML(f, func(tok xml.Token) error {
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			switch tk.Name.Local {
+			case "numFmt":
+				custom[attr(tk, "numFmtId")] = isDateFormat(attr(tk, "formatCode"))
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if inXfs && len(dates) < 1<<16 {
+					id := attr(tk, "numFmtId")
+					n, _ := strconv.Atoi(id)
+					dates = append(dates, custom[id] || builtinDate(n))
+				}
+			}
+		case xml.EndElement:
+			if tk.Name.Local == "cellXfs" {
+				inXfs = false
+			}
+		}
+		return nil
+	})
+	return dates, err
+}
+
+// builtinDate reports the built-in number formats that show dates
+// (ECMA-376 part 1, 18.8.30, and the CJK date formats 27-36 and 50-58).
+func builtinDate(id int) bool {
+	return id >= 14 && id <= 17 || id == 22 || id >= 27 && id <= 36 || id >= 50 && id <= 58
+}
+
+// isDateFormat reports a custom format code with a year or day part,
+// outside quoted text, escapes and [bracketed] sections.
+func isDateFormat(code string) bool {
+	quoted, bracket := false, false
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '\\':
+			i++
+		case c == '[':
+			bracket = true
+		case c == ']':
+			bracket = false
+		case bracket:
+		case c == 'y' || c == 'Y' || c == 'd' || c == 'D':
+			return true
+		}
+	}
+	return false
+}
+
+// walkXML streams the tokens of a part to fn.
+func (o *objectScan) walkXML(f *zip.File, fn func(xml.Token) error) error {
+	if f == nil {
+		return errNoPart
+	}
+	rc, err := o.partReader(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	for i := 0; ; i++ {
+		if i&0xfff == 0 {
+			if err := o.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(tok); err != nil {
+			return err
+		}
+	}
+}
+
+func attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
