@@ -298,6 +298,20 @@ func lastSegment(path string) string {
 	return strings.Trim(p, `'"`)
 }
 
+// digitRun returns the longest run of digits in s.
+func digitRun(s string) int {
+	best, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best
+}
+
 // SafeName returns a field name fit for output: runs that look like personal
 // values (five or more digits, or anything with an '@') are replaced with
 // <redacted>, and the name is cut to 256 bytes. A CSV without a header or a
@@ -338,10 +352,25 @@ func SafeName(name string) string {
 			}
 			j++
 		}
-		if maxRun >= 5 || at {
-			b.WriteString("<redacted>")
+		switch {
+		case at:
+			b.WriteString("<redacted>") // an e-mail shape, dots and all
 			changed = true
-		} else {
+		case maxRun >= 5:
+			// Redact only the path segments that hold the digits:
+			// "$.users.13812348000.name" keeps users and name.
+			for k, seg := range strings.Split(name[i:j], ".") {
+				if k > 0 {
+					b.WriteByte('.')
+				}
+				if digitRun(seg) >= 5 {
+					b.WriteString("<redacted>")
+				} else {
+					b.WriteString(seg)
+				}
+			}
+			changed = true
+		default:
 			b.WriteString(name[i:j])
 		}
 		i = j

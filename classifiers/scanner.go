@@ -388,8 +388,16 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 			neg := f != nil && f.neg.has(ri.idx)
 			if !neg && len(ri.negatives) > 0 {
 				// A negative label ("订单号", "order no") describes the value
-				// after it, so only the bytes just before the match count.
-				_, neg = s.keywordAround(ri.negatives, max(lo, start-negWindow), start, end, end)
+				// right after it: only the bytes just before the match count,
+				// and in records only those of the same value (a product
+				// code in one column says nothing about the phone in the next).
+				nlo := max(lo, start-negWindow)
+				if s.spans != nil {
+					if i := s.spanAt(start); i >= 0 {
+						nlo = max(nlo, s.spans[i].Start)
+					}
+				}
+				_, neg = s.keywordAround(ri.negatives, nlo, start, end, end)
 			}
 			if neg && !strong {
 				return "", false, 0

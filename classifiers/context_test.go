@@ -1,0 +1,113 @@
+package classifiers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestFieldWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"patientIdNo", []string{"patient", "id", "no"}},
+		{"ID_No", []string{"id", "no"}},
+		{"IDNo", []string{"id", "no"}},
+		{"$.user[3].手机号", []string{"user", "3", "手机号"}},
+		{"gps-lat", []string{"gps", "lat"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, fieldWords(tt.name))
+		})
+	}
+}
+
+// TestFieldHints: column names hint types by whole words, so "zip" is not
+// "ip" and "product_name" is not a person's name.
+func TestFieldHints(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	hinted := func(field, rule string) bool {
+		f := e.Field(field)
+		for _, ri := range e.rules {
+			if ri.rule.ID == rule {
+				return f.hints.has(ri.idx)
+			}
+		}
+		t.Fatalf("no rule %s", rule)
+		return false
+	}
+	tests := []struct {
+		field, rule string
+		want        bool
+	}{
+		{"client_ip", "ipv4", true},
+		{"zip", "ipv4", false},
+		{"身份证号码", "cn_resident_id", true},
+		{"patient_id_no", "cn_resident_id", true},
+		{"idcardno", "cn_resident_id", true},
+		{"order_id", "cn_resident_id", false},
+		{"mobilePhone", "cn_mobile", true},
+		{"automobile", "cn_mobile", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field+"/"+tt.rule, func(t *testing.T) {
+			assert.Equal(t, tt.want, hinted(tt.field, tt.rule))
+		})
+	}
+	names := map[string]bool{"customer_name": true, "姓名": true, "product_name": false, "file_name": false}
+	for field, want := range names {
+		f := e.Field(field)
+		got := false
+		for _, ri := range f.valueRules {
+			if ri.detector == "person_name" && !f.weakName {
+				got = true
+			}
+		}
+		assert.Equal(t, want, got, field)
+	}
+}
+
+// TestKeywordContext: keywords and negative labels in text and records.
+func TestKeywordContext(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		name string
+		scan func() *collector
+		want []string
+	}{
+		{"negative label before", func() *collector { return scanString(t, e, "订单号 13812348000") }, nil},
+		{"negative label after does not count", func() *collector { return scanString(t, e, "13812348000 订单已发货") }, []string{"cn_mobile"}},
+		{"negative in another column does not count", func() *collector {
+			return scanTable(t, e, []string{"sku", "phone"}, [][]string{{"SKU-000050", "13900000050"}})
+		}, []string{"cn_mobile"}},
+		{"negative in the same value counts", func() *collector {
+			return scanTable(t, e, []string{"note"}, [][]string{{"SKU 13900000050"}})
+		}, nil},
+		{"ascii keyword needs a word start", func() *collector { return scanString(t, e, "nopassport E12345678") }, nil},
+		{"passport keyword", func() *collector { return scanString(t, e, "passport: E12345678") }, []string{"cn_passport"}},
+		{"passport column", func() *collector {
+			return scanTable(t, e, []string{"护照号"}, [][]string{{"E12345678"}})
+		}, []string{"cn_passport"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.scan().types())
+		})
+	}
+}
+
+func TestSafeName(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "手机号", SafeName("手机号"))
+	assert.Equal(t, "$.users.<redacted>.name", SafeName("$.users.13812348000.name"))
+	assert.Equal(t, "<redacted>", SafeName("zhang@example.com"))
+	assert.Equal(t, "col_2024", SafeName("col_2024"))
+	assert.LessOrEqual(t, len(SafeName(strings.Repeat("名", 200))), 256)
+}
