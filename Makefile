@@ -9,7 +9,7 @@ DEMO_KEY  ?= piiscan-demo-key
 BENCH_OUT ?= benchmarks/results/bench-$(shell date -u +%Y%m%dT%H%M%SZ).txt
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
 
-.PHONY: all build demo test test-short bench bench-compare lint fuzz clean
+.PHONY: all build demo demo-oss test test-short bench bench-compare lint fuzz clean
 
 all: build
 
@@ -24,6 +24,11 @@ demo: build
 	PIISCAN_HMAC_KEY=$(DEMO_KEY) $(BIN)/piiscan scan testdata/demo --out $(DEMO_OUT) --as-of 2026-11-23 --log-level warn; \
 	  code=$$?; echo; echo "Parquet dataset in $(DEMO_OUT)/ (findings/, objects/, scans/); exit code $$code"; \
 	  find $(DEMO_OUT) -type f | sort; [ $$code -le 1 ]
+
+## demo-oss: serve the demo data from osslocal, scan oss://demo/, upload the results to oss://results/piiscan
+DEMO_OSS_ROOT ?= piiscan-demo-oss
+demo-oss: build
+	BIN=$(BIN) ROOT=$(DEMO_OSS_ROOT) HMAC=$(DEMO_KEY) deploy/demo-oss.sh
 
 ## test: the full test suite (race detector on)
 test:
@@ -59,4 +64,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf $(BIN) $(DEMO_OUT)
+	rm -rf $(BIN) $(DEMO_OUT) $(DEMO_OSS_ROOT)

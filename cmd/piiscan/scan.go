@@ -35,6 +35,8 @@ type scanFlags struct {
 	maxObjectSize  string
 	maxDecodedSize string
 	maxRatio       int64
+	maxMembers     int64
+	maxDepth       int
 	objectTimeout  time.Duration
 	asOf           string
 	failOn         string
@@ -44,6 +46,8 @@ type scanFlags struct {
 	followSymlinks bool
 	scanID         string
 	compression    string
+	endpoint       string // OSS endpoint for oss:// targets and --out (oss.go)
+	region         string // OSS region (signature V4)
 }
 
 func newScanCmd() *cobra.Command {
@@ -51,7 +55,8 @@ func newScanCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan TARGET... [flags]",
 		Short: "Scan files, folders or stdin (-) and write findings to Parquet",
-		Long: `Scan files, folders (recursively) or stdin (-) for personal information.
+		Long: `Scan files, folders (recursively), stdin (-) or OSS prefixes (oss://bucket/prefix)
+for personal information.
 
 Findings and the objects inventory are written as Parquet under --out:
   OUT/findings/dt=YYYY-MM-DD/<scan_id>.parquet
@@ -59,20 +64,22 @@ Findings and the objects inventory are written as Parquet under --out:
   OUT/scans/<scan_id>.json   (run summary)
 
 Environment: PIISCAN_HMAC_KEY keys the fingerprints (unset: a random per-run
-key, so fingerprints cannot be joined across runs).
+key, so fingerprints cannot be joined across runs). OSS_ACCESS_KEY_ID,
+OSS_ACCESS_KEY_SECRET and OSS_SESSION_TOKEN (STS) are the OSS credentials.
 
 Exit codes: 0 done; 1 a finding at or above --fail-on; 2 usage or
 configuration error; 3 some objects failed; 130 interrupted.`,
 		Example: `  piiscan scan ./exports --out ./piiscan-out
   piiscan scan data/ --include '**/*.csv' --fail-on S3 --quiet
-  zcat dump.jsonl.gz | piiscan scan - --log-format json`,
+  zcat dump.jsonl.gz | piiscan scan - --log-format json
+  piiscan scan oss://my-bucket/exports/ --region cn-shanghai --out oss://my-results/piiscan`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd, f, args)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.out, "out", "./piiscan-out", "output `DIR` for the findings dataset")
+	fl.StringVar(&f.out, "out", "./piiscan-out", "output `DIR` (or oss://bucket/prefix) for the findings dataset")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "objects scanned in parallel")
 	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable)")
 	fl.StringArrayVar(&f.include, "include", nil, "only scan objects matching `GLOB` (repeatable; ** allowed; a pattern without / matches the base name)")
@@ -80,6 +87,8 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl.StringVar(&f.maxObjectSize, "max-object-size", "10GiB", "skip larger objects (reason too_large)")
 	fl.StringVar(&f.maxDecodedSize, "max-decoded-size", "64GiB", "stop decompressing an object beyond this many bytes (reason archive_limit)")
 	fl.Int64Var(&f.maxRatio, "max-ratio", 1000, "stop decompressing beyond this output/input ratio (reason archive_limit)")
+	fl.Int64Var(&f.maxMembers, "max-members", 100_000, "stop reading an archive after this many members, nested ones included (reason archive_limit)")
+	fl.IntVar(&f.maxDepth, "max-archive-depth", 8, "do not open containers nested deeper than this (archives in archives, gzip of gzip; reason archive_limit)")
 	fl.DurationVar(&f.objectTimeout, "object-timeout", 30*time.Minute, "stop scanning one object after this long (reason timeout)")
 	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this `LEVEL` (S1..S4)")
@@ -89,6 +98,8 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (off: links are not scanned)")
 	fl.StringVar(&f.scanID, "scan-id", "", "id of this run (default: time and a random suffix)")
 	fl.StringVar(&f.compression, "compression", "zstd", "Parquet compression: zstd or snappy")
+	fl.StringVar(&f.endpoint, "endpoint", "", "OSS endpoint `URL` for oss:// targets and --out (default: https://oss-<region>.aliyuncs.com)")
+	fl.StringVar(&f.region, "region", "", "OSS `REGION`, e.g. cn-hangzhou; signs with V4 (default: from --endpoint, else cn-hangzhou)")
 	return cmd
 }
 
@@ -118,15 +129,19 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: targets, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin()})
+	src, err := newSource(cmd, f, targets, logger) // local and oss:// targets (oss.go)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return err
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
+	out, err := prepareOut(cmd.Context(), f, sc, logger) // --out DIR or oss://bucket/prefix (oss.go)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out.dir, 0o755); err != nil {
 		return usageErr("--out %s: %w", f.out, err)
 	}
 	sink, err := sinks.NewParquet(sinks.ParquetConfig{
-		Root: f.out, ScanID: sc.scanID, Date: sc.start, Compression: sinks.Compression(f.compression),
+		Root: out.dir, Publish: out.publish, ScanID: sc.scanID, Date: sc.start, Compression: sinks.Compression(f.compression),
 		Version: version, Logger: logger,
 	})
 	if err != nil {
@@ -137,22 +152,33 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	defer stop()
 	progress := &scanner.Progress{}
 	cfg := scanner.Config{
-		ScanID:         sc.scanID,
-		Workers:        f.workers,
-		ObjectTimeout:  f.objectTimeout,
-		MaxObjectSize:  sc.maxObj,
-		MaxDecodedSize: sc.maxDec,
-		MaxRatio:       f.maxRatio,
-		Filter:         globFilter(f.include, f.exclude),
-		Progress:       progress,
-		Logger:         logger,
+		ScanID:          sc.scanID,
+		Workers:         f.workers,
+		ObjectTimeout:   f.objectTimeout,
+		MaxObjectSize:   sc.maxObj,
+		MaxDecodedSize:  sc.maxDec,
+		MaxRatio:        f.maxRatio,
+		MaxMembers:      f.maxMembers,
+		MaxArchiveDepth: f.maxDepth,
+		Filter:          globFilter(f.include, f.exclude),
+		Progress:        progress,
+		Logger:          logger,
 	}
 	logger.Info("scan started", "scan_id", sc.scanID, "targets", len(targets), "workers", f.workers, "ruleset", sc.ruleset.ID(), "out", f.out)
 	stopProgress := startProgress(con, progress, logger, f.quiet)
 	stats, runErr := scanner.Run(ctx, cfg, src, sc.engine, sink)
 	stopProgress()
-	closeErr := sink.Close()
 	interrupted := stats.Interrupted || errors.Is(runErr, context.Canceled)
+	if runErr != nil && !interrupted {
+		// A fatal error (bad credentials, a missing bucket, a sink that
+		// cannot write): leave no partial dataset behind, locally or in OSS.
+		if err := sink.Abort(); err != nil {
+			logger.Warn("remove partial outputs", "err", err)
+		}
+		out.finish(true, logger)
+		return &exitError{code: exitUsage, err: fmt.Errorf("scan: %w", runErr)}
+	}
+	closeErr := sink.Close()
 
 	summary := sinks.Summary{
 		Version:       version,
@@ -174,7 +200,8 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	if interrupted {
 		summary.Notes = append(summary.Notes, fmt.Sprintf("interrupted: %d object(s) in flight or not yet started were not written; rerun to scan them", stats.Abandoned))
 	}
-	sumPath, sumErr := sinks.WriteSummary(f.out, summary)
+	sumPath, sumErr := sinks.PublishSummary(context.WithoutCancel(ctx), out.dir, summary, out.publish)
+	out.finish(closeErr == nil && sumErr == nil, logger)
 	if !f.quiet {
 		sinks.RenderText(cmd.ErrOrStderr(), summary)
 	}
@@ -184,8 +211,6 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	switch {
 	case interrupted:
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: outputs are complete for the objects that finished")}
-	case runErr != nil:
-		return &exitError{code: exitUsage, err: fmt.Errorf("scan: %w", runErr)}
 	case closeErr != nil:
 		return &exitError{code: exitUsage, err: fmt.Errorf("write outputs: %w", closeErr)}
 	case sumErr != nil:

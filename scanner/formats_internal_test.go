@@ -1,0 +1,169 @@
+package scanner
+
+import (
+	"bytes"
+	"io"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExcelDate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in       string
+		date1904 bool
+		want     string
+	}{
+		{"1", false, "1900-01-01"},
+		{"59", false, "1900-02-28"},
+		{"61", false, "1900-03-01"}, // 60 is the 1900-02-29 that never was
+		{"43831", false, "2020-01-01"},
+		{"43831.5", false, "2020-01-01 12:00:00"},
+		{"0", true, "0"},
+		{"1", true, "1904-01-02"},
+		{"x", false, "x"},
+		{"99999999", false, "99999999"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			assert.Equal(t, tt.want, string(excelDate([]byte(tt.in), tt.date1904)))
+		})
+	}
+}
+
+func TestIsDateFormat(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{`yyyy\-mm\-dd`, true},
+		{`[$-804]yyyy"年"m"月"d"日"`, true},
+		{`0.00`, false},
+		{`"day"0`, false},
+		{`[Red]0.00`, false},
+		{`h:mm:ss`, false},
+		{`\d0`, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, isDateFormat(tt.code), tt.code)
+	}
+	assert.True(t, builtinDate(14))
+	assert.False(t, builtinDate(2))
+}
+
+func TestColumnPath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		segs []string
+		reps []bool
+		want string
+	}{
+		{[]string{"id_no"}, []bool{false}, "id_no"},
+		{[]string{"patient", "id_no"}, []bool{false, false}, "patient.id_no"},
+		{[]string{"tags", "list", "element"}, []bool{false, true, false}, "tags[*]"},
+		{[]string{"attrs", "key_value", "value"}, []bool{false, true, false}, "attrs[*].value"},
+		{[]string{"phones"}, []bool{true}, "phones[*]"},
+		{[]string{"visits", "list", "element", "site"}, []bool{false, true, false, false}, "visits[*].element.site"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, columnPath(tt.segs, tt.reps))
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "12.34", string(appendDecimal(nil, big.NewInt(1234), 2)))
+	assert.Equal(t, "-0.05", string(appendDecimal(nil, big.NewInt(-5), 2)))
+	assert.Equal(t, "7", string(appendDecimal(nil, big.NewInt(7), 0)))
+	assert.Equal(t, "-1", twosComplement([]byte{0xff}).String())
+	assert.Equal(t, "255", twosComplement([]byte{0x00, 0xff}).String())
+}
+
+// TestSpool: what is read back at any offset is what was written, and the
+// bytes on disk are not.
+func TestSpool(t *testing.T) {
+	t.Parallel()
+	sp, err := newSpool(t.TempDir())
+	require.NoError(t, err)
+	defer sp.close()
+	data := make([]byte, 200_000)
+	_, _ = rand.NewChaCha8([32]byte{7}).Read(data[:100_000])
+	copy(data[100_000:], bytes.Repeat([]byte("440104195101058590 "), 5000))
+	for p := data; len(p) > 0; {
+		n := min(len(p), 7777)
+		_, err := sp.Write(p[:n])
+		require.NoError(t, err)
+		p = p[n:]
+	}
+	require.NoError(t, sp.flush())
+	raw := make([]byte, len(data))
+	_, err = sp.f.ReadAt(raw, 0)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), "440104195101058590", "the spool is encrypted")
+	for _, off := range []int64{0, 1, 15, 16, 17, 100_003, 199_990} {
+		got := make([]byte, 100)
+		n, err := sp.ReadAt(got, off)
+		if err != nil {
+			require.ErrorIs(t, err, io.EOF)
+		}
+		assert.Equal(t, data[off:off+int64(n)], got[:n], "offset %d", off)
+	}
+}
+
+// TestStringTable: a table past its memory budget moves to a spool and
+// still returns every string.
+func TestStringTable(t *testing.T) {
+	t.Parallel()
+	st := newStringTable(t.TempDir())
+	defer st.close()
+	s := bytes.Repeat([]byte("x"), 1<<20)
+	for i := range 20 {
+		s[0] = byte('a' + i)
+		require.NoError(t, st.add(s))
+	}
+	require.NoError(t, st.done())
+	require.NotNil(t, st.sp, "spilled past 16 MiB")
+	for i := range 20 {
+		got, ok := st.get(int64(i))
+		require.True(t, ok)
+		assert.Equal(t, byte('a'+i), got[0])
+		assert.Len(t, got, 1<<20)
+	}
+	_, ok := st.get(20)
+	assert.False(t, ok)
+	_, ok = st.get(-1)
+	assert.False(t, ok)
+}
+
+func TestCellColumn(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, 0, cellColumn("A1", 9))
+	assert.Equal(t, 27, cellColumn("AB12", 9))
+	assert.Equal(t, 9, cellColumn("", 9))
+	assert.Equal(t, 3, cellColumn("12", 3))
+}
+
+func TestIsTarHeader(t *testing.T) {
+	t.Parallel()
+	h := make([]byte, 512)
+	copy(h, "a.txt")
+	copy(h[100:], "0000644")
+	copy(h[124:], "00000000012")
+	var sum int
+	for i, c := range h {
+		if i >= 148 && i < 156 {
+			c = ' '
+		}
+		sum += int(c)
+	}
+	copy(h[148:], []byte(big.NewInt(int64(sum)).Text(8)+"\x00"))
+	assert.True(t, isTarHeader(h))
+	h[0] = 'b'
+	assert.False(t, isTarHeader(h))
+	assert.False(t, isTarHeader([]byte("short")))
+}
