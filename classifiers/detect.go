@@ -83,6 +83,7 @@ var detectorEvidence = map[string]string{
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
 	buf := s.buf
+
 	// Fast path: an isolated run of fewer than ten digits ("200", "34:",
 	// "id=123456789 ") starts nothing. Isolated means no letter, digit
 	// separator, dot or plus sign on either side, which would make it part
@@ -90,6 +91,14 @@ func (s *Scanner) number(i int) int {
 	j := i + 1
 	for j < len(buf) && isDigit(buf[j]) {
 		j++
+	}
+	// Dates and times ("2026-11-16 08:00:00.731", "2026/11/16T08:00") are
+	// the commonest digits in logs and exports and no detector wants them:
+	// skip them whole before any group parsing.
+	if j-i == 4 && j < len(buf) && (buf[j] == '-' || buf[j] == '/') && (i == 0 || !isAlnum(buf[i-1])) && i+10 <= len(buf) {
+		if end := dateTime(buf, i); end > 0 {
+			return end
+		}
 	}
 	if (i == 0 || !glueBefore[buf[i-1]]) && (j == len(buf) || !glueAfter[buf[j]]) {
 		// A run of 10 to 19 digits with nothing to glue it to is one group:
@@ -145,6 +154,36 @@ func (s *Scanner) number(i int) int {
 		return s.dotted(ts)
 	}
 	return s.groups(ts)
+}
+
+// dateTime returns the end of a date (YYYY-MM-DD or YYYY/MM/DD) at i,
+// with an optional time (T or space, HH:MM, :SS, fraction), or 0.
+func dateTime(b []byte, i int) int {
+	d := func(k int) bool { return k < len(b) && b[k] >= '0' && b[k] <= '9' }
+	if !(d(i) && d(i+1) && d(i+2) && d(i+3) && (b[i+4] == '-' || b[i+4] == '/') &&
+		d(i+5) && d(i+6) && b[i+7] == b[i+4] && d(i+8) && d(i+9)) {
+		return 0
+	}
+	if b[i] != '1' && b[i] != '2' || b[i+5] > '1' || b[i+8] > '3' {
+		return 0 // not a plausible year, month or day
+	}
+	e := i + 10
+	if e+5 < len(b) && (b[e] == 'T' || b[e] == ' ') && d(e+1) && d(e+2) && b[e+3] == ':' && d(e+4) && d(e+5) {
+		e += 6
+		if e+2 < len(b) && b[e] == ':' && d(e+1) && d(e+2) {
+			e += 3
+			if e+1 < len(b) && (b[e] == '.' || b[e] == ',') && d(e+1) {
+				e++
+				for d(e) && e < len(b) {
+					e++
+				}
+			}
+		}
+	}
+	if e < len(b) && (isAlnum(b[e]) && b[e] != 'Z' && b[e] != 'T') {
+		return 0 // glued to more: not a date after all
+	}
+	return e
 }
 
 func skipAlnum(buf []byte, i int) int {

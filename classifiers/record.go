@@ -35,7 +35,8 @@ type recPoint struct {
 // use and returns the facts of each record in this call, in order. It
 // appends coordinate matches built from latitude/longitude fields.
 func (s *Scanner) recordFacts() []recFacts {
-	var recs []recFacts
+	recs := s.recs[:0]
+	defer func() { s.recs = recs[:0] }()
 	cur := -1
 	s.findCompanions()
 	for i := range s.spans {
@@ -44,6 +45,7 @@ func (s *Scanner) recordFacts() []recFacts {
 			f := recFacts{rec: sp.Record, active: true}
 			if cur < 0 && s.open.active && s.open.rec == sp.Record {
 				f = s.open
+				f.points = append([][2]int32(nil), s.open.points...)
 			}
 			recs = append(recs, f)
 			cur++

@@ -82,6 +82,7 @@ type Scanner struct {
 	open      recFacts       // the record continuing from the previous call
 	companion map[int64]bool // records of this call with identity/contact data
 	seen      []int          // prose term starts reported in this call
+	recs      []recFacts     // reused by recordFacts
 	traces    map[string]*trace
 	hasNet    bool              // IPv6 or MAC rules are enabled
 	gs        [maxGrp + 1]group // digit groups of the sequence being parsed

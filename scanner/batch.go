@@ -45,7 +45,22 @@ type batch struct {
 }
 
 func newBatch(o *objectScan) *batch {
-	return &batch{o: o, vstart: -1, lastSpan: -1}
+	b := &batch{o: o, vstart: -1, lastSpan: -1}
+	// Take the worker's spare buffers (a second batch alive at the same
+	// time simply starts empty); finish gives them back.
+	w := o.w
+	b.buf, b.spans, b.locs = w.spareBuf[:0], w.spareSpans[:0], w.spareLocs[:0]
+	w.spareBuf, w.spareSpans, w.spareLocs = nil, nil, nil
+	return b
+}
+
+// release returns the batch's buffers to the worker for the next object.
+func (b *batch) release() {
+	w := b.o.w
+	if cap(b.buf) <= 4*batchBytes {
+		w.spareBuf, w.spareSpans, w.spareLocs = b.buf[:0], b.spans[:0], b.locs[:0]
+	}
+	b.buf, b.spans, b.locs = nil, nil, nil
 }
 
 // beginRecord starts a record; rec is its output index (-1 for none).
@@ -116,7 +131,7 @@ func (b *batch) endRecord() error {
 	return nil
 }
 
-// finish scans what is left.
+// finish scans what is left and releases the buffers.
 func (b *batch) finish() error {
 	if b.vstart >= 0 {
 		if err := b.endValue(); err != nil {
@@ -124,7 +139,9 @@ func (b *batch) finish() error {
 		}
 	}
 	b.inRec = false
-	return b.flush(false)
+	err := b.flush(false)
+	b.release()
+	return err
 }
 
 // flush scans the buffered records. With more, the last record continues

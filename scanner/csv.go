@@ -30,9 +30,7 @@ type csvParser struct {
 	eof   bool
 	err   error
 
-	line      int64 // current line, 1-based
-	lineStart int64 // stream offset of the current line
-	cont      int64 // UTF-8 continuation bytes between lineStart and the position
+	cols columns // line and character column bookkeeping
 
 	row, col int64 // data row index and column index
 	header   *csvHeader
@@ -54,7 +52,7 @@ const (
 )
 
 func (o *objectScan) scanCSV(r io.Reader, delim byte) error {
-	p := &csvParser{o: o, b: newBatch(o), r: r, delim: delim, blk: make([]byte, 64<<10), line: 1, header: &csvHeader{}}
+	p := &csvParser{o: o, b: newBatch(o), r: r, delim: delim, blk: make([]byte, 64<<10), cols: newColumns(), header: &csvHeader{}}
 	p.special[delim] = true
 	p.special['\n'] = true
 	p.special['\r'] = true
@@ -68,6 +66,7 @@ func (p *csvParser) fill() bool {
 	if p.eof {
 		return false
 	}
+	p.cols.settle(p.blk[:p.n], p.off, p.off+int64(p.n))
 	p.off += int64(p.n)
 	p.i, p.n = 0, 0
 	for p.n == 0 {
@@ -81,24 +80,15 @@ func (p *csvParser) fill() bool {
 			break
 		}
 	}
+	p.cols.block(p.blk[:p.n])
 	return p.n > 0
 }
 
 // pos returns the location of the next byte.
 func (p *csvParser) pos() spanLoc {
 	at := p.off + int64(p.i)
-	return spanLoc{off: at, line: p.line, col: at - p.lineStart - p.cont + 1, rec: p.row}
-}
-
-// consumed accounts for bytes passed over (line and column bookkeeping).
-func (p *csvParser) consumed(seg []byte, segOff int64) {
-	if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
-		p.line += int64(bytes.Count(seg, []byte{'\n'}))
-		p.lineStart = segOff + int64(nl) + 1
-		p.cont = int64(countCont(seg[nl+1:]))
-		return
-	}
-	p.cont += int64(countCont(seg))
+	line, col := p.cols.at(p.blk[:p.n], p.off, at)
+	return spanLoc{off: at, line: line, col: col, rec: p.row}
 }
 
 const (
@@ -127,7 +117,6 @@ func (p *csvParser) run() error {
 			loc := p.pos()
 			if blk[0] == '"' {
 				p.i++
-				p.consumed(blk[:1], segOff)
 				loc.off++
 				loc.col++
 				state = stQuoted
@@ -145,7 +134,6 @@ func (p *csvParser) run() error {
 			if err := p.write(blk[:j]); err != nil {
 				return err
 			}
-			p.consumed(blk[:j], segOff)
 			p.i += j
 			if j == len(blk) {
 				continue
@@ -178,14 +166,13 @@ func (p *csvParser) run() error {
 			if err := p.write(blk[:j]); err != nil {
 				return err
 			}
-			p.consumed(blk[:min(j+1, len(blk))], segOff)
+			p.cols.newlines(blk[:j], segOff) // a quoted value may span lines
 			p.i += min(j+1, len(blk))
 		case stQuote:
 			if blk[0] == '"' { // an escaped quote
 				if err := p.writeByte('"'); err != nil {
 					return err
 				}
-				p.consumed(blk[:1], segOff)
 				p.i++
 				state = stQuoted
 				continue
@@ -196,10 +183,9 @@ func (p *csvParser) run() error {
 		case stCR:
 			if blk[0] == '\n' {
 				p.i++
-				p.newline(segOff)
+				p.cols.newline(segOff)
 			} else {
-				p.line++ // a lone CR ends a line too
-				p.lineStart, p.cont = segOff, 0
+				p.cols.newline(segOff - 1) // a lone CR ends a line too
 			}
 			state = stStart
 		}
@@ -220,11 +206,7 @@ func (p *csvParser) run() error {
 	return p.b.finish()
 }
 
-func (p *csvParser) newline(nlOff int64) {
-	p.line++
-	p.lineStart = nlOff + 1
-	p.cont = 0
-}
+func (p *csvParser) newline(nlOff int64) { p.cols.newline(nlOff) }
 
 func (p *csvParser) beginValue(loc spanLoc) error {
 	p.inValue = true

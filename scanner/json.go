@@ -32,7 +32,7 @@ type jsonParser struct {
 	eof   bool
 	err   error
 
-	line, lineStart, cont int64
+	cols columns // line and character column bookkeeping
 
 	root    *pathNode
 	nodes   int
@@ -80,7 +80,7 @@ const (
 )
 
 func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
-	p := &jsonParser{o: o, b: newBatch(o), r: r, lines: lines, blk: make([]byte, 64<<10), line: 1}
+	p := &jsonParser{o: o, b: newBatch(o), r: r, lines: lines, blk: make([]byte, 64<<10), cols: newColumns()}
 	p.root = &pathNode{name: "$"}
 	err := p.run()
 	if err != nil {
@@ -143,6 +143,7 @@ func (p *jsonParser) ensure(k int) bool {
 	if p.eof {
 		return p.n > p.i
 	}
+	p.cols.settle(p.blk[:p.n], p.off, p.off+int64(p.i))
 	rest := copy(p.blk, p.blk[p.i:p.n])
 	p.off += int64(p.i)
 	p.i, p.n = 0, rest
@@ -156,25 +157,19 @@ func (p *jsonParser) ensure(k int) bool {
 			}
 		}
 	}
+	p.cols.block(p.blk[:p.n])
 	return p.n > p.i
 }
 
 func (p *jsonParser) pos() spanLoc {
 	at := p.off + int64(p.i)
-	return spanLoc{off: at, line: p.line, col: at - p.lineStart - p.cont + 1, rec: -1}
+	line, col := p.cols.at(p.blk[:p.n], p.off, at)
+	return spanLoc{off: at, line: line, col: col, rec: -1}
 }
 
-// advance passes over n bytes, keeping line and column.
+// advance passes over n bytes, counting the newlines among them.
 func (p *jsonParser) advance(n int) {
-	seg := p.blk[p.i : p.i+n]
-	segOff := p.off + int64(p.i)
-	if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
-		p.line += int64(bytes.Count(seg, []byte{'\n'}))
-		p.lineStart = segOff + int64(nl) + 1
-		p.cont = int64(countCont(seg[nl+1:]))
-	} else {
-		p.cont += int64(countCont(seg))
-	}
+	p.cols.newlines(p.blk[p.i:p.i+n], p.off+int64(p.i))
 	p.i += n
 }
 
@@ -238,7 +233,7 @@ func (p *jsonParser) document() error {
 	p.inDoc = true
 	defer func() { p.inDoc = false }()
 	if p.lines {
-		p.docRec = p.line - 1 // JSON Lines: record = 0-based line index
+		p.docRec = p.cols.line - 1 // JSON Lines: record = 0-based line index
 		p.b.beginRecord()
 	}
 	if err := p.value(p.root, -1); err != nil {

@@ -370,7 +370,7 @@ func (p *jsonParser) skipBadLine(mal *errMalformed) {
 	_ = p.closeOpen()
 	p.stack = p.stack[:0]
 	loc := p.pos()
-	loc.rec = p.line - 1
+	loc.rec = p.cols.line - 1
 	p.b.beginValue(nil, loc)
 	for p.ensure(1) {
 		seg := p.blk[p.i:p.n]

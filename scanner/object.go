@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/piiscan/piiscan/classifiers"
 )
@@ -25,8 +26,12 @@ type objectScan struct {
 	pend      []Finding // findings of the record being closed
 	bytes     int64     // decoded bytes classified
 	cols      map[*classifiers.Field]*colStat
-	colOrder  []*classifiers.Field
-	warnings  []string
+	colCache  [8]struct {
+		f  *classifiers.Field
+		st *colStat
+	}
+	colOrder []*classifiers.Field
+	warnings []string
 	// archives: bytes unpacked from members (all levels) and members read,
 	// against Config.MaxDecodedSize and Config.MaxMembers
 	unpacked int64
@@ -149,7 +154,14 @@ func (o *objectScan) verdicts() []ColumnVerdict {
 }
 
 func (o *objectScan) col(f *classifiers.Field) *colStat {
+	// A tiny direct-mapped cache in front of the map: a batch cycles
+	// through the same handful of columns value after value.
+	slot := &o.colCache[(uintptr(unsafe.Pointer(f))>>4)&7]
+	if slot.f == f && slot.st != nil {
+		return slot.st
+	}
 	st := o.cols[f]
+	defer func() { slot.f, slot.st = f, st }()
 	if st == nil {
 		if o.cols == nil {
 			o.cols = map[*classifiers.Field]*colStat{}

@@ -239,6 +239,11 @@ func releaseResult(r *ObjectResult) {
 
 // worker scans objects one at a time with its own engine scanner and buffers.
 type worker struct {
+	// spare record-batch buffers, reused from object to object
+	spareBuf   []byte
+	spareSpans []classifiers.Span
+	spareLocs  []spanLoc
+
 	cfg      *Config
 	src      Source
 	eng      *classifiers.Engine
