@@ -7,6 +7,8 @@ import (
 	"hash"
 	"slices"
 	"strings"
+
+	"github.com/piiscan/piiscan/classifiers/deid"
 )
 
 // Match is one de-identified finding. It never holds the raw value.
@@ -31,6 +33,12 @@ type Match struct {
 	// Anchor, for findings reported by Finish (location traces), is the
 	// location the caller returned from Emitter.Anchor.
 	Anchor any
+	// Replacement and Operator are set when the scanner has a
+	// de-identification policy (SetPolicy): the bytes that replace
+	// [Start, End) in a de-identified copy, and the operator that made them.
+	// The raw value itself still never leaves the engine.
+	Replacement []byte
+	Operator    string
 }
 
 // Emitter receives a scanner's output. Matches come in offset order within a
@@ -52,6 +60,9 @@ type Span struct {
 	Start, End int
 	Field      *Field
 	Record     int64
+	// Kind is the value's type in its format (a JSON string, number,
+	// array ...), so that a replacement keeps the document valid.
+	Kind deid.Kind
 }
 
 // Scanner scans buffers with an Engine. It holds reusable buffers and the
@@ -83,6 +94,7 @@ type Scanner struct {
 	companion map[int64]bool // records of this call with identity/contact data
 	seen      []int          // prose term starts reported in this call
 	recs      []recFacts     // reused by recordFacts
+	policy    *deid.Policy   // de-identification, when making copies
 	traces    map[string]*trace
 	hasNet    bool              // IPv6 or MAC rules are enabled
 	gs        [maxGrp + 1]group // digit groups of the sequence being parsed
@@ -111,6 +123,10 @@ func (e *Engine) NewScanner() *Scanner {
 		low:    make([]byte, 0, 512),
 	}
 }
+
+// SetPolicy makes every match carry its replacement under policy p (nil
+// turns it off). Used to write de-identified copies.
+func (s *Scanner) SetPolicy(p *deid.Policy) { s.policy = p }
 
 // Reset forgets per-object state: an open record and location traces.
 func (s *Scanner) Reset() {
@@ -333,7 +349,14 @@ func (s *Scanner) emit(c candidate) bool {
 			s.points = append(s.points, recPoint{rec: rec, p: point(lat, lng)})
 		}
 	}
+	var repl []byte
+	var op string
+	if s.policy != nil {
+		repl, op = s.replace(ri, c.start, c.end, span)
+	}
 	s.out = append(s.out, Match{
+		Replacement: repl,
+		Operator:    op,
 		DataType:    ri.rule.ID,
 		Category:    ri.rule.Category,
 		Level:       level,
@@ -348,6 +371,22 @@ func (s *Scanner) emit(c candidate) bool {
 		Evidence:    evidence,
 	})
 	return true
+}
+
+// replace applies the de-identification policy to the raw bytes of a
+// match. A failure falls back to the policy's fallback operator inside
+// deid; an error left over yields an empty replacement (the value is
+// removed rather than kept).
+func (s *Scanner) replace(ri *ruleInfo, start, end, span int) ([]byte, string) {
+	kind := deid.KindText
+	if span >= 0 && span < len(s.spans) {
+		kind = s.spans[span].Kind
+	}
+	out, op, err := s.policy.Apply(deid.OpContext{DataType: ri.rule.ID, Category: ri.rule.Category, Kind: kind}, s.buf[start:end])
+	if err != nil {
+		return []byte{}, "redact"
+	}
+	return out, op
 }
 
 // recordBounds returns the byte range of the record holding span i, the
