@@ -1,6 +1,9 @@
 package classifiers
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // The fused pass. Every byte of a buffer costs one load from a 64 KiB table
 // indexed by the pair (previous byte, byte). Its flags say whether the byte
@@ -48,6 +51,32 @@ func (e *Engine) buildPairs() {
 	e.pairs = t
 }
 
+// flagged handles a byte whose pair-table entry is non-zero and returns
+// where scanning resumes (i+1, or past a token a parser consumed).
+func (s *Scanner) flagged(i int, f uint8) int {
+	b := s.buf
+	if f&pfKeyword != 0 {
+		s.kwHits = append(s.kwHits, i-1)
+	}
+	if f&pfAddress != 0 && i >= 2 && b[i-2] == 0xE5 {
+		s.anchors = append(s.anchors, i-2)
+	}
+	if f&pfTemplate != 0 {
+		s.tmpl = append(s.tmpl, i-1)
+	}
+	if f&pfTrigger == 0 {
+		return i + 1
+	}
+	switch b[i] {
+	case '@':
+		s.email(i)
+		return i + 1
+	case ':':
+		return s.colon(i)
+	}
+	return s.number(i)
+}
+
 // scan runs the built-in detectors over the buffer. Triggers are looked for
 // from own0 to a little past own1, since a match owned by this chunk can
 // have its trigger (an '@', the digits after a letter prefix) after own1.
@@ -65,57 +94,49 @@ func (s *Scanner) scan() {
 	}
 	s.kwHits, s.anchors, s.tmpl = s.kwHits[:0], s.anchors[:0], s.tmpl[:0]
 	for i < len(b) {
-		// Fast path: eight bytes with no flag at all, in one branch.
-		if i+8 <= len(b) {
-			w := binary.LittleEndian.Uint64(b[i : i+8])
-			f := t[uint16(w)<<8|uint16(prev)] | t[uint16(w)] | t[uint16(w>>8)] | t[uint16(w>>16)] |
-				t[uint16(w>>24)] | t[uint16(w>>32)] | t[uint16(w>>40)] | t[uint16(w>>48)]
-			if f == 0 {
-				prev = byte(w >> 56)
-				i += 8
-				continue
-			}
-		}
-		// Slow path: the bytes of a block with a flag, one at a time.
-		for stop := min(i+8, len(b)); i < stop; {
+		if i+8 > len(b) {
+			// The tail: one byte at a time.
 			c := b[i]
 			f := t[pairIndex(prev, c)]
 			prev = c
-			if f == 0 {
-				i++
-				continue
-			}
-			if f&pfKeyword != 0 {
-				s.kwHits = append(s.kwHits, i-1)
-			}
-			if f&pfAddress != 0 && i >= 2 && b[i-2] == 0xE5 {
-				s.anchors = append(s.anchors, i-2)
-			}
-			if f&pfTemplate != 0 {
-				s.tmpl = append(s.tmpl, i-1)
-			}
-			if f&pfTrigger == 0 {
-				i++
-				continue
-			}
-			j := i + 1
-			switch c {
-			case '@':
-				s.email(i)
-			case ':':
-				j = s.colon(i)
-			default:
-				j = s.number(i)
-			}
-			// A parser that consumed a token moves on past it; it reads the
-			// whole buffer, so it may stop beyond this loop's bound.
-			if j > i+1 {
-				i = j
-				prev = s.buf[i-1]
-				break
+			if f != 0 {
+				if j := s.flagged(i, f); j > i+1 {
+					i = j
+					prev = s.buf[i-1]
+					continue
+				}
 			}
 			i++
+			continue
 		}
+		// Eight bytes per step: their flags packed into one word, so a
+		// block without candidates costs one branch, and a block with some
+		// jumps straight to them.
+		w := binary.LittleEndian.Uint64(b[i : i+8])
+		fw := uint64(t[uint16(w)<<8|uint16(prev)]) | uint64(t[uint16(w)])<<8 |
+			uint64(t[uint16(w>>8)])<<16 | uint64(t[uint16(w>>16)])<<24 |
+			uint64(t[uint16(w>>24)])<<32 | uint64(t[uint16(w>>32)])<<40 |
+			uint64(t[uint16(w>>40)])<<48 | uint64(t[uint16(w>>48)])<<56
+		if fw == 0 {
+			prev = byte(w >> 56)
+			i += 8
+			continue
+		}
+		next := i + 8
+		for fw != 0 {
+			k := bits.TrailingZeros64(fw) >> 3
+			p := i + k
+			f := uint8(fw >> (k * 8))
+			fw &^= 0xFF << (k * 8)
+			if j := s.flagged(p, f); j > p+1 {
+				// A parser consumed a token: resume after it (it reads the
+				// whole buffer, so it may stop beyond this loop's bound).
+				next = max(next, j)
+				fw &^= ^uint64(0) >> max(0, 64-8*min(8, j-i)) // flags inside the token
+			}
+		}
+		i = next
+		prev = s.buf[i-1]
 	}
 	if len(s.tmpl) > 0 {
 		s.templates()
