@@ -14,6 +14,18 @@ type keyword struct {
 	b     []byte
 	text  string
 	ascii bool
+	// value: the keyword is also a sensitive value (残疾, 犯罪记录 are both
+	// context for one rule and dictionary values of another), so evidence
+	// names it only as "keyword": the text it matched is the data.
+	value bool
+}
+
+// evidence is how a keyword hit is named in a finding's evidence.
+func (k keyword) evidence() string {
+	if k.value {
+		return "keyword"
+	}
+	return "keyword:" + k.text
 }
 
 func newKeyword(s string) keyword {
@@ -215,11 +227,18 @@ func (e *Engine) Field(name string) *Field {
 	}
 	words := fieldWords(name)
 	low := strings.ToLower(name)
+	var bioLen map[int]int // biometric rules: the longest field name matched
 	for _, ri := range e.rules {
 		for _, t := range ri.fieldToks {
 			if matchField(words, low, t) {
 				f.hints.set(ri.idx)
-				break
+				if ri.detector != "biometric_vector" {
+					break
+				}
+				if bioLen == nil {
+					bioLen = map[int]int{}
+				}
+				bioLen[ri.idx] = max(bioLen[ri.idx], len(t.norm))
 			}
 		}
 		for _, t := range ri.negFields {
@@ -255,6 +274,9 @@ func (e *Engine) Field(name string) *Field {
 		}
 		f.valueRules = append(f.valueRules, ri)
 	}
+	if len(bioLen) > 1 {
+		f.valueRules = mostSpecificBiometric(f.valueRules, bioLen)
+	}
 	// The last path element decides the kind: "$.birth.place" is not a date.
 	lastWords := words
 	if k := lastSegment(name); k != name {
@@ -275,6 +297,25 @@ func (e *Engine) Field(name string) *Field {
 	return f
 }
 
+// mostSpecificBiometric keeps, of the biometric rules a field name matches,
+// those that match it with the longest name: "speaker_embedding" holds a
+// voiceprint, not a face, although face_feature knows "embedding" too.
+func mostSpecificBiometric(rs []*ruleInfo, bioLen map[int]int) []*ruleInfo {
+	best := 0
+	for _, ri := range rs {
+		if ri.detector == "biometric_vector" {
+			best = max(best, bioLen[ri.idx])
+		}
+	}
+	out := rs[:0]
+	for _, ri := range rs {
+		if ri.detector != "biometric_vector" || bioLen[ri.idx] == best {
+			out = append(out, ri)
+		}
+	}
+	return out
+}
+
 func lastFieldWords(name string) []string { return fieldWords(lastSegment(name)) }
 
 // matchFieldExact is matchField for record-rule kinds, which must name the
@@ -286,16 +327,20 @@ func matchFieldExact(words []string, lowName string, t fieldToken) bool {
 	return strings.Join(words, "") == t.norm
 }
 
-// lastSegment returns the last key of a JSON path ("$.a.b[2]" -> "b").
+// lastSegment returns the last key of a path: a JSON path ("$.a.b[2]" ->
+// "b") or a dotted column path of Parquet and Avro ("contact.name",
+// "visits[*].lat" -> "lat").
 func lastSegment(path string) string {
-	if !strings.HasPrefix(path, "$") {
-		return path
-	}
-	p := strings.TrimRight(path, "]0123456789[*")
+	p := strings.TrimPrefix(path, "$")
+	p = strings.TrimRight(p, "]0123456789[*")
 	if i := strings.LastIndexAny(p, ".["); i >= 0 {
 		p = p[i+1:]
 	}
-	return strings.Trim(p, `'"`)
+	p = strings.Trim(p, `'"`)
+	if p == "" {
+		return path
+	}
+	return p
 }
 
 // digitRun returns the longest run of digits in s.

@@ -60,7 +60,10 @@ func TestFieldHints(t *testing.T) {
 			assert.Equal(t, tt.want, hinted(tt.field, tt.rule))
 		})
 	}
-	names := map[string]bool{"customer_name": true, "姓名": true, "product_name": false, "file_name": false}
+	names := map[string]bool{"customer_name": true, "姓名": true, "product_name": false, "file_name": false,
+		// Nested columns of Parquet and Avro, and JSON paths: the last key.
+		"emergency_contact.name": false, "emergency_contact.contact_name": true, "$.guardian.full_name": true,
+		"contact.product_name": false}
 	for field, want := range names {
 		f := e.Field(field)
 		got := false
@@ -70,6 +73,19 @@ func TestFieldHints(t *testing.T) {
 			}
 		}
 		assert.Equal(t, want, got, field)
+	}
+}
+
+// TestFieldKinds: the last key of a nested path decides a record kind.
+func TestFieldKinds(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	for name, want := range map[string]fieldKind{
+		"birth_date": kindBirthDate, "patient.birth_date": kindBirthDate, "$.patient.dob": kindBirthDate,
+		"visits[*].lat": kindLatitude, "trail.lng": kindLongitude, "$.birth.place": kindNone,
+		"device.device_id": kindSubject,
+	} {
+		assert.Equal(t, want, e.Field(name).kind, name)
 	}
 }
 

@@ -140,7 +140,9 @@ func (s *Scanner) number(i int) int {
 	}
 	if !letters && te+1 < len(buf) && buf[te] == '.' && (isDigit(buf[te+1]) || te-ts == 4 && s.hasNet) {
 		if te-ts == 4 && s.hasNet {
-			if end, ok := s.macAddr(ts); ok {
+			// Not necessarily the first group: "acde.4840.53a1" is reached
+			// at its first digits.
+			if end, ok := s.macBack(ts); ok {
 				return end
 			}
 		}

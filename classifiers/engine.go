@@ -14,6 +14,7 @@
 package classifiers
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -162,6 +163,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			e.user = append(e.user, ri)
 		}
 	}
+	e.markValueKeywords()
 	if len(e.proseRules) > 0 {
 		e.proseSet = newKwSet()
 		for i, ri := range e.proseRules {
@@ -172,6 +174,32 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 	}
 	e.buildPairs()
 	return e, nil
+}
+
+// markValueKeywords flags every keyword that is, contains or is contained
+// in a dictionary value of any rule: its text in a finding's evidence would
+// repeat what the data says (a record's 犯罪记录 next to its 政治面貌).
+func (e *Engine) markValueKeywords() {
+	var terms [][]byte
+	for _, ri := range e.rules {
+		for _, t := range ri.params.terms {
+			terms = append(terms, t.b)
+		}
+	}
+	if len(terms) == 0 {
+		return
+	}
+	for _, ri := range e.rules {
+		for i := range ri.keywords {
+			k := &ri.keywords[i]
+			for _, t := range terms {
+				if bytes.Contains(k.b, t) || bytes.Contains(t, k.b) {
+					k.value = true
+					break
+				}
+			}
+		}
+	}
 }
 
 func sourceName(r rules.Rule) string {

@@ -35,11 +35,11 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 		}
 		ev := ""
 		if !p.anyValue {
-			t, ok := p.findTerm(v)
-			if !ok {
+			if _, ok := p.findTerm(v); !ok {
 				return
 			}
-			ev = "dictionary:" + t.text
+			// The term is the value itself: evidence names only the signal.
+			ev = "dictionary"
 		}
 		s.canon = append(s.canon[:0], v...)
 		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev})

@@ -18,7 +18,7 @@ func (s *Scanner) prose() {
 	found := func(pos int, r kwRef) {
 		ri := s.e.proseRules[r.rule]
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
-		s.termsIn(ri, a, b, "keyword:"+r.kw.text)
+		s.termsIn(ri, a, b, r.kw.evidence())
 	}
 	set.each(s.buf, max(0, s.own0-reach), s.own0-1, found)
 	for _, p := range s.kwHits {
@@ -52,22 +52,23 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 			if t.ascii && !wordAt(s.buf, at, len(t.b)) {
 				continue
 			}
-			if s.seenAt(at) {
+			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) {
 				continue
 			}
 			s.canon = append(s.canon[:0], s.buf[at:at+len(t.b)]...)
-			s.emit(candidate{ri: ri, start: at, end: at + len(t.b), canon: s.canon, evidence: "dictionary:" + t.text + "," + ev})
+			s.emit(candidate{ri: ri, start: at, end: at + len(t.b), canon: s.canon, evidence: "dictionary," + ev, prose: true})
 		}
 	}
 }
 
-// seenAt records a term start so overlapping keyword windows report it once.
-func (s *Scanner) seenAt(p int) bool {
+// seenAt records a term's range so that overlapping keyword windows report
+// it once, and a shorter term inside it (肝炎 in 乙型肝炎) not at all.
+func (s *Scanner) seenAt(a, b int) bool {
 	for _, q := range s.seen {
-		if q == p {
+		if a < q[1] && q[0] < b {
 			return true
 		}
 	}
-	s.seen = append(s.seen, p)
+	s.seen = append(s.seen, [2]int{a, b})
 	return false
 }

@@ -92,7 +92,7 @@ type Scanner struct {
 
 	open      recFacts       // the record continuing from the previous call
 	companion map[int64]bool // records of this call with identity/contact data
-	seen      []int          // prose term starts reported in this call
+	seen      [][2]int       // prose term ranges reported in this call
 	recs      []recFacts     // reused by recordFacts
 	policy    *deid.Policy   // de-identification, when making copies
 	traces    map[string]*trace
@@ -299,8 +299,37 @@ type candidate struct {
 	canon      []byte
 	minor      bool
 	evidence   string // detector-specific evidence, added to the rule's
+	prose      bool   // found in free text: the rule's "field" evidence does not apply
 	strong     bool   // a validator proved it: negative keywords cannot veto
 	needCtx    bool   // weak on its own: needs a keyword or field hint
+}
+
+// joinEvidence appends the comma-separated signals of add to ev, leaving
+// out those ev already names.
+func joinEvidence(ev, add string) string {
+	if ev == "" {
+		return add
+	}
+	for add != "" {
+		var item string
+		item, add, _ = strings.Cut(add, ",")
+		if item == "" || hasEvidence(ev, item) {
+			continue
+		}
+		ev += "," + item
+	}
+	return ev
+}
+
+func hasEvidence(ev, item string) bool {
+	for ev != "" {
+		var x string
+		x, ev, _ = strings.Cut(ev, ",")
+		if x == item {
+			return true
+		}
+	}
+	return false
 }
 
 // emit finishes a candidate: ownership, context, allow lists, grading and
@@ -333,12 +362,10 @@ func (s *Scanner) emit(c candidate) bool {
 		return false
 	}
 	evidence := ri.evidence
-	if c.evidence != "" {
-		evidence += "," + c.evidence
+	if c.prose {
+		evidence = ""
 	}
-	if ev != "" {
-		evidence += "," + ev
-	}
+	evidence = joinEvidence(joinEvidence(evidence, c.evidence), ev)
 	level := ri.rule.Level
 	if c.minor {
 		level = "S4"
@@ -422,7 +449,7 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 		if kw, ok := s.keywordAround(ri.keywords, a, start, end, b); ok {
 			pos = true
 			conf += 0.1
-			ev = append(ev, "keyword:"+kw.text)
+			ev = append(ev, kw.evidence())
 		}
 		if !pos {
 			neg := f != nil && f.neg.has(ri.idx)

@@ -44,8 +44,9 @@ func (s *Scanner) templates() {
 			}
 			continue
 		}
-		if !hasPrefixAt(buf, at, fmrB64) || (at > 0 && isB64(buf[at-1])) {
+		if !hasPrefixAt(buf, at, fmrB64) || (at > 0 && isB64Body(buf[at-1])) {
 			continue // inside a longer base64 run: not a record start
+			// ("template=Rk1S..." is one: '=' only pads a run's end)
 		}
 		end := at
 		for end < len(buf) && end-at < maxTemplate*4/3+4 && isB64(buf[end]) {
@@ -90,7 +91,12 @@ func templateLen(b []byte) (int, bool) {
 }
 
 func isB64(c byte) bool {
-	return isAlnum(c) || c == '+' || c == '/' || c == '='
+	return isB64Body(c) || c == '='
+}
+
+// isB64Body reports a base64 character other than the '=' padding.
+func isB64Body(c byte) bool {
+	return isAlnum(c) || c == '+' || c == '/'
 }
 
 // decodeB64Prefix decodes a base64 run, ignoring a trailing partial group.
