@@ -290,6 +290,42 @@ func Validate(dataType, canonical string, asOf time.Time) error {
 		ok = validIBAN(canonical)
 	case TypeGPS:
 		ok = validGPS(canonical)
+	case TypeUSCC:
+		ok = validUSCC(canonical)
+	case TypePlate:
+		ok = validPlate(canonical)
+	case TypeLandline:
+		ok = validLandline(canonical)
+	case TypePhone:
+		ok = validIntlPhone(canonical)
+	case TypeIPv6:
+		ok = validIPv6(canonical)
+	case TypeMAC:
+		ok = validMAC(canonical)
+	case TypeIMEI:
+		ok = validIMEI(canonical)
+	case TypeHKMacauPermit:
+		ok = validPermit(canonical, "CWHM")
+	case TypeTWPermit:
+		ok = validPermit(canonical, "TL")
+	case TypeAddress:
+		ok = validAddress(canonical)
+	case TypeName:
+		ok = validName(canonical)
+	case TypeFace, TypeVoice:
+		// The corpus writes face and voice data as vectors (as text or as
+		// base64 of their float32s).
+		b, hexOK := validBlob(canonical, 128)
+		ok = hexOK && validVector(b, 64)
+	case TypeIris:
+		_, ok = validBlob(canonical, 128)
+	case TypeFingerprint:
+		b, hexOK := validBlob(canonical, 24)
+		ok = hexOK && validTemplate(b)
+	case TypeReligion, TypeMedical, TypeIdentity:
+		ok = validCategory(dataType, canonical)
+	case TypeTrace:
+		ok = canonical != "" && strings.TrimSpace(canonical) == canonical && len(canonical) <= 256
 	default:
 		return fmt.Errorf("validate %s: unknown data type", dataType)
 	}

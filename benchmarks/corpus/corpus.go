@@ -1,29 +1,7 @@
-// Package corpus generates a seeded, deterministic, labelled corpus of
-// synthetic personal data for end-to-end tests, benchmarks and demos.
-//
-// Every value is synthetic but valid: resident IDs carry real GB 11643 check
-// characters and birth dates, cards pass Luhn inside real IIN ranges, IBANs
-// pass mod 97, and so on. The check-digit code is the package's own and does
-// not import package classifiers, so one shared bug cannot make both sides
-// agree on wrong data.
-//
-// Every labelled value is written so that the catalogue (docs/DESIGN.md,
-// section 4) says it must be reported: it sits between ordinary delimiters,
-// passports have a passport keyword or column, and no negative keyword (order
-// or waybill labels) stands near a phone or card. Look-alikes that must not
-// be reported (decoys) are plain text and never labelled.
-//
-// Besides text, CSV, JSON and gzip, the corpus holds the formats data
-// engineers store: a Parquet table (nested, repeated and typed columns, a
-// DATE birth date, a lat/lng pair), an Avro object container file (unions,
-// a nested record, an array and a map), a zip and a tar.gz of text files
-// (labels carry the archive's path: findings name the archive as their
-// object), an xlsx workbook (shared and inline strings, date cells) and a
-// docx and a pptx of prose. They are written by hand (see Zip, TarGz, XLSX,
-// DOCX, PPTX, Avro) so the bytes depend on the seed only.
 package corpus
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -32,23 +10,60 @@ import (
 	"time"
 )
 
-// Catalogue data type ids (docs/DESIGN.md, section 4) that the corpus labels.
+// Catalogue data type ids (docs/DESIGN.md section 4, docs/catalogue.md)
+// that the corpus labels: every built-in data type.
 const (
-	TypeResidentID = "cn_resident_id"
-	TypeHKID       = "hk_id"
-	TypeTWID       = "tw_id"
-	TypePassport   = "cn_passport"
-	TypeMobile     = "cn_mobile"
-	TypeEmail      = "email"
-	TypeIPv4       = "ipv4"
-	TypeBankCard   = "bank_card"
-	TypeIBAN       = "iban"
-	TypeGPS        = "gps_coordinate"
+	TypeResidentID    = "cn_resident_id"
+	TypeHKID          = "hk_id"
+	TypeTWID          = "tw_id"
+	TypePassport      = "cn_passport"
+	TypeMobile        = "cn_mobile"
+	TypeEmail         = "email"
+	TypeIPv4          = "ipv4"
+	TypeBankCard      = "bank_card"
+	TypeIBAN          = "iban"
+	TypeGPS           = "gps_coordinate"
+	TypeUSCC          = "cn_uscc"
+	TypePlate         = "cn_license_plate"
+	TypeLandline      = "cn_landline"
+	TypePhone         = "phone_number"
+	TypeIPv6          = "ipv6"
+	TypeMAC           = "mac_address"
+	TypeIMEI          = "imei"
+	TypeHKMacauPermit = "hk_macau_permit"
+	TypeTWPermit      = "tw_permit"
+	TypeAddress       = "cn_address"
+	TypeName          = "person_name"
+	TypeFace          = "face_feature"
+	TypeIris          = "iris_feature"
+	TypeVoice         = "voiceprint"
+	TypeFingerprint   = "fingerprint_template"
+	TypeReligion      = "religious_belief"
+	TypeMedical       = "medical_health"
+	TypeIdentity      = "specific_identity"
+	TypeTrace         = "location_trace"
 )
 
-// DataTypes lists the labelled catalogue ids in a stable order.
+// DataTypes lists the labelled catalogue ids in a stable order (the order
+// of rules/builtin.yaml).
 var DataTypes = []string{TypeResidentID, TypeHKID, TypeTWID, TypePassport, TypeMobile,
-	TypeEmail, TypeIPv4, TypeBankCard, TypeIBAN, TypeGPS}
+	TypeEmail, TypeIPv4, TypeBankCard, TypeIBAN, TypeGPS, TypeUSCC, TypePlate, TypeLandline,
+	TypePhone, TypeIPv6, TypeMAC, TypeIMEI, TypeHKMacauPermit, TypeTWPermit, TypeAddress,
+	TypeName, TypeFace, TypeIris, TypeVoice, TypeFingerprint, TypeReligion, TypeMedical,
+	TypeIdentity, TypeTrace}
+
+// BinaryTypes are the data types whose canonical value is bytes (a vector's
+// little-endian float32s, a decoded blob or template): their labels hold it
+// hex-encoded in Canonical, and Label.CanonicalBytes returns the bytes.
+var BinaryTypes = []string{TypeFace, TypeIris, TypeVoice, TypeFingerprint}
+
+// Categories maps the data types of the PIPL Art. 28 sensitive categories
+// to their catalogue category.
+var Categories = map[string]string{
+	TypeFace: "biometric", TypeIris: "biometric", TypeVoice: "biometric", TypeFingerprint: "biometric",
+	TypeReligion: "religious_belief", TypeMedical: "medical_health", TypeIdentity: "specific_identity",
+	TypeTrace: "whereabouts",
+}
 
 // DefaultAsOf is the reference day for minors when Options.AsOf is zero.
 var DefaultAsOf = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
@@ -66,7 +81,7 @@ type Options struct {
 	// AsOf is the reference day for minors; zero means DefaultAsOf.
 	AsOf time.Time
 	// Scale is the number of records per tabular file (and scales the prose
-	// and logs); 0 means a small default (the whole corpus is well under 5 MB).
+	// and logs); 0 means a small default (the whole corpus is under 5 MB).
 	Scale int
 	// TargetBytes, when > 0, adds mixed files under bulk/ (csv, jsonl, log,
 	// prose; sparse PII, many decoys) until the corpus is about this size.
@@ -83,17 +98,30 @@ type Label struct {
 	// DataType is the catalogue id.
 	DataType string `json:"data_type"`
 	// Canonical is the canonical value of DESIGN.md section 4, the input of
-	// the findings' fingerprint.
+	// the findings' fingerprint (see CanonicalBytes). For the BinaryTypes it
+	// is the canonical bytes, hex-encoded.
 	Canonical string `json:"canonical"`
 	// Written is the value exactly as written in the (decoded) file. For a
 	// coordinate written as text it runs from the latitude's first character
 	// to the longitude's last; for a coordinate held in two fields of one
-	// record it is the latitude field's text.
+	// record it is the latitude field's text. For a location trace it is
+	// the subject's value in the first record of the trace.
 	Written string `json:"written"`
 	// Minor is true when the data subject is under 14 on AsOf: the value is
 	// a minor's resident ID, or it belongs to a record (CSV row, JSON array
 	// element, JSONL line) whose subject is a minor.
 	Minor bool `json:"minor"`
+}
+
+// CanonicalBytes returns the bytes whose HMAC is the findings' fingerprint:
+// Canonical, hex-decoded for the BinaryTypes.
+func (l Label) CanonicalBytes() []byte {
+	if slices.Contains(BinaryTypes, l.DataType) {
+		if b, err := hex.DecodeString(l.Canonical); err == nil {
+			return b
+		}
+	}
+	return []byte(l.Canonical)
 }
 
 // Manifest describes a generated corpus.

@@ -37,7 +37,7 @@ func buildCustomersZH(c *config, path string) (*doc, error) {
 		case 7:
 			note = t(g.quietDecoyZH())
 		}
-		tb.row(t(p.zh), t(sex), cv(g.idVal(p, idStyle, idStyle == 2)), cv(g.mobileVal(i%6)),
+		tb.row(cv(nameVal(p.zh)), t(sex), cv(g.idVal(p, idStyle, idStyle == 2)), cv(g.mobileVal(i%6)),
 			cv(g.emailVal(p)), cv(g.cardVal()), t(pick(g, cityNames)), note)
 	}
 	return d, nil
@@ -59,7 +59,8 @@ func buildCustomersEN(c *config, path string) (*doc, error) {
 		if i%10 == 9 {
 			note = t(g.quietDecoyEN())
 		}
-		cells := []cell{t(p.enName()), t(date(p)), cv(g.mobileVal((i + 2) % 6)), cv(g.emailVal(p)),
+		// A bare "name" column: a name because the record holds a phone.
+		cells := []cell{cv(nameVal(p.enName())), t(date(p)), cv(g.mobileVal((i + 2) % 6)), cv(g.emailVal(p)),
 			cv(g.cardVal()), cv(g.ipVal()), note}
 		switch i % 13 {
 		case 6:
@@ -100,7 +101,7 @@ func buildStudentsZH(c *config, path string) (*doc, error) {
 		}
 		grade := min(12, max(1, c.asOf.Year()-p.birth.Year()-6))
 		class := strconv.Itoa(grade) + "年级" + strconv.Itoa(1+g.r.IntN(6)) + "班"
-		cells := []cell{t(p.zh), t(sex), cv(g.idVal(p, 0, i%5 == 2)), t(date(p)), t(class),
+		cells := []cell{cv(nameVal(p.zh)), t(sex), cv(g.idVal(p, 0, i%5 == 2)), t(date(p)), t(class),
 			t(strconv.Itoa(p.birth.Year() + 6))}
 		tb.row(minorCells(p.minor, cells)...)
 	}
@@ -178,7 +179,7 @@ func buildEmployeesTSV(c *config, path string) (*doc, error) {
 	for i := 0; i < c.rows; i++ {
 		p := g.newPerson(false)
 		hired := g.between(time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), c.asOf)
-		tb.row(t(g.passportShape()), t(p.zh), cv(g.idVal(p, 0, false)), cv(g.anyMobile()), cv(g.emailVal(p)),
+		tb.row(t(g.passportShape()), cv(nameVal(p.zh)), cv(g.idVal(p, 0, false)), cv(g.anyMobile()), cv(g.emailVal(p)),
 			t(hired.Format("2006-01-02")))
 	}
 	return d, nil

@@ -20,6 +20,15 @@ var DecoyKinds = []string{
 	"email_fake_tld", "uuid", "hex_hash", "short_decimal_or_price", "iban_bad_check",
 	"passport_shape_without_keyword", "hkid_bad_check", "twid_bad_check", "mobile_glued_to_letters",
 	"coordinate_out_of_range",
+	// Issue 3 types (decoys_more.go and the tables that hold them).
+	"uscc_bad_check_character", "uscc_bad_organization_code", "uscc_bad_region", "plate_four_characters",
+	"plate_letter_i", "plate_six_digits_without_d_or_f", "plate_shape_without_province", "service_hotline_number",
+	"landline_solid_without_keyword", "phone_invalid_or_short", "time_with_colons", "version_with_colons",
+	"mac_placeholder_or_five_groups", "ipv6_loopback_or_unspecified", "imei_bad_luhn", "imei_shape_without_keyword",
+	"permit_seven_digits", "incomplete_address", "product_name_in_name_column", "category_keyword_without_value",
+	"category_value_without_keyword", "none_value_in_category_field", "icd_shape_without_context",
+	"short_vector_in_embedding_column", "vector_in_non_biometric_column", "template_text_without_template",
+	"template_unknown_version", "one_or_two_points_per_subject",
 }
 
 // safeRun reports whether a bounded digit run is valid as no labelled type.
@@ -30,7 +39,7 @@ func safeRun(d string, asOf time.Time) bool {
 		return false
 	case n >= 13 && n <= 19 && luhnValid(d):
 		return false
-	case n == 18 && validResidentID(d, asOf):
+	case n == 18 && (validResidentID(d, asOf) || validUSCC(d)):
 		return false
 	}
 	return true

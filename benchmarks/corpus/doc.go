@@ -1,3 +1,67 @@
+// Package corpus generates a seeded, deterministic, labelled corpus of
+// synthetic personal data for end-to-end tests, benchmarks and demos.
+//
+// The default corpus (Options zero value: Scale 0, no bulk files) is small
+// (about 1.4 MB, generated in well under a second) and labels every
+// built-in data type of the catalogue (docs/catalogue.md, DataTypes), in
+// Chinese and English data, next to decoys of each that a correct scanner
+// must not report.
+//
+// Every value is synthetic but valid: resident IDs carry real GB 11643 check
+// characters and birth dates, cards pass Luhn inside real IIN ranges, IBANs
+// pass mod 97, credit codes carry both the GB 11714 organization-code check
+// and the GB 32100 check character, IMEIs pass Luhn, foreign phone numbers
+// are valid in libphonenumber's metadata (checked in the tests), fingerprint
+// templates are well-formed ISO/IEC 19794-2 records, and so on. The
+// check-digit code is the package's own and does not import package
+// classifiers, so one shared bug cannot make both sides agree on wrong data.
+//
+// Every labelled value is written so that the catalogue says it must be
+// reported: it sits between ordinary delimiters; values that need context
+// have it (passports, permits, IMEIs and solid landlines a keyword or
+// column; category terms in prose a keyword of their rule within 64 bytes);
+// and no negative keyword (order or waybill labels) stands near a phone or
+// card. Look-alikes that must not be reported (decoys, DecoyKinds) are
+// plain text and never labelled. Canonical values follow DESIGN.md section
+// 4 and the detectors' documented forms: a credit code's 18 characters, a
+// plate without separator, a landline's digits with the trunk 0 (+86 21 ...
+// becomes 021...), a foreign phone in E.164, an IPv6 address in RFC 5952
+// form, a MAC in lower case with colons, a category field's trimmed value
+// or, in prose, the dictionary term as written (the longest one: 乙型肝炎,
+// not the 肝炎 inside it). Biometric values are bytes (a vector's
+// little-endian float32s, a decoded blob, a template's first 2048 bytes):
+// their labels hold them hex-encoded (Label.CanonicalBytes).
+//
+// Names are labelled in name columns only (姓名, full_name, customer_name,
+// a bare "name" column when its record holds other personal data), never in
+// prose; product names in name columns are decoys. A location trace is one
+// label per subject with three or more distinct points in one file (a
+// device_id or imei field, or the record's first personal identifier),
+// whose canonical value is the subject's; every point is also a
+// gps_coordinate label. Subjects with one or two points are no trace. A
+// record whose birth date makes its subject a minor marks all its labels
+// Minor; the 14th birthday is exact (someone who turns 14 on AsOf is not a
+// minor).
+//
+// Besides text, CSV, JSON and gzip, the corpus holds the formats data
+// engineers store: a Parquet table (nested, repeated and typed columns, a
+// DATE birth date, a lat/lng pair), an Avro object container file (unions,
+// a nested record, an array and a map), a zip and a tar.gz of text files
+// (labels carry the archive's path: findings name the archive as their
+// object), an xlsx workbook (shared and inline strings, date cells) and a
+// docx and a pptx of prose. They are written by hand (see Zip, TarGz, XLSX,
+// DOCX, PPTX, Avro) so the bytes depend on the seed only. Binary files
+// (raw fingerprint templates) are left out: the scanner skips them.
+//
+// The files of the sensitive categories (PIPL Art. 28): medical records
+// (csv/outpatient_zh.csv, jsonl/ehr_en.jsonl, text/medical_notes_zh.txt,
+// text/case_notes_en.md), religion and specific-identity fields
+// (csv/hr_profiles_zh.csv, csv/members_intl.csv, text/profiles_zh.txt),
+// biometric data (csv/biometric_enrolment.csv, jsonl/face_enrollment.jsonl,
+// jsonl/speaker_id.jsonl, logs/access_control.log) and device traces
+// (csv/device_locations.csv, jsonl/app_pings.jsonl and its gzip copy,
+// jsonl/courier_tracks.jsonl). The PII-free files (Manifest.PIIFree) hold
+// decoys only.
 package corpus
 
 import (
@@ -135,6 +199,16 @@ func fileSpecs() []spec {
 		{"csv/store_visits.csv", buildStoreVisits},
 		{"csv/employees.tsv", buildEmployeesTSV},
 		{"csv/orders.csv", buildOrdersDecoy},
+		{"csv/companies_zh.csv", buildCompaniesZH},
+		{"csv/vehicles_zh.csv", buildVehiclesZH},
+		{"csv/travellers_zh.csv", buildTravellersZH},
+		{"csv/members_intl.csv", buildMembersIntl},
+		{"csv/hr_profiles_zh.csv", buildHRProfilesZH},
+		{"csv/outpatient_zh.csv", buildOutpatientZH},
+		{"csv/biometric_enrolment.csv", buildBiometricCSV},
+		{"csv/device_locations.csv", buildDeviceLocations},
+		{"csv/fleet_checkins.csv", buildFleetCheckins},
+		{"csv/products.csv", buildProductsDecoy},
 		{"json/users.json", buildUsersJSON},
 		{"json/patient_record.json", buildPatientJSON},
 		{"json/account_profile.json", buildAccountJSON},
@@ -142,13 +216,22 @@ func fileSpecs() []spec {
 		{"jsonl/events.jsonl", buildEventsJSONL},
 		{"jsonl/kyc.jsonl", buildKYCJSONL},
 		{"jsonl/metrics.jsonl", buildMetricsDecoyJSONL},
+		{"jsonl/ehr_en.jsonl", buildEHRJSONL},
+		{"jsonl/face_enrollment.jsonl", buildFaceEnrollmentJSONL},
+		{"jsonl/speaker_id.jsonl", buildSpeakerJSONL},
+		{"jsonl/app_pings.jsonl", buildAppPingsJSONL},
+		{"jsonl/courier_tracks.jsonl", buildCourierTracksJSONL},
 		{"logs/nginx_access.log", buildNginxLog},
 		{"logs/app.log", buildAppLog},
 		{"logs/build.log", buildBuildDecoyLog},
+		{"logs/network.log", buildNetworkLog},
+		{"logs/access_control.log", buildAccessLog},
+		{"logs/ops.log", buildOpsDecoyLog},
 		{"gz/customers_zh.csv.gz", buildCustomersZH},
 		{"gz/events.jsonl.gz", buildEventsJSONL},
 		{"gz/nginx_access.log.gz", buildNginxLog},
 		{"gz/orders.csv.gz", buildOrdersDecoy},
+		{"gz/app_pings.jsonl.gz", buildAppPingsJSONL},
 		{"text/intro_zh.txt", buildProseZH},
 		{"text/notes_zh.md", buildNotesZHMarkdown},
 		{"text/letter_en.txt", buildProseEN},
@@ -156,13 +239,20 @@ func fileSpecs() []spec {
 		{"text/notes_gbk.txt", buildGBKText},
 		{"text/decoys_zh.txt", buildDecoyProseZH},
 		{"text/decoys_en.md", buildDecoyProseEN},
+		{"text/medical_notes_zh.txt", buildMedicalNotesZH},
+		{"text/profiles_zh.txt", buildProfilesZH},
+		{"text/case_notes_en.md", buildCaseNotesEN},
+		{"text/decoys_pipl_zh.txt", buildDecoysPIPLZH},
+		{"text/decoys_pipl_en.md", buildDecoysPIPLEN},
 		{"columnar/patients.parquet", buildPatientsParquet},
 		{"columnar/users.avro", buildUsersAvro},
 		{"archives/exports.zip", buildArchive([]memberSpec{
 			{"customers/客户.csv", buildCustomersZH}, {"logs/app.log", buildAppLog},
-			{"events/events.jsonl.gz", buildEventsJSONL}, {"orders.csv", buildOrdersDecoy}})},
+			{"events/events.jsonl.gz", buildEventsJSONL}, {"orders.csv", buildOrdersDecoy},
+			{"hr/员工档案.csv", buildHRProfilesZH}})},
 		{"archives/logs.tgz", buildArchive([]memberSpec{
-			{"nginx/access.log", buildNginxLog}, {"kyc.jsonl", buildKYCJSONL}, {"build.log", buildBuildDecoyLog}})},
+			{"nginx/access.log", buildNginxLog}, {"kyc.jsonl", buildKYCJSONL}, {"build.log", buildBuildDecoyLog},
+			{"network.log", buildNetworkLog}})},
 		{"office/customers.xlsx", buildCustomersXLSX},
 		{"office/letter.docx", buildLetterDOCX},
 		{"office/deck.pptx", buildDeckPPTX},

@@ -46,14 +46,16 @@ func buildPatientsParquet(c *config, path string) (*doc, error) {
 			d.v(mark(v, p.minor))
 			return v.written
 		}
-		r.Name = p.zh
+		// "name" and "emergency_contact.name" are bare name columns of a
+		// record holding a resident ID and phones: names.
+		r.Name = lbl(nameVal(p.zh))
 		r.IDNo = lbl(g.idVal(p, 0, i%7 == 3))
 		if i%5 != 2 {
 			r.Mobile = lbl(g.mobileVal(i % 6))
 		}
 		r.Email = lbl(g.emailVal(p))
 		r.BirthDate = int32(p.birth.Unix() / 86400)
-		r.Emergency.Name = g.newPerson(false).zh
+		r.Emergency.Name = lbl(nameVal(g.newPerson(false).zh))
 		r.Emergency.Phone = lbl(g.anyMobile())
 		r.Tags = []string{pick(g, []string{"门诊", "住院", "复诊"}), "app"}
 		pt := g.cnPoint(false)
@@ -119,7 +121,7 @@ func buildUsersAvro(c *config, path string) (*doc, error) {
 			profile = map[string]any{"backup_phone": lbl(g.anyMobile())}
 		}
 		records = append(records, map[string]any{
-			"user_id": int64(10000 + i), "name": p.zh, "id_card": id, "mobile": mobile, "email": mail,
+			"user_id": int64(10000 + i), "name": lbl(nameVal(p.zh)), "id_card": id, "mobile": mobile, "email": mail,
 			"birthday": p.birth, "bank": bank, "last_login_ip": ip,
 			"tags": []any{pick(g, []string{"vip", "新客", "老客"})}, "profile": profile,
 		})
@@ -187,7 +189,8 @@ func buildCustomersXLSX(c *config, path string) (*doc, error) {
 		if i%8 == 5 {
 			note = Cell{Text: g.quietDecoyZH()}
 		}
-		customers.Rows = append(customers.Rows, []Cell{{Text: p.zh}, lv(g.idVal(p, i%8/7, false), p.minor, kind),
+		// Names repeat: inline strings keep one occurrence per cell.
+		customers.Rows = append(customers.Rows, []Cell{lv(nameVal(p.zh), p.minor, "inline"), lv(g.idVal(p, i%8/7, false), p.minor, kind),
 			lv(g.mobileVal(i%6), p.minor, ""), lv(g.emailVal(p), p.minor, kind), {Text: date(p), Kind: "date"},
 			{Text: pick(g, cityNames)}, note})
 	}

@@ -89,6 +89,9 @@ var decimalRe = regexp.MustCompile(`-?[0-9]+\.[0-9]+`)
 // canonFromWritten derives the canonical value from the written one with
 // rules independent of the generator's.
 func canonFromWritten(l Label) string {
+	if c, ok := canonFromWrittenMore(l); ok {
+		return c
+	}
 	w := l.Written
 	switch l.DataType {
 	case TypeResidentID, TypeIBAN:
@@ -196,7 +199,7 @@ func strictBounded(text string, i, j int, bad func(byte) bool) bool {
 
 // unlabelled returns descriptions of valid values found in text more often
 // than they are labelled in the file (labels: type -> canonical -> count).
-func unlabelled(text string, labels map[string]map[string]int) []string {
+func unlabelled(text string, labels map[string]map[string]int, prose bool) []string {
 	var out []string
 	seen := map[string]int{}
 	report := func(typ, canon string, ok bool) {
@@ -212,6 +215,10 @@ func unlabelled(text string, labels map[string]map[string]int) []string {
 	// shape spans a line break.
 	for _, line := range strings.Split(text, "\n") {
 		out = append(out, shapesInLine(line, labels, report)...)
+		shapesMore(line, report)
+	}
+	if prose {
+		proseTerms(text, report)
 	}
 	for _, m := range passportRe.FindAllStringIndex(text, -1) {
 		s := text[m[0]:m[1]]
@@ -258,7 +265,8 @@ func shapesInLine(text string, labels map[string]map[string]int, report func(typ
 				if j == len(gs)-1 && m[1] < len(text) && alnumOrDot(text[m[1]]) {
 					continue
 				}
-				labelled := labels[TypeMobile][run] + labels[TypeBankCard][run] + labels[TypeResidentID][run]
+				labelled := labels[TypeMobile][run] + labels[TypeBankCard][run] + labels[TypeResidentID][run] +
+					labels[TypeIMEI][run] + labels[TypeLandline][run] + labels[TypeUSCC][run]
 				if labelled == 0 && !safeRun(run, DefaultAsOf) {
 					out = append(out, "digit groups "+strings.Join(gs[i:j+1], " "))
 				}

@@ -24,7 +24,7 @@ func buildUsersJSON(c *config, path string) (*doc, error) {
 	users := make([]jv, 0, c.rows)
 	for i := 0; i < c.rows; i++ {
 		p := g.newPerson(i%7 == 3)
-		u := obj("id", jnum(1000+i), "name", jt(p.zh), "birthday", jt(date(p)),
+		u := obj("id", jnum(1000+i), "name", js(nameVal(p.zh)), "birthday", jt(date(p)),
 			"id_card", js(g.idVal(p, 0, i%9 == 4)), "mobile", js(g.mobileVal(i%6)), "email", js(g.emailVal(p)),
 			"tags", arr(jt(pick(g, []string{"vip", "新客", "老客"})), jt("app")),
 			"last_login_ip", js(g.ipVal()), "app_version", jt(g.version()))
@@ -55,7 +55,7 @@ func buildPatientJSON(c *config, path string) (*doc, error) {
 	doc := obj(
 		"record_id", jt("MR-2026-"+g.digits(6)),
 		"patient", obj(
-			"name", jt(p.zh),
+			"name", js(nameVal(p.zh)),
 			"birthday", jt(date(p)),
 			"id_no", js(g.idVal(p, 0, false)),
 			"passport", js(g.passportVal()),
@@ -63,7 +63,7 @@ func buildPatientJSON(c *config, path string) (*doc, error) {
 				obj("type", jt("mobile"), "value", js(g.mobileVal(1))),
 				obj("type", jt("email"), "value", js(g.emailVal(p))),
 			),
-			"emergency_contact", obj("name", jt(ec.zh), "phone", js(g.mobileVal(0))),
+			"emergency_contact", obj("name", js(nameVal(ec.zh)), "phone", js(g.mobileVal(0))),
 		),
 		"visits", arr(visits...),
 		"billing", obj("card_no", js(g.cardVal()), "amount", jn(txt(strconv.Itoa(g.r.IntN(5000))+"."+g.digits(2)))),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,9 +18,19 @@ import (
 )
 
 // TestE2ELabelledCorpus scans the seeded labelled corpus (every format of
-// the local-scan issue) and compares the findings read back from Parquet
-// with the labels: precision and recall per data type must be >= 0.99,
-// PII-free files must have no finding, and every file one objects row.
+// the local-scan issue, every built-in data type) and compares the findings
+// read back from Parquet with the labels, by (object, data_type,
+// fingerprint). The bars are issue 3's "Done when": precision and recall
+// per data type >= 0.99, face features and fingerprint templates F1 >= 0.98,
+// overall F1 >= 0.97, minors F1 >= 0.99 with the 14th-birthday edges exact,
+// the files holding biometric data, medical records, religion fields and
+// device traces found exactly, and no finding in PII-free files.
+//
+// The per-type bar is the same for every type: the corpus holds only
+// values the catalogue says must be reported and decoys it says must not,
+// so a correct scanner is exact. For types with fewer than 100 distinct
+// (object, value) keys (religious_belief, specific_identity, tw_permit,
+// location_trace, ...) 0.99 means no error at all.
 func TestE2ELabelledCorpus(t *testing.T) {
 	m, err := labelledCorpus()
 	require.NoError(t, err)
@@ -36,26 +45,39 @@ func TestE2ELabelledCorpus(t *testing.T) {
 		types = append(types, ty)
 	}
 	sort.Strings(types)
-	t.Logf("%-16s %6s %5s %5s %9s %7s %6s", "data_type", "tp", "fp", "fn", "precision", "recall", "f1")
+	var all score
+	t.Logf("%-20s %6s %5s %5s %9s %7s %6s", "data_type", "tp", "fp", "fn", "precision", "recall", "f1")
 	for _, ty := range types {
 		s := scores[ty]
-		t.Logf("%-16s %6d %5d %5d %9.4f %7.4f %6.4f", ty, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1())
+		all = all.add(*s)
+		t.Logf("%-20s %6d %5d %5d %9.4f %7.4f %6.4f", ty, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1())
+	}
+	t.Logf("%-20s %6d %5d %5d %9.4f %7.4f %6.4f", "overall", all.tp, all.fp, all.fn, all.precision(), all.recall(), all.f1())
+	for _, ty := range corpus.DataTypes {
+		assert.Contains(t, scores, ty, "the corpus labels every built-in type")
 	}
 	for _, ty := range types {
 		s := scores[ty]
 		assert.GreaterOrEqual(t, s.precision(), 0.99, "precision of %s", ty)
 		assert.GreaterOrEqual(t, s.recall(), 0.99, "recall of %s", ty)
 	}
-	for i, k := range falsePos {
-		if i < 20 {
-			t.Logf("false positive: %s %s", k.object, k.dataType)
+	for _, ty := range []string{corpus.TypeFace, corpus.TypeFingerprint} {
+		if s := scores[ty]; s != nil {
+			assert.GreaterOrEqual(t, s.f1(), 0.98, "F1 of %s", ty)
 		}
 	}
-	for i, k := range falseNeg {
-		if i < 20 {
-			t.Logf("missed: %s %s", k.object, k.dataType)
+	assert.GreaterOrEqual(t, all.f1(), 0.97, "overall F1")
+	logKeys := func(what string, keys []key) {
+		n := map[[2]string]int{}
+		for _, k := range keys {
+			n[[2]string{k.object, k.dataType}]++
+		}
+		for k, c := range n {
+			t.Logf("%s: %d %s in %s", what, c, k[1], k[0])
 		}
 	}
+	logKeys("false positives", falsePos)
+	logKeys("missed", falseNeg)
 
 	t.Run("pii-free files have no finding", func(t *testing.T) {
 		free := map[string]bool{}
@@ -64,6 +86,36 @@ func TestE2ELabelledCorpus(t *testing.T) {
 		}
 		for _, f := range findings {
 			assert.False(t, free[f.Object], "finding %s (%s) in PII-free %s", f.DataType, f.MaskedValue, f.Object)
+		}
+	})
+
+	t.Run("sensitive categories found in exactly their files", func(t *testing.T) {
+		// Objects holding biometric data, medical records, religion fields
+		// and device traces, by the labels and by the findings.
+		group := func(dataType, category string) string {
+			if dataType == corpus.TypeTrace {
+				return dataType
+			}
+			switch category {
+			case "biometric", "medical_health", "religious_belief":
+				return category
+			}
+			return ""
+		}
+		want, got := map[string][]string{}, map[string][]string{}
+		for _, l := range m.Labels {
+			if g := group(l.DataType, corpus.Categories[l.DataType]); g != "" {
+				want[g] = append(want[g], "file://"+filepath.ToSlash(filepath.Join(m.Root, l.Path)))
+			}
+		}
+		for _, f := range findings {
+			if g := group(f.DataType, f.Category); g != "" {
+				got[g] = append(got[g], f.Object)
+			}
+		}
+		for _, g := range []string{"biometric", "medical_health", "religious_belief", corpus.TypeTrace} {
+			require.NotEmpty(t, want[g], g)
+			assert.Equal(t, dedup(want[g]), dedup(got[g]), "objects with %s findings", g)
 		}
 	})
 
@@ -89,10 +141,10 @@ func TestE2ELabelledCorpus(t *testing.T) {
 	})
 
 	t.Run("minors", func(t *testing.T) {
-		var wantMinor, gotMinor []string
+		want, got := map[key]bool{}, map[key]bool{}
 		for _, l := range m.Labels {
 			if l.Minor {
-				wantMinor = append(wantMinor, fmt.Sprintf("file://%s|%s|%s", filepath.ToSlash(filepath.Join(m.Root, l.Path)), l.DataType, fingerprint(l.Canonical)))
+				want[labelKey(m, l)] = true
 			}
 		}
 		labelled := map[string]bool{}
@@ -101,11 +153,42 @@ func TestE2ELabelledCorpus(t *testing.T) {
 		}
 		for _, f := range findings {
 			if f.Minor && labelled[f.DataType] {
-				gotMinor = append(gotMinor, fmt.Sprintf("%s|%s|%s", f.Object, f.DataType, f.Fingerprint))
+				got[key{f.Object, f.DataType, f.Fingerprint}] = true
 				assert.Equal(t, "S4", f.Sensitivity)
 			}
 		}
-		assert.ElementsMatch(t, dedup(wantMinor), dedup(gotMinor))
+		var s score
+		for k := range got {
+			if want[k] {
+				s.tp++
+			} else {
+				s.fp++
+				t.Logf("minor by the scan, not by the labels: %s %s", k.object, k.dataType)
+			}
+		}
+		for k := range want {
+			if !got[k] {
+				s.fn++
+				t.Logf("minor by the labels, not by the scan: %s %s", k.object, k.dataType)
+			}
+		}
+		t.Logf("minors: tp %d fp %d fn %d precision %.4f recall %.4f f1 %.4f", s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1())
+		assert.GreaterOrEqual(t, s.f1(), 0.99, "minors F1")
+		// The 14th birthday: someone who turns 14 on --as-of is not a
+		// minor, someone who turns 14 the day after is (resident IDs in
+		// text and tables, birth-date columns of the same records).
+		edges := 0
+		for _, l := range m.Labels {
+			if l.DataType != corpus.TypeResidentID {
+				continue
+			}
+			switch l.Canonical[6:14] {
+			case testAsOf.AddDate(-14, 0, 0).Format("20060102"), testAsOf.AddDate(-14, 0, 1).Format("20060102"):
+				edges++
+				assert.Equal(t, l.Minor, got[labelKey(m, l)], "14th-birthday edge in %s: minor=%v", l.Path, l.Minor)
+			}
+		}
+		assert.GreaterOrEqual(t, edges, 4, "the corpus holds the birthday edges")
 	})
 }
 

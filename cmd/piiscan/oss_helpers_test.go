@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -92,7 +93,11 @@ func (e *ossEnv) keys(t *testing.T, bucket, prefix string) []string {
 		if token != "" {
 			opts = append(opts, oss.ContinuationToken(token))
 		}
-		page, err := b.ListObjectsV2(opts...)
+		var page oss.ListObjectsResultV2
+		err := retryOSS(func() (err error) {
+			page, err = b.ListObjectsV2(opts...)
+			return err
+		})
 		require.NoError(t, err)
 		for _, o := range page.Objects {
 			keys = append(keys, o.Key)
@@ -109,8 +114,15 @@ func (e *ossEnv) keys(t *testing.T, bucket, prefix string) []string {
 func (e *ossEnv) download(t *testing.T, bucket, key string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), filepath.Base(key))
-	require.NoError(t, e.bucket(t, bucket).GetObjectToFile(key, p))
+	b := e.bucket(t, bucket)
+	require.NoError(t, retryOSS(func() error { return b.GetObjectToFile(key, p) }))
 	return p
+}
+
+// retryOSS runs a test's own OSS call with the scanner's retry policy: the
+// tests that inject faults into osslocal read the results through it too.
+func retryOSS(call func() error) error {
+	return scanner.OSSRetry{}.Do(context.Background(), call)
 }
 
 // readOSSTable downloads and reads every Parquet file of one table of a
