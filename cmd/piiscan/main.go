@@ -84,6 +84,6 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCmd(), newRulesCmd(), newReportCmd())
+	root.AddCommand(newScanCmd(), newRulesCmd(), newReportCmd(), newRedactCmd())
 	return root
 }

@@ -1,0 +1,177 @@
+package redact
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/piiscan/piiscan/sinks"
+)
+
+// Dest is where copies are written. Implementations are safe for
+// concurrent use: every worker creates its own outputs.
+type Dest interface {
+	// Create starts the output at rel, a cleaned slash-separated path
+	// relative to the destination root.
+	Create(ctx context.Context, rel string) (Output, error)
+	// String names the destination for messages.
+	String() string
+}
+
+// Output is one object being written. Nothing is visible under its final
+// name before Commit: a reader never sees a half-written copy.
+type Output interface {
+	Write(p []byte) (int, error)
+	// Commit makes the object visible (rename, or a completed upload).
+	Commit(ctx context.Context) error
+	// Abort discards it; it is safe after Commit (a no-op then).
+	Abort()
+}
+
+// LocalDest writes under a local folder, or to one file.
+type LocalDest struct {
+	// Root is the destination folder; rel paths are mirrored below it.
+	Root string
+	// File, when set, receives every object (a single-file source copied
+	// to a file name of its own); Root is then ignored.
+	File string
+}
+
+var _ Dest = (*LocalDest)(nil)
+
+func (d *LocalDest) String() string {
+	if d.File != "" {
+		return d.File
+	}
+	return d.Root
+}
+
+// Create makes the parent folders and a temporary file beside the final
+// one; Commit renames it into place.
+func (d *LocalDest) Create(_ context.Context, rel string) (Output, error) {
+	final := d.File
+	if final == "" {
+		final = filepath.Join(d.Root, filepath.FromSlash(rel))
+	}
+	dir := filepath.Dir(final)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create folder %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(final)+".piiscan-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file in %s: %w", dir, err)
+	}
+	return &fileOutput{f: f, final: final}, nil
+}
+
+type fileOutput struct {
+	f     *os.File
+	final string
+	done  bool
+}
+
+func (o *fileOutput) Write(p []byte) (int, error) { return o.f.Write(p) }
+
+func (o *fileOutput) Commit(context.Context) error {
+	if err := o.f.Chmod(0o644); err != nil {
+		o.Abort()
+		return fmt.Errorf("commit %s: %w", o.final, err)
+	}
+	if err := o.f.Close(); err != nil {
+		o.Abort()
+		return fmt.Errorf("commit %s: %w", o.final, err)
+	}
+	if err := os.Rename(o.f.Name(), o.final); err != nil {
+		o.Abort()
+		return fmt.Errorf("commit %s: %w", o.final, err)
+	}
+	o.done = true
+	return nil
+}
+
+func (o *fileOutput) Abort() {
+	if o.done {
+		return
+	}
+	o.done = true
+	_ = o.f.Close()
+	_ = os.Remove(o.f.Name())
+}
+
+// OSSDest writes each object to a local temporary file and publishes it
+// when complete (sinks.OSSUploader.Publish: one PutObject, or a multipart
+// upload that becomes visible only when completed).
+type OSSDest struct {
+	// URI names the destination (oss://bucket/prefix/) in messages.
+	URI string
+	// Publish uploads a finished file to the key of rel.
+	Publish sinks.PublishFunc
+	// TempDir holds the files until they are uploaded ("" = the system
+	// temporary directory).
+	TempDir string
+}
+
+var _ Dest = (*OSSDest)(nil)
+
+func (d *OSSDest) String() string { return d.URI }
+
+// Create makes the local temporary file.
+func (d *OSSDest) Create(_ context.Context, rel string) (Output, error) {
+	if d.Publish == nil {
+		return nil, errors.New("oss destination: no publisher")
+	}
+	f, err := os.CreateTemp(d.TempDir, "piiscan-redact-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	return &uploadOutput{f: f, rel: rel, publish: d.Publish}, nil
+}
+
+type uploadOutput struct {
+	f       *os.File
+	rel     string
+	publish sinks.PublishFunc
+	done    bool
+}
+
+func (o *uploadOutput) Write(p []byte) (int, error) { return o.f.Write(p) }
+
+func (o *uploadOutput) Commit(ctx context.Context) error {
+	defer o.Abort()
+	if err := o.f.Close(); err != nil {
+		return fmt.Errorf("commit %s: %w", o.rel, err)
+	}
+	return o.publish(ctx, o.f.Name(), o.rel)
+}
+
+func (o *uploadOutput) Abort() {
+	if o.done {
+		return
+	}
+	o.done = true
+	_ = o.f.Close()
+	_ = os.Remove(o.f.Name())
+}
+
+// relPath returns the cleaned output path of an object's name, or false
+// when it is empty or would leave the destination.
+func relPath(name string) (string, bool) {
+	name = strings.TrimLeft(filepath.ToSlash(name), "/")
+	if name == "" {
+		return "", false
+	}
+	for _, seg := range strings.Split(name, "/") {
+		if seg == ".." {
+			return "", false
+		}
+	}
+	rel := path.Clean(name)
+	if rel == "." || rel == "" {
+		return "", false
+	}
+	return rel, true
+}

@@ -1,0 +1,53 @@
+// Package redact writes de-identified copies of files, folders and OSS
+// prefixes (`piiscan redact SRC --to DST`): the same objects in the same
+// formats, with every value the engine reports replaced by what the
+// de-identification policy (classifiers/deid) makes of it.
+//
+// # Pipeline
+//
+// Run is the scanner's worker pool (docs/STYLE.md section 3): one lister
+// walks the source into a bounded channel, N workers rewrite one object
+// each under a timeout and a recover, and exactly one goroutine tallies
+// the results. A worker detects the format exactly as the scanner does
+// (scanner.DetectFormat, DetectEncoding, TextFormat), reads the values
+// the way the scanner's decoders present them to the engine (the same
+// fields, records and kinds), and writes the object again with the
+// replacements the engine's matches carry (classifiers.Scanner.SetPolicy):
+//
+//	text       chunk by chunk in bounded memory; the original encoding
+//	           (UTF-8 with or without BOM, UTF-16, GB18030, Latin-1) is kept
+//	csv, tsv   encoding/csv: the same rows, columns and header; quoting
+//	           may change (minimal quoting)
+//	json       a streaming tokenizer that copies every byte it does not
+//	           replace: keys, nesting, white space and record counts stay;
+//	           strings are re-escaped, numbers stay numbers or become null,
+//	           numeric arrays (face vectors) become []
+//	jsonl      the same per line; a line that does not parse is rewritten
+//	           as text
+//	parquet    the same schema, row groups and row count; byte arrays and
+//	           numbers replaced per value, repeated numeric columns whole
+//	gzip       stays gzip around the rewritten inner object
+//	zip, tar   rebuilt with the same members, each rewritten by its format
+//
+// Everything else (Avro, Office documents, PDF, images, other binaries) is
+// not rewritten: it is listed with reason unsupported_format and, with
+// Config.CopyUnsupported, copied byte for byte.
+//
+// # Raw values
+//
+// Raw values stay inside this package and the engine: outputs hold only
+// replacements, and errors, logs and the summary hold formats, offsets,
+// counts and reason codes. Temporary copies of inputs (zip and Parquet
+// need random access, tar members a second read) are encrypted spools
+// (scanner.TempSpool).
+//
+// # Decrypt
+//
+// With Config.Decrypt the same rewriters run with the engine replaced by
+// a token finder: every encrypt token (enc:v1:<alg>:<base64url>) is
+// replaced by its plaintext when the policy holds its key, restoring the
+// original value byte for byte. Only the encrypt operator is reversed
+// this way: FF1 tokens are reversible by a key holder (deid.FF1.Reverse)
+// but look like ordinary data, so a copy does not say where they are;
+// hash, mask, generalize, substitute, redact and tag are one-way.
+package redact

@@ -1,0 +1,339 @@
+package redact
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// TestRedactTextFormats rewrites each text format and checks the exact
+// output: only the values change, everything else is kept byte for byte.
+func TestRedactTextFormats(t *testing.T) {
+	t.Parallel()
+	var fv []string
+	for i := range 128 {
+		fv = append(fv, strconv.FormatFloat(float64(i%17)/17-0.47, 'f', 4, 64))
+	}
+	face := strings.Join(fv, ", ")
+	tests := []struct {
+		name, file, in, want string
+		status               Status
+	}{
+		{name: "text", file: "a.log", in: "手机：" + rawMobile + " ok\r\nip 登录IP:" + rawIP + "\n",
+			want: "手机：138****8000 ok\r\nip 登录IP:58.22.*.*\n", status: StatusRewritten},
+		{name: "csv with header and lat/lng columns", file: "s.csv",
+			in:   "store,lat,lng,mobile\r\nA,39.904200,116.407400,\"" + rawMobile + "\"\r\n",
+			want: "store,lat,lng,mobile\r\nA,39.9,116.4,138****8000\r\n", status: StatusRewritten},
+		{name: "csv without header", file: "n.csv", in: rawID + "," + rawMobile + "\n",
+			want: "44971519510707773X,138****8000\n", status: StatusRewritten},
+		{name: "tsv", file: "e.tsv", in: "name\tmobile\n张三\t" + rawMobile + "\n",
+			want: "name\tmobile\n张*\t138****8000\n", status: StatusRewritten},
+		{name: "json keeps layout, vectors and numbers", file: "d.json",
+			in: "{\n  \"user\": {\"mobile\": \"" + rawMobile + "\", \"geo\": [39.904200, 116.407400]},\n" +
+				"  \"face_embedding\": [" + face + "],\n  \"phone\": " + rawMobile + ",\n  \"esc\": \"\\u624b\\u673a\\uff1a" + rawMobile + "\"\n}\n",
+			want: "{\n  \"user\": {\"mobile\": \"138****8000\", \"geo\": [39.9,116.4]},\n" +
+				"  \"face_embedding\": [],\n  \"phone\": null,\n  \"esc\": \"手机：138****8000\"\n}\n", status: StatusRewritten},
+		{name: "json records", file: "r.json", in: `[{"lat": 39.904200, "lng": 116.407400}, {"email": "` + rawEmail + `"}]`,
+			want: `[{"lat": 39.9, "lng": 116.4}, {"email": "z****.***@example.com"}]`, status: StatusRewritten},
+		{name: "json that stops parsing is partial", file: "m.json", in: `{"mobile": "` + rawMobile + `", "x": [1, 手机 ` + rawMobile,
+			want: `{"mobile": "138****8000", "x": [1, 手机 138****8000`, status: StatusPartial},
+		{name: "jsonl with a line that is not json", file: "l.jsonl",
+			in:   `{"mobile":"` + rawMobile + `"}` + "\n" + `not json 手机 ` + rawMobile + "\n\n" + `{"n":1}` + "\n",
+			want: `{"mobile":"138****8000"}` + "\n" + `not json 手机 138****8000` + "\n\n" + `{"n":1}` + "\n", status: StatusPartial},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			files := map[string][]byte{tt.file: []byte(tt.in)}
+			dst, tally := redactFiles(t, Config{}, files)
+			assert.Equal(t, tt.want, string(readFile(t, dst, tt.file)))
+			assert.Equal(t, int64(1), tally.ByStatus[string(tt.status)], "%+v", tally.NotRewritten)
+			// The same output whatever the read sizes.
+			one, _ := redactSource(t, Config{}, &scannertest.MemSource{Files: files, Reader: iotest.OneByteReader})
+			assert.Equal(t, tt.want, string(readFile(t, one, tt.file)), "one byte reads")
+		})
+	}
+}
+
+// TestRedactEncodings keeps the character encoding and byte order mark.
+func TestRedactEncodings(t *testing.T) {
+	t.Parallel()
+	text := "客户身份证号：" + rawID + "，手机：" + rawMobile + "\n"
+	want := "客户身份证号：44971519510707773X，手机：138****8000\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	require.NoError(t, err)
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)
+	require.NoError(t, err)
+	u16be, err := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder().String(text)
+	require.NoError(t, err)
+	tests := []struct {
+		name, in, encoding string
+		decode             func([]byte) (string, error)
+		prefix             string
+	}{
+		{"gbk", gbk, scanner.EncGB18030, func(b []byte) (string, error) {
+			s, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+			return string(s), err
+		}, ""},
+		{"utf-16le with bom", u16, scanner.EncUTF16LE, func(b []byte) (string, error) {
+			s, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
+			return string(s), err
+		}, "\xff\xfe"},
+		{"utf-16be without bom", u16be, scanner.EncUTF16BE, func(b []byte) (string, error) {
+			s, err := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder().Bytes(b)
+			return string(s), err
+		}, ""},
+		{"utf-8 with bom", "\xef\xbb\xbf" + text, scanner.EncUTF8BOM, func(b []byte) (string, error) {
+			return strings.TrimPrefix(string(b), "\xef\xbb\xbf"), nil
+		}, "\xef\xbb\xbf"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src := &scannertest.MemSource{Files: map[string][]byte{"x.txt": []byte(tt.in)}}
+			var enc string
+			dst, _ := redactSource(t, Config{OnResult: func(r *Result) { enc = r.Encoding }}, src)
+			out := readFile(t, dst, "x.txt")
+			assert.True(t, strings.HasPrefix(string(out), tt.prefix))
+			got, err := tt.decode(out)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+			assert.Equal(t, tt.encoding, enc)
+		})
+	}
+}
+
+// TestRedactLongText replaces values across chunk boundaries of a line
+// longer than the chunk window.
+func TestRedactLongText(t *testing.T) {
+	t.Parallel()
+	var in, want strings.Builder
+	for i := range 3000 {
+		pad := strings.Repeat("x", 200+i%97)
+		in.WriteString(pad + " 手机：" + rawMobile + " ")
+		want.WriteString(pad + " 手机：138****8000 ")
+	}
+	dst, tally := redactFiles(t, Config{}, map[string][]byte{"long.txt": []byte(in.String())})
+	assert.Equal(t, int64(3000), tally.ByDataType["cn_mobile"])
+	assert.Equal(t, want.String(), string(readFile(t, dst, "long.txt")))
+}
+
+// pqPerson is the Parquet table of TestRedactParquet.
+type pqPerson struct {
+	Name   string    `parquet:"name"`
+	IDNo   string    `parquet:"id_no"`
+	Mobile *int64    `parquet:"mobile,optional"`
+	Lat    float64   `parquet:"lat"`
+	Lng    float64   `parquet:"lng"`
+	Face   []float32 `parquet:"face_embedding,list"`
+	Tags   []string  `parquet:"tags,list"`
+}
+
+func TestRedactParquet(t *testing.T) {
+	t.Parallel()
+	mobile := int64(13812348000)
+	face := make([]float32, 128)
+	for i := range face {
+		face[i] = float32(i) / 256
+	}
+	rows := []pqPerson{
+		{Name: "张三", IDNo: rawID, Mobile: &mobile, Lat: 39.9042, Lng: 116.4074, Face: face, Tags: []string{"vip", rawEmail}},
+		{Name: "李四", IDNo: "n/a", Lat: 1.5, Lng: 2.5, Tags: []string{"new"}},
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[pqPerson](&buf, parquet.MaxRowsPerRowGroup(1))
+	_, err := w.Write(rows)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+
+	dst, tally := redactFiles(t, Config{}, map[string][]byte{"p/people.parquet": buf.Bytes()})
+	require.Equal(t, int64(1), tally.ByStatus[string(StatusRewritten)], "%+v", tally.NotRewritten)
+	out := readFile(t, dst, "p/people.parquet")
+	f, err := parquet.OpenFile(bytes.NewReader(out), int64(len(out)))
+	require.NoError(t, err)
+	orig, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	require.NoError(t, err)
+	assert.Equal(t, orig.Schema().String(), f.Schema().String())
+	assert.Len(t, f.RowGroups(), 2)
+	got, err := parquet.Read[pqPerson](bytes.NewReader(out), int64(len(out)))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "张*", got[0].Name)
+	assert.Len(t, got[0].IDNo, 18)
+	assert.NotEqual(t, rawID, got[0].IDNo)
+	assert.Nil(t, got[0].Mobile, "a number column cannot hold a mask: null")
+	assert.Equal(t, []float64{39.9, 116.4}, []float64{got[0].Lat, got[0].Lng}, "both coordinate columns generalized")
+	assert.Empty(t, got[0].Face, "a face vector is removed whole")
+	assert.Equal(t, []string{"vip", "z****.***@example.com"}, got[0].Tags)
+	want, err := parquet.Read[pqPerson](bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	require.NoError(t, err)
+	assert.Equal(t, want[1], got[1], "a row without personal data is unchanged")
+	for _, fd := range rescan(t, dst) {
+		assert.NotContains(t, []string{"S3", "S4"}, fd.Sensitivity, fd.DataType)
+	}
+}
+
+// TestRedactUnsupported lists objects and members that cannot be
+// rewritten, and copies them byte for byte with CopyUnsupported.
+func TestRedactUnsupported(t *testing.T) {
+	t.Parallel()
+	png := append([]byte("\x89PNG\r\n\x1a\n"), []byte("手机 "+rawMobile)...)
+	pdf := []byte("%PDF-1.4\n手机 " + rawMobile + "\n%%EOF\n")
+	csvIn := []byte("mobile\n" + rawMobile + "\n")
+	zipIn := zipOf(t, map[string][]byte{"data/a.csv": csvIn, "img/p.png": png, "logs/x.log.gz": gz(t, []byte("手机："+rawMobile+"\n"))})
+	tgzIn := gz(t, tarOf(t, map[string][]byte{"a.csv": csvIn, "p.png": png}))
+	files := map[string][]byte{"doc.pdf": pdf, "a.zip": zipIn, "b.tgz": tgzIn, "empty.txt": {}}
+	for _, copyUnsupported := range []bool{false, true} {
+		dst, tally := redactFiles(t, Config{CopyUnsupported: copyUnsupported}, files)
+		var issues []string
+		for _, i := range tally.NotRewritten {
+			issues = append(issues, string(i.Status)+" "+i.Reason+" "+i.Format+" "+strings.TrimPrefix(i.Object, "mem://"))
+		}
+		want := StatusSkipped
+		if copyUnsupported {
+			want = StatusCopied
+		}
+		assert.ElementsMatch(t, []string{
+			string(want) + " unsupported_format pdf doc.pdf",
+			"partial unsupported_format zip a.zip", string(want) + " unsupported_format image a.zip!img/p.png",
+			"partial unsupported_format gzip/tar b.tgz", string(want) + " unsupported_format image b.tgz!p.png",
+		}, issues)
+		zipOut := readFile(t, dst, "a.zip")
+		tarOut := tarMembers(t, gunzip(t, readFile(t, dst, "b.tgz")))
+		assert.Empty(t, readFile(t, dst, "empty.txt"))
+		if copyUnsupported {
+			assert.Equal(t, pdf, readFile(t, dst, "doc.pdf"))
+			assert.Equal(t, zipMembers(t, zipIn), zipMembers(t, zipOut))
+			assert.Equal(t, png, zipMember(t, zipOut, "img/p.png"))
+			assert.Equal(t, []string{"a.csv", "p.png"}, tarOut)
+		} else {
+			_, err := fsStat(dst, "doc.pdf")
+			assert.ErrorIs(t, err, fs.ErrNotExist)
+			assert.Equal(t, []string{"data/a.csv", "logs/x.log.gz"}, zipMembers(t, zipOut))
+			assert.Equal(t, []string{"a.csv"}, tarOut)
+		}
+		assert.Equal(t, "mobile\n138****8000\n", string(zipMember(t, zipOut, "data/a.csv")))
+		assert.Equal(t, "手机：138****8000\n", string(gunzip(t, zipMember(t, zipOut, "logs/x.log.gz"))))
+	}
+}
+
+// TestRedactObjectErrors: failures are results with reasons, and nothing
+// is written for them.
+func TestRedactObjectErrors(t *testing.T) {
+	t.Parallel()
+	src := &scannertest.MemSource{
+		Files:  map[string][]byte{"../escape.txt": []byte("x"), "ok.txt": []byte("手机：" + rawMobile), "bad.gz": []byte("\x1f\x8b\x08\x00garbage")},
+		Errors: map[string]error{"denied.txt": fs.ErrPermission},
+	}
+	dst, tally := redactSource(t, Config{}, src)
+	reasons := map[string]string{}
+	for _, i := range tally.NotRewritten {
+		reasons[strings.TrimPrefix(i.Object, "mem://")] = string(i.Status) + " " + i.Reason
+		assert.NotContains(t, i.Error, rawMobile)
+	}
+	assert.Equal(t, map[string]string{"../escape.txt": "failed invalid_name", "denied.txt": "failed permission_denied",
+		"bad.gz": "failed malformed"}, reasons)
+	assert.Equal(t, []string{"ok.txt"}, listFiles(t, dst))
+}
+
+// TestRedactInterrupted: a cancelled run writes nothing half-done.
+func TestRedactInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dst := t.TempDir()
+	tally, st, err := Run(ctx, Config{Policy: defaultPolicy(t)}, &scannertest.MemSource{Files: opFiles()}, engine(t), &LocalDest{Root: dst})
+	assert.True(t, errors.Is(err, context.Canceled))
+	assert.True(t, st.Interrupted)
+	assert.Zero(t, tally.Written)
+	assert.Empty(t, listFiles(t, dst))
+}
+
+// TestRedactFF1RecomputeRescan: with recompute_check the tokens are valid
+// resident IDs that a rescan reports (documented in the README and the
+// summary); without it they are not.
+func TestRedactFF1RecomputeRescan(t *testing.T) {
+	t.Parallel()
+	for _, recompute := range []bool{false, true} {
+		p := policy(t, "version: 1\ntypes:\n  cn_resident_id: {operator: ff1, key_env: TEST_SEED, recompute_check: "+
+			map[bool]string{false: "false", true: "true"}[recompute]+"}\n")
+		dst, _ := redactFiles(t, Config{Policy: p}, opFiles())
+		ids := 0
+		for _, f := range rescan(t, dst) {
+			if f.DataType == "cn_resident_id" {
+				ids++
+				assert.NotEqual(t, fingerprint(rawID), f.Fingerprint, "a token, not the original")
+			}
+		}
+		if recompute {
+			assert.Equal(t, 3, ids)
+		} else {
+			assert.Zero(t, ids)
+		}
+	}
+}
+
+func gz(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(b)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+func zipMember(t *testing.T, b []byte, name string) []byte {
+	t.Helper()
+	zr, err := zipReader(b)
+	require.NoError(t, err)
+	rc, err := zr.Open(name)
+	require.NoError(t, err)
+	defer rc.Close()
+	out, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return out
+}
+
+// panicReader stands for a decoder bug: it panics on the first read.
+type panicReader struct{}
+
+func (panicReader) Read([]byte) (int, error) { panic("decoder bug at " + rawMobile) }
+
+// TestRedactPanicAndTimeout: a panic is a failed object (internal_error,
+// its text redacted), a slow object one that timed out; neither stops
+// the run nor leaves an output behind.
+func TestRedactPanicAndTimeout(t *testing.T) {
+	t.Parallel()
+	src := &scannertest.MemSource{Files: map[string][]byte{"p.txt": []byte("x")},
+		Reader: func(io.Reader) io.Reader { return panicReader{} }}
+	dst, tally := redactSource(t, Config{}, src)
+	require.Len(t, tally.NotRewritten, 1)
+	assert.Equal(t, "internal_error", tally.NotRewritten[0].Reason)
+	assert.NotContains(t, tally.NotRewritten[0].Error, rawMobile)
+	assert.Empty(t, listFiles(t, dst))
+
+	src = &scannertest.MemSource{Files: map[string][]byte{"slow.txt": []byte(strings.Repeat("手机："+rawMobile+"\n", 1000))},
+		Reader: func(r io.Reader) io.Reader { return iotest.TimeoutReader(iotest.OneByteReader(r)) }}
+	dst, tally = redactSource(t, Config{ObjectTimeout: time.Nanosecond}, src)
+	require.Len(t, tally.NotRewritten, 1)
+	assert.Equal(t, "timeout", tally.NotRewritten[0].Reason)
+	assert.Empty(t, listFiles(t, dst))
+}

@@ -1,0 +1,327 @@
+package redact
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/classifiers/deid"
+)
+
+// JSON documents and JSON Lines are rewritten by a streaming tokenizer
+// that copies every byte it reads to a pending output and notes where each
+// value sits in it (a slot). Values go to the engine as the scanner's JSON
+// decoder presents them (scanner/json.go): field = the JSON path with
+// array indexes written [*], records = the elements of a top-level array
+// (or of an array directly in the top-level object) or the lines of JSON
+// Lines, a run of numbers in an array = one comma-separated value at the
+// array's path. When a batch of records is classified, the pending output
+// is written with the slots that have edits replaced: strings re-escaped,
+// numbers as numbers or null, a numeric array that is the whole array
+// (a face embedding) by [] or a list of numbers. Keys, nesting, white
+// space and record counts stay as they were.
+//
+// Memory: the pending output and values of one batch (about batchBytes
+// of values, flushed at record ends), plus the longest string. A
+// document that is one huge object is flushed every maxPending bytes
+// with the record continued (the engine keeps its record facts).
+
+const (
+	maxJSONDepth = 512
+	maxJSONKey   = 128
+	maxJSONNodes = 20000
+	maxPending   = 16 << 20
+)
+
+// slotKind is what a slot of the pending output holds.
+type slotKind uint8
+
+const (
+	slotString slotKind = iota // a string value, quotes included
+	slotNumber                 // one number
+	slotRun                    // numbers of an array that are not all of it
+	slotArray                  // a whole array of numbers, brackets included
+	slotText                   // a line of JSON Lines that did not parse
+)
+
+type jslot struct {
+	o0, o1 int // bounds in the pending output
+	span   int
+	kind   slotKind
+	n      int // numbers in a run
+}
+
+// pathNode is one JSON path; its field is prepared once.
+type pathNode struct {
+	name  string
+	field *classifiers.Field
+	keys  map[string]*pathNode
+	elem  *pathNode
+}
+
+// jsonFrame is an open container.
+type jsonFrame struct {
+	array   bool
+	records bool
+	// a run of numbers in an array
+	run      bool
+	runFirst bool // the run started at the array's first element
+	runO0    int  // output offset of the run's first number
+	runO1    int  // output offset after its last number
+	runB0    int  // value offset in buf
+	runN     int
+	arrO0    int // output offset of '['
+	elems    int
+	node     *pathNode
+}
+
+// byteSource is what the tokenizer reads: a bufio.Reader for a document,
+// a bytes.Reader for a line of JSON Lines.
+type byteSource interface {
+	ReadByte() (byte, error)
+	UnreadByte() error
+}
+
+type jsonRW struct {
+	o     *objRun
+	w     io.Writer
+	src   byteSource
+	lines bool
+	off   int64 // bytes read, for error offsets
+
+	out   []byte
+	slots []jslot
+	buf   []byte
+	spans []classifiers.Span
+	rec   int64
+	inRec bool
+	stack []jsonFrame
+	key   []byte
+	root  *pathNode
+	nodes int
+	tmp   []byte
+}
+
+func (o *objRun) json(r io.Reader, lines bool, w io.Writer) error {
+	p := &jsonRW{o: o, w: w, lines: lines, root: &pathNode{name: "$"}}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if lines {
+		return p.jsonLines(br)
+	}
+	p.src = br
+	for {
+		if err := o.ctx.Err(); err != nil {
+			return err
+		}
+		more, err := p.ws()
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+		p.stack = p.stack[:0]
+		if err := p.value(p.root); err != nil {
+			var mal *malformedError
+			if !errors.As(err, &mal) {
+				return err
+			}
+			return p.rescue(mal, br)
+		}
+	}
+	return p.flush(false)
+}
+
+// rescue handles a document that stopped parsing: what was parsed is
+// written, and the rest (from the end of the last complete value) is
+// rewritten as plain text, so nothing is kept unexamined. The object is
+// then partial.
+func (p *jsonRW) rescue(mal *malformedError, rest io.Reader) error {
+	safeEnd := 0
+	if n := len(p.slots); n > 0 {
+		safeEnd = p.slots[n-1].o1
+	}
+	tail := bytes.Clone(p.out[safeEnd:])
+	p.out = p.out[:safeEnd]
+	if n := len(p.spans); n > 0 {
+		p.buf = p.buf[:p.spans[n-1].End+1]
+	} else {
+		p.buf = p.buf[:0]
+	}
+	if err := p.flush(false); err != nil {
+		return err
+	}
+	if p.o.fallback == nil {
+		p.o.fallback = &malformedError{format: "json", off: mal.off, msg: mal.msg + "; the rest was rewritten as text"}
+	}
+	return p.o.textStream(io.MultiReader(bytes.NewReader(tail), rest), p.w)
+}
+
+// next reads a byte and copies it to the pending output.
+func (p *jsonRW) next() (byte, error) {
+	c, err := p.src.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p.off++
+	p.out = append(p.out, c)
+	return c, nil
+}
+
+// peek returns the next byte without consuming it.
+func (p *jsonRW) peek() (byte, error) {
+	c, err := p.src.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	_ = p.src.UnreadByte()
+	return c, nil
+}
+
+// ws copies white space; it reports whether anything follows.
+func (p *jsonRW) ws() (bool, error) {
+	for {
+		c, err := p.src.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			_ = p.src.UnreadByte()
+			return true, nil
+		}
+		p.off++
+		p.out = append(p.out, c)
+	}
+}
+
+// wsMust copies white space and fails at the end of input.
+func (p *jsonRW) wsMust() (byte, error) {
+	more, err := p.ws()
+	if err != nil {
+		return 0, err
+	}
+	if !more {
+		return 0, p.malformed("unexpected end of input")
+	}
+	return p.peek()
+}
+
+func (p *jsonRW) beginRecord() {
+	p.rec++
+	p.inRec = true
+}
+
+// endRecord closes a record; the batch is classified when it is big.
+func (p *jsonRW) endRecord() error {
+	p.inRec = false
+	if len(p.buf) >= batchBytes || len(p.out) >= maxPending {
+		return p.flush(false)
+	}
+	return nil
+}
+
+// addSpan adds a value to the batch.
+func (p *jsonRW) addSpan(v []byte, f *classifiers.Field, kind deid.Kind) {
+	if !p.inRec {
+		p.beginRecord()
+	}
+	start := len(p.buf)
+	p.buf = append(p.buf, v...)
+	p.spans = append(p.spans, classifiers.Span{Start: start, End: len(p.buf), Field: f, Record: p.rec, Kind: kind})
+	p.buf = append(p.buf, '\n')
+}
+
+func (p *jsonRW) fieldOf(n *pathNode) *classifiers.Field {
+	if n.field == nil {
+		n.field = p.o.w.field(n.name)
+	}
+	return n.field
+}
+
+func (p *jsonRW) child(n *pathNode, key []byte) *pathNode {
+	if c, ok := n.keys[string(key)]; ok {
+		return c
+	}
+	k := string(key)
+	if p.nodes >= maxJSONNodes {
+		k = "\x00*"
+		if c, ok := n.keys[k]; ok {
+			return c
+		}
+	}
+	if n.keys == nil {
+		n.keys = map[string]*pathNode{}
+	}
+	name := n.name + "." + string(key)
+	if k == "\x00*" {
+		name = n.name + ".*"
+	}
+	c := &pathNode{name: name}
+	n.keys[k] = c
+	p.nodes++
+	return c
+}
+
+func (p *jsonRW) element(n *pathNode) *pathNode {
+	if n.elem == nil {
+		n.elem = &pathNode{name: n.name + "[*]"}
+		p.nodes++
+	}
+	return n.elem
+}
+
+// recordsOpen reports an open array whose elements are records.
+func (p *jsonRW) recordsOpen() bool {
+	for i := range p.stack {
+		if p.stack[i].records {
+			return true
+		}
+	}
+	return false
+}
+
+// value reads the value at the current position (after white space).
+func (p *jsonRW) value(node *pathNode) error {
+	c, err := p.peek()
+	if err != nil {
+		return p.malformed("unexpected end of input")
+	}
+	switch {
+	case c == '{':
+		return p.object(node)
+	case c == '[':
+		return p.array(node)
+	case c == '"':
+		return p.stringValue(node)
+	case c == '-' || (c >= '0' && c <= '9'):
+		o0 := len(p.out)
+		if err := p.number(); err != nil {
+			return err
+		}
+		p.addSpan(p.out[o0:], p.fieldOf(node), deid.KindJSONNumber)
+		p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotNumber})
+		return p.valve()
+	case c == 't' || c == 'f' || c == 'n':
+		return p.literal()
+	}
+	return p.malformed("unexpected character")
+}
+
+// valve flushes a document that is not made of records before its pending
+// output grows without bound; the record continues in the next batch.
+func (p *jsonRW) valve() error {
+	if len(p.buf) < maxPending && len(p.out) < maxPending {
+		return nil
+	}
+	for i := range p.stack {
+		if p.stack[i].run {
+			return nil
+		}
+	}
+	return p.flush(p.inRec)
+}

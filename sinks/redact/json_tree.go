@@ -1,0 +1,173 @@
+package redact
+
+import (
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/classifiers/deid"
+)
+
+// Containers of the JSON rewriter: objects give paths, arrays give
+// records (a top-level array, or one directly in the top-level object)
+// and runs of numbers (one value at the array's path; the whole array,
+// brackets included, when every element is a number).
+
+func (p *jsonRW) object(node *pathNode) error {
+	if len(p.stack) >= maxJSONDepth {
+		return p.malformed("nesting deeper than 512 levels")
+	}
+	if _, err := p.next(); err != nil {
+		return err
+	}
+	p.stack = append(p.stack, jsonFrame{node: node})
+	for first := true; ; first = false {
+		c, err := p.wsMust()
+		if err != nil {
+			return err
+		}
+		if c == '}' && first {
+			break
+		}
+		if c != '"' {
+			return p.malformed("expected a key")
+		}
+		if err := p.readKey(); err != nil {
+			return err
+		}
+		if c, err = p.wsMust(); err != nil {
+			return err
+		}
+		if c != ':' {
+			return p.malformed("expected ':'")
+		}
+		_, _ = p.next()
+		if _, err := p.wsMust(); err != nil {
+			return err
+		}
+		if err := p.value(p.child(node, p.key)); err != nil {
+			return err
+		}
+		if c, err = p.wsMust(); err != nil {
+			return err
+		}
+		if c == '}' {
+			break
+		}
+		if c != ',' {
+			return p.malformed("expected ',' or '}'")
+		}
+		_, _ = p.next()
+	}
+	_, _ = p.next()
+	p.stack = p.stack[:len(p.stack)-1]
+	return nil
+}
+
+func (p *jsonRW) array(node *pathNode) error {
+	if len(p.stack) >= maxJSONDepth {
+		return p.malformed("nesting deeper than 512 levels")
+	}
+	f := jsonFrame{array: true, node: node, arrO0: len(p.out)}
+	f.records = !p.lines && !p.recordsOpen() && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
+	if _, err := p.next(); err != nil {
+		return err
+	}
+	p.stack = append(p.stack, f)
+	top := func() *jsonFrame { return &p.stack[len(p.stack)-1] }
+	for {
+		c, err := p.wsMust()
+		if err != nil {
+			return err
+		}
+		if c == ']' { // also tolerates a trailing comma
+			break
+		}
+		fr := top()
+		isNum := c == '-' || (c >= '0' && c <= '9')
+		// Numbers of an array form runs (a vector is one value) even in
+		// an array of records, as in the scanner; other elements of a
+		// records array are records.
+		recordElem := fr.records && !isNum
+		if recordElem {
+			p.beginRecord()
+		}
+		switch {
+		case isNum:
+			if err := p.runNumber(fr); err != nil {
+				return err
+			}
+		default:
+			if fr.run {
+				p.closeRun(fr, false)
+			}
+			if err := p.value(p.element(node)); err != nil {
+				return err
+			}
+		}
+		fr = top()
+		fr.elems++
+		if c, err = p.wsMust(); err != nil {
+			return err
+		}
+		if c == ']' {
+			break
+		}
+		if c != ',' {
+			return p.malformed("expected ',' or ']'")
+		}
+		_, _ = p.next()
+		if recordElem {
+			if err := p.endRecord(); err != nil {
+				return err
+			}
+		}
+	}
+	_, _ = p.next() // ']'
+	fr := top()
+	if fr.run {
+		p.closeRun(fr, fr.runFirst)
+	}
+	records := fr.records
+	p.stack = p.stack[:len(p.stack)-1]
+	if records && p.inRec {
+		// Values after the records form a group of their own.
+		return p.endRecord()
+	}
+	return nil
+}
+
+// runNumber reads a number that is an element of a (non-record) array:
+// consecutive numbers form one value, as in the scanner.
+func (p *jsonRW) runNumber(fr *jsonFrame) error {
+	if !fr.run {
+		if !p.inRec {
+			p.beginRecord()
+		}
+		fr.run, fr.runFirst, fr.runO0, fr.runB0, fr.runN = true, fr.elems == 0, len(p.out), len(p.buf), 0
+	} else {
+		p.buf = append(p.buf, ',')
+	}
+	o0 := len(p.out)
+	if err := p.number(); err != nil {
+		return err
+	}
+	p.buf = append(p.buf, p.out[o0:]...)
+	fr.runO1 = len(p.out)
+	fr.runN++
+	return nil
+}
+
+// closeRun ends a run of numbers; whole says it is the whole array (the
+// closing bracket has been read).
+func (p *jsonRW) closeRun(fr *jsonFrame, whole bool) {
+	fr.run = false
+	kind, sk := deid.KindText, slotRun
+	o0, o1 := fr.runO0, fr.runO1
+	switch {
+	case whole:
+		kind, sk, o0, o1 = deid.KindJSONArray, slotArray, fr.arrO0, len(p.out)
+	case fr.runN == 1:
+		kind, sk = deid.KindJSONNumber, slotNumber
+	}
+	p.spans = append(p.spans, classifiers.Span{Start: fr.runB0, End: len(p.buf), Field: p.fieldOf(fr.node), Record: p.rec, Kind: kind})
+	p.buf = append(p.buf, '\n')
+	p.slots = append(p.slots, jslot{o0: o0, o1: o1, span: len(p.spans) - 1, kind: sk, n: fr.runN})
+}

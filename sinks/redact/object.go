@@ -1,0 +1,333 @@
+package redact
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/piiscan/piiscan/scanner"
+)
+
+// objRun is the state of one object being rewritten by one worker.
+type objRun struct {
+	w       *worker
+	ctx     context.Context
+	res     *Result
+	out     Output
+	formats []string
+	// fallback is the first part of the object handled as a fallback
+	// (JSON that stopped parsing, rewritten as text from there): the
+	// object is then partial.
+	fallback error
+	// archives: members read and bytes unpacked, against the limits
+	members  int64
+	unpacked int64
+}
+
+// run reads the object, rewrites it into a new output and sets the
+// result's status.
+func (o *objRun) run(rel string) {
+	info, res := o.res.Info, o.res
+	rc, err := o.w.src.Open(o.ctx, info)
+	if err != nil {
+		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
+		return
+	}
+	defer rc.Close()
+	out, err := o.w.dst.Create(o.ctx, rel)
+	if err != nil {
+		res.Status, res.Reason, res.Err = StatusFailed, ReasonWriteError, safe(err)
+		return
+	}
+	o.out = out
+	lr := &limitReader{ctx: o.ctx, r: rc, limit: o.w.cfg.MaxObjectSize}
+	cw := &countWriter{w: out}
+	bw := bufio.NewWriterSize(cw, 64<<10)
+	file, _ := rc.(*os.File)
+	err = o.rewrite(lr, info.Name, 0, file, bw)
+	if err == nil {
+		if ferr := bw.Flush(); ferr != nil {
+			err = &writeError{ferr}
+		}
+	}
+	res.Format = strings.Join(o.formats, "/")
+	res.BytesRead = lr.n
+	var unsup *unsupportedError
+	switch {
+	case err == nil:
+		if cerr := out.Commit(o.ctx); cerr != nil {
+			res.Status, res.Reason, res.Err = StatusFailed, ReasonWriteError, safe(cerr)
+			return
+		}
+		res.BytesWritten = cw.n
+		res.Status = StatusRewritten
+		if o.fallback != nil {
+			res.Status, res.Reason, res.Err = StatusPartial, scanner.ReasonMalformed, o.fallback
+		} else if len(res.Members) > 0 {
+			res.Status, res.Reason = StatusPartial, scanner.Reason(res.Members[0].Reason)
+			res.Err = fmt.Errorf("%d archive member(s) not rewritten and left out", len(res.Members))
+		}
+	case errors.As(err, &unsup):
+		out.Abort()
+		res.Values = nil
+		res.Status, res.Reason, res.Err = StatusSkipped, scanner.ReasonUnsupported, err
+		if o.w.cfg.CopyUnsupported {
+			o.copyRaw(rel)
+		}
+	default:
+		out.Abort()
+		res.Values = nil
+		res.Status, res.Reason, res.Err = StatusFailed, o.reason(err), o.errFor(err)
+	}
+}
+
+// abort discards the output of an object abandoned or failed by a panic.
+func (o *objRun) abort() {
+	if o.out != nil {
+		o.out.Abort()
+	}
+}
+
+// copyRaw copies an object that cannot be rewritten byte for byte.
+func (o *objRun) copyRaw(rel string) {
+	res := o.res
+	rc, err := o.w.src.Open(o.ctx, res.Info)
+	if err != nil {
+		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
+		return
+	}
+	defer rc.Close()
+	out, err := o.w.dst.Create(o.ctx, rel)
+	if err != nil {
+		res.Status, res.Reason, res.Err = StatusFailed, ReasonWriteError, safe(err)
+		return
+	}
+	o.out = out
+	lr := &limitReader{ctx: o.ctx, r: rc, limit: o.w.cfg.MaxObjectSize}
+	n, err := io.Copy(out, lr)
+	if err == nil {
+		err = out.Commit(o.ctx)
+	}
+	if err != nil {
+		out.Abort()
+		res.Status, res.Reason, res.Err = StatusFailed, o.reason(err), o.errFor(err)
+		return
+	}
+	res.Status, res.BytesRead, res.BytesWritten = StatusCopied, lr.n, n
+}
+
+// reason maps a rewrite error to a reason code.
+func (o *objRun) reason(err error) scanner.Reason {
+	var mal *malformedError
+	var lim *limitError
+	var we *writeError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return scanner.ReasonTimeout
+	case errors.Is(err, context.Canceled):
+		return scanner.ReasonInterrupted
+	case errors.Is(err, scanner.ErrTooLarge):
+		return scanner.ReasonTooLarge
+	case errors.As(err, &lim):
+		return scanner.ReasonArchiveLimit
+	case errors.As(err, &mal), scanner.IsCorrupt(err):
+		return scanner.ReasonMalformed
+	case errors.As(err, &we):
+		return ReasonWriteError
+	}
+	return scanner.ReasonOf(err)
+}
+
+// errFor returns the error text of a failed object: ours as they are,
+// others (libraries quote input) redacted.
+func (o *objRun) errFor(err error) error {
+	var mal *malformedError
+	var lim *limitError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("rewrite stopped after --object-timeout %s", o.w.cfg.ObjectTimeout)
+	case errors.Is(err, scanner.ErrTooLarge):
+		return fmt.Errorf("object is over --max-object-size %d", o.w.cfg.MaxObjectSize)
+	case errors.As(err, &mal), errors.As(err, &lim):
+		return err
+	}
+	return safe(err)
+}
+
+// safe returns err with its text redacted (scanner.SafeText).
+func safe(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(scanner.SafeText(err.Error()))
+}
+
+func (o *objRun) addFormat(f string) { o.formats = append(o.formats, f) }
+
+// rewrite detects the format of r and writes its de-identified form to w.
+// name drives detection ties; depth counts enclosing containers; file, at
+// the top level of a local object, gives random access without a copy.
+// An unsupportedError is returned before anything is written to w.
+func (o *objRun) rewrite(r io.Reader, name string, depth int, file *os.File, w io.Writer) error {
+	br := bufio.NewReaderSize(r, scanner.SniffLen)
+	head, err := br.Peek(scanner.SniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && len(head) == 0 {
+		return err
+	}
+	f := scanner.DetectFormat(name, head)
+	switch f {
+	case scanner.FormatEmpty:
+		o.addFormat(f)
+		return nil
+	case scanner.FormatGzip:
+		return o.gunzip(br, name, depth, w)
+	case scanner.FormatText:
+		return o.text(br, head, name, depth, w)
+	case scanner.FormatZip:
+		return o.zip(br, file, name, depth, w)
+	case scanner.FormatTar:
+		return o.tar(br, depth, w)
+	case scanner.FormatParquet:
+		return o.parquet(br, file, w)
+	}
+	o.addFormat(f)
+	return &unsupportedError{format: f}
+}
+
+// checkDepth refuses a container nested deeper than the limit.
+func (o *objRun) checkDepth(depth int) error {
+	if max := o.w.cfg.MaxArchiveDepth; depth >= max {
+		return &limitError{msg: fmt.Sprintf("containers nested deeper than %d (--max-archive-depth)", max)}
+	}
+	return nil
+}
+
+// gunzip rewrites the decompressed stream (all members) and compresses
+// the result again: gzip stays gzip, with the original header.
+func (o *objRun) gunzip(br *bufio.Reader, name string, depth int, w io.Writer) error {
+	o.addFormat(scanner.FormatGzip)
+	if err := o.checkDepth(depth); err != nil {
+		return err
+	}
+	cr := &countReader{r: br}
+	zr, err := gzip.NewReader(cr)
+	if err != nil {
+		return &malformedError{format: scanner.FormatGzip, msg: "bad header", off: 0}
+	}
+	defer zr.Close()
+	inner := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".gzip")
+	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
+		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
+	}
+	lz := &lazyGzip{w: w, hdr: zr.Header}
+	lim := &bombReader{r: zr, in: cr, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
+	if err := o.rewrite(lim, inner, depth+1, nil, lz); err != nil {
+		return err
+	}
+	return lz.Close()
+}
+
+// lazyGzip starts the gzip stream on the first write, so that an inner
+// format found unsupported leaves nothing written.
+type lazyGzip struct {
+	w   io.Writer
+	hdr gzip.Header
+	zw  *gzip.Writer
+}
+
+func (l *lazyGzip) Write(p []byte) (int, error) {
+	if l.zw == nil {
+		l.zw = gzip.NewWriter(l.w)
+		l.zw.Header = l.hdr
+	}
+	return l.zw.Write(p)
+}
+
+func (l *lazyGzip) Close() error {
+	if l.zw == nil {
+		if _, err := l.Write(nil); err != nil {
+			return err
+		}
+	}
+	return l.zw.Close()
+}
+
+// countReader counts the bytes read, for the ratio limit.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	m, err := c.r.Read(p)
+	c.n += int64(m)
+	return m, err
+}
+
+// countWriter counts the bytes written and marks write errors as the
+// destination's.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	m, err := c.w.Write(p)
+	c.n += int64(m)
+	if err != nil {
+		return m, &writeError{err}
+	}
+	return m, nil
+}
+
+// bombReader stops decompression at a total size or ratio (a 10 MB gzip
+// of zeros expands to 10 GB).
+type bombReader struct {
+	r     io.Reader
+	in    *countReader
+	out   int64
+	max   int64
+	ratio int64
+}
+
+func (b *bombReader) Read(p []byte) (int, error) {
+	m, err := b.r.Read(p)
+	b.out += int64(m)
+	if b.out > b.max {
+		return m, &limitError{msg: fmt.Sprintf("decompressed size over %d bytes (--max-decoded-size)", b.max)}
+	}
+	if b.out > 1<<20 && b.in.n > 0 && b.out/b.in.n > b.ratio {
+		return m, &limitError{msg: fmt.Sprintf("compression ratio over %d (--max-ratio)", b.ratio)}
+	}
+	return m, err
+}
+
+// limitReader counts bytes, stops at a limit with scanner.ErrTooLarge and
+// checks the object's context on every read.
+type limitReader struct {
+	ctx   context.Context
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if err := l.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if l.n >= l.limit {
+		return 0, scanner.ErrTooLarge
+	}
+	if int64(len(p)) > l.limit-l.n {
+		p = p[:l.limit-l.n]
+	}
+	m, err := l.r.Read(p)
+	l.n += int64(m)
+	return m, err
+}

@@ -1,0 +1,205 @@
+package redact
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/scanner"
+)
+
+// Stats summarises a run's execution; the per-object outcomes are in the
+// Tally.
+type Stats struct {
+	Listed      int64
+	Abandoned   int64 // in flight or not started when the run was interrupted
+	Interrupted bool
+}
+
+// Run rewrites every object of src into dst and tallies the results. It
+// returns a fatal error (a listing failure) or ctx's error when the run
+// was interrupted; per-object problems are results. eng classifies values
+// (unused in decrypt mode, may be nil then).
+//
+// It is the scanner's worker pool (STYLE.md section 3): one lister, N
+// workers (each object under ObjectTimeout and a recover), and one
+// goroutine that tallies, so the tally needs no lock.
+func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.Engine, dst Dest) (*Tally, Stats, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, Stats{}, err
+	}
+	if eng == nil && !cfg.Decrypt {
+		return nil, Stats{}, fmt.Errorf("redact: no engine")
+	}
+	var st Stats
+	tally := NewTally()
+	// soft ends listing and new objects; hard, a grace period later,
+	// abandons the objects in flight (their outputs are discarded).
+	soft, softCancel := context.WithCancel(ctx)
+	defer softCancel()
+	hard, hardCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardCancel()
+	stop := context.AfterFunc(soft, func() {
+		t := time.AfterFunc(cfg.Grace, hardCancel)
+		context.AfterFunc(hard, func() { t.Stop() })
+	})
+	defer stop()
+
+	g, gctx := errgroup.WithContext(soft)
+	objects := make(chan scanner.ObjectInfo, 2*cfg.Workers)
+	results := make(chan *Result, cfg.Workers)
+	g.Go(func() error {
+		defer close(objects)
+		return src.Walk(gctx, func(o scanner.ObjectInfo) error {
+			if cfg.Filter != nil && !cfg.Filter(o) {
+				return nil
+			}
+			atomic.AddInt64(&st.Listed, 1)
+			select {
+			case objects <- o:
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		})
+	})
+	var wg sync.WaitGroup
+	for range cfg.Workers {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			w := newWorker(&cfg, src, eng, dst)
+			for o := range objects {
+				if gctx.Err() != nil {
+					atomic.AddInt64(&st.Abandoned, 1)
+					continue
+				}
+				res := w.object(hard, o)
+				if res == nil {
+					atomic.AddInt64(&st.Abandoned, 1)
+					continue
+				}
+				results <- res
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		wg.Wait()
+		close(results)
+		return nil
+	})
+	g.Go(func() error {
+		for r := range results {
+			tally.Add(r)
+			if cfg.OnResult != nil {
+				cfg.OnResult(r)
+			}
+		}
+		return nil
+	})
+	err := g.Wait()
+	tally.Listed = st.Listed
+	if ctx.Err() != nil {
+		st.Interrupted = true
+		return tally, st, ctx.Err()
+	}
+	return tally, st, err
+}
+
+// worker rewrites objects one at a time with its own editor and buffers.
+type worker struct {
+	cfg    *Config
+	src    scanner.Source
+	eng    *classifiers.Engine
+	dst    Dest
+	ed     editor
+	fields map[string]*classifiers.Field
+}
+
+func newWorker(cfg *Config, src scanner.Source, eng *classifiers.Engine, dst Dest) *worker {
+	w := &worker{cfg: cfg, src: src, eng: eng, dst: dst, fields: map[string]*classifiers.Field{}}
+	if cfg.Decrypt {
+		w.ed = &decryptEditor{policy: cfg.Policy}
+	} else {
+		w.ed = newEngineEditor(eng, cfg.Policy)
+	}
+	return w
+}
+
+// field returns the prepared field of a column name or JSON path, cached.
+// In decrypt mode there is no engine and fields are not needed.
+func (w *worker) field(name string) *classifiers.Field {
+	if w.eng == nil {
+		return nil
+	}
+	if f, ok := w.fields[name]; ok {
+		return f
+	}
+	f := w.eng.Field(name)
+	if len(w.fields) < 100_000 {
+		w.fields[name] = f
+	}
+	return f
+}
+
+// object rewrites one object and returns its result, or nil when it was
+// abandoned because the run was interrupted.
+func (w *worker) object(hard context.Context, info scanner.ObjectInfo) (res *Result) {
+	start := time.Now()
+	res = &Result{Info: info}
+	defer func() { res.Duration = time.Since(start) }()
+	rel, ok := relPath(info.Name)
+	if !ok {
+		res.Status, res.Reason = StatusFailed, ReasonInvalidName
+		res.Err = fmt.Errorf("object name %q cannot be mirrored under the destination", scanner.SafeText(info.Name))
+		return res
+	}
+	res.Rel = rel
+	switch {
+	case info.Size > w.cfg.MaxObjectSize:
+		res.Status, res.Reason = StatusSkipped, scanner.ReasonTooLarge
+		res.Err = fmt.Errorf("%d bytes is over --max-object-size %d", info.Size, w.cfg.MaxObjectSize)
+		return res
+	case info.StorageClass == "Archive" || info.StorageClass == "ColdArchive" || info.StorageClass == "DeepColdArchive":
+		res.Status, res.Reason = StatusSkipped, scanner.ReasonStorageClass
+		res.Err = fmt.Errorf("storage class %s needs a restore before it can be read", info.StorageClass)
+		return res
+	}
+	ctx, cancel := context.WithTimeout(hard, w.cfg.ObjectTimeout)
+	defer cancel()
+	w.ed.begin(res)
+	o := &objRun{w: w, ctx: ctx, res: res}
+	defer func() {
+		if p := recover(); p != nil {
+			o.abort()
+			w.cfg.Logger.Error("rewriter panic", "key", info.Key, "panic", scanner.SafeText(fmt.Sprint(p)))
+			w.cfg.Logger.Debug("rewriter panic stack", "key", info.Key, "stack", string(debug.Stack()))
+			res.Status, res.Reason = StatusFailed, scanner.ReasonInternal
+			res.Err = fmt.Errorf("rewrite: internal error: %s", scanner.SafeText(fmt.Sprint(p)))
+		}
+	}()
+	o.run(rel)
+	if hard.Err() != nil {
+		o.abort()
+		return nil
+	}
+	if res.Status != StatusRewritten {
+		w.cfg.Logger.Warn("object not rewritten", "key", info.Key, "status", string(res.Status),
+			"reason", string(res.Reason), "err", errText(res.Err))
+	}
+	return res
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
