@@ -159,25 +159,31 @@ func (s *Scanner) number(i int) int {
 }
 
 // dateTime returns the end of a date (YYYY-MM-DD or YYYY/MM/DD) at i,
-// with an optional time (T or space, HH:MM, :SS, fraction), or 0.
+// with an optional time (T or space, HH:MM, :SS, fraction), or 0. It runs
+// once per log line, so it tests bytes directly (no closures, no loops
+// before the fraction).
 func dateTime(b []byte, i int) int {
-	d := func(k int) bool { return k < len(b) && b[k] >= '0' && b[k] <= '9' }
-	if !(d(i) && d(i+1) && d(i+2) && d(i+3) && (b[i+4] == '-' || b[i+4] == '/') &&
-		d(i+5) && d(i+6) && b[i+7] == b[i+4] && d(i+8) && d(i+9)) {
+	if i+10 > len(b) {
 		return 0
 	}
-	if b[i] != '1' && b[i] != '2' || b[i+5] > '1' || b[i+8] > '3' {
+	d := b[i : i+10]
+	if sep := d[4]; sep != '-' && sep != '/' || d[7] != sep ||
+		d[0] != '1' && d[0] != '2' || d[5] > '1' || d[8] > '3' ||
+		!isDigit(d[1]) || !isDigit(d[2]) || !isDigit(d[3]) || !isDigit(d[5]) || !isDigit(d[6]) || !isDigit(d[8]) || !isDigit(d[9]) {
 		return 0 // not a plausible year, month or day
 	}
 	e := i + 10
-	if e+5 < len(b) && (b[e] == 'T' || b[e] == ' ') && d(e+1) && d(e+2) && b[e+3] == ':' && d(e+4) && d(e+5) {
-		e += 6
-		if e+2 < len(b) && b[e] == ':' && d(e+1) && d(e+2) {
-			e += 3
-			if e+1 < len(b) && (b[e] == '.' || b[e] == ',') && d(e+1) {
-				e++
-				for d(e) && e < len(b) {
-					e++
+	if e+6 <= len(b) {
+		t := b[e : e+6]
+		if (t[0] == 'T' || t[0] == ' ') && isDigit(t[1]) && isDigit(t[2]) && t[3] == ':' && isDigit(t[4]) && isDigit(t[5]) {
+			e += 6
+			if e+3 <= len(b) && b[e] == ':' && isDigit(b[e+1]) && isDigit(b[e+2]) {
+				e += 3
+				if e+1 < len(b) && (b[e] == '.' || b[e] == ',') && isDigit(b[e+1]) {
+					e += 2
+					for e < len(b) && isDigit(b[e]) {
+						e++
+					}
 				}
 			}
 		}

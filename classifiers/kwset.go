@@ -19,8 +19,11 @@ import (
 // valid), and a byte-at-a-time automaton is slower than one table load per
 // byte shared with the other detectors.
 type kwSet struct {
-	quads   [1 << 16 / 64]uint64 // hashed, case-folded first four bytes
-	index   [1 << 16]uint16      // anchor pair (cur<<8|prev) -> 1 + bucket number
+	quads [1 << 16 / 64]uint64 // hashed, case-folded first four bytes
+	index [1 << 16]uint16      // anchor pair (cur<<8|prev) -> 1 + bucket number
+	// offs[bucket] is the anchor offset shared by all keywords of a bucket
+	// (-1 when they differ), for the pass's quick check (likely).
+	offs    []int8
 	buckets [][]kwRef
 	n       int
 }
@@ -93,20 +96,22 @@ func (k *kwSet) add(rule int, kw keyword) {
 			p := pairIndex(c0, c1)
 			if k.index[p] == 0 {
 				k.buckets = append(k.buckets, nil)
+				k.offs = append(k.offs, int8(min(off, 127)))
 				k.index[p] = uint16(len(k.buckets))
 			}
-			b := &k.buckets[k.index[p]-1]
+			bi := k.index[p] - 1
+			b := &k.buckets[bi]
 			*b = append(*b, kwRef{rule: rule, kw: kw, off: off})
+			if int(k.offs[bi]) != off || len(kw.b) < 4 {
+				k.offs[bi] = -1
+			}
 		}
 	}
 	if len(kw.b) >= 4 {
+		// Shorter keywords are not in the filter: at checks them directly,
+		// and their buckets are always likely.
 		q := quadHash(kw.b)
 		k.quads[q/64] |= 1 << (q % 64)
-	} else {
-		k.quads = [1 << 16 / 64]uint64{} // cannot filter short keywords
-		for i := range k.quads {
-			k.quads[i] = ^uint64(0)
-		}
 	}
 	k.n++
 }
@@ -133,6 +138,24 @@ func caseVariants(c byte) []byte {
 func quadHash(b []byte) uint16 {
 	v := (uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24) | 0x20202020
 	return uint16((v * 0x9E3779B1) >> 16)
+}
+
+// likely is the pass's quick check of an anchor pair at buf[i]: false
+// when no keyword of its bucket can start there ("inventory" has the "nv"
+// of "conviction", but not its first four bytes), so that common anchor
+// pairs in logs cost a hash, not a bucket walk later.
+func (k *kwSet) likely(buf []byte, i int) bool {
+	bi := k.index[pairIndex(buf[i], buf[i+1])]
+	if bi == 0 {
+		return false
+	}
+	off := int(k.offs[bi-1])
+	s := i - off
+	if off < 0 || s < 0 || s+4 > len(buf) {
+		return true
+	}
+	q := quadHash(buf[s:])
+	return k.quads[q>>6]&(1<<(q&63)) != 0
 }
 
 // at calls fn for every keyword whose anchor pair starts at buf[i].

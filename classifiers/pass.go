@@ -55,7 +55,7 @@ func (e *Engine) buildPairs() {
 // where scanning resumes (i+1, or past a token a parser consumed).
 func (s *Scanner) flagged(i int, f uint8) int {
 	b := s.buf
-	if f&pfKeyword != 0 {
+	if f&pfKeyword != 0 && i >= 1 && s.e.proseSet.likely(b, i-1) {
 		s.kwHits = append(s.kwHits, i-1)
 	}
 	if f&pfAddress != 0 && i >= 2 && b[i-2] == 0xE5 {

@@ -16,6 +16,9 @@ func (s *Scanner) prose() {
 	}
 	s.seen = s.seen[:0]
 	found := func(pos int, r kwRef) {
+		if s.spans != nil && s.spanAt(pos) < 0 {
+			return // between the values of records: a key or a separator
+		}
 		ri := s.e.proseRules[r.rule]
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
 		s.termsIn(ri, a, b, r.kw.evidence())
