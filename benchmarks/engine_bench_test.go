@@ -1,13 +1,17 @@
 package benchmarks
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
+	"github.com/piiscan/piiscan/scanner"
 )
 
 type countEm int
@@ -16,40 +20,157 @@ func (c *countEm) Match(*classifiers.Match) error { *c++; return nil }
 func (c *countEm) EndRecord(int64, bool) error    { return nil }
 func (c *countEm) Anchor(int) any                 { return nil }
 
-// BenchmarkEngine runs the engine alone, as text, over each kind of file
-// of the generated corpus (mixed: sparse PII and many decoys).
-func BenchmarkEngine(b *testing.B) {
-	dir := corpusDir(b, 16<<20)
-	files, _ := filepath.Glob(filepath.Join(dir, "bulk", "*"))
-	byKind := map[string][]byte{}
-	for _, f := range files {
-		kind := strings.TrimPrefix(filepath.Ext(f), ".")
-		if len(byKind[kind]) > 0 {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
+// scanText runs the engine over data as text, in the scanner's chunks
+// (256 KiB owned, 4 KiB look-ahead), on one goroutine.
+func scanText(b *testing.B, sc *classifiers.Scanner, data []byte, em classifiers.Emitter) {
+	const owned, ahead = scanner.DefaultOwned, scanner.DefaultAhead
+	for off := 0; off < len(data); off += owned {
+		end := min(off+owned, len(data))
+		if err := sc.ScanText(context.Background(), data[:min(end+ahead, len(data))], off, end, nil, em); err != nil {
 			b.Fatal(err)
 		}
-		byKind[kind] = data
 	}
+}
+
+func benchEngine(b *testing.B, e *classifiers.Engine, data []byte) {
+	sc := e.NewScanner()
+	var c countEm
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		scanText(b, sc, data, &c)
+	}
+	b.ReportMetric(float64(c)/float64(b.N), "matches/op")
+}
+
+// BenchmarkEngine runs the engine alone (find, validate, grade, mask and
+// fingerprint every match; no decoding, no output) on one core, over the
+// generated corpus: mixed text (sparse PII, many decoys) and the PII-free
+// decoy files, at 1 MiB (fits in cache) and 64 MiB; and over 8 MiB of each
+// kind of bulk file.
+func BenchmarkEngine(b *testing.B) {
 	e := engine(b)
+	for _, input := range []string{"mixed", "piifree"} {
+		for _, size := range []int{1 << 20, 64 << 20} {
+			if testing.Short() && size > 1<<20 {
+				continue
+			}
+			name := "input=" + input + "/size=" + sizeName(size)
+			b.Run(name, func(b *testing.B) {
+				var data []byte
+				if input == "mixed" {
+					data = mixedText(b, size)
+				} else {
+					data = piiFreeText(b, size)
+				}
+				benchEngine(b, e, data)
+			})
+		}
+	}
+	m := benchCorpus(b, 40<<20)
 	for _, kind := range []string{"log", "csv", "jsonl", "txt"} {
-		data := byKind[kind]
-		if data == nil {
+		files, _ := filepath.Glob(filepath.Join(m.Root, "bulk", "*."+kind))
+		if len(files) == 0 {
 			continue
 		}
-		b.Run("kind="+kind, func(b *testing.B) {
-			sc := e.NewScanner()
-			var c countEm
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				for off := 0; off < len(data); off += 256 << 10 {
-					end := min(off+256<<10, len(data))
-					_ = sc.ScanText(context.Background(), data[:min(end+4096, len(data))], off, end, nil, &c)
-				}
+		b.Run("input=bulk-"+kind+"/size=8MiB", func(b *testing.B) {
+			data, err := os.ReadFile(files[0])
+			if err != nil {
+				b.Fatal(err)
 			}
+			benchEngine(b, e, data)
 		})
 	}
+}
+
+// BenchmarkDetector runs the engine with one built-in rule enabled at a
+// time over 4 MiB of mixed text (detector=all: every rule), which shows
+// what each detector costs with the shared pass.
+func BenchmarkDetector(b *testing.B) {
+	p, err := rules.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for _, r := range p.Rules {
+		ids = append(ids, r.ID)
+	}
+	data := mixedText(b, 4<<20)
+	for _, id := range append([]string{"all"}, ids...) {
+		b.Run("detector="+id, func(b *testing.B) {
+			var disable []string
+			if id != "all" {
+				for _, other := range ids {
+					if other != id {
+						disable = append(disable, other)
+					}
+				}
+			}
+			benchEngine(b, engine(b, disable...), data)
+		})
+	}
+}
+
+// BenchmarkChunker cuts 64 MiB of mixed text into the scanner's chunks
+// (pull from a reader, and push as a decoder does), touching every owned
+// byte once.
+func BenchmarkChunker(b *testing.B) {
+	size := 64 << 20
+	if testing.Short() {
+		size = 8 << 20
+	}
+	data := mixedText(b, size)
+	b.Run("mode=pull", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			ch := scanner.NewChunker(bytes.NewReader(data), scanner.ChunkConfig{})
+			var sum byte
+			for {
+				c, err := ch.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				sum ^= c.Data[c.OwnStart] ^ c.Data[c.OwnEnd-1]
+			}
+			_ = sum
+		}
+	})
+	b.Run("mode=push", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			ch := scanner.NewPushChunker(scanner.ChunkConfig{})
+			drain := func() {
+				for ch.Ready() {
+					if _, err := ch.Next(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			for p := data; len(p) > 0; {
+				n := ch.Write(p[:min(len(p), 64<<10)])
+				p = p[n:]
+				drain()
+			}
+			ch.CloseWrite()
+			for {
+				if _, err := ch.Next(); err == io.EOF {
+					break
+				} else if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+func sizeName(n int) string {
+	if n >= 1<<20 {
+		return strconv.Itoa(n>>20) + "MiB"
+	}
+	return strconv.Itoa(n>>10) + "KiB"
 }
