@@ -205,6 +205,7 @@ type Field struct {
 	// names, addresses); weakName marks a bare "name" column.
 	valueRules []*ruleInfo
 	weakName   bool
+	namePart   bool // a first_name or last_name column: one word is a name
 }
 
 type bitset []uint64
@@ -250,13 +251,20 @@ func (e *Engine) Field(name string) *Field {
 	}
 	for _, ri := range e.fieldRules {
 		hinted := f.hints.has(ri.idx)
-		if ri.detector == "person_name" && hinted {
+		if ri.detector == "person_name" {
 			// Names need the whole field to name a person: "customer_name"
-			// yes, "product_name" no.
+			// yes, "product_name" no; a first_name column holds one word.
+			last, lastWords := strings.ToLower(lastSegment(name)), lastFieldWords(name)
 			hinted = false
 			for _, t := range ri.fieldToks {
-				if matchFieldExact(lastFieldWords(name), strings.ToLower(lastSegment(name)), t) {
+				if matchFieldExact(lastWords, last, t) {
 					hinted = true
+				}
+			}
+			for _, t := range ri.params.parts {
+				if !hinted && (t.ascii && matchFieldExact(lastWords, last, t) || !t.ascii && last == t.norm) {
+					hinted, f.namePart = true, true
+					f.hints.set(ri.idx)
 				}
 			}
 		}

@@ -51,7 +51,7 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 		s.canon = canon
 		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev})
 	case "person_name":
-		if !looksLikeName(v) {
+		if !looksLikeName(v) && !(sp.Field != nil && sp.Field.namePart && looksLikeNamePart(v)) {
 			return
 		}
 		s.canon = append(s.canon[:0], v...)
@@ -178,6 +178,36 @@ func isHex(b []byte) bool {
 // with a common surname, optionally with a middle dot for transliterated
 // names) or a Latin name (two or three words of letters, each capitalised,
 // or all upper case).
+// looksLikeNamePart reports one part of a name, as a first_name or
+// last_name column holds it: a capitalized Latin word ("Wei", "O'Brien"),
+// or two or three Han characters (a surname is not required: 小明).
+func looksLikeNamePart(v []byte) bool {
+	if len(v) > 40 {
+		return false
+	}
+	if v[0] >= utf8.RuneSelf {
+		n := utf8.RuneCount(v)
+		if n < 1 || n > 3 {
+			return false
+		}
+		for _, r := range string(v) {
+			if !(r >= 0x4e00 && r <= 0x9fff) {
+				return false
+			}
+		}
+		return true
+	}
+	if len(v) < 2 || !(v[0] >= 'A' && v[0] <= 'Z') {
+		return false
+	}
+	for _, c := range v[1:] {
+		if !isLetter(c) && c != '\'' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
 func looksLikeName(v []byte) bool {
 	if len(v) > 64 {
 		return false

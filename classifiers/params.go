@@ -18,11 +18,12 @@ type params struct {
 	minDims  int             // biometric vectors: fewest numbers
 	minBytes int             // biometric blobs: fewest decoded bytes
 	weak     []fieldToken    // person names: fields that need a companion finding
+	parts    []fieldToken    // person names: fields holding one part (first_name)
 }
 
 var knownParams = map[string]bool{
 	"values": true, "empty": true, "any_value": true, "icd10": true,
-	"min_dims": true, "min_bytes": true, "weak_fields": true,
+	"min_dims": true, "min_bytes": true, "weak_fields": true, "part_fields": true,
 }
 
 // compileParams checks and compiles a rule's params.
@@ -67,6 +68,9 @@ func compileParams(r rules.Rule) (params, error) {
 	}
 	for _, v := range r.Params["weak_fields"] {
 		p.weak = append(p.weak, newFieldToken(v))
+	}
+	for _, v := range r.Params["part_fields"] {
+		p.parts = append(p.parts, newFieldToken(v))
 	}
 	return p, nil
 }
