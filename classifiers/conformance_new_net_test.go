@@ -207,13 +207,11 @@ func newNetSources() []confSource {
 }
 
 const (
-	macNoDigitOctet = "BUG: a dash-separated MAC whose first octet has no digit is never looked at: the single pass " +
-		"starts MAC parsing from a digit (number) or a ':' (colon), and number() tries macAddr only on the two-character " +
-		"token holding that digit; \"AA-BB-CC-DD-EE-FF\" has neither, \"AB-CD-12-34-56-78\" is reached at \"12\" " +
-		"where macAddr rejects the '-' before it. The colon form AA:BB:CC:DD:EE:FF is found"
-	macDottedLetters = "BUG: the dotted (Cisco) form is found only when its first group is four digits " +
-		"(number() tries macAddr on a digits-only token followed by '.'): \"0012.3456.789a\" is found, " +
-		"\"aabb.ccdd.eeff\", \"001a.2b3c.4d5e\" and \"a012.3456.789a\" are not"
+	macNoDigitOctet = "limitation: the single pass starts MAC parsing at a digit or a ':', so a dash-separated MAC " +
+		"written in hex letters only (\"AA-BB-CC-DD-EE-FF\", about 1 in 130,000 random MACs) is not looked at; " +
+		"\"AB-CD-12-34-56-78\" is found from its first digits, and the colon form AA:BB:CC:DD:EE:FF is found"
+	macDottedLetters = "limitation: as for the dash form, a dotted (Cisco) MAC of hex letters only (\"aabb.ccdd.eeff\") " +
+		"has no digit to start from; \"0012.3456.789a\", \"001a.2b3c.4d5e\" and \"a012.3456.789a\" are found"
 	v6Unspecified = "policy: ipv6 rejects the unspecified address ::, which identifies no host " +
 		"(Presidio reports it at a low score, 0.05-0.15, and counts it)"
 	v6Loopback = "policy: ipv6 rejects the loopback address ::1, which identifies no host"

@@ -127,7 +127,10 @@ func (s *Scanner) number(i int) int {
 			return skipAlnum(buf, te)
 		}
 	}
-	if te-ts == 2 && te < len(buf) && buf[te] == '-' && s.hasNet {
+	if s.hasNet && te < len(buf) && (te-ts == 2 && buf[te] == '-' || te-ts == 4 && buf[te] == '.' && letters && allHex(buf[ts:te])) {
+		// A MAC group: "AB-CD-12-..." reached at "12", or a dotted
+		// (Cisco) group with letters, "a012.3456.789a" (all-digit dotted
+		// groups are handled with dotted numbers below).
 		if end, ok := s.macBack(ts); ok {
 			return end
 		}
@@ -323,6 +326,15 @@ func skipSeq(buf []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+func allHex(b []byte) bool {
+	for _, c := range b {
+		if !isHexByte(c) {
+			return false
+		}
+	}
+	return true
 }
 
 func allDigits(b []byte) bool {
