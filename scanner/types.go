@@ -78,6 +78,7 @@ const (
 	ReasonArchiveLimit     Reason = "archive_limit"
 	ReasonUnchanged        Reason = "unchanged"
 	ReasonSampledOut       Reason = "sampled_out"
+	ReasonSampled          Reason = "sampled" // partial: only a --sample-bytes window was read
 	ReasonEmpty            Reason = "empty"
 	ReasonChanged          Reason = "changed_during_scan"
 	ReasonInternal         Reason = "internal_error"

@@ -288,7 +288,7 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 	if err != nil {
 		return nil, usageErr("--out %s: %w", f.out, err)
 	}
-	probe := up.Key(path.Join("findings", "dt="+sinks.Partition(sc.start), sc.scanID+".parquet"))
+	probe := up.Key(path.Join("findings", "dt="+sinks.Partition(sc.start), sc.scanID+sc.shard+".parquet"))
 	err = scanner.OSSRetry{}.Do(ctx, func() error {
 		_, err := bucket.GetObjectMeta(probe, oss.WithContext(ctx))
 		return err

@@ -46,8 +46,9 @@ type scanFlags struct {
 	followSymlinks bool
 	scanID         string
 	compression    string
-	endpoint       string // OSS endpoint for oss:// targets and --out (oss.go)
-	region         string // OSS region (signature V4)
+	endpoint       string   // OSS endpoint for oss:// targets and --out (oss.go)
+	region         string   // OSS region (signature V4)
+	ops            opsFlags // incremental, sampling and sharding (ops.go)
 }
 
 func newScanCmd() *cobra.Command {
@@ -100,6 +101,7 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl.StringVar(&f.compression, "compression", "zstd", "Parquet compression: zstd or snappy")
 	fl.StringVar(&f.endpoint, "endpoint", "", "OSS endpoint `URL` for oss:// targets and --out (default: https://oss-<region>.aliyuncs.com)")
 	fl.StringVar(&f.region, "region", "", "OSS `REGION`, e.g. cn-hangzhou; signs with V4 (default: from --endpoint, else cn-hangzhou)")
+	addOpsFlags(fl, &f.ops)
 	return cmd
 }
 
@@ -117,6 +119,7 @@ type scanConfig struct {
 	logger   *slog.Logger
 	console  *console
 	flagsSet map[string]string
+	shard    string // file name suffix of --shard, "" when unsharded
 }
 
 func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
@@ -126,6 +129,10 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return err
 	}
 	sc, err := resolveScan(cmd, f, con, logger)
+	if err != nil {
+		return err
+	}
+	op, err := resolveOps(cmd, f, sc, logger) // --incremental, --sample-*, --shard (ops.go)
 	if err != nil {
 		return err
 	}
@@ -140,7 +147,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	if err := os.MkdirAll(out.dir, 0o755); err != nil {
 		return usageErr("--out %s: %w", f.out, err)
 	}
-	sink, err := sinks.NewParquet(sinks.ParquetConfig{
+	sink, err := op.newSink(sinks.ParquetConfig{
 		Root: out.dir, Publish: out.publish, ScanID: sc.scanID, Date: sc.start, Compression: sinks.Compression(f.compression),
 		Version: version, Logger: logger,
 	})
@@ -160,7 +167,9 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		MaxRatio:        f.maxRatio,
 		MaxMembers:      f.maxMembers,
 		MaxArchiveDepth: f.maxDepth,
-		Filter:          globFilter(f.include, f.exclude),
+		Filter:          op.filter(globFilter(f.include, f.exclude)),
+		Skip:            op.skip(),
+		Sample:          op.sample,
 		Progress:        progress,
 		Logger:          logger,
 	}
@@ -179,6 +188,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("scan: %w", runErr)}
 	}
 	closeErr := sink.Close()
+	stateErr := op.saveState(ctx, interrupted)
 
 	summary := sinks.Summary{
 		Version:       version,
@@ -194,6 +204,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		ObjectsListed: stats.Listed,
 	}
 	sink.FillSummary(&summary)
+	op.annotate(&summary)
 	summary.DurationMS = summary.FinishedAt.Sub(sc.start).Milliseconds()
 	summary.ThroughputMBs = sinks.Throughput(summary.Counters.BytesScanned, summary.FinishedAt.Sub(sc.start))
 	summary.Outputs.Root = f.out
@@ -213,6 +224,8 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return &exitError{code: exitInterrupted, err: errors.New("interrupted: outputs are complete for the objects that finished")}
 	case closeErr != nil:
 		return &exitError{code: exitUsage, err: fmt.Errorf("write outputs: %w", closeErr)}
+	case stateErr != nil:
+		return &exitError{code: exitUsage, err: stateErr}
 	case sumErr != nil:
 		return &exitError{code: exitUsage, err: fmt.Errorf("write summary: %w", sumErr)}
 	case sc.failOn != "" && summary.Counters.AtOrAbove(sc.failOn) > 0:

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/sinks"
+)
+
+// runSink is what runScan needs of its sink; *sinks.Parquet and
+// *checkpointSink implement it.
+type runSink interface {
+	scanner.Sink
+	Abort() error
+	FillSummary(s *sinks.Summary)
+}
+
+var (
+	_ runSink = (*sinks.Parquet)(nil)
+	_ runSink = (*checkpointSink)(nil)
+)
+
+// stagingDir holds the segments being written, under the output root (the
+// same file system, so publishing a segment is a rename). Readers of the
+// dataset never look there.
+const stagingDir = ".piiscan-staging"
+
+// newSink returns the run's sink: a plain Parquet sink, or with
+// --incremental a checkpointSink.
+func (o *ops) newSink(cfg sinks.ParquetConfig) (runSink, error) {
+	cfg.Shard = o.suffix
+	if o.inc == nil {
+		return sinks.NewParquet(cfg)
+	}
+	return newCheckpointSink(cfg, o.inc)
+}
+
+// checkpointSink writes an incremental run's outputs in parts, so that a
+// crash loses little: after every --checkpoint-every objects scanned (or
+// --checkpoint-interval) it finishes the current pair of Parquet files,
+// publishes them as
+//
+//	OUT/findings/dt=D/<scan_id><shard>-part-<k>.parquet   (and objects/)
+//
+// records the objects of the part in the state and saves the state. An
+// object is thus in the state only once its rows are in a published file,
+// which is what lets a resumed run skip it: after SIGINT, SIGTERM or a
+// crash, the union of the published parts and the resumed run is one
+// uninterrupted run. Objects abandoned at the interruption reach no sink
+// and no state.
+//
+// The segment being written lives in OUT/.piiscan-staging/<scan_id><shard>/
+// as an ordinary Parquet sink. Like every sink it is driven by Run's one
+// sink goroutine.
+type checkpointSink struct {
+	cfg     sinks.ParquetConfig // the final root and Publish
+	staging string
+	seg     *sinks.Parquet
+	part    int // number of the segment being written
+	inc     *incremental
+	pending []pendingObject
+	count   int // objects scanned since the last checkpoint
+	last    time.Time
+	log     *slog.Logger
+
+	tally     sinks.Tally
+	verdicts  []scanner.ColumnVerdict
+	notes     []string
+	seen      map[string]bool
+	first     sinks.Outputs // paths of the first part published
+	published int           // parts published by this attempt
+	closed    bool
+	closeErr  error
+}
+
+// pendingObject is a row written to the current segment, waiting for the
+// segment to be published before it goes into the state.
+type pendingObject struct {
+	info   scanner.ObjectInfo
+	status scanner.Status
+	reason scanner.Reason
+	at     time.Time
+}
+
+func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental) (*checkpointSink, error) {
+	c := &checkpointSink{cfg: cfg, inc: inc, part: inc.parts + 1, last: time.Now(), tally: sinks.NewTally(), seen: map[string]bool{}}
+	c.log = slog.New(slog.DiscardHandler)
+	if cfg.Logger != nil {
+		c.log = cfg.Logger.With("component", "checkpoint")
+	}
+	c.staging = filepath.Join(cfg.Root, stagingDir, cfg.ScanID+cfg.Shard)
+	// Leftovers of this scan id (a crashed attempt) or of the run the
+	// state was written by: their unpublished segments are not part of
+	// the dataset, and the state does not count their objects.
+	_ = os.RemoveAll(c.staging)
+	if h := inc.state.Header(); h.ScanID != "" && !h.Complete {
+		_ = os.RemoveAll(filepath.Join(cfg.Root, stagingDir, h.ScanID+h.Shard))
+	}
+	if err := c.open(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// open starts the segment of c.part.
+func (c *checkpointSink) open() error {
+	seg := c.cfg
+	seg.Root, seg.Publish = c.staging, nil
+	p, err := sinks.NewParquet(seg)
+	if err != nil {
+		return err
+	}
+	c.seg = p
+	return nil
+}
+
+// WriteObject writes r to the current segment and checkpoints when due.
+func (c *checkpointSink) WriteObject(ctx context.Context, r *scanner.ObjectResult) error {
+	if c.closed {
+		return fmt.Errorf("write object %s: sink closed", r.Info.Key)
+	}
+	p := pendingObject{info: r.Info, status: r.Status, reason: r.Reason, at: r.ScannedAt}
+	if err := c.seg.WriteObject(ctx, r); err != nil {
+		return err
+	}
+	if p.reason == scanner.ReasonUnchanged {
+		return nil // its state entry stays as it is; nothing to redo after a crash
+	}
+	c.pending = append(c.pending, p)
+	c.count++
+	due := (c.inc.every > 0 && c.count >= c.inc.every) || (c.inc.interval > 0 && time.Since(c.last) >= c.inc.interval)
+	if !due || ctx.Err() != nil {
+		return nil // interrupted: Close publishes what is left
+	}
+	if err := c.publish(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	if err := c.inc.save(ctx, false); err != nil {
+		return err
+	}
+	c.part++
+	c.count, c.last = 0, time.Now()
+	return c.open()
+}
+
+// publish finishes the current segment, moves its two files into the
+// dataset under their part names, publishes them (--out oss://), then
+// records its objects in the state. An empty segment after the first is
+// dropped.
+func (c *checkpointSink) publish(ctx context.Context) error {
+	t := c.seg.Tally()
+	if t.Objects == 0 && c.published > 0 {
+		return c.seg.Abort()
+	}
+	if err := c.seg.Close(); err != nil {
+		return err
+	}
+	out := c.seg.Outputs()
+	var placed [2]string
+	for i, rel := range []string{out.Findings, out.Objects} {
+		dst, err := c.place(rel)
+		if err != nil {
+			return err
+		}
+		if c.cfg.Publish != nil {
+			if err := c.cfg.Publish(ctx, filepath.Join(c.cfg.Root, filepath.FromSlash(dst)), dst); err != nil {
+				return fmt.Errorf("publish %s: %w", dst, err)
+			}
+		}
+		placed[i] = dst
+	}
+	if c.published == 0 {
+		c.first = sinks.Outputs{Findings: placed[0], Objects: placed[1]}
+	}
+	c.published++
+	c.inc.parts = c.part
+	addTally(&c.tally, t)
+	c.collect(c.seg)
+	for _, p := range c.pending {
+		c.inc.state.Record(p.info, p.status, p.reason, p.at)
+	}
+	c.pending = c.pending[:0]
+	c.log.Info("checkpoint", "part", c.part, "objects", t.Objects, "findings", t.Findings)
+	return nil
+}
+
+// partName is the dataset path of rel (a segment file) as part c.part.
+func (c *checkpointSink) partName(rel string) string {
+	return strings.TrimSuffix(rel, ".parquet") + fmt.Sprintf("-part-%04d.parquet", c.part)
+}
+
+// place renames a finished segment file into the dataset. A part of the
+// same name exists only when an attempt of this scan id published it and
+// crashed before saving the state: its objects are not in the state and
+// are scanned again, so the new part replaces it.
+func (c *checkpointSink) place(rel string) (string, error) {
+	dst := c.partName(rel)
+	to := filepath.Join(c.cfg.Root, filepath.FromSlash(dst))
+	if _, err := os.Lstat(to); err == nil {
+		if !c.inc.continues {
+			return "", fmt.Errorf("publish %s: %w (scan ids must be unique per run)", dst, fs.ErrExist)
+		}
+		c.log.Warn("replacing a part of an earlier attempt that was published after its last checkpoint", "path", dst)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Rename(filepath.Join(c.staging, filepath.FromSlash(rel)), to); err != nil {
+		return "", fmt.Errorf("publish %s: %w", dst, err)
+	}
+	return dst, nil
+}
+
+// collect keeps a segment's column verdicts and notes for the summary.
+func (c *checkpointSink) collect(p *sinks.Parquet) {
+	c.verdicts = append(c.verdicts, p.ColumnVerdicts()...)
+	for _, n := range p.Notes() {
+		if !c.seen[n] {
+			c.seen[n] = true
+			c.notes = append(c.notes, n)
+		}
+	}
+}
+
+// Close publishes the last segment and records its objects; the caller
+// then saves the state (incremental.save).
+func (c *checkpointSink) Close() error {
+	if c.closed {
+		return c.closeErr
+	}
+	c.closed = true
+	c.closeErr = c.publish(context.Background())
+	_ = os.RemoveAll(c.staging)
+	_ = os.Remove(filepath.Dir(c.staging)) // only when empty
+	return c.closeErr
+}
+
+// Abort discards the segment being written; published parts stay, and
+// the state saved with them stays true.
+func (c *checkpointSink) Abort() error {
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	err := c.seg.Abort()
+	_ = os.RemoveAll(c.staging)
+	return err
+}
+
+// FillSummary fills s like sinks.Parquet.FillSummary, with the counters
+// of every published part.
+func (c *checkpointSink) FillSummary(s *sinks.Summary) {
+	s.ScanID, s.Shard = c.cfg.ScanID, c.cfg.Shard
+	s.Counters = c.tally
+	s.ColumnVerdicts = c.verdicts
+	s.Notes = c.notes
+	s.Outputs = sinks.Outputs{Root: c.cfg.Root, Findings: c.first.Findings, Objects: c.first.Objects,
+		Summary: sinks.SummaryRelPath(c.cfg.ScanID, c.cfg.Shard)}
+	if c.published > 1 || c.inc.continues {
+		// Several parts of this run: name them all.
+		s.Outputs.Findings = partGlob(c.first.Findings)
+		s.Outputs.Objects = partGlob(c.first.Objects)
+	}
+}
+
+// partGlob turns ".../<id>-part-0001.parquet" into ".../<id>-part-*.parquet".
+func partGlob(rel string) string {
+	if i := strings.LastIndex(rel, "-part-"); i >= 0 {
+		return path.Join(path.Dir(rel), path.Base(rel[:i])+"-part-*.parquet")
+	}
+	return rel
+}
+
+// addTally adds src's counters to dst: every int64 field and every map of
+// counts (one or two levels), so that a counter added to sinks.Tally is
+// merged without a change here (TestAddTally checks every field).
+func addTally(dst *sinks.Tally, src sinks.Tally) {
+	dv, sv := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src)
+	for i := range dv.NumField() {
+		addValue(dv.Field(i), sv.Field(i))
+	}
+}
+
+func addValue(d, s reflect.Value) {
+	switch d.Kind() {
+	case reflect.Int64, reflect.Int:
+		d.SetInt(d.Int() + s.Int())
+	case reflect.Map:
+		if s.Len() == 0 {
+			return
+		}
+		if d.IsNil() {
+			d.Set(reflect.MakeMap(d.Type()))
+		}
+		for it := s.MapRange(); it.Next(); {
+			cur := d.MapIndex(it.Key())
+			sum := reflect.New(d.Type().Elem()).Elem()
+			if cur.IsValid() {
+				if cur.Kind() == reflect.Map {
+					sum.Set(reflect.MakeMap(cur.Type()))
+					for ci := cur.MapRange(); ci.Next(); {
+						sum.SetMapIndex(ci.Key(), ci.Value())
+					}
+				} else {
+					sum.Set(cur)
+				}
+			}
+			addValue(sum, it.Value())
+			d.SetMapIndex(it.Key(), sum)
+		}
+	}
+	// Other kinds are not counters; TestAddTally fails if Tally gets one.
+}

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/sinks"
+)
+
+// incremental is the state of an incremental run and where it is kept.
+type incremental struct {
+	loc      string // the state's location, shard suffix applied
+	store    stateStore
+	state    *scanner.State
+	every    int
+	interval time.Duration
+	// continues is true when the state was written by an unfinished
+	// attempt of this very scan id (a Kubernetes pod retried within its
+	// Job): parts are numbered after the ones it published.
+	continues bool
+	parts     int // parts published, those of earlier attempts included
+	logger    *slog.Logger
+}
+
+// stateLocation applies the shard suffix to a state path, before its
+// extensions: state.jsonl -> state-shard-2-of-3.jsonl. Each shard keeps
+// its own state, so shards never write the same file.
+func stateLocation(loc, suffix string) string {
+	if suffix == "" {
+		return loc
+	}
+	dir, base := path.Split(loc)
+	if i := strings.Index(base, "."); i > 0 {
+		return dir + base[:i] + suffix + base[i:]
+	}
+	return loc + suffix
+}
+
+// openIncremental resolves --incremental and loads the state; a missing
+// state is an empty one (the first run scans everything).
+func openIncremental(ctx context.Context, f *scanFlags, sc *scanConfig, suffix string, logger *slog.Logger) (*incremental, error) {
+	in := &incremental{loc: stateLocation(f.ops.incremental, suffix), every: f.ops.checkpointEvery, interval: f.ops.checkpointInterval, logger: logger}
+	var err error
+	if in.store, err = newStateStore(in.loc, f); err != nil {
+		return nil, err
+	}
+	run := scanner.StateRun{ScanID: sc.scanID, Shard: suffix, StartedAt: sc.start, Ruleset: sc.ruleset.Hash}
+	rc, err := in.store.open(ctx)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		in.state = scanner.NewState(run)
+		logger.Info("incremental state not found: every object is scanned", "state", in.loc)
+		return in, nil
+	case err != nil:
+		return nil, usageErr("--incremental %s: %w", in.loc, err)
+	}
+	defer rc.Close()
+	if in.state, err = scanner.ReadState(rc, run); err != nil {
+		return nil, usageErr("--incremental %s: %w (remove it to scan every object again)", in.loc, err)
+	}
+	h := in.state.Header()
+	if h.ScanID == sc.scanID {
+		if h.Complete {
+			return nil, usageErr("--incremental %s: scan id %s already finished; give this run a new --scan-id", in.loc, sc.scanID)
+		}
+		in.continues, in.parts = true, h.Parts
+	}
+	logger.Info("incremental state loaded", "state", in.loc, "objects", in.state.Len(), "written_by", h.ScanID,
+		"written_at", h.WrittenAt, "resume", !h.Complete)
+	return in, nil
+}
+
+// save writes the state: complete for the final save of a run that
+// listed everything. ctx may be cancelled (after SIGINT): the final state
+// is what makes the resumed run right, so it is written regardless.
+func (in *incremental) save(ctx context.Context, complete bool) error {
+	ctx = context.WithoutCancel(ctx)
+	err := in.store.save(ctx, func(w io.Writer) error {
+		return in.state.Encode(w, complete, in.parts, time.Now())
+	})
+	if err != nil {
+		return fmt.Errorf("save incremental state %s: %w", in.loc, err)
+	}
+	in.logger.Debug("incremental state saved", "state", in.loc, "objects", in.state.Len(), "complete", complete)
+	return nil
+}
+
+// note is the summary's note about the state.
+func (in *incremental) note(c sinks.Tally) string {
+	st := in.state.Stats()
+	h := in.state.Header()
+	msg := fmt.Sprintf("incremental: state %s: %d object(s) unchanged since their last scan were skipped (skipped/unchanged)", in.loc, st.Unchanged)
+	switch {
+	case h.ScanID == "":
+		msg += "; no earlier state, every object was scanned"
+	case st.Loaded > 0 && st.OtherRuleset == st.Loaded:
+		msg += "; the ruleset changed since the last run, so every object was scanned again"
+	}
+	if st.Resumed {
+		msg += fmt.Sprintf("; resumed unfinished run %s (its objects were not scanned again)", h.ScanID)
+	}
+	if in.continues {
+		msg += "; this attempt continues an interrupted attempt of the same scan id, whose parts are kept: counters cover this attempt only"
+	}
+	return msg
+}
+
+// stateStore keeps the state file: a local file or an OSS object.
+type stateStore interface {
+	// open returns the state, or an error wrapping fs.ErrNotExist.
+	open(ctx context.Context) (io.ReadCloser, error)
+	// save replaces the state atomically with what write produces.
+	save(ctx context.Context, write func(io.Writer) error) error
+}
+
+func newStateStore(loc string, f *scanFlags) (stateStore, error) {
+	gz := strings.HasSuffix(loc, ".gz")
+	if !isOSS(loc) {
+		if loc == "" || strings.HasSuffix(loc, "/") {
+			return nil, usageErr("--incremental %q: want a file name", loc)
+		}
+		return &fileStore{path: loc, gz: gz}, nil
+	}
+	u, err := parseOSSURL(loc)
+	if err != nil {
+		return nil, usageErr("--incremental %w", err)
+	}
+	if u.prefix == "" || strings.HasSuffix(u.prefix, "/") {
+		return nil, usageErr("--incremental %s: want oss://bucket/key of a file", loc)
+	}
+	conn, err := resolveOSSConn(f.endpoint, f.region)
+	if err != nil {
+		return nil, err
+	}
+	client, err := scanner.NewOSSClient(conn.endpoint, conn.region, conn.creds)
+	if err != nil {
+		return nil, usageErr("--incremental %s: %w", loc, err)
+	}
+	b, err := client.Bucket(u.bucket)
+	if err != nil {
+		return nil, usageErr("--incremental %s: %w", loc, err)
+	}
+	return &ossStore{bucket: b, key: u.prefix, gz: gz}, nil
+}
+
+// fileStore is a local state file, replaced with a temporary file and a
+// rename (after fsync), so a crash leaves the old or the new state.
+type fileStore struct {
+	path string
+	gz   bool
+}
+
+func (s *fileStore) open(context.Context) (io.ReadCloser, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return nil, err
+	}
+	return maybeGunzip(f, s.gz)
+}
+
+func (s *fileStore) save(_ context.Context, write func(io.Writer) error) error {
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	err = writeMaybeGzip(tmp, s.gz, write)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), s.path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// ossStore is a state object, replaced with one PutObject (atomic in OSS:
+// readers see the old or the new object). It is written to a local
+// temporary file first, so a retried upload sends the same bytes.
+type ossStore struct {
+	bucket *oss.Bucket
+	key    string
+	gz     bool
+}
+
+func (s *ossStore) open(ctx context.Context) (io.ReadCloser, error) {
+	var body io.ReadCloser
+	err := scanner.OSSRetry{}.Do(ctx, func() error {
+		var err error
+		body, err = s.bucket.GetObject(s.key, oss.WithContext(ctx), oss.AcceptEncoding("identity"))
+		return err
+	})
+	if code := scanner.OSSErrorCode(err); code == "NoSuchKey" {
+		return nil, fmt.Errorf("%w: %s", fs.ErrNotExist, code)
+	}
+	if err != nil {
+		return nil, scanner.DescribeOSS(err)
+	}
+	return maybeGunzip(body, s.gz)
+}
+
+func (s *ossStore) save(ctx context.Context, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp("", "piiscan-state-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	err = writeMaybeGzip(tmp, s.gz, write)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	err = scanner.OSSRetry{}.Do(ctx, func() error {
+		return s.bucket.PutObjectFromFile(s.key, tmp.Name(), oss.WithContext(ctx))
+	})
+	if err != nil {
+		return scanner.DescribeOSS(err)
+	}
+	return nil
+}
+
+func maybeGunzip(rc io.ReadCloser, gz bool) (io.ReadCloser, error) {
+	if !gz {
+		return rc, nil
+	}
+	zr, err := gzip.NewReader(rc)
+	if err != nil {
+		_ = rc.Close()
+		return nil, fmt.Errorf("gunzip state: %w", err)
+	}
+	return readCloser{zr, rc}, nil
+}
+
+func writeMaybeGzip(w io.Writer, gz bool, write func(io.Writer) error) error {
+	if !gz {
+		return write(w)
+	}
+	zw := gzip.NewWriter(w)
+	if err := write(zw); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// readCloser pairs a reader with the closer of what it reads.
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
