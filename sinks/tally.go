@@ -54,6 +54,44 @@ func NewTally() Tally {
 	}
 }
 
+// Add adds the counters of o to t (the parts of one run, written by
+// checkpoints, are summarised as one).
+func (t *Tally) Add(o Tally) {
+	t.Findings += o.Findings
+	t.Minors += o.Minors
+	t.Objects += o.Objects
+	t.ObjectsWithFindings += o.ObjectsWithFindings
+	t.BytesScanned += o.BytesScanned
+	t.ObjectBytes += o.ObjectBytes
+	t.NotesDropped += o.NotesDropped
+	t.VerdictsDropped += o.VerdictsDropped
+	t.FindingsBySensitivity = addCounts(t.FindingsBySensitivity, o.FindingsBySensitivity)
+	t.FindingsByDataType = addCounts(t.FindingsByDataType, o.FindingsByDataType)
+	t.ObjectsByStatus = addCounts(t.ObjectsByStatus, o.ObjectsByStatus)
+	t.FindingsByCategory = addNested(t.FindingsByCategory, o.FindingsByCategory)
+	t.ObjectReasons = addNested(t.ObjectReasons, o.ObjectReasons)
+}
+
+func addCounts(dst, src map[string]int64) map[string]int64 {
+	if dst == nil && len(src) > 0 {
+		dst = map[string]int64{}
+	}
+	for k, v := range src {
+		dst[k] += v
+	}
+	return dst
+}
+
+func addNested(dst, src map[string]map[string]int64) map[string]map[string]int64 {
+	if dst == nil && len(src) > 0 {
+		dst = map[string]map[string]int64{}
+	}
+	for k, m := range src {
+		dst[k] = addCounts(dst[k], m)
+	}
+	return dst
+}
+
 // AtOrAbove returns the number of findings whose sensitivity is level or
 // higher, for --fail-on. Levels compare as S1 < S2 < S3 < S4.
 func (t Tally) AtOrAbove(level string) int64 {

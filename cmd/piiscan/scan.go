@@ -63,6 +63,8 @@ Findings and the objects inventory are written as Parquet under --out:
   OUT/findings/dt=YYYY-MM-DD/<scan_id>.parquet
   OUT/objects/dt=YYYY-MM-DD/<scan_id>.parquet
   OUT/scans/<scan_id>.json   (run summary)
+(with --shard, names end in -shard-<i>-of-<n>; with --incremental, the
+Parquet files are published in parts at checkpoints: -part-<k>)
 
 Environment: PIISCAN_HMAC_KEY keys the fingerprints (unset: a random per-run
 key, so fingerprints cannot be joined across runs). OSS_ACCESS_KEY_ID,

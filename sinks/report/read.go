@@ -66,12 +66,21 @@ type part struct {
 	shard  string // "-shard-<i>-of-<n>" or ""
 }
 
-// shardSuffix is the "-shard-<i>-of-<n>" part of a file name.
-var shardSuffix = regexp.MustCompile(`-shard-\d+-of-\d+$`)
+// shardSuffix is the "-shard-<i>-of-<n>" part of a file name, and
+// partSuffix the "-part-<k>" of the files an incremental run publishes at
+// each checkpoint.
+var (
+	shardSuffix = regexp.MustCompile(`-shard-\d+-of-\d+$`)
+	partSuffix  = regexp.MustCompile(`-part-\d+$`)
+)
 
 // scanIDOf returns the scan id and shard suffix encoded in a part or
-// summary file name (without its extension).
+// summary file name (without its extension); the parts of one run (and
+// shard) are the same run.
 func scanIDOf(stem string) (id, shard string) {
+	if loc := partSuffix.FindStringIndex(stem); loc != nil {
+		stem = stem[:loc[0]]
+	}
 	if loc := shardSuffix.FindStringIndex(stem); loc != nil {
 		return stem[:loc[0]], stem[loc[0]:]
 	}
