@@ -65,7 +65,7 @@ func NewParquet(cfg ParquetConfig) (*Parquet, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults(time.Now())
-	var codec compress.Codec = &parquet.Zstd
+	var codec compress.Codec = sharedZstd
 	if cfg.Compression == CompressionSnappy {
 		codec = &parquet.Snappy
 	}
