@@ -390,14 +390,63 @@ func b64Safe(s string) bool {
 	return true
 }
 
-// safeEmbedding draws vectors until their base64 form is b64Safe.
+// maxEmbeddingDraws bounds the vectors safeEmbedding draws before it
+// repairs the last one; almost every draw is safe at once (about 98% of
+// 512-dimension vectors), so the bound only matters for a seed that is
+// unlucky many times in a row, and no seed's files change below it.
+const maxEmbeddingDraws = 64
+
+// safeEmbedding draws vectors until their base64 form is b64Safe. After
+// maxEmbeddingDraws unsafe draws it repairs the last vector instead, so it
+// returns for every seed: an unbounded redraw loop is only probably
+// finite, and the generator must never hang.
 func (g *gen) safeEmbedding(dims int) (vector, string) {
-	for {
-		v := g.embedding(dims)
+	v := g.embedding(dims)
+	for range maxEmbeddingDraws - 1 {
 		if s := base64.StdEncoding.EncodeToString(v.bytes()); b64Safe(s) {
 			return v, s
 		}
+		v = g.embedding(dims)
 	}
+	return repairEmbedding(v)
+}
+
+// repairEmbedding makes a vector's base64 form b64Safe by zeroing the
+// value under the seventh digit of each digit run, first run first. It
+// terminates: a base64 digit (52-61) has its two high bits set, and the
+// high bits of that seventh character lie in the zeroed float (6c is
+// even, so bits 6c and 6c+1 never straddle a 32-bit boundary), which
+// makes it an 'A'-'P'. Characters before the zeroed float are unchanged,
+// and the one that straddles it can only end a run of at most six. So
+// every repair moves the first run past the zeroed float, and at most
+// len(v.f) repairs are made. A zero is a legal embedding value (written
+// 0.000000), so the vector stays a vector.
+func repairEmbedding(v vector) (vector, string) {
+	for {
+		s := base64.StdEncoding.EncodeToString(v.bytes())
+		c := firstDigitRun(s, 7)
+		if c < 0 {
+			return v, s
+		}
+		i := 6 * c / 32 // the float holding the high bits of character c
+		v.f[i], v.text[i] = 0, "0.000000"
+	}
+}
+
+// firstDigitRun returns the index of the character that completes the
+// first run of n digits, or -1.
+func firstDigitRun(s string, n int) int {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigitByte(s[i]) {
+			run = 0
+			continue
+		}
+		if run++; run >= n {
+			return i
+		}
+	}
+	return -1
 }
 
 // faceVal returns a face embedding in a written form: 0 a JSON array

@@ -62,13 +62,14 @@ func newRedactCmd() *cobra.Command {
 		Long: `Write a de-identified copy of SRC (a file, a folder or oss://bucket/prefix) to DST
 (a folder, a file name for a single file, or oss://bucket/prefix). DST mirrors
 SRC's relative paths; every object keeps its format and structure (text and its
-encoding, CSV/TSV rows and header, JSON/JSONL keys and records, Parquet schema and
-rows, gzip, zip and tar members) and only the values the scanner reports are
-replaced, as the policy says (--policy, default: piiscan redact --print-default-policy).
+encoding, CSV/TSV rows and header, JSON/JSONL keys and records, Parquet and Avro
+schema and rows, xlsx sheets, rows and columns, docx and pptx paragraphs, gzip, zip
+and tar members) and only the values the scanner reports are replaced, as the
+policy says (--policy, default: piiscan redact --print-default-policy).
 
-Objects that cannot be rewritten (Avro, Office documents, PDF, images, other
-binaries) are listed in the summary with a reason and not written, unless
---copy-unsupported copies them as they are.
+Objects that cannot be rewritten (PDF, images, other binaries) are listed in the
+summary with a reason and not written, unless --copy-unsupported copies them as
+they are.
 
 --decrypt reverses a copy's encrypt tokens (enc:v1:...) for key holders, using
 the keys of --policy. Other operators are one-way, and FF1 tokens, although

@@ -17,7 +17,7 @@ import (
 // the depth, member and size limits). A member that cannot be rewritten is
 // listed in Result.Members and, with CopyUnsupported, copied as it is
 // (zip: its compressed bytes); otherwise it is left out. Office documents
-// (xlsx, docx, pptx) are zips but are not rewritten.
+// (xlsx, docx, pptx) are zips rewritten as documents (office.go).
 
 // member starts a member: it counts it against the limit and returns its
 // path for issues.
@@ -86,7 +86,7 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 	kind := ooxmlKind(zr)
 	o.addFormat(kind)
 	if kind != scanner.FormatZip {
-		return &unsupportedError{format: kind}
+		return o.office(zr, kind, w)
 	}
 	zw := zip.NewWriter(w)
 	if err := zw.SetComment(zr.Comment); err != nil {
@@ -100,8 +100,7 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 		if err != nil {
 			return err
 		}
-		hdr := &zip.FileHeader{Name: f.Name, Comment: f.Comment, NonUTF8: f.NonUTF8, Method: f.Method,
-			Modified: f.Modified, ExternalAttrs: f.ExternalAttrs, CreatorVersion: f.CreatorVersion}
+		hdr := memberHeader(f)
 		if f.FileInfo().IsDir() {
 			if _, err := zw.CreateHeader(hdr); err != nil {
 				return err

@@ -26,20 +26,40 @@
 //	           as text
 //	parquet    the same schema, row groups and row count; byte arrays and
 //	           numbers replaced per value, repeated numeric columns whole
+//	avro       the same header (schema, codec, sync marker) and record
+//	           count; values re-encoded in their types, a value whose
+//	           type cannot hold its replacement null when nullable, else
+//	           zero or empty; blocks re-cut per batch; bzip2 written as
+//	           deflate (avro.go)
+//	xlsx       the same members, sheets, rows and cells; a replaced cell
+//	           becomes an inline string (a number stays a number when the
+//	           replacement is one), shared strings no cell refers to any
+//	           more are emptied (xlsx.go says why)
+//	docx, pptx the same members, paragraphs and runs; the text read as
+//	           the scanner reads it, a value split across runs replaced
+//	           in the first and removed from the others (ooxml_text.go)
 //	gzip       stays gzip around the rewritten inner object
 //	zip, tar   rebuilt with the same members, each rewritten by its format
 //
-// Everything else (Avro, Office documents, PDF, images, other binaries) is
-// not rewritten: it is listed with reason unsupported_format and, with
+// In Office documents the parts the scanner reads are rewritten, and so
+// are the document properties (author and last editor emptied, title and
+// the like rewritten: docprops.go) and the author attributes of tracked
+// changes and comments in Word's text parts. Every other part is copied
+// byte for byte: styles, media and relationships, but also what the
+// scanner does not read either and may hold copies of values (workbook
+// comments, chart and pivot caches, embedded objects, word/people.xml).
+// Everything else (PDF, images, other binaries, Avro codecs other than
+// null, deflate, snappy, zstandard and bzip2, encrypted Office documents)
+// is not rewritten: it is listed with reason unsupported_format and, with
 // Config.CopyUnsupported, copied byte for byte.
 //
 // # Raw values
 //
 // Raw values stay inside this package and the engine: outputs hold only
 // replacements, and errors, logs and the summary hold formats, offsets,
-// counts and reason codes. Temporary copies of inputs (zip and Parquet
-// need random access, tar members a second read) are encrypted spools
-// (scanner.TempSpool).
+// counts and reason codes. Temporary copies of inputs (zip, Office and
+// Parquet need random access, tar members a second read) and of rewritten
+// worksheets are encrypted spools (scanner.TempSpool).
 //
 // # Decrypt
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/hamba/avro/v2/ocf"
 	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -188,6 +190,125 @@ func TestRedactParquet(t *testing.T) {
 	for _, fd := range rescan(t, dst) {
 		assert.NotContains(t, []string{"S3", "S4"}, fd.Sensitivity, fd.DataType)
 	}
+}
+
+// avroPeople is the Avro table of TestRedactAvro: unions with null, an
+// enum, a date, a face vector, a coordinate record, an array and a map.
+const avroPeople = `{"type":"record","name":"person","fields":[
+ {"name":"name","type":"string"},
+ {"name":"id_no","type":["null","string"]},
+ {"name":"mobile","type":"long"},
+ {"name":"phone","type":["null","long"]},
+ {"name":"religion","type":{"type":"enum","name":"rel","symbols":["none","Buddhist","Christian"],"default":"none"}},
+ {"name":"faith","type":["null",{"type":"enum","name":"rel2","symbols":["none","Buddhist"]}]},
+ {"name":"birthday","type":{"type":"int","logicalType":"date"}},
+ {"name":"face_embedding","type":{"type":"array","items":"float"}},
+ {"name":"geo","type":{"type":"record","name":"geo","fields":[{"name":"lat","type":"double"},{"name":"lng","type":"double"}]}},
+ {"name":"tags","type":{"type":"array","items":"string"}},
+ {"name":"profile","type":{"type":"map","values":"string"}}]}`
+
+// TestRedactAvro rewrites an Avro file in every codec hamba/avro writes:
+// the same schema, codec and records, values replaced in their types.
+func TestRedactAvro(t *testing.T) {
+	t.Parallel()
+	face := make([]any, 128)
+	for i := range face {
+		face[i] = float32(i%17)/64 - 0.1
+	}
+	day := int(time.Date(1990, 3, 7, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	records := []map[string]any{
+		{"name": "张三", "id_no": rawID, "mobile": int64(13812348000), "phone": int64(13812348000), "religion": "Buddhist",
+			"faith": map[string]any{"rel2": "Buddhist"}, "birthday": day, "face_embedding": face,
+			"geo": map[string]any{"lat": 39.9042, "lng": 116.4074}, "tags": []any{"vip", rawEmail},
+			"profile": map[string]any{"mobile": rawMobile}},
+		{"name": "n/a", "id_no": nil, "mobile": int64(7), "phone": nil, "religion": "none", "faith": nil, "birthday": day,
+			"face_embedding": []any{}, "geo": map[string]any{"lat": 1.5, "lng": 2.5}, "tags": []any{}, "profile": map[string]any{}},
+	}
+	for _, codec := range []ocf.CodecName{ocf.Null, ocf.Deflate, ocf.Snappy, ocf.ZStandard} {
+		t.Run(string(codec), func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			enc, err := ocf.NewEncoder(avroPeople, &buf, ocf.WithCodec(codec), ocf.WithBlockLength(1))
+			require.NoError(t, err)
+			for _, r := range records {
+				require.NoError(t, enc.Encode(r))
+			}
+			require.NoError(t, enc.Close())
+			files := map[string][]byte{"people.avro": buf.Bytes()}
+			dst, tally := redactFiles(t, Config{}, files)
+			require.Equal(t, int64(1), tally.ByStatus[string(StatusRewritten)], "%+v", tally.NotRewritten)
+			out := readFile(t, dst, "people.avro")
+			one, _ := redactSource(t, Config{}, &scannertest.MemSource{Files: files, Reader: iotest.OneByteReader})
+			assert.Equal(t, out, readFile(t, one, "people.avro"), "the same output whatever the read sizes")
+			assert.Equal(t, avroShape(t, buf.Bytes()), avroShape(t, out), "schema, codec and record count")
+			got, _ := avroRecords(t, out)
+			want, _ := avroRecords(t, buf.Bytes())
+			require.Len(t, got, 2)
+			g := got[0]
+			assert.Equal(t, "张*", g["name"])
+			assert.Len(t, g["id_no"], 18)
+			assert.NotEqual(t, rawID, g["id_no"])
+			assert.Equal(t, int64(0), g["mobile"], "a long cannot hold a mask and is not nullable: zero")
+			assert.Nil(t, g["phone"], "a nullable long: null")
+			assert.Equal(t, "none", g["religion"], "an enum cannot hold the redaction: its default")
+			assert.Nil(t, g["faith"], "a nullable enum: null")
+			assert.Equal(t, want[0]["birthday"], g["birthday"])
+			assert.Empty(t, g["face_embedding"], "a face vector is removed whole")
+			assert.Equal(t, map[string]any{"lat": 39.9, "lng": 116.4}, g["geo"], "both coordinate fields generalized")
+			assert.Equal(t, []any{"vip", "z****.***@example.com"}, g["tags"])
+			assert.Equal(t, map[string]any{"mobile": "138****8000"}, g["profile"])
+			assert.Equal(t, want[1], got[1], "a record without personal data is unchanged")
+			for _, fd := range rescan(t, dst) {
+				assert.NotContains(t, []string{"S3", "S4"}, fd.Sensitivity, fd.DataType)
+			}
+		})
+	}
+}
+
+// avroBzip2 is an Avro file with one bzip2 block of three records
+// ("手机 13812348000", "手机 none", "手机 13812348000"), made with Python's bz2:
+// Go has no bzip2 encoder.
+const avroBzip2 = "T2JqAQQUYXZyby5jb2RlYwpiemlwMhZhdnJvLnNjaGVtYZIBeyJ0eXBlIjoicmVjb3JkIiwibmFtZSI6InIiLCJmaWVsZHMiOlt7Im5hbWUiOiJtb2JpbGUiLCJ0eXBlIjoic3RyaW5nIn1dfQBiemlwMi10ZXN0LXN5bmMhBpwBQlpoOTFBWSZTWX5QCzkAAAI5aQEARAB8QAIBgCgABAAQAQAgADFDTTAAJFRpkeibJ3KcMIDwwejPiBmdX6pbTVKSaXBdyRThQkH5QCzkYnppcDItdGVzdC1zeW5jIQ=="
+
+// TestRedactAvroBzip2: bzip2 blocks are read and written with deflate
+// (documented), the records are the same.
+func TestRedactAvroBzip2(t *testing.T) {
+	t.Parallel()
+	in, err := base64.StdEncoding.DecodeString(avroBzip2)
+	require.NoError(t, err)
+	dst, tally := redactFiles(t, Config{}, map[string][]byte{"b.avro": in})
+	require.Equal(t, int64(1), tally.ByStatus[string(StatusRewritten)], "%+v", tally.NotRewritten)
+	got, f := avroRecords(t, readFile(t, dst, "b.avro"))
+	assert.Equal(t, "deflate", f.Codec)
+	assert.Equal(t, []map[string]any{{"mobile": "手机 138****8000"}, {"mobile": "手机 none"}, {"mobile": "手机 138****8000"}}, got)
+}
+
+// TestRedactAvroErrors: a damaged file or one over a limit is a failed
+// object with a reason, never a crash, and nothing is written.
+func TestRedactAvroErrors(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	enc, err := ocf.NewEncoder(`{"type":"record","name":"r","fields":[{"name":"mobile","type":"string"}]}`, &buf,
+		ocf.WithCodec(ocf.Deflate), ocf.WithBlockLength(10))
+	require.NoError(t, err)
+	for range 2000 {
+		require.NoError(t, enc.Encode(map[string]any{"mobile": rawMobile}))
+	}
+	require.NoError(t, enc.Close())
+	whole := buf.Bytes()
+	files := map[string][]byte{"truncated.avro": whole[:len(whole)-40], "header.avro": whole[:20]}
+	dst, tally := redactFiles(t, Config{}, files)
+	reasons := map[string]string{}
+	for _, i := range tally.NotRewritten {
+		reasons[strings.TrimPrefix(i.Object, "mem://")] = string(i.Status) + " " + i.Reason
+		assert.NotContains(t, i.Error, rawMobile)
+	}
+	assert.Equal(t, map[string]string{"truncated.avro": "failed malformed", "header.avro": "failed malformed"}, reasons)
+	assert.Empty(t, listFiles(t, dst))
+
+	_, tally = redactFiles(t, Config{MaxDecodedSize: 4 << 10}, map[string][]byte{"big.avro": whole})
+	require.Len(t, tally.NotRewritten, 1)
+	assert.Equal(t, "archive_limit", tally.NotRewritten[0].Reason)
 }
 
 // TestRedactUnsupported lists objects and members that cannot be

@@ -8,6 +8,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hamba/avro/v2/ocf"
 	"github.com/stretchr/testify/require"
 
 	"github.com/piiscan/piiscan/classifiers"
@@ -180,4 +184,119 @@ func zipReader(b []byte) (*zip.Reader, error) {
 
 func fsStat(dir, rel string) (os.FileInfo, error) {
 	return os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+}
+
+// avroFile is what an Avro copy keeps: schema, codec and record count.
+type avroFile struct {
+	Schema, Codec string
+	Records       int
+}
+
+func avroShape(t testing.TB, b []byte) avroFile {
+	t.Helper()
+	recs, f := avroRecords(t, b)
+	f.Records = len(recs)
+	return f
+}
+
+// avroRecords decodes an Avro object container file with hamba/avro's
+// own reader.
+func avroRecords(t testing.TB, b []byte) ([]map[string]any, avroFile) {
+	t.Helper()
+	dec, err := ocf.NewDecoder(bytes.NewReader(b))
+	require.NoError(t, err)
+	var out []map[string]any
+	for dec.HasNext() {
+		var v map[string]any
+		require.NoError(t, dec.Decode(&v))
+		out = append(out, v)
+	}
+	require.NoError(t, dec.Error())
+	md := dec.Metadata()
+	return out, avroFile{Schema: string(md["avro.schema"]), Codec: string(md["avro.codec"])}
+}
+
+// avroText prints an Avro file's values, one record a line.
+func avroText(t testing.TB, b []byte) string {
+	recs, _ := avroRecords(t, b)
+	var sb strings.Builder
+	for _, r := range recs {
+		fmt.Fprintln(&sb, r)
+	}
+	return sb.String()
+}
+
+// xmlWalk calls fn with every token of every XML member of a zip, and
+// fails on a member that does not parse.
+func xmlWalk(t testing.TB, b []byte, fn func(member string, tok xml.Token)) {
+	t.Helper()
+	zr, err := zipReader(b)
+	require.NoError(t, err)
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".xml") && !strings.HasSuffix(f.Name, ".rels") {
+			continue
+		}
+		rc, err := f.Open()
+		require.NoError(t, err)
+		dec := xml.NewDecoder(rc)
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err, "%s is valid XML", f.Name)
+			fn(f.Name, tok)
+		}
+		rc.Close()
+	}
+}
+
+// zipText returns the text nodes and attribute values of an Office
+// package's XML members, one a line.
+func zipText(t testing.TB, b []byte) string {
+	var sb strings.Builder
+	xmlWalk(t, b, func(_ string, tok xml.Token) {
+		switch tk := tok.(type) {
+		case xml.CharData:
+			sb.Write(tk)
+			sb.WriteByte('\n')
+		case xml.StartElement:
+			for _, a := range tk.Attr {
+				sb.WriteString(a.Value + "\n")
+			}
+		}
+	})
+	return sb.String()
+}
+
+// xlsxShape lists, per worksheet part, each row's number and cell
+// references.
+func xlsxShape(t testing.TB, b []byte) map[string][]string {
+	out := map[string][]string{}
+	xmlWalk(t, b, func(m string, tok xml.Token) {
+		se, ok := tok.(xml.StartElement)
+		if !ok || !strings.HasPrefix(m, "xl/worksheets/") {
+			return
+		}
+		for _, a := range se.Attr {
+			switch {
+			case se.Name.Local == "row" && a.Name.Local == "r":
+				out[m] = append(out[m], "row "+a.Value)
+			case se.Name.Local == "c" && a.Name.Local == "r":
+				out[m] = append(out[m], a.Value)
+			}
+		}
+	})
+	return out
+}
+
+// paragraphs counts the paragraphs (w:p, a:p) of each XML member.
+func paragraphs(t testing.TB, b []byte) map[string]int {
+	out := map[string]int{}
+	xmlWalk(t, b, func(m string, tok xml.Token) {
+		if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "p" {
+			out[m]++
+		}
+	})
+	return out
 }

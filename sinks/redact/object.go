@@ -195,6 +195,8 @@ func (o *objRun) rewrite(r io.Reader, name string, depth int, file *os.File, w i
 		return o.tar(br, depth, w)
 	case scanner.FormatParquet:
 		return o.parquet(br, file, w)
+	case scanner.FormatAvro:
+		return o.avro(br, w)
 	}
 	o.addFormat(f)
 	return &unsupportedError{format: f}

@@ -1,0 +1,442 @@
+package redact
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/hamba/avro/v2"
+
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/classifiers/deid"
+	"github.com/piiscan/piiscan/scanner"
+)
+
+// avroRW reads datums along the schema, copies their encoding to a
+// pending block and gives their values to the engine in batches.
+type avroRW struct {
+	o     *objRun
+	r     *avro.Reader
+	src   *avroSrc
+	enc   *avroEnc
+	w     io.Writer
+	root  *avroNode
+	nodes int
+
+	out   []byte // the pending block: datums, encoded
+	count int64  // datums in out
+	slots []aslot
+	buf   []byte
+	spans []classifiers.Span
+	rec   int64
+	num   []byte // a numeric array being joined
+	tmp   []byte
+	blk   []byte
+}
+
+// aslot is a value of the pending block: out[o0:o1], in a union whose
+// index starts at u0 (-1: not in a union) and whose null branch is null
+// (-1: none).
+type aslot struct {
+	o0, o1 int
+	u0     int
+	null   int
+	items  int // numbers of a numeric array
+	s      avro.Schema
+}
+
+// unionRef is the union a value is a branch of.
+type unionRef struct{ u0, null int }
+
+// avroNode is a schema position with its field path, built on first use
+// (scanner/avro_value.go: recursive schemas grow it only as values need
+// it, up to maxAvroNodes).
+type avroNode struct {
+	s     avro.Schema
+	path  string
+	field *classifiers.Field
+	kids  []*avroNode
+	keys  map[string]*avroNode
+}
+
+const (
+	maxAvroNodes = 20000
+	maxAvroKey   = 64
+)
+
+func (a *avroRW) kid(n *avroNode, i int, s avro.Schema, path string) *avroNode {
+	for len(n.kids) <= i {
+		n.kids = append(n.kids, nil)
+	}
+	if n.kids[i] == nil {
+		a.nodes++
+		n.kids[i] = &avroNode{s: s, path: path}
+	}
+	return n.kids[i]
+}
+
+// keyKid returns the node of a map value under key: the key is part of the
+// path while keys stay few and short.
+func (a *avroRW) keyKid(n *avroNode, vs avro.Schema, key []byte) *avroNode {
+	if k, ok := n.keys[string(key)]; ok {
+		return k
+	}
+	if len(key) > maxAvroKey || a.nodes >= maxAvroNodes {
+		return a.kid(n, 0, vs, n.path+"[*]")
+	}
+	if n.keys == nil {
+		n.keys = map[string]*avroNode{}
+	}
+	a.nodes++
+	k := &avroNode{s: vs, path: joinPath(n.path, string(key))}
+	n.keys[string(key)] = k
+	return k
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// datum reads one top-level value as a record; a big batch is written
+// as a block.
+func (a *avroRW) datum() error {
+	a.rec++
+	err := a.value(a.root, 0, nil)
+	if a.src.err != nil {
+		return a.src.err
+	}
+	if err == nil && a.r.Error != nil {
+		err = a.r.Error
+	}
+	if err != nil {
+		var mal *malformedError
+		var lim *limitError
+		switch {
+		case errors.As(err, &mal), errors.As(err, &lim), a.o.ctx.Err() != nil:
+			return err
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return &malformedError{format: scanner.FormatAvro, msg: fmt.Sprintf("record %d runs past its block", a.rec-1)}
+		}
+		return &malformedError{format: scanner.FormatAvro, msg: fmt.Sprintf("record %d does not decode", a.rec-1)}
+	}
+	a.count++
+	if len(a.buf) >= batchBytes || len(a.out) >= maxPending || a.count >= batchRows {
+		return a.flush()
+	}
+	return nil
+}
+
+// value copies one value of n's schema.
+func (a *avroRW) value(n *avroNode, depth int, u *unionRef) error {
+	if depth > maxAvroDepth {
+		return &malformedError{format: scanner.FormatAvro, msg: "values nested too deep"}
+	}
+	if a.r.Error != nil {
+		return a.r.Error
+	}
+	r := a.r
+	switch s := n.s.(type) {
+	case *avro.RefSchema:
+		return a.value(a.kid(n, 0, s.Schema(), n.path), depth+1, u)
+	case *avro.RecordSchema:
+		for i, f := range s.Fields() {
+			if err := a.value(a.kid(n, i, f.Type(), joinPath(n.path, f.Name())), depth+1, nil); err != nil {
+				return err
+			}
+		}
+	case *avro.UnionSchema:
+		u0 := len(a.out)
+		i := r.ReadLong()
+		ts := s.Types()
+		if r.Error != nil {
+			return r.Error
+		}
+		if i < 0 || i >= int64(len(ts)) {
+			return &malformedError{format: scanner.FormatAvro, msg: "union branch out of range"}
+		}
+		a.out = binary.AppendVarint(a.out, i)
+		null := -1
+		for k, t := range ts {
+			if t.Type() == avro.Null {
+				null = k
+			}
+		}
+		return a.value(a.kid(n, int(i), ts[i], n.path), depth+1, &unionRef{u0, null})
+	case *avro.ArraySchema:
+		return a.array(n, s, depth, u)
+	case *avro.MapSchema:
+		return a.blocks(func() error {
+			key := r.ReadBytes()
+			a.out = appendAvroBytes(a.out, key)
+			return a.value(a.keyKid(n, s.Values(), key), depth+1, nil)
+		})
+	case *avro.EnumSchema:
+		o0 := len(a.out)
+		i := int(r.ReadInt())
+		syms := s.Symbols()
+		if r.Error != nil {
+			return r.Error
+		}
+		if i < 0 || i >= len(syms) {
+			return &malformedError{format: scanner.FormatAvro, msg: "enum index out of range"}
+		}
+		a.out = binary.AppendVarint(a.out, int64(i))
+		a.write(n, o0, []byte(syms[i]), deid.KindText, u, 0)
+	case *avro.FixedSchema:
+		if s.Size() < 0 || s.Size() > maxAvroValue {
+			return &malformedError{format: scanner.FormatAvro, msg: "bad fixed size"}
+		}
+		o0 := len(a.out)
+		a.out = append(a.out, make([]byte, s.Size())...)
+		v := a.out[o0:]
+		r.Read(v)
+		if dec, ok := s.Logical().(*avro.DecimalLogicalSchema); ok {
+			v = appendBigDecimal(a.tmp[:0], twosComplement(v), int32(dec.Scale()))
+			a.tmp = v
+		}
+		a.write(n, o0, v, deid.KindText, u, 0)
+	case *avro.PrimitiveSchema:
+		return a.primitive(n, s, u)
+	}
+	return nil // null
+}
+
+// primitive copies a primitive value and writes it as text, as
+// scanner/avro_value.go does.
+func (a *avroRW) primitive(n *avroNode, s *avro.PrimitiveSchema, u *unionRef) error {
+	r := a.r
+	var logical avro.LogicalType
+	scale := 0
+	if ls := s.Logical(); ls != nil {
+		logical = ls.Type()
+		if dec, ok := ls.(*avro.DecimalLogicalSchema); ok {
+			scale = dec.Scale()
+		}
+	}
+	o0 := len(a.out)
+	t := a.tmp[:0]
+	kind := deid.KindJSONNumber
+	switch s.Type() {
+	case avro.Null:
+		return nil
+	case avro.Boolean:
+		if r.ReadBool() {
+			a.out = append(a.out, 1)
+		} else {
+			a.out = append(a.out, 0)
+		}
+		return nil
+	case avro.Int:
+		x := int64(r.ReadInt())
+		a.out = binary.AppendVarint(a.out, x)
+		if logical == avro.Date {
+			t, kind = time.Unix(x*86400, 0).UTC().AppendFormat(t, time.DateOnly), deid.KindText
+		} else {
+			t = strconv.AppendInt(t, x, 10)
+		}
+	case avro.Long:
+		x := r.ReadLong()
+		a.out = binary.AppendVarint(a.out, x)
+		switch logical {
+		case avro.TimestampMillis, avro.LocalTimestampMillis:
+			t, kind = time.UnixMilli(x).UTC().AppendFormat(t, time.RFC3339), deid.KindText
+		case avro.TimestampMicros, avro.LocalTimestampMicros:
+			t, kind = time.UnixMicro(x).UTC().AppendFormat(t, time.RFC3339), deid.KindText
+		default:
+			t = strconv.AppendInt(t, x, 10)
+		}
+	case avro.Float:
+		x := r.ReadFloat()
+		a.out = binary.LittleEndian.AppendUint32(a.out, math.Float32bits(x))
+		t = strconv.AppendFloat(t, float64(x), 'f', -1, 32)
+	case avro.Double:
+		x := r.ReadDouble()
+		a.out = binary.LittleEndian.AppendUint64(a.out, math.Float64bits(x))
+		t = strconv.AppendFloat(t, x, 'f', -1, 64)
+	case avro.Bytes, avro.String:
+		v := r.ReadBytes()
+		a.out = appendAvroBytes(a.out, v)
+		if logical == avro.Decimal {
+			v = appendBigDecimal(t, twosComplement(v), int32(scale))
+			a.tmp = v
+		}
+		a.write(n, o0, v, deid.KindText, u, 0)
+		return nil
+	default:
+		return nil
+	}
+	a.tmp = t
+	a.write(n, o0, t, kind, u, 0)
+	return nil
+}
+
+// array copies an array: numbers are joined into one comma-separated
+// value (an embedding vector, a coordinate pair), anything else is one
+// value per element.
+func (a *avroRW) array(n *avroNode, s *avro.ArraySchema, depth int, u *unionRef) error {
+	items := a.kid(n, 0, s.Items(), n.path+"[*]")
+	if !numericItems(s) {
+		return a.blocks(func() error { return a.value(items, depth+1, nil) })
+	}
+	ps := s.Items().(*avro.PrimitiveSchema)
+	o0 := len(a.out)
+	a.num = a.num[:0]
+	count := 0
+	err := a.blocks(func() error {
+		if len(a.num) > 0 {
+			a.num = append(a.num, ',')
+		}
+		count++
+		r := a.r
+		switch ps.Type() {
+		case avro.Int:
+			x := int64(r.ReadInt())
+			a.out = binary.AppendVarint(a.out, x)
+			a.num = strconv.AppendInt(a.num, x, 10)
+		case avro.Long:
+			x := r.ReadLong()
+			a.out = binary.AppendVarint(a.out, x)
+			a.num = strconv.AppendInt(a.num, x, 10)
+		case avro.Float:
+			x := r.ReadFloat()
+			a.out = binary.LittleEndian.AppendUint32(a.out, math.Float32bits(x))
+			a.num = strconv.AppendFloat(a.num, float64(x), 'f', -1, 32)
+		default:
+			x := r.ReadDouble()
+			a.out = binary.LittleEndian.AppendUint64(a.out, math.Float64bits(x))
+			a.num = strconv.AppendFloat(a.num, x, 'f', -1, 64)
+		}
+		if len(a.num) > maxAvroValue {
+			return &malformedError{format: scanner.FormatAvro, msg: "numeric array too long"}
+		}
+		return nil
+	})
+	if err == nil && len(a.num) > 0 {
+		sl := a.write(items, o0, a.num, deid.KindJSONArray, u, count)
+		sl.s = s
+	}
+	return err
+}
+
+// numericItems reports an array of plain numbers.
+func numericItems(s *avro.ArraySchema) bool {
+	ps, ok := s.Items().(*avro.PrimitiveSchema)
+	return ok && ps.Logical() == nil && (ps.Type() == avro.Int || ps.Type() == avro.Long ||
+		ps.Type() == avro.Float || ps.Type() == avro.Double)
+}
+
+// blocks copies the blocks of an array or map, calling item per element.
+// A block given with its byte size is written without it.
+func (a *avroRW) blocks(item func() error) error {
+	r := a.r
+	for i := 0; ; {
+		count := r.ReadLong()
+		if r.Error != nil {
+			return r.Error
+		}
+		if count < 0 {
+			count = -count
+			r.ReadLong() // block size in bytes
+		}
+		a.out = binary.AppendVarint(a.out, count)
+		if count == 0 {
+			return nil
+		}
+		for ; count > 0; count-- {
+			if i++; i&0xfff == 0 {
+				if err := a.o.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if err := item(); err != nil {
+				return err
+			}
+			if r.Error != nil {
+				return r.Error
+			}
+		}
+	}
+}
+
+// write adds the value out[o0:] of n's field, read as text v, to the
+// batch; it returns the value's slot (nil for an empty value).
+func (a *avroRW) write(n *avroNode, o0 int, v []byte, kind deid.Kind, u *unionRef, items int) *aslot {
+	if len(v) == 0 {
+		return nil
+	}
+	if n.field == nil {
+		n.field = a.o.w.field(n.path)
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, v...)
+	a.spans = append(a.spans, classifiers.Span{Start: start, End: len(a.buf), Field: n.field, Record: a.rec, Kind: kind})
+	a.buf = append(a.buf, '\n')
+	sl := aslot{o0: o0, o1: len(a.out), u0: -1, null: -1, items: items, s: n.s}
+	if u != nil {
+		sl.u0, sl.null = u.u0, u.null
+	}
+	a.slots = append(a.slots, sl)
+	return &a.slots[len(a.slots)-1]
+}
+
+// flush classifies the pending datums and writes them as one block, with
+// the edited values encoded again.
+func (a *avroRW) flush() error {
+	if a.count == 0 {
+		return nil
+	}
+	var edits [][]edit
+	if len(a.spans) > 0 {
+		var err error
+		if edits, err = a.o.w.ed.records(a.o.ctx, a.buf, a.spans, false); err != nil {
+			return err
+		}
+	}
+	data := a.out
+	if changed := len(edits) > 0 && anyEdit(edits); changed {
+		data = a.blk[:0]
+		pos := 0
+		var nv, enc []byte
+		for i, sl := range a.slots {
+			if len(edits[i]) == 0 {
+				continue
+			}
+			sp := a.spans[i]
+			nv = splice(nv[:0], a.buf[sp.Start:sp.End], edits[i])
+			start := sl.o0
+			var ok bool
+			if enc, ok = encodeAvro(enc[:0], sl, nv); !ok {
+				if sl.u0 >= 0 && sl.null >= 0 {
+					start, enc = sl.u0, binary.AppendVarint(enc[:0], int64(sl.null))
+				} else {
+					enc = zeroAvro(enc[:0], sl)
+				}
+			}
+			data = append(append(data, a.out[pos:start]...), enc...)
+			pos = sl.o1
+		}
+		data = append(data, a.out[pos:]...)
+		a.blk = data
+	}
+	if err := a.enc.block(a.w, a.count, data); err != nil {
+		return err
+	}
+	a.out, a.slots, a.buf, a.spans, a.count = a.out[:0], a.slots[:0], a.buf[:0], a.spans[:0], 0
+	return nil
+}
+
+func anyEdit(edits [][]edit) bool {
+	for _, es := range edits {
+		if len(es) > 0 {
+			return true
+		}
+	}
+	return false
+}
