@@ -2,18 +2,30 @@ package scanner
 
 import (
 	"bytes"
+	"math"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/piiscan/piiscan/classifiers"
 )
 
 // spanLoc is where a value of a structured record sits in the decoded
-// stream, for findings' locations.
+// stream, for findings' locations. The CSV and JSON parsers fill in only
+// off and rec; line and col are worked out from the parser's window when a
+// finding needs them (batch.loc).
 type spanLoc struct {
 	off  int64 // stream offset of the value's first byte
-	line int64 // 1-based line of that byte, 0 when lines do not apply
-	col  int64 // 1-based character column
 	rec  int64 // output record index, -1 for none
+	line int64 // 1-based line of that byte; 0 when not known yet, or when lines do not apply
+	col  int64 // 1-based character column
+}
+
+// fieldSlot is a field as a parser keeps it (per CSV column, per JSON
+// path): the engine's field and, once the field has a value, its column
+// statistics, so that counting a value costs no map lookup.
+type fieldSlot struct {
+	f  *classifiers.Field
+	st *colStat
 }
 
 // Batch sizes: values of many records share one buffer so the engine runs
@@ -25,7 +37,8 @@ const (
 )
 
 // batch assembles structured records (CSV rows, JSON objects, Parquet rows)
-// for ScanRecords. Values are separated by '\n', which no detector crosses.
+// for ScanRecords. Values are copied into one buffer, separated by '\n',
+// which no detector crosses.
 type batch struct {
 	o      *objectScan
 	buf    []byte
@@ -35,17 +48,26 @@ type batch struct {
 	inRec  bool
 	vstart int // start of the open value in buf, -1 when none
 	vfield *classifiers.Field
+	vslot  *fieldSlot // the open value's slot, when its parser counts values
 	vloc   spanLoc
+	// lazy locations: win holds the bytes of locs[lazy:] and of vloc, whose
+	// line and column are still 0 (nil for formats without lines)
+	win  *window
+	lazy int
 	// streaming of a huge value
 	stream   *Chunker
 	streamEm *textEmitter
-	// column statistics: the spans of this batch already counted per type
+	// column statistics: on, counted by the parser as values are added
+	// (otherwise by countValues at flush), and the spans of this batch
+	// already counted per type
+	stats     bool
+	counted   bool
 	lastSpan  int
 	lastTypes []string
 }
 
 func newBatch(o *objectScan) *batch {
-	b := &batch{o: o, vstart: -1, lastSpan: -1}
+	b := &batch{o: o, vstart: -1, lastSpan: -1, stats: o.w.cfg.columnStats}
 	// Take the worker's spare buffers (a second batch alive at the same
 	// time simply starts empty); finish gives them back.
 	w := o.w
@@ -78,7 +100,75 @@ func (b *batch) beginValue(f *classifiers.Field, loc spanLoc) {
 		b.beginRecord()
 	}
 	b.vstart = len(b.buf)
-	b.vfield, b.vloc = f, loc
+	b.vfield, b.vslot, b.vloc = f, nil, loc
+}
+
+// beginSlot opens a value of a parser's field slot at loc; the value is
+// counted for column statistics when it ends.
+func (b *batch) beginSlot(s *fieldSlot, loc spanLoc) {
+	b.beginValue(s.f, loc)
+	b.vslot = s
+}
+
+// add appends a whole value of slot s at loc: the parsers' common case,
+// one copy and one span, with no value left open.
+func (b *batch) add(s *fieldSlot, loc spanLoc, v []byte) error {
+	n, k := len(b.buf), len(b.spans)
+	if len(v) == 0 || len(v) > maxInline || !b.inRec || cap(b.buf)-n <= len(v) || k == cap(b.spans) || k == cap(b.locs) {
+		return b.addSlow(s, loc, v)
+	}
+	// Reslicing in place stores only the lengths, and setting the span
+	// field by field keeps the GC's write barrier to the one pointer.
+	b.buf = b.buf[:n+len(v)+1]
+	b.buf[n+copy(b.buf[n:], v)] = '\n'
+	b.spans = b.spans[:k+1]
+	sp := &b.spans[k]
+	sp.Start, sp.End, sp.Field, sp.Record, sp.Kind = n, n+len(v), s.f, b.rec, 0
+	b.locs = b.locs[:k+1]
+	b.locs[k] = loc
+	if b.stats {
+		b.count(s)
+	}
+	return nil
+}
+
+// addSlow is add for the cases that need more: a new record, an empty
+// value, a full buffer, a value to stream.
+func (b *batch) addSlow(s *fieldSlot, loc spanLoc, v []byte) error {
+	if !b.inRec {
+		b.beginRecord()
+	}
+	if len(v) == 0 {
+		return nil
+	}
+	if k := len(b.spans); k == cap(b.spans) || k == cap(b.locs) {
+		b.spans, b.locs = slices.Grow(b.spans, 1), slices.Grow(b.locs, 1)
+	}
+	b.beginSlot(s, loc)
+	if err := b.write(v); err != nil {
+		return err
+	}
+	return b.endValue()
+}
+
+// count counts a value of slot s for column statistics (up to the sample).
+func (b *batch) count(s *fieldSlot) {
+	if st := s.st; st != nil {
+		if st.values < verdictSample {
+			st.values++
+		}
+		return
+	}
+	b.countNew(s)
+}
+
+// countNew counts the first value of a slot, finding its statistics.
+func (b *batch) countNew(s *fieldSlot) {
+	if s.f == nil {
+		return
+	}
+	s.st = b.o.col(s.f)
+	b.count(s)
 }
 
 // write appends bytes of the open value.
@@ -114,8 +204,11 @@ func (b *batch) endValue() error {
 		b.spans = append(b.spans, classifiers.Span{Start: b.vstart, End: len(b.buf), Field: b.vfield, Record: b.rec})
 		b.locs = append(b.locs, b.vloc)
 		b.buf = append(b.buf, '\n')
+		if b.stats && b.vslot != nil {
+			b.count(b.vslot)
+		}
 	}
-	b.vstart = -1
+	b.vstart, b.vslot = -1, nil
 	return nil
 }
 
@@ -149,7 +242,7 @@ func (b *batch) finish() error {
 func (b *batch) flush(more bool) error {
 	o := b.o
 	if len(b.spans) > 0 {
-		if o.w.cfg.columnStats {
+		if b.stats && !b.counted {
 			b.countValues()
 		}
 		if err := o.w.sc.ScanRecords(o.ctx, b.buf, b.spans, more, (*recEmitter)(b)); err != nil {
@@ -162,6 +255,7 @@ func (b *batch) flush(more bool) error {
 		o.closeRecord(false)
 	}
 	b.buf, b.spans, b.locs = b.buf[:0], b.spans[:0], b.locs[:0]
+	b.lazy = 0
 	b.lastSpan = -1
 	return o.ctx.Err()
 }
@@ -189,6 +283,7 @@ func (b *batch) startStream(p []byte) error {
 		return err
 	}
 	b.stream = NewPushChunker(b.o.w.cfg.Chunk)
+	b.resolve(&b.vloc)
 	b.streamEm = newTextEmitter(b.o, b.vfield, b.vloc.line, b.vloc.col)
 	b.streamEm.rec = b.vloc.rec
 	if err := b.streamWrite(head); err != nil {
@@ -214,8 +309,48 @@ func (b *batch) endStream() error {
 	b.stream.CloseWrite()
 	err := b.o.scanChunks(b.stream, b.streamEm, b.vloc.off)
 	b.stream, b.streamEm = nil, nil
-	b.vstart = -1
+	b.vstart, b.vslot = -1, nil
 	return err
+}
+
+// resolve works out the line and column of l, if they are still to do.
+func (b *batch) resolve(l *spanLoc) {
+	if l.line == 0 && b.win != nil {
+		l.line, l.col = b.win.at(l.off)
+	}
+}
+
+// loc returns the location of span i, worked out now if need be.
+func (b *batch) loc(i int) spanLoc {
+	b.resolve(&b.locs[i])
+	return b.locs[i]
+}
+
+// hold returns the first stream offset whose bytes a pending location
+// needs, or math.MaxInt64.
+func (b *batch) hold() int64 {
+	h := int64(math.MaxInt64)
+	for b.lazy < len(b.locs) && b.locs[b.lazy].line != 0 {
+		b.lazy++ // worked out already (a finding, or a CSV header cell)
+	}
+	if b.lazy < len(b.locs) {
+		h = b.locs[b.lazy].off
+	}
+	if b.vstart >= 0 && b.vloc.line == 0 {
+		h = min(h, b.vloc.off)
+	}
+	return h
+}
+
+// settle works out the locations before stream offset limit now, because
+// the window must let their bytes go.
+func (b *batch) settle(limit int64) {
+	for ; b.lazy < len(b.locs) && b.locs[b.lazy].off < limit; b.lazy++ {
+		b.resolve(&b.locs[b.lazy])
+	}
+	if b.vstart >= 0 && b.vloc.off < limit {
+		b.resolve(&b.vloc)
+	}
 }
 
 // recEmitter maps a batch's matches to findings.
@@ -224,7 +359,7 @@ type recEmitter batch
 func (r *recEmitter) Match(m *classifiers.Match) error {
 	b := (*batch)(r)
 	sp := b.spans[m.Span]
-	loc := b.locs[m.Span]
+	loc := b.loc(m.Span)
 	seg := b.buf[sp.Start:m.Start]
 	line, col := loc.line, loc.col
 	if line > 0 {
@@ -237,7 +372,7 @@ func (r *recEmitter) Match(m *classifiers.Match) error {
 	}
 	f := b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field)
 	b.o.pend = append(b.o.pend, f)
-	if b.o.w.cfg.columnStats && sp.Field != nil && m.Field == nil {
+	if b.stats && sp.Field != nil && m.Field == nil {
 		if b.lastSpan != m.Span {
 			b.lastSpan, b.lastTypes = m.Span, b.lastTypes[:0]
 		}
@@ -257,7 +392,7 @@ func (r *recEmitter) Anchor(span int) any {
 	if span < 0 || span >= len(b.spans) {
 		return nil
 	}
-	return &anchorLoc{loc: b.locs[span], field: b.spans[span].Field}
+	return &anchorLoc{loc: b.loc(span), field: b.spans[span].Field}
 }
 
 func (r *recEmitter) EndRecord(_ int64, minor bool) error {

@@ -3,18 +3,26 @@ package scanner
 import (
 	"bytes"
 	"context"
-	"errors"
+	"encoding/binary"
 	"io"
 	"math/bits"
+	"slices"
 	"strconv"
 
 	"github.com/piiscan/piiscan/classifiers"
 )
 
-// csvParser reads CSV or TSV (RFC 4180, leniently: ragged rows, CRLF or LF,
-// stray quotes inside unquoted fields) as a stream, writing each value to
-// the record batch with its line and character column. The first row is a
-// header when it reads like one; otherwise columns are named column_<n>.
+// csvParser reads CSV or TSV (RFC 4180, leniently: ragged rows, CRLF, LF
+// or a lone CR, stray quotes inside unquoted fields) as a stream, writing
+// each value to the record batch. The first row is a header when it reads
+// like one; otherwise columns are named column_<n>.
+//
+// Fields are found with bytes.IndexByte, not byte by byte: the next line
+// break, carriage return and quote are searched once and cached (nextByte),
+// so a field costs one search for the delimiter within its row. A field
+// whose bytes are all in the window and need no unescaping is added whole;
+// the rest (escaped quotes, text after a closing quote, values running past
+// the window) go through slowField, the state machine fed piece by piece.
 //
 // It is written by hand rather than on encoding/csv because that reader
 // holds a whole record in memory (a 1 GiB quoted field would be read whole),
@@ -22,21 +30,19 @@ import (
 type csvParser struct {
 	o     *objectScan
 	b     *batch
-	r     io.Reader
+	w     window
 	delim byte
-	blk   []byte
-	i, n  int
-	off   int64 // stream offset of blk[0]
-	eof   bool
+	i     int // next byte in w.buf
 	err   error
 
-	cols columns // line and character column bookkeeping
+	nl, cr, qt nextByte // the next '\n', '\r' and '"'
+	crLine     bool     // a CR ended the last row: a '\n' right after it is part of that line break
 
 	row, col int64 // data row index and column index
 	header   *csvHeader
-	fields   []*classifiers.Field
+	fields   []*fieldSlot
 	inValue  bool
-	special  [256]bool
+	ends     []int32 // scratch: where the fields of a row end
 }
 
 // csvHeader buffers the first row until it is known to be a header or data.
@@ -52,165 +58,382 @@ const (
 )
 
 func (o *objectScan) scanCSV(r io.Reader, delim byte) error {
-	p := &csvParser{o: o, b: newBatch(o), r: r, delim: delim, blk: make([]byte, 64<<10), cols: newColumns(), header: &csvHeader{}}
-	p.special[delim] = true
-	p.special['\n'] = true
-	p.special['\r'] = true
+	b := newBatch(o)
+	b.counted = true
+	p := &csvParser{o: o, b: b, delim: delim, header: &csvHeader{}}
+	p.w.init(o.ctx, r, b)
+	p.resetCache()
 	if err := p.run(); err != nil {
 		return err
 	}
 	return p.err
 }
 
-func (p *csvParser) fill() bool {
-	if p.eof {
-		return false
-	}
-	p.cols.settle(p.blk[:p.n], p.off, p.off+int64(p.n))
-	p.off += int64(p.n)
-	p.i, p.n = 0, 0
-	for p.n == 0 {
-		m, err := p.r.Read(p.blk)
-		p.n = m
-		if err != nil {
-			p.eof = true
-			if !errors.Is(err, io.EOF) {
-				p.err = err
-			}
-			break
-		}
-	}
-	p.cols.block(p.blk[:p.n])
-	return p.n > 0
+// more reads on (see window.more), keeping the bytes from keep.
+func (p *csvParser) more(keep int) bool {
+	d, ok := p.w.more(keep)
+	p.i -= d
+	p.resetCache()
+	return ok
 }
 
-// pos returns the location of the next byte.
-func (p *csvParser) pos() spanLoc {
-	at := p.off + int64(p.i)
-	line, col := p.cols.at(p.blk[:p.n], p.off, at)
-	return spanLoc{off: at, line: line, col: col, rec: p.row}
+func (p *csvParser) resetCache() {
+	p.nl.reset()
+	p.cr.reset()
+	p.qt.reset()
 }
 
 const (
-	stStart = iota
-	stUnquoted
+	stUnquoted = iota
 	stQuoted
 	stQuote // a quote inside a quoted field: "" or the end of the field
-	stCR
 )
 
 func (p *csvParser) run() error {
-	state := stStart
 	for {
-		if p.i >= p.n && !p.fill() {
+		if p.i >= p.w.n && !p.more(p.i) {
 			break
 		}
-		if p.i&0xfff == 0 {
-			if err := p.o.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		blk := p.blk[p.i:p.n]
-		segOff := p.off + int64(p.i)
-		switch state {
-		case stStart:
-			loc := p.pos()
-			if blk[0] == '"' {
+		if p.crLine {
+			// CRLF is one line break; a lone CR is one too.
+			p.crLine = false
+			if p.w.buf[p.i] == '\n' {
 				p.i++
-				loc.off++
-				loc.col++
-				state = stQuoted
-			} else {
-				state = stUnquoted
 			}
-			if err := p.beginValue(loc); err != nil {
-				return err
-			}
-		case stUnquoted:
-			j := 0
-			for j < len(blk) && !p.special[blk[j]] {
-				j++
-			}
-			if err := p.write(blk[:j]); err != nil {
-				return err
-			}
-			p.i += j
-			if j == len(blk) {
-				continue
-			}
-			c := blk[j]
-			p.i++
-			var err error
-			switch c {
-			case p.delim:
-				err = p.endValue(false)
-				state = stStart
-			case '\r':
-				err = p.endValue(true)
-				state = stCR
-			default: // '\n'
-				p.newline(segOff + int64(j))
-				err = p.endValue(true)
-				state = stStart
-			}
-			if err != nil {
-				return err
-			}
-		case stQuoted:
-			j := bytes.IndexByte(blk, '"')
-			if j < 0 {
-				j = len(blk)
-			} else {
-				state = stQuote
-			}
-			if err := p.write(blk[:j]); err != nil {
-				return err
-			}
-			p.cols.newlines(blk[:j], segOff) // a quoted value may span lines
-			p.i += min(j+1, len(blk))
-		case stQuote:
-			if blk[0] == '"' { // an escaped quote
-				if err := p.writeByte('"'); err != nil {
+			p.w.lines.add(p.w.off + int64(p.i))
+			continue
+		}
+		if p.col == 0 && p.header.done {
+			if ok, err := p.plainRow(); ok || err != nil {
+				if err != nil {
 					return err
 				}
-				p.i++
-				state = stQuoted
 				continue
 			}
-			// The field ended; anything before the delimiter (lenient
-			// CSV: `"a"b,`) still belongs to the value.
-			state = stUnquoted
-		case stCR:
-			if blk[0] == '\n' {
-				p.i++
-				p.cols.newline(segOff)
-			} else {
-				p.cols.newline(segOff - 1) // a lone CR ends a line too
-			}
-			state = stStart
 		}
-	}
-	if p.inValue || state == stQuote {
-		if err := p.endValue(true); err != nil {
+		if err := p.next(); err != nil {
 			return err
 		}
 	}
-	if state == stQuoted {
-		p.err = &errMalformed{format: "csv", off: p.off + int64(p.n), msg: "quoted field not closed at end of input"}
+	if err := p.o.ctx.Err(); err != nil {
+		return err
 	}
 	if !p.header.done {
 		if err := p.decideHeader(); err != nil {
 			return err
 		}
 	}
+	if p.err == nil {
+		p.err = p.w.err
+	}
 	return p.b.finish()
 }
 
-func (p *csvParser) newline(nlOff int64) { p.cols.newline(nlOff) }
+// plainRow adds the row starting at p.i in one go when it is plain: in the
+// window with its line break (LF or CRLF), without quotes or a lone CR,
+// not blank and not longer than maxInline. It is copied into the batch
+// whole and its delimiters turned into the batch's '\n' separators
+// (splitRow), so a value costs a span; an empty value's separator is
+// squeezed out, as the batch holds no empty values. It reports false to
+// leave the row to the field by field path.
+func (p *csvParser) plainRow() (bool, error) {
+	buf := p.w.buf[:p.w.n]
+	s := p.i
+	nl := p.nl.find(buf, s, '\n')
+	if nl == len(buf) || nl-s > maxInline || p.qt.find(buf, s, '"') < nl {
+		return false, nil
+	}
+	e := nl
+	if cr := p.cr.find(buf, s, '\r'); cr < nl {
+		if cr != nl-1 {
+			return false, nil
+		}
+		e = cr
+	}
+	if e == s {
+		return false, nil
+	}
+	b := p.b
+	b.beginRecord()
+	n := len(b.buf)
+	if cap(b.buf)-n <= e-s {
+		b.buf = slices.Grow(b.buf, e-s+1)
+	}
+	b.buf = b.buf[:n+e-s+1]
+	dst := b.buf[n:]
+	if cap(p.ends) < e-s+1 {
+		p.ends = make([]int32, 0, e-s+1) // one end per byte at most
+	}
+	copy(dst, buf[s:e])
+	dst[e-s] = '\n'
+	ends := append(splitRow(dst[:e-s], p.delim, p.ends[:e-s+1]), int32(e-s))
+	p.field(int64(len(ends) - 1)) // every column of the row has its slot
+	if !p.rowSpans(n, ends, p.w.off+int64(s)) {
+		p.squeeze(dst, n, ends, p.w.off+int64(s))
+	}
+	p.i = nl + 1
+	p.w.lines.add(p.w.off + int64(p.i))
+	p.row++
+	return true, b.endRecord()
+}
+
+// rowSpans adds the spans and locations of a row copied at n in the batch
+// buffer, whose values end at ends and which starts at stream offset off.
+// It reports false, adding nothing, when a value is empty.
+func (p *csvParser) rowSpans(n int, ends []int32, off int64) bool {
+	start := int32(-1)
+	for _, end := range ends {
+		if end == start+1 {
+			return false
+		}
+		start = end
+	}
+	b := p.b
+	k := len(b.spans)
+	if cap(b.spans)-k < len(ends) || cap(b.locs)-k < len(ends) {
+		b.spans, b.locs = slices.Grow(b.spans, len(ends)), slices.Grow(b.locs, len(ends))
+	}
+	// Reslicing in place stores only the lengths, and setting the spans
+	// field by field keeps the GC's write barrier to the one pointer.
+	b.spans = b.spans[:k+len(ends)]
+	b.locs = b.locs[:k+len(ends)]
+	sp := b.spans[k:]
+	lc := b.locs[k : k+len(sp)]
+	fields := p.fields[:len(sp)]
+	rec, row := b.rec, p.row
+	start = 0
+	for j, end := range ends[:len(sp)] {
+		s := &sp[j]
+		s.Start, s.End, s.Field, s.Record, s.Kind = n+int(start), n+int(end), fields[j].f, rec, 0
+		lc[j] = spanLoc{off: off + int64(start), rec: row}
+		start = end + 1
+	}
+	if b.stats {
+		for _, s := range fields {
+			b.count(s)
+		}
+	}
+	return true
+}
+
+// squeeze is rowSpans for a row with empty values: the batch holds no
+// empty value, so each one's separator is cut out of the copied row.
+func (p *csvParser) squeeze(dst []byte, n int, ends []int32, off int64) {
+	b := p.b
+	start, cut := 0, 0
+	for col, end := range ends {
+		if int(end) == start {
+			cut++
+		} else {
+			if cut > 0 {
+				copy(dst[start-cut:], dst[start:end+1])
+			}
+			b.spans = append(b.spans, classifiers.Span{Start: n + start - cut, End: n + int(end) - cut, Field: p.fields[col].f, Record: b.rec})
+			b.locs = append(b.locs, spanLoc{off: off + int64(start), rec: p.row})
+			if b.stats {
+				b.count(p.fields[col])
+			}
+		}
+		start = int(end) + 1
+	}
+	b.buf = b.buf[:len(b.buf)-cut]
+}
+
+// splitRow turns the delimiters of a row (copied into the batch) into
+// the batch's '\n' separators and returns their indexes, written into at
+// (room for one per byte). It tests eight bytes at a time (SWAR): with
+// x = w ^ delim·0x0101..., (x - 0x0101..) &^ x & 0x8080.. is not zero when
+// x has a zero byte, and then ^((x & 0x7f..) + 0x7f.. | x) & 0x8080.. marks
+// exactly those (no carry crosses bytes). Values of ~20 bytes make this
+// cheaper than a bytes.IndexByte call per value.
+func splitRow(row []byte, delim byte, at []int32) []int32 {
+	const ones, low7, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	pat := uint64(delim) * ones
+	k, i := 0, 0
+	for ; i+8 <= len(row); i += 8 {
+		x := binary.LittleEndian.Uint64(row[i:i+8]) ^ pat
+		if (x-ones)&^x&highs == 0 {
+			continue
+		}
+		for m := ^((x & low7) + low7 | x) & highs; m != 0 && k < len(at); m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			row[j] = '\n'
+			at[k] = int32(j)
+			k++
+		}
+	}
+	for ; i < len(row) && k < len(at); i++ {
+		if row[i] == delim {
+			row[i] = '\n'
+			at[k] = int32(i)
+			k++
+		}
+	}
+	return at[:k]
+}
+
+// next reads the field starting at p.i, and the byte that ends it.
+func (p *csvParser) next() error {
+	for {
+		buf := p.w.buf[:p.w.n]
+		s := p.i
+		if buf[s] != '"' {
+			if e := p.stop(buf, s); e < len(buf) || p.w.eof {
+				return p.emit(p.w.off+int64(s), buf[s:e], e)
+			}
+		} else if q := p.qt.find(buf, s+1, '"'); q+1 < len(buf) || (q < len(buf) && p.w.eof) {
+			if q+1 < len(buf) {
+				if c := buf[q+1]; c != p.delim && c != '\n' && c != '\r' {
+					return p.slowField() // an escaped quote, or text after the closing quote
+				}
+			}
+			p.breaks(buf, s+1, q) // a quoted value may span lines
+			return p.emit(p.w.off+int64(s)+1, buf[s+1:q], q+1)
+		} else if p.w.eof {
+			return p.slowField() // never closed
+		}
+		// The field runs past the window: read on, or stream a long one.
+		if len(buf)-s > maxInline || !p.more(s) {
+			return p.slowField()
+		}
+	}
+}
+
+// stop returns the index of the byte ending an unquoted value that starts
+// at x: the delimiter or a line break, or len(buf) when the window has none.
+func (p *csvParser) stop(buf []byte, x int) int {
+	lim := p.nl.find(buf, x, '\n')
+	if cr := p.cr.find(buf, x, '\r'); cr < lim {
+		lim = cr
+	}
+	if j := bytes.IndexByte(buf[x:lim], p.delim); j >= 0 {
+		return x + j
+	}
+	return lim
+}
+
+// breaks records the line breaks inside a quoted value, buf[a:b].
+func (p *csvParser) breaks(buf []byte, a, b int) {
+	for {
+		j := p.nl.find(buf, a, '\n')
+		if j >= b {
+			return
+		}
+		p.w.lines.add(p.w.off + int64(j) + 1)
+		a = j + 1
+	}
+}
+
+// terminate passes the byte at e that ended a value (e is past the window
+// at the end of input) and reports whether it also ended the row.
+func (p *csvParser) terminate(e int) bool {
+	if e >= p.w.n {
+		p.i = e
+		return true
+	}
+	c := p.w.buf[e]
+	p.i = e + 1
+	switch c {
+	case p.delim:
+		return false
+	case '\n':
+		p.w.lines.add(p.w.off + int64(e) + 1)
+	default: // '\r'
+		p.crLine = true
+	}
+	return true
+}
+
+// emit passes a whole value, seg at stream offset off, ended by the byte
+// at e: data rows add it to the batch in one step.
+func (p *csvParser) emit(off int64, seg []byte, e int) error {
+	eol := p.terminate(e)
+	loc := spanLoc{off: off, rec: p.row}
+	if !p.header.done {
+		if err := p.beginValue(loc); err != nil {
+			return err
+		}
+		if err := p.write(seg); err != nil {
+			return err
+		}
+		return p.endValue(eol)
+	}
+	if p.col == 0 {
+		p.b.beginRecord()
+	}
+	if err := p.b.add(p.field(p.col), loc, seg); err != nil {
+		return err
+	}
+	p.col++
+	if eol {
+		p.col = 0
+		p.row++
+		return p.b.endRecord()
+	}
+	return nil
+}
+
+// slowField reads the field at p.i the quick path leaves: a quoted value
+// with escaped quotes or text after its closing quote (`"a"b,` is the
+// value ab), or one that runs past the window, possibly streamed.
+func (p *csvParser) slowField() error {
+	loc := spanLoc{off: p.w.off + int64(p.i), rec: p.row}
+	state := stUnquoted
+	if p.w.buf[p.i] == '"' {
+		p.i++
+		loc.off++
+		state = stQuoted
+	}
+	if err := p.beginValue(loc); err != nil {
+		return err
+	}
+	for p.i < p.w.n || p.more(p.i) {
+		buf := p.w.buf[:p.w.n]
+		switch state {
+		case stUnquoted:
+			e := p.stop(buf, p.i)
+			if err := p.write(buf[p.i:e]); err != nil {
+				return err
+			}
+			if e == len(buf) {
+				p.i = e
+				continue
+			}
+			return p.endValue(p.terminate(e))
+		case stQuoted:
+			q := p.qt.find(buf, p.i, '"')
+			p.breaks(buf, p.i, q)
+			if err := p.write(buf[p.i:q]); err != nil {
+				return err
+			}
+			p.i = min(q+1, len(buf))
+			if q < len(buf) {
+				state = stQuote
+			}
+		case stQuote:
+			if buf[p.i] == '"' { // an escaped quote
+				if err := p.write(buf[p.i : p.i+1]); err != nil {
+					return err
+				}
+				p.i++
+				state = stQuoted
+				continue
+			}
+			state = stUnquoted // the rest up to the delimiter still belongs to the value
+		}
+	}
+	if state == stQuoted {
+		p.err = &errMalformed{format: "csv", off: p.w.off + int64(p.w.n), msg: "quoted field not closed at end of input"}
+	}
+	return p.endValue(true)
+}
 
 func (p *csvParser) beginValue(loc spanLoc) error {
 	p.inValue = true
 	if !p.header.done {
+		// The header row is held apart from the window, so its
+		// locations are worked out now.
+		loc.line, loc.col = p.w.at(loc.off)
 		p.header.cells = append(p.header.cells, nil)
 		p.header.locs = append(p.header.locs, loc)
 		return nil
@@ -218,7 +441,7 @@ func (p *csvParser) beginValue(loc spanLoc) error {
 	if p.col == 0 {
 		p.b.beginRecord()
 	}
-	p.b.beginValue(p.field(p.col), loc)
+	p.b.beginSlot(p.field(p.col), loc)
 	return nil
 }
 
@@ -236,8 +459,6 @@ func (p *csvParser) write(seg []byte) error {
 	}
 	return p.b.write(seg)
 }
-
-func (p *csvParser) writeByte(c byte) error { return p.write([]byte{c}) }
 
 // endValue closes a value; eol says it also ends the row.
 func (p *csvParser) endValue(eol bool) error {
@@ -261,9 +482,12 @@ func (p *csvParser) endValue(eol bool) error {
 }
 
 // field returns the prepared field of column i.
-func (p *csvParser) field(i int64) *classifiers.Field {
+func (p *csvParser) field(i int64) *fieldSlot {
+	if i < int64(len(p.fields)) {
+		return p.fields[i]
+	}
 	for int64(len(p.fields)) <= i {
-		p.fields = append(p.fields, p.o.w.field("column_"+strconv.Itoa(len(p.fields)+1)))
+		p.fields = append(p.fields, &fieldSlot{f: p.o.w.field("column_" + strconv.Itoa(len(p.fields)+1))})
 	}
 	return p.fields[i]
 }
@@ -290,7 +514,7 @@ func (p *csvParser) decideHeader() error {
 			if name == "" {
 				name = "column_" + strconv.Itoa(i+1)
 			}
-			p.fields = append(p.fields, p.o.w.field(name))
+			p.fields = append(p.fields, &fieldSlot{f: p.o.w.field(name)})
 		}
 		return nil
 	}
@@ -301,7 +525,7 @@ func (p *csvParser) decideHeader() error {
 		if i == 0 {
 			p.b.beginRecord()
 		}
-		p.b.beginValue(p.field(int64(i)), loc)
+		p.b.beginSlot(p.field(int64(i)), loc)
 		if err := p.b.write(c); err != nil {
 			return err
 		}
@@ -345,26 +569,4 @@ func looksNumeric(c []byte) bool {
 		}
 	}
 	return digits > 0
-}
-
-// countCont counts UTF-8 continuation bytes (10xxxxxx), eight at a time.
-func countCont(b []byte) int {
-	n := 0
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
-		if w&0x8080808080808080 == 0 {
-			continue
-		}
-		// top bit set and next bit clear
-		m := w & 0x8080808080808080 &^ (w << 1)
-		n += bits.OnesCount64(m)
-	}
-	for ; i < len(b); i++ {
-		if b[i]&0xC0 == 0x80 {
-			n++
-		}
-	}
-	return n
 }

@@ -1,12 +1,9 @@
 package scanner
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"strconv"
-
-	"github.com/piiscan/piiscan/classifiers"
 )
 
 // jsonParser streams JSON documents and JSON Lines into the record batch:
@@ -17,6 +14,13 @@ import (
 // Runs of numbers in an array (a coordinate pair, an embedding vector)
 // are one value, written with commas.
 //
+// Tokens are read from the window with searches, not byte by byte: a
+// string's closing quote with bytes.IndexByte, while the next backslash
+// and line break are searched once and cached (nextByte), so a string
+// without escapes is added to the batch in one step. A key is matched
+// against the member that came next the last time (objects of one shape
+// list their keys in one order) before the map, so it costs a compare.
+//
 // It is written by hand rather than on encoding/json because the standard
 // decoder allocates per token, gives no offsets for values and has no
 // nesting limit; this parser keeps memory bounded by the nesting depth and
@@ -24,44 +28,46 @@ import (
 type jsonParser struct {
 	o     *objectScan
 	b     *batch
-	r     io.Reader
+	w     window
 	lines bool // JSON Lines: a document per line, record = line index
-	blk   []byte
-	i, n  int
-	off   int64
-	eof   bool
+	i     int  // next byte in w.buf
 	err   error
 
-	cols columns // line and character column bookkeeping
+	nl, bs nextByte // the next '\n' and '\\'
 
 	root    *pathNode
 	nodes   int
 	stack   []jsonFrame
+	recs    int // index in stack of the array whose elements are records, -1 for none
 	key     []byte
 	docRec  int64 // JSON Lines: index of the current line's document
-	bad     int   // JSON Lines: lines that did not parse
+	docs    int
+	bad     int // JSON Lines: lines that did not parse
 	badOff  int64
-	inDoc   bool
 	scratch []byte
 }
 
 // pathNode is one JSON path; its field is prepared once and shared by
 // every value at that path.
 type pathNode struct {
-	name  string
-	field *classifiers.Field
-	keys  map[string]*pathNode
-	elem  *pathNode
+	name string
+	key  string // the member name under its parent object
+	idx  int    // index in the parent's kids
+	slot fieldSlot
+	keys map[string]*pathNode
+	kids []*pathNode // in order of first appearance
+	elem *pathNode
 }
 
 type jsonFrame struct {
 	node      *pathNode
-	array     bool
+	memberKey *pathNode
 	index     int64
+	next      int // the index in node.kids of the member likely to come next
+	array     bool
 	records   bool  // the elements of this array are records
 	numRun    bool  // a run of numbers is open as one value
 	expect    uint8 // what comes next
-	memberKey *pathNode
 }
 
 const (
@@ -69,6 +75,7 @@ const (
 	expKeyOrEnd
 	expKey
 	expColon
+	expMemberValue // after a member's colon
 	expCommaOrEnd
 	expValueOrEnd
 )
@@ -80,7 +87,11 @@ const (
 )
 
 func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
-	p := &jsonParser{o: o, b: newBatch(o), r: r, lines: lines, blk: make([]byte, 64<<10), cols: newColumns()}
+	b := newBatch(o)
+	b.counted = true
+	p := &jsonParser{o: o, b: b, lines: lines, recs: -1}
+	p.w.init(o.ctx, r, b)
+	p.resetCache()
 	p.root = &pathNode{name: "$"}
 	err := p.run()
 	if err != nil {
@@ -92,31 +103,34 @@ func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
 	return p.err
 }
 
+// child returns the node of member key, made on first sight.
 func (n *pathNode) child(p *jsonParser, key []byte) *pathNode {
 	if c, ok := n.keys[string(key)]; ok {
 		return c
 	}
 	if p.nodes >= maxJSONNodes {
-		return n.overflow(p)
+		return n.overflow()
 	}
-	if n.keys == nil {
-		n.keys = map[string]*pathNode{}
-	}
-	c := &pathNode{name: n.name + "." + string(key)}
-	n.keys[string(key)] = c
+	c := n.add(string(key), n.name+"."+string(key))
 	p.nodes++
 	return c
 }
 
-func (n *pathNode) overflow(p *jsonParser) *pathNode {
+// overflow is the node of every new key once maxJSONNodes are made.
+func (n *pathNode) overflow() *pathNode {
 	if c, ok := n.keys["\x00*"]; ok {
 		return c
 	}
+	return n.add("\x00*", n.name+".*")
+}
+
+func (n *pathNode) add(key, name string) *pathNode {
 	if n.keys == nil {
 		n.keys = map[string]*pathNode{}
 	}
-	c := &pathNode{name: n.name + ".*"}
-	n.keys["\x00*"] = c
+	c := &pathNode{name: name, key: key, idx: len(n.kids)}
+	n.keys[key] = c
+	n.kids = append(n.kids, c)
 	return c
 }
 
@@ -128,91 +142,98 @@ func (n *pathNode) element(p *jsonParser) *pathNode {
 	return n.elem
 }
 
-func (p *jsonParser) fieldOf(n *pathNode) *classifiers.Field {
-	if n.field == nil {
-		n.field = p.o.w.eng.Field(n.name)
+// slotOf returns the field slot of a node, preparing its field once.
+func (p *jsonParser) slotOf(n *pathNode) *fieldSlot {
+	if n.slot.f == nil {
+		n.slot.f = p.o.w.eng.Field(n.name)
 	}
-	return n.field
+	return &n.slot
 }
 
-// ensure makes at least k bytes available from p.i unless input ends.
-func (p *jsonParser) ensure(k int) bool {
-	if p.n-p.i >= k {
-		return true
-	}
-	if p.eof {
-		return p.n > p.i
-	}
-	p.cols.settle(p.blk[:p.n], p.off, p.off+int64(p.i))
-	rest := copy(p.blk, p.blk[p.i:p.n])
-	p.off += int64(p.i)
-	p.i, p.n = 0, rest
-	for p.n < k && !p.eof {
-		m, err := p.r.Read(p.blk[p.n:])
-		p.n += m
-		if err != nil {
-			p.eof = true
-			if !errors.Is(err, io.EOF) {
-				p.err = err
-			}
-		}
-	}
-	p.cols.block(p.blk[:p.n])
-	return p.n > p.i
+// more reads on (see window.more), keeping the bytes from keep.
+func (p *jsonParser) more(keep int) bool {
+	d, ok := p.w.more(keep)
+	p.i -= d
+	p.resetCache()
+	return ok
 }
 
-func (p *jsonParser) pos() spanLoc {
-	at := p.off + int64(p.i)
-	line, col := p.cols.at(p.blk[:p.n], p.off, at)
-	return spanLoc{off: at, line: line, col: col, rec: -1}
+func (p *jsonParser) resetCache() {
+	p.nl.reset()
+	p.bs.reset()
 }
 
-// advance passes over n bytes, counting the newlines among them.
-func (p *jsonParser) advance(n int) {
-	p.cols.newlines(p.blk[p.i:p.i+n], p.off+int64(p.i))
-	p.i += n
+// need makes k bytes available from p.i unless input ends first, and
+// reports whether any byte is.
+func (p *jsonParser) need(k int) bool {
+	for p.w.n-p.i < k && p.more(p.i) {
+	}
+	return p.w.n > p.i
 }
 
-func (p *jsonParser) skipSpace() bool {
+// breaks records the line breaks in buf[a:b] (raw ones inside strings).
+func (p *jsonParser) breaks(buf []byte, a, b int) {
+	if p.nl.find(buf, a, '\n') < b {
+		p.addBreaks(buf, a, b)
+	}
+}
+
+func (p *jsonParser) addBreaks(buf []byte, a, b int) {
 	for {
-		if !p.ensure(1) {
-			return false
+		j := p.nl.find(buf, a, '\n')
+		if j >= b {
+			return
 		}
-		j := p.i
-		for j < p.n {
-			c := p.blk[j]
-			if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-				break
+		p.w.lines.add(p.w.off + int64(j) + 1)
+		a = j + 1
+	}
+}
+
+// peek returns the next byte that is not white space.
+func (p *jsonParser) peek() (byte, bool) {
+	if p.i < p.w.n {
+		if c := p.w.buf[p.i]; c > ' ' {
+			return c, true
+		}
+	}
+	return p.skipSpace()
+}
+
+// skipSpace passes white space, recording line breaks, and returns the
+// byte after it; false at the end of input.
+func (p *jsonParser) skipSpace() (byte, bool) {
+	for {
+		for ; p.i < p.w.n; p.i++ {
+			switch c := p.w.buf[p.i]; c {
+			case ' ', '\t', '\r':
+			case '\n':
+				p.w.lines.add(p.w.off + int64(p.i) + 1)
+			default:
+				return c, true
 			}
-			j++
 		}
-		if j > p.i {
-			if p.lines && p.inDoc && len(p.stack) == 0 {
-				// JSON Lines: stop at the newline that ends a document.
-				if k := bytes.IndexByte(p.blk[p.i:j], '\n'); k >= 0 {
-					p.advance(k)
-					return true
-				}
-			}
-			p.advance(j - p.i)
-		}
-		if j < p.n {
-			return true
+		if !p.more(p.i) {
+			return 0, false
 		}
 	}
 }
 
 func (p *jsonParser) run() error {
 	for {
-		if err := p.o.ctx.Err(); err != nil {
-			return err
+		if p.docs++; p.docs&63 == 0 {
+			if err := p.o.ctx.Err(); err != nil {
+				return err
+			}
 		}
-		if !p.skipSpace() {
+		if _, ok := p.peek(); !ok {
 			break
 		}
 		if err := p.document(); err != nil {
 			var mal *errMalformed
 			if !errors.As(err, &mal) {
+				return err
+			}
+			if err := p.o.ctx.Err(); err != nil {
 				return err
 			}
 			if !p.lines {
@@ -221,29 +242,32 @@ func (p *jsonParser) run() error {
 			p.skipBadLine(mal)
 		}
 	}
-	if err := p.b.finish(); err != nil {
+	if err := p.o.ctx.Err(); err != nil {
 		return err
 	}
-	return nil
+	if p.err == nil {
+		p.err = p.w.err
+	}
+	return p.b.finish()
 }
 
 // document parses one JSON value at the top level.
 func (p *jsonParser) document() error {
 	p.stack = p.stack[:0]
-	p.inDoc = true
-	defer func() { p.inDoc = false }()
+	p.recs = -1
 	if p.lines {
-		p.docRec = p.cols.line - 1 // JSON Lines: record = 0-based line index
+		p.docRec = p.w.lines.current() - 1 // JSON Lines: record = 0-based line index
 		p.b.beginRecord()
 	}
-	if err := p.value(p.root, -1); err != nil {
+	if err := p.value(p.root); err != nil {
 		return err
 	}
 	for len(p.stack) > 0 {
-		if !p.skipSpace() {
+		c, ok := p.peek()
+		if !ok {
 			return p.malformed("unexpected end of input")
 		}
-		if err := p.step(); err != nil {
+		if err := p.step(c); err != nil {
 			return err
 		}
 	}
@@ -254,7 +278,7 @@ func (p *jsonParser) document() error {
 }
 
 func (p *jsonParser) malformed(msg string) error {
-	return &errMalformed{format: "json", off: p.off + int64(p.i), msg: msg}
+	return &errMalformed{format: "json", off: p.w.off + int64(p.i), msg: msg}
 }
 
 // recRef returns the output record index of a value at the current nesting.
@@ -262,10 +286,8 @@ func (p *jsonParser) recRef() int64 {
 	if p.lines {
 		return p.docRec
 	}
-	for i := range p.stack {
-		if p.stack[i].records {
-			return p.stack[i].index
-		}
+	if p.recs >= 0 {
+		return p.stack[p.recs].index
 	}
 	return -1
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // value reads the value starting at p.i (after white space) at path node.
-func (p *jsonParser) value(node *pathNode, _ int) error {
-	c := p.blk[p.i]
+func (p *jsonParser) value(node *pathNode) error {
+	c := p.w.buf[p.i]
 	var top *jsonFrame
 	if len(p.stack) > 0 {
 		top = &p.stack[len(p.stack)-1]
@@ -22,23 +22,10 @@ func (p *jsonParser) value(node *pathNode, _ int) error {
 		}
 	}
 	switch {
-	case c == '{' || c == '[':
-		if len(p.stack) >= maxJSONDepth {
-			return p.malformed("nesting deeper than 512 levels")
-		}
-		p.advance(1)
-		f := jsonFrame{node: node, array: c == '['}
-		if f.array {
-			f.expect = expValueOrEnd
-			f.records = !p.lines && p.recRef() < 0 && !p.recordsOpen() &&
-				(len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
-		} else {
-			f.expect = expKeyOrEnd
-		}
-		p.stack = append(p.stack, f)
-		return nil
 	case c == '"':
 		return p.stringValue(node)
+	case c == '{' || c == '[':
+		return p.push(node, c == '[')
 	case isNum:
 		return p.number(node, top)
 	case c == 't' || c == 'f' || c == 'n':
@@ -47,20 +34,38 @@ func (p *jsonParser) value(node *pathNode, _ int) error {
 	return p.malformed("unexpected character")
 }
 
-func (p *jsonParser) recordsOpen() bool {
-	for i := range p.stack {
-		if p.stack[i].records {
-			return true
+// push opens an object or array at node.
+func (p *jsonParser) push(node *pathNode, array bool) error {
+	if len(p.stack) >= maxJSONDepth {
+		return p.malformed("nesting deeper than 512 levels")
+	}
+	p.i++
+	f := jsonFrame{node: node, array: array, expect: expKeyOrEnd}
+	if array {
+		f.expect = expValueOrEnd
+		f.records = !p.lines && p.recs < 0 && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
+		if f.records {
+			p.recs = len(p.stack)
 		}
 	}
-	return false
+	p.stack = append(p.stack, f)
+	return nil
 }
 
-// step advances the innermost open container by one token.
-func (p *jsonParser) step() error {
-	f := &p.stack[len(p.stack)-1]
-	c := p.blk[p.i]
-	if !f.array {
+// step advances the innermost open container, starting at byte c.
+func (p *jsonParser) step(c byte) error {
+	depth := len(p.stack)
+	f := &p.stack[depth-1]
+	if f.array {
+		return p.arrayStep(f, c, depth)
+	}
+	return p.objectStep(f, c, depth)
+}
+
+// objectStep reads members of object f (at stack depth depth) until it
+// closes or a member's value opens a container.
+func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
+	for {
 		switch f.expect {
 		case expKeyOrEnd, expKey:
 			if c == '}' && f.expect == expKeyOrEnd {
@@ -69,26 +74,35 @@ func (p *jsonParser) step() error {
 			if c != '"' {
 				return p.malformed("expected a key")
 			}
-			if err := p.readKey(); err != nil {
+			if err := p.members(f); err != nil {
 				return err
 			}
-			f = &p.stack[len(p.stack)-1]
-			f.memberKey = f.node.child(p, p.key)
-			f.expect = expColon
+			if f.expect == expKeyOrEnd || f.expect == expKey {
+				n, err := p.member(f) // a key members left: escaped, or past the window
+				if err != nil {
+					return err
+				}
+				f.memberKey = n
+				f.expect = expColon
+			}
 		case expColon:
 			if c != ':' {
 				return p.malformed("expected ':'")
 			}
-			p.advance(1)
-			if !p.skipSpace() {
-				return p.malformed("unexpected end of input")
-			}
+			p.i++
+			f.expect = expMemberValue
+		case expMemberValue:
 			f.expect = expCommaOrEnd
-			return p.value(f.memberKey, 0)
+			if err := p.value(f.memberKey); err != nil {
+				return err
+			}
+			if len(p.stack) != depth {
+				return nil // f is no longer on top (and may have moved)
+			}
 		case expCommaOrEnd:
 			switch c {
 			case ',':
-				p.advance(1)
+				p.i++
 				f.expect = expKey
 			case '}':
 				return p.pop()
@@ -96,41 +110,130 @@ func (p *jsonParser) step() error {
 				return p.malformed("expected ',' or '}'")
 			}
 		}
-		return nil
+		var ok bool
+		if c, ok = p.peek(); !ok {
+			return p.malformed("unexpected end of input")
+		}
 	}
-	switch f.expect {
-	case expValueOrEnd, expValue:
-		if c == ']' { // also tolerates a trailing comma
-			return p.pop()
+}
+
+// members reads members of object f from p.i, a key's opening quote,
+// while they are plain: a key and a string or number value, no escapes or
+// line breaks in them, at most spaces around the colon, all in the window
+// (compact JSON and JSON Lines are this throughout). It keeps the parser's
+// position in a local and leaves f's state right where it stops, at
+// anything else, for objectStep.
+func (p *jsonParser) members(f *jsonFrame) error {
+	buf := p.w.buf[:p.w.n]
+	i := p.i
+	// Strings are plain while they end before the next backslash or line
+	// break; the loop never passes either (outside strings they stop it).
+	stop := min(p.nl.find(buf, i, '\n'), p.bs.find(buf, i, '\\'))
+	for {
+		s := i + 1
+		q := quoteFrom(buf, s)
+		if q >= stop {
+			return nil
 		}
-		f.expect = expCommaOrEnd
-		if f.records {
-			p.b.beginRecord()
+		node := p.lookup(f, buf[s:min(q, s+maxJSONKey)])
+		f.memberKey, f.expect = node, expColon
+		i = q + 1
+		for i < len(buf) && buf[i] == ' ' {
+			i++
 		}
-		return p.value(f.node.element(p), 0)
-	case expCommaOrEnd:
-		switch c {
-		case ',':
-			p.advance(1)
-			if f.records {
-				if err := p.b.endRecord(); err != nil {
-					return err
-				}
+		p.i = i
+		if i == len(buf) || buf[i] != ':' {
+			return nil
+		}
+		i++
+		for i < len(buf) && buf[i] == ' ' {
+			i++
+		}
+		p.i, f.expect = i, expMemberValue
+		if i == len(buf) {
+			return nil
+		}
+		switch c := buf[i]; {
+		case c == '"':
+			s = i + 1
+			if q = quoteFrom(buf, s); q >= stop {
+				return nil
 			}
-			f.index++
-			f.expect = expValue
-		case ']':
-			return p.pop()
+			p.i, f.expect = q+1, expCommaOrEnd
+			if err := p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q]); err != nil {
+				return err
+			}
+			i = q + 1
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i + 1
+			for j < len(buf) && numByte[buf[j]] {
+				j++
+			}
+			if j == len(buf) {
+				return nil
+			}
+			p.i, f.expect = j, expCommaOrEnd
+			if err := p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(i), rec: p.recRef()}, buf[i:j]); err != nil {
+				return err
+			}
+			i = j
 		default:
-			return p.malformed("expected ',' or ']'")
+			return nil
+		}
+		if i+1 >= len(buf) || buf[i] != ',' || buf[i+1] != '"' {
+			return nil
+		}
+		i++
+		p.i, f.expect = i, expKey
+	}
+}
+
+// arrayStep reads elements of array f (at stack depth depth) until it
+// closes or an element opens a container.
+func (p *jsonParser) arrayStep(f *jsonFrame, c byte, depth int) error {
+	for {
+		switch f.expect {
+		case expValueOrEnd, expValue:
+			if c == ']' { // also tolerates a trailing comma
+				return p.pop()
+			}
+			f.expect = expCommaOrEnd
+			if f.records {
+				p.b.beginRecord()
+			}
+			if err := p.value(f.node.element(p)); err != nil {
+				return err
+			}
+			if len(p.stack) != depth {
+				return nil
+			}
+		case expCommaOrEnd:
+			switch c {
+			case ',':
+				p.i++
+				if f.records {
+					if err := p.b.endRecord(); err != nil {
+						return err
+					}
+				}
+				f.index++
+				f.expect = expValue
+			case ']':
+				return p.pop()
+			default:
+				return p.malformed("expected ',' or ']'")
+			}
+		}
+		var ok bool
+		if c, ok = p.peek(); !ok {
+			return p.malformed("unexpected end of input")
 		}
 	}
-	return nil
 }
 
 // pop closes the innermost container.
 func (p *jsonParser) pop() error {
-	p.advance(1)
+	p.i++
 	f := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
 	if f.numRun {
@@ -139,6 +242,7 @@ func (p *jsonParser) pop() error {
 		}
 	}
 	if f.records {
+		p.recs = -1
 		if err := p.b.endRecord(); err != nil {
 			return err
 		}
@@ -147,98 +251,162 @@ func (p *jsonParser) pop() error {
 	return nil
 }
 
-// readKey reads an object key (unescaped, cut at maxJSONKey bytes).
-func (p *jsonParser) readKey() error {
-	p.key = p.key[:0]
-	return p.readString(func(seg []byte) error {
-		if room := maxJSONKey - len(p.key); room > 0 {
-			p.key = append(p.key, seg[:min(room, len(seg))]...)
+// member reads the key at p.i and returns the member's path node.
+func (p *jsonParser) member(f *jsonFrame) (*pathNode, error) {
+	for {
+		buf := p.w.buf[:p.w.n]
+		s := p.i + 1
+		if q := quoteFrom(buf, s); q < len(buf) {
+			if p.bs.find(buf, s, '\\') < q {
+				break // escaped: the slow way
+			}
+			p.breaks(buf, s, q)
+			p.i = q + 1
+			return p.lookup(f, buf[s:min(q, s+maxJSONKey)]), nil
 		}
-		return nil
-	})
+		if p.w.eof || len(buf)-p.i > maxInline || !p.more(p.i) {
+			break
+		}
+	}
+	p.key = p.key[:0]
+	if err := p.readString(true); err != nil {
+		return nil, err
+	}
+	return p.lookup(f, p.key), nil
 }
 
-// stringValue reads a string value into the batch.
+// lookup returns the child of f's node for key: first the member that
+// followed the last one matched, then (objects of a few shapes) the other
+// members, then the map.
+func (p *jsonParser) lookup(f *jsonFrame, key []byte) *pathNode {
+	n := f.node
+	if k := f.next; k < len(n.kids) && n.kids[k].key == string(key) {
+		f.next = k + 1
+		return n.kids[k]
+	}
+	c := n.find(key)
+	if c == nil {
+		c = n.child(p, key)
+	}
+	f.next = c.idx + 1
+	return c
+}
+
+// find looks key up among a handful of members by comparing, which is
+// cheaper than hashing it; nil when not found that way.
+func (n *pathNode) find(key []byte) *pathNode {
+	if len(n.kids) > 16 {
+		return nil
+	}
+	for _, c := range n.kids {
+		if len(c.key) == len(key) && c.key == string(key) {
+			return c
+		}
+	}
+	return nil
+}
+
+// stringValue reads a string value into the batch; one without escapes
+// that the window holds is added in one step.
 func (p *jsonParser) stringValue(node *pathNode) error {
-	loc := p.pos()
-	loc.off++
-	loc.col++
-	loc.rec = p.recRef()
-	p.b.beginValue(p.fieldOf(node), loc)
-	if err := p.readString(p.b.write); err != nil {
+	for {
+		buf := p.w.buf[:p.w.n]
+		s := p.i + 1
+		if q := quoteFrom(buf, s); q < len(buf) {
+			if p.bs.find(buf, s, '\\') < q {
+				break
+			}
+			p.breaks(buf, s, q)
+			p.i = q + 1
+			return p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q])
+		}
+		if p.w.eof || len(buf)-p.i > maxInline || !p.more(p.i) {
+			break
+		}
+	}
+	p.b.beginSlot(p.slotOf(node), spanLoc{off: p.w.off + int64(p.i) + 1, rec: p.recRef()})
+	if err := p.readString(false); err != nil {
 		return err
 	}
 	return p.b.endValue()
 }
 
 // readString reads a string starting at its opening quote and passes its
-// unescaped content to out in pieces.
-func (p *jsonParser) readString(out func([]byte) error) error {
-	p.advance(1)
+// unescaped content, piece by piece, to the key or the open value.
+func (p *jsonParser) readString(key bool) error {
+	p.i++
 	for {
-		if !p.ensure(1) {
+		if !p.need(1) {
 			return p.malformed("unterminated string")
 		}
-		seg := p.blk[p.i:p.n]
-		q := bytes.IndexByte(seg, '"')
-		end := len(seg)
-		if q >= 0 {
-			end = q
-		}
-		bs := bytes.IndexByte(seg[:end], '\\')
-		if bs >= 0 {
-			end = bs
-		}
-		if end > 0 {
-			if err := out(seg[:end]); err != nil {
+		buf := p.w.buf[:p.w.n]
+		q := indexByteFrom(buf, p.i, '"')
+		bs := p.bs.find(buf, p.i, '\\')
+		end := min(q, bs)
+		if end > p.i {
+			p.breaks(buf, p.i, end)
+			if err := p.out(key, buf[p.i:end]); err != nil {
 				return err
 			}
-			p.advance(end)
+			p.i = end
 		}
 		switch {
-		case bs >= 0:
-			if err := p.escape(out); err != nil {
+		case bs < q:
+			if err := p.escape(key); err != nil {
 				return err
 			}
-		case q >= 0:
-			p.advance(1)
+		case q < len(buf):
+			p.i++
 			return nil
 		}
 	}
 }
 
+// out passes a piece of a string to the key (cut at maxJSONKey bytes) or
+// to the open value.
+func (p *jsonParser) out(key bool, seg []byte) error {
+	if !key {
+		return p.b.write(seg)
+	}
+	if room := maxJSONKey - len(p.key); room > 0 {
+		p.key = append(p.key, seg[:min(room, len(seg))]...)
+	}
+	return nil
+}
+
 // escape decodes one backslash escape (JSON RFC 8259 section 7), joining
 // UTF-16 surrogate pairs.
-func (p *jsonParser) escape(out func([]byte) error) error {
-	p.ensure(12)
-	if p.n-p.i < 2 {
+func (p *jsonParser) escape(key bool) error {
+	p.need(12)
+	if p.w.n-p.i < 2 {
 		return p.malformed("unterminated escape")
 	}
-	c := p.blk[p.i+1]
-	var dec []byte
+	buf := p.w.buf[:p.w.n]
+	c := buf[p.i+1]
 	n := 2
+	dec := p.scratch[:0]
 	switch c {
 	case '"', '\\', '/':
-		dec = []byte{c}
+		dec = append(dec, c)
 	case 'b':
-		dec = []byte{'\b'}
+		dec = append(dec, '\b')
 	case 'f':
-		dec = []byte{'\f'}
+		dec = append(dec, '\f')
 	case 'n':
-		dec = []byte{'\n'}
+		dec = append(dec, '\n')
 	case 'r':
-		dec = []byte{'\r'}
+		dec = append(dec, '\r')
 	case 't':
-		dec = []byte{'\t'}
+		dec = append(dec, '\t')
 	case 'u':
-		r, ok := hex4(p.blk[p.i+2 : min(p.n, p.i+6)])
+		r, ok := hex4(buf[p.i+2 : min(len(buf), p.i+6)])
 		if !ok {
 			return p.malformed("bad \\u escape")
 		}
 		n = 6
 		if utf16.IsSurrogate(r) {
-			if p.n-p.i >= 12 && p.blk[p.i+6] == '\\' && p.blk[p.i+7] == 'u' {
-				if r2, ok := hex4(p.blk[p.i+8 : p.i+12]); ok {
+			if len(buf)-p.i >= 12 && buf[p.i+6] == '\\' && buf[p.i+7] == 'u' {
+				if r2, ok := hex4(buf[p.i+8 : p.i+12]); ok {
 					r = utf16.DecodeRune(r, r2)
 					n = 12
 				}
@@ -247,12 +415,13 @@ func (p *jsonParser) escape(out func([]byte) error) error {
 				r = utf8.RuneError
 			}
 		}
-		dec = utf8.AppendRune(p.scratch[:0], r)
+		dec = utf8.AppendRune(dec, r)
 	default:
 		return p.malformed("bad escape")
 	}
-	p.advance(n)
-	return out(dec)
+	p.scratch = dec
+	p.i += n
+	return p.out(key, dec)
 }
 
 func hex4(b []byte) (rune, bool) {
@@ -276,11 +445,30 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
+// numByte marks the bytes of a JSON number (leniently: any run of them).
+var numByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true,
+	'7': true, '8': true, '9': true, '-': true, '+': true, '.': true, 'e': true, 'E': true}
+
 // number reads a number. In an array, consecutive numbers form one value.
 func (p *jsonParser) number(node *pathNode, top *jsonFrame) error {
-	loc := p.pos()
-	loc.rec = p.recRef()
 	inArray := top != nil && top.array
+	for !inArray {
+		buf := p.w.buf[:p.w.n]
+		j := p.i
+		for j < len(buf) && numByte[buf[j]] {
+			j++
+		}
+		if j < len(buf) || p.w.eof {
+			s := p.i
+			p.i = j
+			return p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:j])
+		}
+		if j-p.i > maxInline {
+			break
+		}
+		p.more(p.i)
+	}
+	loc := spanLoc{off: p.w.off + int64(p.i), rec: p.recRef()}
 	if inArray && top.numRun {
 		if err := p.b.writeByte(','); err != nil {
 			return err
@@ -291,22 +479,19 @@ func (p *jsonParser) number(node *pathNode, top *jsonFrame) error {
 			f = top.node // a vector or pair is one value at the array's path
 			top.numRun = true
 		}
-		p.b.beginValue(p.fieldOf(f), loc)
+		p.b.beginSlot(p.slotOf(f), loc)
 	}
-	for {
-		if !p.ensure(1) {
-			break
-		}
+	for p.need(1) {
+		buf := p.w.buf[:p.w.n]
 		j := p.i
-		for j < p.n && isNumByte(p.blk[j]) {
+		for j < len(buf) && numByte[buf[j]] {
 			j++
 		}
-		if err := p.b.write(p.blk[p.i:j]); err != nil {
+		if err := p.b.write(buf[p.i:j]); err != nil {
 			return err
 		}
-		done := j < p.n
-		p.advance(j - p.i)
-		if done {
+		p.i = j
+		if j < len(buf) {
 			break
 		}
 	}
@@ -316,20 +501,17 @@ func (p *jsonParser) number(node *pathNode, top *jsonFrame) error {
 	return p.b.endValue()
 }
 
-func isNumByte(c byte) bool {
-	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
-}
-
 // literal skips true, false or null.
 func (p *jsonParser) literal() error {
-	p.ensure(5)
+	p.need(5)
+	buf := p.w.buf[:p.w.n]
 	j := p.i
-	for j < p.n && p.blk[j] >= 'a' && p.blk[j] <= 'z' && j-p.i < 5 {
+	for j < len(buf) && buf[j] >= 'a' && buf[j] <= 'z' && j-p.i < 5 {
 		j++
 	}
-	switch string(p.blk[p.i:j]) {
+	switch string(buf[p.i:j]) {
 	case "true", "false", "null":
-		p.advance(j - p.i)
+		p.i = j
 		return nil
 	}
 	return p.malformed("bad literal")
@@ -353,8 +535,8 @@ func (p *jsonParser) rescue(mal *errMalformed) error {
 	if err := p.b.finish(); err != nil {
 		return err
 	}
-	rest := io.MultiReader(bytes.NewReader(p.blk[p.i:p.n]), p.r)
-	if err := p.o.scanText(rest, nil, p.off+int64(p.i)); err != nil {
+	rest := io.MultiReader(bytes.NewReader(p.w.buf[p.i:p.w.n]), p.w.r)
+	if err := p.o.scanText(rest, nil, p.w.off+int64(p.i)); err != nil {
 		return err
 	}
 	return mal
@@ -369,20 +551,16 @@ func (p *jsonParser) skipBadLine(mal *errMalformed) {
 	p.bad++
 	_ = p.closeOpen()
 	p.stack = p.stack[:0]
-	loc := p.pos()
-	loc.rec = p.cols.line - 1
-	p.b.beginValue(nil, loc)
-	for p.ensure(1) {
-		seg := p.blk[p.i:p.n]
-		k := bytes.IndexByte(seg, '\n')
-		if k < 0 {
-			_ = p.b.write(seg)
-			p.advance(len(seg))
-			continue
+	p.recs = -1
+	p.b.beginValue(nil, spanLoc{off: p.w.off + int64(p.i), rec: p.w.lines.current() - 1})
+	for p.need(1) {
+		buf := p.w.buf[:p.w.n]
+		k := indexByteFrom(buf, p.i, '\n')
+		_ = p.b.write(buf[p.i:k])
+		p.i = k
+		if k < len(buf) {
+			break
 		}
-		_ = p.b.write(seg[:k])
-		p.advance(k)
-		break
 	}
 	_ = p.b.endValue()
 	_ = p.b.endRecord()
