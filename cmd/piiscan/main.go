@@ -55,8 +55,11 @@ func main() {
 // run executes the command line and returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdin, stdout, stderr)
+	var prof profiles
+	prof.register(root)
 	root.SetArgs(args)
 	err := root.Execute()
+	prof.stop(stderr)
 	if err == nil {
 		return exitOK
 	}

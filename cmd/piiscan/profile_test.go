@@ -1,0 +1,41 @@
+package main
+
+import (
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// readProfile checks that p is a gzip-compressed pprof profile (the format
+// go tool pprof reads) with content, and returns its size uncompressed.
+func readProfile(t *testing.T, p string) int {
+	t.Helper()
+	f, err := os.Open(p)
+	require.NoError(t, err)
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	require.NoError(t, err, "%s is gzip, as pprof writes it", p)
+	b, err := io.ReadAll(z)
+	require.NoError(t, err)
+	return len(b)
+}
+
+func TestProfileFlags(t *testing.T) {
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	res := scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--cpuprofile", cpu, "--memprofile", mem)
+	require.LessOrEqual(t, res.code, exitFindings, res.stderr)
+	assert.Positive(t, readProfile(t, cpu), "CPU profile")
+	assert.Positive(t, readProfile(t, mem), "heap profile")
+
+	t.Run("unwritable profile path is a usage error", func(t *testing.T) {
+		res := scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--cpuprofile", filepath.Join(dir, "no", "such", "cpu.prof"))
+		assert.Equal(t, exitUsage, res.code)
+		assert.Contains(t, res.stderr, "--cpuprofile")
+	})
+}
