@@ -45,12 +45,13 @@ func benchEngine(b *testing.B, e *classifiers.Engine, data []byte) {
 
 // BenchmarkEngine runs the engine alone (find, validate, grade, mask and
 // fingerprint every match; no decoding, no output) on one core, over the
-// generated corpus: mixed text (sparse PII, many decoys) and the PII-free
-// decoy files, at 1 MiB (fits in cache) and 64 MiB; and over 8 MiB of each
+// generated corpus: mixed text (sparse PII, many decoys), the PII-free
+// decoy files (dense look-alikes: the worst case) and plain PII-free prose,
+// at 1 MiB (fits in cache) and 64 MiB; and over 8 MiB of each
 // kind of bulk file.
 func BenchmarkEngine(b *testing.B) {
 	e := engine(b)
-	for _, input := range []string{"mixed", "piifree"} {
+	for _, input := range []string{"mixed", "piifree", "prose"} {
 		for _, size := range []int{1 << 20, 64 << 20} {
 			if testing.Short() && size > 1<<20 {
 				continue
@@ -58,10 +59,13 @@ func BenchmarkEngine(b *testing.B) {
 			name := "input=" + input + "/size=" + sizeName(size)
 			b.Run(name, func(b *testing.B) {
 				var data []byte
-				if input == "mixed" {
+				switch input {
+				case "mixed":
 					data = mixedText(b, size)
-				} else {
+				case "piifree":
 					data = piiFreeText(b, size)
+				default:
+					data = proseText(b, size)
 				}
 				benchEngine(b, e, data)
 			})

@@ -117,6 +117,35 @@ func piiFreeText(b *testing.B, size int) []byte {
 	return repeatTo(b, m.Root, m.PIIFree, size)
 }
 
+// proseText is size bytes of plain PII-free prose: the lines of the bulk
+// prose files without a digit or an '@' (neither personal data nor
+// look-alikes), repeated.
+func proseText(b *testing.B, size int) []byte {
+	b.Helper()
+	m := benchCorpus(b, 40<<20)
+	paths, _ := filepath.Glob(filepath.Join(m.Root, "bulk", "*.txt"))
+	var lines []byte
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for line := range bytes.Lines(data) {
+			if !bytes.ContainsAny(line, "0123456789@") {
+				lines = append(lines, line...)
+			}
+		}
+	}
+	if len(lines) == 0 {
+		b.Fatal("no prose lines in the bulk corpus")
+	}
+	out := make([]byte, 0, size)
+	for len(out) < size {
+		out = append(out, lines[:min(len(lines), size-len(out))]...)
+	}
+	return out
+}
+
 // engine compiles the built-in rules, without the rules in disable.
 func engine(b *testing.B, disable ...string) *classifiers.Engine {
 	b.Helper()

@@ -122,15 +122,40 @@ func (s *Scanner) readDecimal(p int) (decimal, bool) {
 	if j < len(buf) && (isAlnum(buf[j]) || buf[j] == '.' && j+1 < len(buf) && isDigit(buf[j+1])) {
 		return d, false
 	}
-	v, err := strconv.ParseFloat(string(buf[p:j]), 64)
-	if err != nil {
-		return d, false
+	v, ok := exactDecimal(buf[p:i], buf[i+1:j])
+	if !ok {
+		var err error
+		if v, err = strconv.ParseFloat(string(buf[p:j]), 64); err != nil {
+			return d, false
+		}
 	}
 	if neg {
 		v = -v
 	}
 	d.end, d.v, d.frac = j, v, j-i-1
 	return d, true
+}
+
+// pow10 holds the powers of ten that a float64 represents exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// exactDecimal is the value of the ASCII digits ip.fp when it can be
+// computed exactly without strconv: with at most 15 digits in all, the
+// mantissa and the power of ten are exact float64s and one division
+// rounds correctly, so the result is the one strconv.ParseFloat gives
+// (its own fast path). Otherwise ok is false.
+func exactDecimal(ip, fp []byte) (v float64, ok bool) {
+	if len(ip)+len(fp) > 15 {
+		return 0, false
+	}
+	var m uint64
+	for _, c := range ip {
+		m = m*10 + uint64(c-'0')
+	}
+	for _, c := range fp {
+		m = m*10 + uint64(c-'0')
+	}
+	return float64(m) / pow10[len(fp)], true
 }
 
 var (
