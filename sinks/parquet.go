@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -287,10 +289,14 @@ func (p *Parquet) Outputs() Outputs {
 // Tally returns a copy of the counters so far.
 func (p *Parquet) Tally() Tally { return p.tally.clone() }
 
-// ColumnVerdicts returns the column verdicts collected from results, in
-// arrival order, at most maxVerdicts of them.
+// ColumnVerdicts returns the column verdicts collected from results, at
+// most maxVerdicts of them, by object (then in column order within an
+// object), so that the summary does not depend on which worker finished
+// first.
 func (p *Parquet) ColumnVerdicts() []scanner.ColumnVerdict {
-	return append([]scanner.ColumnVerdict{}, p.verdicts...)
+	v := append([]scanner.ColumnVerdict{}, p.verdicts...)
+	slices.SortStableFunc(v, func(a, b scanner.ColumnVerdict) int { return strings.Compare(a.Object, b.Object) })
+	return v
 }
 
 // Notes returns the distinct notes collected from results, in arrival

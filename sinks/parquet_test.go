@@ -389,3 +389,27 @@ func TestShardSuffixAndPartition(t *testing.T) {
 	assert.Equal(t, "-shard-1-of-3", ShardSuffix(1, 3))
 	assert.Equal(t, "2026-11-23", Partition(testDate), "the partition is the UTC date")
 }
+
+func TestParquetColumnVerdictsByObject(t *testing.T) {
+	t.Parallel()
+	p, err := NewParquet(testConfig(t.TempDir()))
+	require.NoError(t, err)
+	defer p.Close()
+	result := func(key string, cols ...string) *scanner.ObjectResult {
+		r := &scanner.ObjectResult{Info: scanner.ObjectInfo{Source: "file", Key: key}, ScannedAt: scannedAt, Status: scanner.StatusComplete}
+		for _, c := range cols {
+			r.Columns = append(r.Columns, scanner.ColumnVerdict{Column: c, DataType: "email", Share: 1, Sampled: 10})
+		}
+		return r
+	}
+	// Workers finish in any order; the summary lists objects in order and
+	// each object's columns as its decoder reported them.
+	for _, r := range []*scanner.ObjectResult{result("file:///b.csv", "z", "a"), result("file:///a.csv", "mail", "contact")} {
+		require.NoError(t, p.WriteObject(t.Context(), r))
+	}
+	var got []string
+	for _, v := range p.ColumnVerdicts() {
+		got = append(got, v.Object+"#"+v.Column)
+	}
+	assert.Equal(t, []string{"file:///a.csv#mail", "file:///a.csv#contact", "file:///b.csv#z", "file:///b.csv#a"}, got)
+}

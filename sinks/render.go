@@ -7,8 +7,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/piiscan/piiscan/sinks/termtable"
 )
 
 // Limits on the text summary; the JSON summary has everything.
@@ -193,8 +194,10 @@ func more(w io.Writer, n int64) {
 	}
 }
 
-func newTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+// newTable aligns tab-separated cells by display width, so Chinese column
+// and object names keep the columns straight.
+func newTable(w io.Writer) *termtable.Writer {
+	return termtable.NewWriter(w)
 }
 
 // humanBytes formats n in decimal units (kB, MB, ...), matching the MB of

@@ -7,8 +7,9 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"text/tabwriter"
 	"time"
+
+	"github.com/piiscan/piiscan/sinks/termtable"
 )
 
 // maxIssues bounds the issues kept in a summary; the counters have all.
@@ -185,7 +186,7 @@ func RenderText(w io.Writer, s Summary) {
 	}
 	p("policy %s -> %s\n", cmp.Or(s.Policy, "(default)"), s.Dest)
 	p("\nObjects: %d listed, %d written, %d not written\n", c.Listed, c.Written, c.NotWritten)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := termtable.NewWriter(w)
 	for _, st := range []Status{StatusRewritten, StatusPartial, StatusCopied, StatusSkipped, StatusFailed} {
 		if n := c.ByStatus[string(st)]; n > 0 {
 			fmt.Fprintf(tw, "  %s\t%d\n", st, n)
@@ -201,7 +202,7 @@ func RenderText(w io.Writer, s Summary) {
 	}
 	p("\nValues replaced: %d\n", c.Values)
 	if c.Values > 0 {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw = termtable.NewWriter(w)
 		fmt.Fprintln(tw, "  DATA TYPE\tOPERATOR\tVALUES")
 		for _, dt := range slices.Sorted(maps.Keys(c.ByDataTypeOperator)) {
 			ops := c.ByDataTypeOperator[dt]
@@ -226,7 +227,7 @@ func RenderText(w io.Writer, s Summary) {
 	}
 	if len(c.NotRewritten) > 0 {
 		p("\nNot rewritten (or partly):\n")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw = termtable.NewWriter(w)
 		for _, i := range c.NotRewritten[:min(len(c.NotRewritten), renderIssues)] {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", i.Status, cmp.Or(i.Reason, "-"), cmp.Or(i.Format, "-"), i.Object)
 		}

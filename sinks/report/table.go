@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/width"
+	"github.com/piiscan/piiscan/sinks/termtable"
 )
 
 // table is a plain-text table aligned by display width. text/tabwriter
@@ -72,23 +72,7 @@ func (t *table) write(w io.Writer) {
 }
 
 // displayWidth is the number of terminal cells s takes.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch {
-		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
-			// combining marks and format characters take no cell
-		default:
-			switch width.LookupRune(r).Kind() {
-			case width.EastAsianWide, width.EastAsianFullwidth:
-				n += 2
-			default:
-				n++
-			}
-		}
-	}
-	return n
-}
+func displayWidth(s string) int { return termtable.DisplayWidth(s) }
 
 // clean makes a value from the dataset safe to print on a terminal:
 // control characters (an object name can hold ESC sequences), bidi
