@@ -228,6 +228,7 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 			if r.Status == StatusFailed {
 				cfg.Progress.Failed.Add(1)
 			}
+			recycleFindings(r)
 		}
 		return sinkErr
 	})
@@ -246,6 +247,39 @@ func releaseResult(r *ObjectResult) {
 	if r.Spill != nil {
 		_ = r.Spill.Close()
 	}
+	recycleFindings(r)
+}
+
+// maxPooledFindings bounds the findings slices kept for reuse (a Finding
+// is about 300 bytes): an object with more findings than this gets a new
+// slice rather than pinning a large one.
+const maxPooledFindings = 8192
+
+// findingsPool holds the findings slices of written results: a sink keeps
+// no reference to r.Findings (the Sink contract), so a worker can fill the
+// slice again instead of growing a new one for every object.
+var findingsPool sync.Pool // of *[]Finding
+
+// newFindings returns an empty findings slice, reused when one is free.
+func newFindings() []Finding {
+	if p, ok := findingsPool.Get().(*[]Finding); ok {
+		return (*p)[:0]
+	}
+	return nil
+}
+
+// recycleFindings gives r's findings slice back once the sink is done
+// with it. The whole backing array is cleared: spilling leaves findings
+// beyond the slice's length, and they must not pin strings.
+func recycleFindings(r *ObjectResult) {
+	fs := r.Findings
+	r.Findings = nil
+	if cap(fs) == 0 || cap(fs) > maxPooledFindings {
+		return
+	}
+	fs = fs[:cap(fs)]
+	clear(fs)
+	findingsPool.Put(&fs)
 }
 
 // worker scans objects one at a time with its own engine scanner and buffers.
@@ -284,7 +318,7 @@ func (w *worker) field(name string) *classifiers.Field {
 func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult) {
 	start := time.Now()
 	res = &ObjectResult{Info: info, ScannedAt: start.UTC()}
-	o := &objectScan{w: w, res: res}
+	o := &objectScan{w: w, res: res, findings: newFindings()}
 	o.base = Finding{ScanID: w.cfg.ScanID, ScannedAt: res.ScannedAt.Truncate(time.Millisecond), Object: info.Key, ObjectVersion: info.Version(), Ruleset: w.eng.Ruleset()}
 	w.sc.Reset()
 	defer func() {

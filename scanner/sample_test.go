@@ -152,7 +152,7 @@ func TestSampleRun(t *testing.T) {
 		}
 	}
 	assert.InDelta(t, len(files)/2, out, 10)
-	assert.Equal(t, len(files)-out, src.opens, "sampled-out objects are not opened")
+	assert.Equal(t, len(files)-out, src.opens(), "sampled-out objects are not opened")
 
 	sink = run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 2, MaxObjectSize: 500, Sample: scanner.Sample{Bytes: 100}})
 	head := sink.ByName("big.txt")

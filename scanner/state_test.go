@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -216,27 +217,29 @@ func TestRunSkipAndState(t *testing.T) {
 	for _, r := range sink.Results {
 		st.Record(r.Info, r.Status, r.Reason, r.ScannedAt)
 	}
-	assert.Equal(t, 2, src.opens)
+	assert.Equal(t, 2, src.opens())
 	next, _ := roundTrip(t, st, true, runInfo("run2", "rs"))
-	src.opens = 0
+	src.n.Store(0)
 	sink = run(t, src, scanner.Config{Skip: next.Skip})
 	require.Len(t, sink.Results, 2)
 	for _, r := range sink.Results {
 		assert.Equal(t, scanner.StatusSkipped, r.Status)
 		assert.Equal(t, scanner.ReasonUnchanged, r.Reason)
 	}
-	assert.Zero(t, src.opens, "unchanged objects are not downloaded")
+	assert.Zero(t, src.opens(), "unchanged objects are not downloaded")
 	assert.Equal(t, int64(2), next.Stats().Unchanged)
 }
 
-// countingSource counts Open calls.
+// countingSource counts Open calls (from several workers at once).
 type countingSource struct {
 	*scannertest.MemSource
-	opens int
+	n atomic.Int64
 }
 
+func (c *countingSource) opens() int { return int(c.n.Load()) }
+
 func (c *countingSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
-	c.opens++
+	c.n.Add(1)
 	return c.MemSource.Open(ctx, o)
 }
 

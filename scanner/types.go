@@ -218,7 +218,7 @@ type ColumnVerdict struct {
 
 // Sink receives results. Run calls it from exactly one goroutine, so
 // implementations need no locking. WriteObject must not keep r.Findings
-// after it returns, and it owns r.Spill: it reads and closes it. Close flushes and finalizes outputs; it is always
+// after it returns (Run reuses the slice for a later object), and it owns r.Spill: it reads and closes it. Close flushes and finalizes outputs; it is always
 // called, also after cancellation, since Parquet needs its footer.
 type Sink interface {
 	WriteObject(ctx context.Context, r *ObjectResult) error
