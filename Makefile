@@ -7,7 +7,7 @@ DEMO_OUT  ?= piiscan-out
 # Fixed demo key so demo fingerprints are stable; set your own in production.
 DEMO_KEY  ?= piiscan-demo-key
 BENCH_OUT ?= benchmarks/results/bench-$(shell date -u +%Y%m%dT%H%M%SZ).txt
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: all build demo demo-oss test test-short bench bench-compare lint fuzz clean
 

@@ -5,23 +5,6 @@ package classifiers
 // every other byte costs one table load. Parsers return the offset after
 // what they consumed, so each digit sequence and token is parsed once.
 
-// Byte classes.
-const (
-	clsNone  = 0
-	clsDigit = 1
-	clsAt    = 2
-	clsColon = 3
-)
-
-var byteClass = func() (t [256]uint8) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = clsDigit
-	}
-	t['@'] = clsAt
-	t[':'] = clsColon
-	return t
-}()
-
 // Bounds that make parsing independent of where a chunk boundary falls: a
 // parser never looks further back than leadIn bytes or further ahead than
 // maxSeq, both well inside the chunker's look-behind and look-ahead.

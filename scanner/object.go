@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"slices"
-	"time"
 	"unicode/utf8"
 	"unsafe"
 
@@ -271,9 +270,6 @@ func (o *objectScan) scanChunks(ch *Chunker, em *textEmitter, base int64) error 
 	}
 	return ch.Err()
 }
-
-// elapsed is time.Since, replaceable in tests.
-var elapsed = time.Since
 
 // sortFindings orders findings by offset (spilled findings are already in
 // order relative to each other and precede the in-memory ones).

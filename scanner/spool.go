@@ -80,8 +80,7 @@ func (s *spool) ReadAt(p []byte, off int64) (int, error) {
 	n, err := s.f.ReadAt(p, off)
 	if n > 0 {
 		// The counter block of off is iv + off/16; skip off%16 bytes of it.
-		var ctr [aes.BlockSize]byte
-		ctr = s.iv
+		ctr := s.iv
 		hi := binary.BigEndian.Uint64(ctr[:8])
 		lo := binary.BigEndian.Uint64(ctr[8:])
 		add := uint64(off / aes.BlockSize)

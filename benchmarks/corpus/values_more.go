@@ -537,8 +537,6 @@ var (
 		"2015年因危险驾驶罪被判处拘役两个月"}
 	diagnosesZH = []string{"正常", "2型糖尿病", "原发性高血压", "急性支气管炎", "支气管哮喘", "冠心病",
 		"慢性乙型肝炎", "肺结核", "抑郁症", "腰椎间盘突出症", "急性上呼吸道感染", "过敏性鼻炎"}
-	icdCodes = []string{"E11.9", "I10", "J20.9", "J45.9", "I25.1", "B18.1", "A15.0", "F32.9", "M51.2",
-		"J06.9", "J30.4"}
 	allergiesZH = []string{"无", "无", "无", "青霉素过敏", "磺胺类药物过敏", "海鲜过敏", "花粉过敏"}
 	diagnosesEN = []string{"Type 2 diabetes mellitus", "Essential hypertension", "Asthma", "Major depressive disorder",
 		"Chronic hepatitis B", "Migraine without aura", "Osteoarthritis of knee", "Seasonal allergic rhinitis"}

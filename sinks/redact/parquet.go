@@ -67,11 +67,14 @@ func (o *objRun) parquet(br *bufio.Reader, file *os.File, w io.Writer) error {
 		opts = append(opts, parquet.KeyValueMetadata(kv.Key, kv.Value))
 	}
 	if len(md.RowGroups) > 0 && len(md.RowGroups[0].Columns) > 0 {
-		if c := parquet.LookupCompressionCodec(md.RowGroups[0].Columns[0].MetaData.Codec); c != nil {
+		// Keep the source's codec when parquet-go has it (it returns an
+		// "unsupported" codec, never nil, for the others: then the
+		// writer's default applies).
+		if c := parquet.LookupCompressionCodec(md.RowGroups[0].Columns[0].MetaData.Codec); c.String() != "UNSUPPORTED" {
 			opts = append(opts, parquet.Compression(c))
 		}
 	}
-	pw := parquet.NewWriter(w, opts...)
+	pw := parquet.NewGenericWriter[any](w, opts...)
 	b := &pqBatch{o: o, cols: o.parquetColumns(f.Schema()), w: pw}
 	var unpacked int64
 	for gi, rg := range f.RowGroups() {
@@ -186,7 +189,7 @@ type pqRef struct{ row, i, j, col int }
 type pqBatch struct {
 	o     *objRun
 	cols  []pqCol
-	w     *parquet.Writer
+	w     *parquet.GenericWriter[any]
 	rows  []parquet.Row
 	buf   []byte
 	spans []classifiers.Span
