@@ -62,11 +62,7 @@ FUZZTIME ?= 10s
 # minimized as briefly; shrink it afterwards with -fuzzminimizetime 60s).
 FUZZMINIMIZE ?= 10x
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg || exit 1; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZMINIMIZE=$(FUZZMINIMIZE) .ci/fuzz.sh
 
 clean:
 	rm -rf $(BIN) $(DEMO_OUT) $(DEMO_OSS_ROOT)
