@@ -364,6 +364,12 @@ func (p *csvParser) emit(off int64, seg []byte, e int) error {
 	if err := p.b.add(p.field(p.col), loc, seg); err != nil {
 		return err
 	}
+	return p.nextField(eol)
+}
+
+// nextField moves past a field: to the next column, or, at the end of a
+// line, to the next row after ending the record.
+func (p *csvParser) nextField(eol bool) error {
 	p.col++
 	if eol {
 		p.col = 0
@@ -472,13 +478,7 @@ func (p *csvParser) endValue(eol bool) error {
 	if err := p.b.endValue(); err != nil {
 		return err
 	}
-	p.col++
-	if eol {
-		p.col = 0
-		p.row++
-		return p.b.endRecord()
-	}
-	return nil
+	return p.nextField(eol)
 }
 
 // field returns the prepared field of column i.
