@@ -120,7 +120,7 @@ func TestSpool(t *testing.T) {
 func TestStringTable(t *testing.T) {
 	t.Parallel()
 	st := newStringTable(t.TempDir())
-	defer st.close()
+	defer st.Close()
 	s := bytes.Repeat([]byte("x"), 1<<20)
 	for i := range 20 {
 		s[0] = byte('a' + i)
@@ -129,14 +129,14 @@ func TestStringTable(t *testing.T) {
 	require.NoError(t, st.done())
 	require.NotNil(t, st.sp, "spilled past 16 MiB")
 	for i := range 20 {
-		got, ok := st.get(int64(i))
+		got, ok := st.Get(int64(i))
 		require.True(t, ok)
 		assert.Equal(t, byte('a'+i), got[0])
 		assert.Len(t, got, 1<<20)
 	}
-	_, ok := st.get(20)
+	_, ok := st.Get(20)
 	assert.False(t, ok)
-	_, ok = st.get(-1)
+	_, ok = st.Get(-1)
 	assert.False(t, ok)
 }
 

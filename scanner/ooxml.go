@@ -20,7 +20,7 @@ import (
 // numbering holds.
 func (o *objectScan) scanOOXMLText(zr *zip.Reader, kind string) error {
 	o.format = kind
-	parts := ooxmlParts(zr, kind)
+	parts := OOXMLTextParts(zr, kind)
 	if len(parts) == 0 {
 		return &formatError{format: kind, msg: "the main document part is missing; nothing scanned"}
 	}
@@ -40,8 +40,10 @@ var (
 	partNumber = regexp.MustCompile(`\d+`)
 )
 
-// ooxmlParts lists the text parts of a document in reading order.
-func ooxmlParts(zr *zip.Reader, kind string) []*zip.File {
+// OOXMLTextParts lists the text parts of a Word document or PowerPoint
+// deck (kind FormatDOCX or FormatPPTX) in reading order, nil when the main
+// part is missing. The redact writer rewrites the parts the scanner reads.
+func OOXMLTextParts(zr *zip.Reader, kind string) []*zip.File {
 	var main, extra []*zip.File
 	for _, f := range zr.File {
 		switch {
@@ -128,34 +130,44 @@ func (t *ooxmlText) step() {
 		return
 	}
 	t.buf = t.buf[:0]
+	t.buf = OOXMLAppendText(t.buf, tok, &t.inText)
+	t.out = t.buf
+}
+
+// OOXMLAppendText appends the text a token of a Word or PowerPoint part
+// stands for: the text of w:t, a:t and w:delText (line breaks in it as
+// spaces), a tab for w:tab, a space for w:br and w:cr, a line end after a
+// paragraph (w:p, a:p). inText is the depth in text elements, kept
+// between calls. The redact writer counts its offsets with it.
+func OOXMLAppendText(dst []byte, tok xml.Token, inText *int) []byte {
 	switch tk := tok.(type) {
 	case xml.StartElement:
 		switch tk.Name.Local {
 		case "t", "delText":
-			t.inText++
+			*inText++
 		case "tab":
-			t.buf = append(t.buf, '\t')
+			dst = append(dst, '\t')
 		case "br", "cr":
-			t.buf = append(t.buf, ' ')
+			dst = append(dst, ' ')
 		}
 	case xml.EndElement:
 		switch tk.Name.Local {
 		case "t", "delText":
-			t.inText = max(0, t.inText-1)
+			*inText = max(0, *inText-1)
 		case "p":
-			t.buf = append(t.buf, '\n')
+			dst = append(dst, '\n')
 		}
 	case xml.CharData:
-		if t.inText > 0 {
+		if *inText > 0 {
 			for _, c := range tk {
 				if c == '\n' || c == '\r' {
 					c = ' '
 				}
-				t.buf = append(t.buf, c)
+				dst = append(dst, c)
 			}
 		}
 	}
-	t.out = t.buf
+	return dst
 }
 
 // fail records a damaged part; limits and cancellation stop the document.

@@ -4,11 +4,11 @@ import (
 	"fmt"
 )
 
-// stringTable holds the shared strings of a workbook, which cells refer to
+// XLSXStrings holds the shared strings of a workbook, which cells refer to
 // by index. Up to stringsInMemory bytes stay in memory; a bigger table
 // moves to an encrypted spool file, so a workbook with a huge string table
 // costs disk, not memory (the index costs 8 bytes a string).
-type stringTable struct {
+type XLSXStrings struct {
 	dir  string
 	mem  []byte
 	offs []int64 // start of string i; one more entry for the end
@@ -21,12 +21,12 @@ const (
 	maxStrings      = 8 << 20
 )
 
-func newStringTable(dir string) *stringTable {
-	return &stringTable{dir: dir, offs: []int64{0}}
+func newStringTable(dir string) *XLSXStrings {
+	return &XLSXStrings{dir: dir, offs: []int64{0}}
 }
 
 // add appends string len(offs)-1.
-func (t *stringTable) add(s []byte) error {
+func (t *XLSXStrings) add(s []byte) error {
 	if len(t.offs) > maxStrings {
 		return &errLimit{msg: fmt.Sprintf("xlsx: more than %d shared strings", maxStrings)}
 	}
@@ -54,16 +54,16 @@ func (t *stringTable) add(s []byte) error {
 }
 
 // done ends loading.
-func (t *stringTable) done() error {
+func (t *XLSXStrings) done() error {
 	if t.sp != nil {
 		return t.sp.flush()
 	}
 	return nil
 }
 
-// get returns string i, valid until the next call; ok is false for an
+// Get returns string i, valid until the next call; ok is false for an
 // index out of range.
-func (t *stringTable) get(i int64) ([]byte, bool) {
+func (t *XLSXStrings) Get(i int64) ([]byte, bool) {
 	if i < 0 || i >= int64(len(t.offs)-1) {
 		return nil, false
 	}
@@ -81,7 +81,11 @@ func (t *stringTable) get(i int64) ([]byte, bool) {
 	return t.buf, true
 }
 
-func (t *stringTable) close() {
+// Len is the number of strings.
+func (t *XLSXStrings) Len() int64 { return int64(len(t.offs) - 1) }
+
+// Close removes the spool file, if any.
+func (t *XLSXStrings) Close() {
 	if t.sp != nil {
 		t.sp.close()
 		t.sp = nil

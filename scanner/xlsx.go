@@ -21,25 +21,11 @@ import (
 // and column. `byte_offset` counts the object's cell values as if they
 // were written one per line, in sheet and row order.
 
-// xlsxSheet is a worksheet in workbook order.
-type xlsxSheet struct {
-	name string
-	part *zip.File
-}
-
-// workbook is what the sheets need from the package's other parts.
-type workbook struct {
-	sheets   []xlsxSheet
-	strings  *stringTable
-	dateXF   []bool // cell style index -> a date format
-	date1904 bool
-}
-
 func (o *objectScan) scanXLSX(zr *zip.Reader) error {
 	o.format = FormatXLSX
-	wb, err := o.readWorkbook(zr)
-	if wb.strings != nil {
-		defer wb.strings.close()
+	wb, err := ReadXLSXWorkbook(zr, o.w.cfg.TempDir, o.walkXML)
+	if wb.Strings != nil {
+		defer wb.Strings.Close()
 	}
 	if err != nil {
 		if o.ctx.Err() != nil || isLimit(err) {
@@ -47,7 +33,7 @@ func (o *objectScan) scanXLSX(zr *zip.Reader) error {
 		}
 		return badFormat(FormatXLSX, "workbook parts", err)
 	}
-	if len(wb.sheets) == 0 {
+	if len(wb.Sheets) == 0 {
 		return &formatError{format: FormatXLSX, msg: "the workbook lists no worksheet; nothing scanned"}
 	}
 	b := newBatch(o)
@@ -55,8 +41,8 @@ func (o *objectScan) scanXLSX(zr *zip.Reader) error {
 	var bad error
 	prev := o.container
 	defer func() { o.container = prev }()
-	for _, sh := range wb.sheets {
-		name := sh.name
+	for _, sh := range wb.Sheets {
+		name := sh.Name
 		if prev != nil {
 			name = *prev + "/" + name
 		}
@@ -77,14 +63,16 @@ func (o *objectScan) scanXLSX(zr *zip.Reader) error {
 	return bad
 }
 
-// readWorkbook reads the sheet list, relationships, styles and shared
-// strings.
-func (o *objectScan) readWorkbook(zr *zip.Reader) (*workbook, error) {
-	wb := &workbook{}
+// ReadXLSXWorkbook reads a workbook's sheet list, relationships, styles
+// and shared strings (kept in a spool file in tempDir past 16 MiB), each
+// part through walk. The workbook is returned also with an error, for its
+// Strings to be closed.
+func ReadXLSXWorkbook(zr *zip.Reader, tempDir string, walk XMLWalk) (*XLSXWorkbook, error) {
+	wb := &XLSXWorkbook{}
 	rels := map[string]string{} // relationship id -> part name
 	sharedName := "xl/sharedStrings.xml"
 	if f := zipPart(zr, "xl/_rels/workbook.xml.rels"); f != nil {
-		err := o.walkXML(f, func(tok xml.Token) error {
+		err := walk(f, func(tok xml.Token) error {
 			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
 				target := attr(se, "Target")
 				if strings.HasPrefix(target, "/") {
@@ -105,7 +93,7 @@ func (o *objectScan) readWorkbook(zr *zip.Reader) (*workbook, error) {
 	}
 	type sheetRef struct{ name, rid string }
 	var refs []sheetRef
-	err := o.walkXML(zipPart(zr, "xl/workbook.xml"), func(tok xml.Token) error {
+	err := walk(zipPart(zr, "xl/workbook.xml"), func(tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
 		switch {
 		case !ok:
@@ -119,7 +107,7 @@ func (o *objectScan) readWorkbook(zr *zip.Reader) (*workbook, error) {
 			refs = append(refs, sheetRef{attr(se, "name"), rid})
 		case se.Name.Local == "workbookPr":
 			v := attr(se, "date1904")
-			wb.date1904 = v == "1" || v == "true"
+			wb.Date1904 = v == "1" || v == "true"
 		}
 		return nil
 	})
@@ -133,29 +121,30 @@ func (o *objectScan) readWorkbook(zr *zip.Reader) (*workbook, error) {
 			f = zipPart(zr, "xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml")
 		}
 		if f != nil && strings.Contains(f.Name, "worksheets/") {
-			wb.sheets = append(wb.sheets, xlsxSheet{name: r.name, part: f})
+			wb.Sheets = append(wb.Sheets, XLSXSheet{Name: r.name, Part: f})
 		}
 	}
 	if f := zipPart(zr, "xl/styles.xml"); f != nil {
-		if wb.dateXF, err = o.readStyles(f); err != nil {
+		if wb.DateXF, err = readDateStyles(walk, f); err != nil {
 			return wb, err
 		}
 	}
-	wb.strings = newStringTable(o.w.cfg.TempDir)
+	wb.Strings = newStringTable(tempDir)
 	if f := zipPart(zr, sharedName); f != nil {
-		if err := o.readSharedStrings(f, wb.strings); err != nil {
+		wb.SharedStrings = f
+		if err := readSharedStrings(walk, f, wb.Strings); err != nil {
 			return wb, err
 		}
 	}
-	return wb, wb.strings.done()
+	return wb, wb.Strings.done()
 }
 
 // readSharedStrings loads the shared strings: the text of each <si>, rich
 // text runs joined, phonetic hints (<rPh>) left out.
-func (o *objectScan) readSharedStrings(f *zip.File, t *stringTable) error {
+func readSharedStrings(walk XMLWalk, f *zip.File, t *XLSXStrings) error {
 	var cur []byte
 	inT, inPh := 0, 0
-	return o.walkXML(f, func(tok xml.Token) error {
+	return walk(f, func(tok xml.Token) error {
 		switch tk := tok.(type) {
 		case xml.StartElement:
 			switch tk.Name.Local {
@@ -184,14 +173,15 @@ func (o *objectScan) readSharedStrings(f *zip.File, t *stringTable) error {
 	})
 }
 
-// readStyles returns, per cell style (cellXfs index), whether its number
-// format shows a date, so that date cells (stored as day numbers) reach the
-// record rules as dates: a birth-date column makes a record a minor's.
-func (o *objectScan) readStyles(f *zip.File) ([]bool, error) {
+// readDateStyles returns, per cell style (cellXfs index), whether its
+// number format shows a date, so that date cells (stored as day numbers)
+// reach the record rules as dates: a birth-date column makes a record a
+// minor's.
+func readDateStyles(walk XMLWalk, f *zip.File) ([]bool, error) {
 	custom := map[string]bool{}
 	var dates []bool
 	inXfs := false
-	err := o.walkXML(f, func(tok xml.Token) error {
+	err := walk(f, func(tok xml.Token) error {
 		switch tk := tok.(type) {
 		case xml.StartElement:
 			switch tk.Name.Local {

@@ -14,7 +14,7 @@ import (
 // sheetReader streams one worksheet's rows into the record batch.
 type sheetReader struct {
 	o    *objectScan
-	wb   *workbook
+	wb   *XLSXWorkbook
 	b    *batch
 	off  *int64
 	name string
@@ -25,14 +25,8 @@ type sheetReader struct {
 	first   []xcell              // the first row, until decided
 	firstR  int64
 
-	row      int64 // 1-based row number of the open row
-	rowOpen  bool
-	col      int // 0-based column of the open cell
-	ctype    string
-	style    int
-	val      []byte
-	inV, inT int
-	inIS     bool
+	cells   XLSXCells // the open row and cell
+	rowOpen bool      // the open row has a record in the batch
 }
 
 // xcell is a buffered cell of the first row.
@@ -42,9 +36,9 @@ type xcell struct {
 	str  bool // a text cell (shared, inline or formula string)
 }
 
-func (o *objectScan) scanSheet(wb *workbook, b *batch, sh xlsxSheet, off *int64) error {
-	s := &sheetReader{o: o, wb: wb, b: b, off: off, name: sh.name}
-	err := o.walkXML(sh.part, s.token)
+func (o *objectScan) scanSheet(wb *XLSXWorkbook, b *batch, sh XLSXSheet, off *int64) error {
+	s := &sheetReader{o: o, wb: wb, b: b, off: off, name: sh.Name}
+	err := o.walkXML(sh.Part, s.token)
 	if err == nil && !s.decided {
 		err = s.decide()
 	}
@@ -52,88 +46,37 @@ func (o *objectScan) scanSheet(wb *workbook, b *batch, sh xlsxSheet, off *int64)
 }
 
 func (s *sheetReader) token(tok xml.Token) error {
-	switch tk := tok.(type) {
-	case xml.StartElement:
-		switch tk.Name.Local {
-		case "row":
-			r, err := strconv.ParseInt(attr(tk, "r"), 10, 64)
-			if err != nil || r <= s.row {
-				r = s.row + 1
-			}
-			s.row, s.rowOpen, s.col = r, false, -1
-		case "c":
-			s.col = cellColumn(attr(tk, "r"), s.col+1)
-			s.ctype = attr(tk, "t")
-			s.style, _ = strconv.Atoi(attr(tk, "s"))
-			s.val = s.val[:0]
-		case "v":
-			s.inV++
-		case "is":
-			s.inIS = true
-		case "t":
-			if s.inIS {
-				s.inT++
-			}
-		}
-	case xml.EndElement:
-		switch tk.Name.Local {
-		case "v":
-			s.inV = max(0, s.inV-1)
-		case "t":
-			s.inT = max(0, s.inT-1)
-		case "is":
-			s.inIS = false
-		case "c":
-			return s.cell()
-		case "row":
-			return s.endRow()
-		}
-	case xml.CharData:
-		if s.inV > 0 || s.inT > 0 {
-			s.val = append(s.val, tk...)
-		}
+	switch s.cells.Token(tok) {
+	case XLSXRowStart:
+		s.rowOpen = false
+	case XLSXCellEnd:
+		return s.cell()
+	case XLSXRowEnd:
+		return s.endRow()
 	}
 	return nil
 }
 
-// cell resolves the open cell's value and writes it.
+// cell writes the value of the cell that just ended.
 func (s *sheetReader) cell() error {
-	var v []byte
-	str := true
-	switch s.ctype {
-	case "s":
-		i, err := strconv.ParseInt(string(bytes.TrimSpace(s.val)), 10, 64)
-		if err != nil {
-			return nil
-		}
-		v, _ = s.wb.strings.get(i)
-	case "inlineStr", "str", "d":
-		v = s.val
-	case "b", "e":
-		return nil // booleans and error codes hold nothing personal
-	default: // a number
-		str = false
-		v = s.val
-		if s.style >= 0 && s.style < len(s.wb.dateXF) && s.wb.dateXF[s.style] {
-			v = excelDate(v, s.wb.date1904)
-		}
-	}
-	if len(v) == 0 {
+	v, kind, _, ok := s.cells.Value(s.wb)
+	if !ok || len(v) == 0 {
 		return nil
 	}
+	row, col := s.cells.Row, s.cells.Col
 	if !s.decided {
 		if s.first == nil {
-			s.firstR = s.row
+			s.firstR = row
 		}
-		if s.row == s.firstR && len(s.first) < maxHeaderCells {
-			s.first = append(s.first, xcell{col: s.col, text: append([]byte(nil), v...), str: str})
+		if row == s.firstR && len(s.first) < maxHeaderCells {
+			s.first = append(s.first, xcell{col: col, text: append([]byte(nil), v...), str: kind == XLSXText})
 			return nil
 		}
 		if err := s.decide(); err != nil {
 			return err
 		}
 	}
-	return s.write(s.col, v)
+	return s.write(col, v)
 }
 
 // write adds one value to the row's record.
@@ -143,7 +86,7 @@ func (s *sheetReader) write(col int, v []byte) error {
 		b.beginRecord()
 		s.rowOpen = true
 	}
-	rec := s.row - s.hdrRow - 1
+	rec := s.cells.Row - s.hdrRow - 1
 	b.beginValue(s.field(col), spanLoc{off: *s.off, rec: rec})
 	*s.off += int64(len(v)) + 1
 	if err := b.write(v); err != nil {
@@ -153,7 +96,7 @@ func (s *sheetReader) write(col int, v []byte) error {
 }
 
 func (s *sheetReader) endRow() error {
-	if !s.decided && s.first != nil && s.row == s.firstR {
+	if !s.decided && s.first != nil && s.cells.Row == s.firstR {
 		return s.decide()
 	}
 	if s.rowOpen {
@@ -197,8 +140,8 @@ func (s *sheetReader) decide() error {
 		}
 		return nil
 	}
-	row, open := s.row, s.rowOpen
-	s.row, s.rowOpen = s.firstR, false
+	row, open := s.cells.Row, s.rowOpen
+	s.cells.Row, s.rowOpen = s.firstR, false
 	for _, c := range first {
 		if err := s.write(c.col, c.text); err != nil {
 			return err
@@ -209,7 +152,7 @@ func (s *sheetReader) decide() error {
 			return err
 		}
 	}
-	s.row = row
+	s.cells.Row = row
 	return nil
 }
 

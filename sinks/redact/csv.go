@@ -10,6 +10,7 @@ import (
 
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/classifiers/deid"
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // CSV and TSV are read with encoding/csv (lenient quotes, ragged rows) and
@@ -97,31 +98,12 @@ func (o *objRun) csvHeader(row []string) bool {
 	}
 	cells := make([][]byte, len(row))
 	for i, c := range row {
-		if len(c) > maxHeaderLen || looksNumeric([]byte(c)) {
+		if len(c) > maxHeaderLen || scanner.LooksNumeric([]byte(c)) {
 			return false
 		}
 		cells[i] = []byte(c)
 	}
 	return o.w.ed.header(o.ctx, cells)
-}
-
-// looksNumeric reports a cell that is a number, a date or a time.
-func looksNumeric(c []byte) bool {
-	c = bytes.TrimSpace(c)
-	if len(c) == 0 {
-		return false
-	}
-	digits := 0
-	for _, x := range c {
-		switch {
-		case x >= '0' && x <= '9':
-			digits++
-		case x == '.' || x == '-' || x == '+' || x == ':' || x == '/' || x == ' ' || x == ',':
-		default:
-			return false
-		}
-	}
-	return digits > 0
 }
 
 // csvBatch holds rows until their values are classified.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"sort"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // The second pass over a Word or PowerPoint text part (ooxml_text.go):
@@ -54,6 +56,8 @@ type textRewriter struct {
 	heldSE xml.StartElement
 	out    []byte
 	tmp    []byte
+	// elemText is the text of the last element, in the scanner's stream
+	elemText []byte
 }
 
 func (p *textRewriter) token(tok xml.Token, raw []byte) error {
@@ -63,9 +67,11 @@ func (p *textRewriter) token(tok xml.Token, raw []byte) error {
 	if err := p.flushTag(); err != nil {
 		return err
 	}
-	switch tk := tok.(type) {
-	case xml.StartElement:
-		p.pos += int64(len(startText(&p.inText, tk.Name.Local)))
+	// The offsets count what the scanner's text stream holds for the
+	// element.
+	p.elemText = scanner.OOXMLAppendText(p.elemText[:0], tok, &p.inText)
+	p.pos += int64(len(p.elemText))
+	if tk, ok := tok.(xml.StartElement); ok {
 		if se, ok := withoutAuthors(tk); ok {
 			p.tmp = appendStartTag(p.tmp[:0], se, selfClosing(raw))
 			raw = p.tmp
@@ -76,8 +82,6 @@ func (p *textRewriter) token(tok xml.Token, raw []byte) error {
 			p.heldSE = tk.Copy()
 			return nil
 		}
-	case xml.EndElement:
-		p.pos += int64(len(endText(&p.inText, tk.Name.Local)))
 	}
 	_, err := p.w.Write(raw)
 	return err

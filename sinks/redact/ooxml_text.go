@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"sort"
-	"strconv"
 
 	"github.com/piiscan/piiscan/scanner"
 )
@@ -40,48 +37,6 @@ import (
 // maxTextEdits bounds the edits of one document kept between the passes.
 const maxTextEdits = 1 << 20
 
-// The text parts, as scanner/ooxml.go lists them.
-var (
-	docxExtra  = regexp.MustCompile(`^word/(header|footer)\d*\.xml$|^word/(footnotes|endnotes|comments)\.xml$`)
-	pptxSlide  = regexp.MustCompile(`^ppt/slides/slide(\d+)\.xml$`)
-	pptxNotes  = regexp.MustCompile(`^ppt/notesSlides/notesSlide(\d+)\.xml$`)
-	partNumber = regexp.MustCompile(`\d+`)
-)
-
-// ooxmlTextParts lists the text parts of a document in reading order
-// (scanner/ooxml.go ooxmlParts).
-func ooxmlTextParts(zr *zip.Reader, kind string) []*zip.File {
-	var main, extra []*zip.File
-	for _, f := range zr.File {
-		switch {
-		case kind == scanner.FormatDOCX && f.Name == "word/document.xml":
-			main = append(main, f)
-		case kind == scanner.FormatDOCX && docxExtra.MatchString(f.Name):
-			extra = append(extra, f)
-		case kind == scanner.FormatPPTX && pptxSlide.MatchString(f.Name):
-			main = append(main, f)
-		case kind == scanner.FormatPPTX && pptxNotes.MatchString(f.Name):
-			extra = append(extra, f)
-		}
-	}
-	if len(main) == 0 {
-		return nil
-	}
-	byNumber := func(fs []*zip.File) {
-		sort.SliceStable(fs, func(i, j int) bool {
-			a, _ := strconv.Atoi(partNumber.FindString(fs[i].Name))
-			b, _ := strconv.Atoi(partNumber.FindString(fs[j].Name))
-			if a != b {
-				return a < b
-			}
-			return fs[i].Name < fs[j].Name
-		})
-	}
-	byNumber(main)
-	byNumber(extra)
-	return append(main, extra...)
-}
-
 // textEdit replaces [start, end) of the text stream.
 type textEdit struct {
 	start, end int64
@@ -90,7 +45,7 @@ type textEdit struct {
 }
 
 func (o *objRun) ooxmlText(zr *zip.Reader, kind string, w io.Writer) error {
-	parts := ooxmlTextParts(zr, kind)
+	parts := scanner.OOXMLTextParts(zr, kind)
 	if len(parts) == 0 {
 		return &malformedError{format: kind, msg: "the main document part is missing"}
 	}
@@ -211,48 +166,8 @@ func (t *ooxmlStream) step() {
 		}
 		return
 	}
-	t.buf = t.buf[:0]
-	switch tk := tok.(type) {
-	case xml.StartElement:
-		t.buf = append(t.buf, startText(&t.inText, tk.Name.Local)...)
-	case xml.EndElement:
-		t.buf = append(t.buf, endText(&t.inText, tk.Name.Local)...)
-	case xml.CharData:
-		if t.inText > 0 {
-			for _, c := range tk {
-				if c == '\n' || c == '\r' {
-					c = ' '
-				}
-				t.buf = append(t.buf, c)
-			}
-		}
-	}
+	t.buf = scanner.OOXMLAppendText(t.buf[:0], tok, &t.inText)
 	t.out = t.buf
-}
-
-// startText and endText are the scanner's text rules for elements: they
-// update the depth in text elements and return the text an element
-// stands for. The rewriter (textPart) counts offsets with them.
-func startText(inText *int, local string) string {
-	switch local {
-	case "t", "delText":
-		*inText++
-	case "tab":
-		return "\t"
-	case "br", "cr":
-		return " "
-	}
-	return ""
-}
-
-func endText(inText *int, local string) string {
-	switch local {
-	case "t", "delText":
-		*inText = max(0, *inText-1)
-	case "p":
-		return "\n"
-	}
-	return ""
 }
 
 func (t *ooxmlStream) closePart() {

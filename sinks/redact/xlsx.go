@@ -5,10 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"path"
 	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/piiscan/piiscan/scanner"
 )
@@ -43,39 +40,45 @@ import (
 // xlsxSheetPart matches the parts that hold cells.
 var xlsxSheetPart = regexp.MustCompile(`^xl/(worksheets|macrosheets|dialogsheets)/[^/]+\.xml$`)
 
-// xwb is what the sheets need from the package's other parts.
+// xwb is the workbook as the scanner reads it (scanner.ReadXLSXWorkbook),
+// with the shared strings that cells of the copy still refer to.
 type xwb struct {
-	sheets   []xsheet
-	sst      *sstTable
-	sstPart  *zip.File
-	dateXF   []bool
-	date1904 bool
+	*scanner.XLSXWorkbook
+	used []uint64 // bit i: shared string i is referred to
+	refs int64    // references from cells of the copy
 }
 
-type xsheet struct {
-	name string
-	part *zip.File
+// use marks shared string i as referred to by a cell of the copy.
+func (wb *xwb) use(i int64) {
+	if i >= 0 && i < wb.Strings.Len() {
+		wb.used[i/64] |= 1 << (i % 64)
+	}
+	wb.refs++
+}
+
+func (wb *xwb) isUsed(i int64) bool {
+	return i >= 0 && i/64 < int64(len(wb.used)) && wb.used[i/64]&(1<<(i%64)) != 0
 }
 
 func (o *objRun) xlsx(zr *zip.Reader, w io.Writer) error {
 	wb, err := o.readWorkbook(zr)
-	if wb.sst != nil {
-		defer wb.sst.close()
+	if wb.Strings != nil {
+		defer wb.Strings.Close()
 	}
 	if err != nil {
 		return o.partError(scanner.FormatXLSX, "workbook", err)
 	}
-	if len(wb.sheets) == 0 {
+	if len(wb.Sheets) == 0 {
 		return &malformedError{format: scanner.FormatXLSX, msg: "the workbook lists no worksheet"}
 	}
 	listed := map[*zip.File]bool{}
-	for _, sh := range wb.sheets {
-		listed[sh.part] = true
+	for _, sh := range wb.Sheets {
+		listed[sh.Part] = true
 	}
 	for _, f := range zr.File {
 		if !listed[f] && xlsxSheetPart.MatchString(f.Name) {
 			listed[f] = true
-			wb.sheets = append(wb.sheets, xsheet{name: f.Name, part: f})
+			wb.Sheets = append(wb.Sheets, scanner.XLSXSheet{Name: f.Name, Part: f})
 		}
 	}
 	spools := map[*zip.File]*scanner.TempSpool{}
@@ -84,15 +87,15 @@ func (o *objRun) xlsx(zr *zip.Reader, w io.Writer) error {
 			sp.Close()
 		}
 	}()
-	for _, sh := range wb.sheets {
-		if spools[sh.part] != nil {
+	for _, sh := range wb.Sheets {
+		if spools[sh.Part] != nil {
 			continue // listed twice: rewritten once
 		}
 		sp, err := scanner.NewTempSpool(o.w.cfg.TempDir)
 		if err != nil {
 			return err
 		}
-		spools[sh.part] = sp
+		spools[sh.Part] = sp
 		if err := o.sheet(wb, sh, sp); err != nil {
 			return err
 		}
@@ -107,183 +110,28 @@ func (o *objRun) xlsx(zr *zip.Reader, w io.Writer) error {
 			return err
 		}
 	}
-	if wb.sstPart != nil {
-		rw[wb.sstPart] = func(w io.Writer) error { return o.sharedStrings(wb, w) }
+	if wb.SharedStrings != nil {
+		rw[wb.SharedStrings] = func(w io.Writer) error { return o.sharedStrings(wb, w) }
 	}
 	o.docProps(zr, scanner.FormatXLSX, rw)
 	return o.rebuildZip(zr, rw, w)
 }
 
 // readWorkbook reads the sheet list, relationships, styles and shared
-// strings (scanner/xlsx.go readWorkbook).
+// strings as the scanner does.
 func (o *objRun) readWorkbook(zr *zip.Reader) (*xwb, error) {
-	wb := &xwb{}
-	rels := map[string]string{}
-	sharedName := "xl/sharedStrings.xml"
-	if f := zipFile(zr, "xl/_rels/workbook.xml.rels"); f != nil {
-		err := o.walkPart(f, func(tok xml.Token) error {
-			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
-				target := attrValue(se, "Target")
-				if strings.HasPrefix(target, "/") {
-					target = target[1:]
-				} else {
-					target = path.Join("xl", target)
-				}
-				rels[attrValue(se, "Id")] = target
-				if strings.HasSuffix(attrValue(se, "Type"), "/sharedStrings") {
-					sharedName = target
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return wb, err
-		}
+	if zipFile(zr, "xl/workbook.xml") == nil {
+		return &xwb{XLSXWorkbook: &scanner.XLSXWorkbook{}}, &malformedError{format: scanner.FormatXLSX, msg: "xl/workbook.xml is missing"}
 	}
-	type sheetRef struct{ name, rid string }
-	var refs []sheetRef
-	wbPart := zipFile(zr, "xl/workbook.xml")
-	if wbPart == nil {
-		return wb, &malformedError{format: scanner.FormatXLSX, msg: "xl/workbook.xml is missing"}
+	swb, err := scanner.ReadXLSXWorkbook(zr, o.w.cfg.TempDir, o.walkPart)
+	wb := &xwb{XLSXWorkbook: swb}
+	if scanner.IsLimit(err) {
+		return wb, &limitError{msg: err.Error()}
 	}
-	err := o.walkPart(wbPart, func(tok xml.Token) error {
-		se, ok := tok.(xml.StartElement)
-		switch {
-		case !ok:
-		case se.Name.Local == "sheet":
-			rid := ""
-			for _, a := range se.Attr {
-				if a.Name.Local == "id" && a.Name.Space != "" {
-					rid = a.Value
-				}
-			}
-			refs = append(refs, sheetRef{attrValue(se, "name"), rid})
-		case se.Name.Local == "workbookPr":
-			v := attrValue(se, "date1904")
-			wb.date1904 = v == "1" || v == "true"
-		}
-		return nil
-	})
-	if err != nil {
-		return wb, err
+	if err == nil {
+		wb.used = make([]uint64, (wb.Strings.Len()+64)/64)
 	}
-	for i, r := range refs {
-		f := zipFile(zr, rels[r.rid])
-		if f == nil {
-			f = zipFile(zr, "xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml")
-		}
-		if f != nil && strings.Contains(f.Name, "worksheets/") {
-			wb.sheets = append(wb.sheets, xsheet{name: r.name, part: f})
-		}
-	}
-	if f := zipFile(zr, "xl/styles.xml"); f != nil {
-		if wb.dateXF, err = o.readDateStyles(f); err != nil {
-			return wb, err
-		}
-	}
-	wb.sst = &sstTable{dir: o.w.cfg.TempDir, offs: []int64{0}}
-	if f := zipFile(zr, sharedName); f != nil {
-		wb.sstPart = f
-		if err := o.readSharedStrings(f, wb.sst); err != nil {
-			return wb, err
-		}
-	}
-	return wb, wb.sst.done()
-}
-
-// readSharedStrings loads the text of each <si>: rich text runs joined,
-// phonetic hints (<rPh>) left out.
-func (o *objRun) readSharedStrings(f *zip.File, t *sstTable) error {
-	var cur []byte
-	inT, inPh := 0, 0
-	return o.walkPart(f, func(tok xml.Token) error {
-		switch tk := tok.(type) {
-		case xml.StartElement:
-			switch tk.Name.Local {
-			case "si":
-				cur, inT, inPh = cur[:0], 0, 0
-			case "t":
-				inT++
-			case "rPh":
-				inPh++
-			}
-		case xml.EndElement:
-			switch tk.Name.Local {
-			case "si":
-				return t.add(cur)
-			case "t":
-				inT = max(0, inT-1)
-			case "rPh":
-				inPh = max(0, inPh-1)
-			}
-		case xml.CharData:
-			if inT > 0 && inPh == 0 {
-				cur = append(cur, tk...)
-			}
-		}
-		return nil
-	})
-}
-
-// readDateStyles returns, per cell style, whether its number format shows
-// a date (scanner/xlsx.go readStyles).
-func (o *objRun) readDateStyles(f *zip.File) ([]bool, error) {
-	custom := map[string]bool{}
-	var dates []bool
-	inXfs := false
-	err := o.walkPart(f, func(tok xml.Token) error {
-		switch tk := tok.(type) {
-		case xml.StartElement:
-			switch tk.Name.Local {
-			case "numFmt":
-				custom[attrValue(tk, "numFmtId")] = isDateFormat(attrValue(tk, "formatCode"))
-			case "cellXfs":
-				inXfs = true
-			case "xf":
-				if inXfs && len(dates) < 1<<16 {
-					id := attrValue(tk, "numFmtId")
-					n, _ := strconv.Atoi(id)
-					dates = append(dates, custom[id] || builtinDate(n))
-				}
-			}
-		case xml.EndElement:
-			if tk.Name.Local == "cellXfs" {
-				inXfs = false
-			}
-		}
-		return nil
-	})
-	return dates, err
-}
-
-// builtinDate reports the built-in number formats that show dates
-// (ECMA-376 part 1, 18.8.30, and the CJK date formats 27-36 and 50-58).
-func builtinDate(id int) bool {
-	return id >= 14 && id <= 17 || id == 22 || id >= 27 && id <= 36 || id >= 50 && id <= 58
-}
-
-// isDateFormat reports a custom format code with a year or day part,
-// outside quoted text, escapes and [bracketed] sections.
-func isDateFormat(code string) bool {
-	quoted, bracket := false, false
-	for i := 0; i < len(code); i++ {
-		c := code[i]
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case quoted:
-		case c == '\\':
-			i++
-		case c == '[':
-			bracket = true
-		case c == ']':
-			bracket = false
-		case bracket:
-		case c == 'y' || c == 'Y' || c == 'd' || c == 'D':
-			return true
-		}
-	}
-	return false
+	return wb, err
 }
 
 // walkPart streams the tokens of a part to fn.

@@ -12,27 +12,12 @@ import (
 	"github.com/piiscan/piiscan/scanner"
 )
 
-// Header limits of scanner/csv.go, which the xlsx reader shares.
-const (
-	maxHeaderCell  = 256
-	maxHeaderCells = 2000
-)
-
-// cellKind is how a cell's value was read.
-type cellKind uint8
-
-const (
-	cellText cellKind = iota
-	cellNumber
-	cellDate
-)
-
 // cellSlot is a cell of the pending output: its bytes out[o0:o1].
 type cellSlot struct {
 	o0, o1 int
 	span   int   // its value's span, -1 for none
 	shared int64 // the shared string it refers to, -1 for none
-	kind   cellKind
+	kind   scanner.XLSXCellKind
 	se     xml.StartElement
 }
 
@@ -65,24 +50,17 @@ type sheetRW struct {
 	first   []firstCell
 	firstR  int64
 
-	row    int64
+	cells  scanner.XLSXCells // the open row and cell
 	inRow  bool
-	col    int
 	cell   xml.StartElement
 	cellO0 int
-	ctype  string
-	style  int
-	val    []byte
-	inV    int
-	inT    int
-	inIS   bool
 	tmp    []byte
 }
 
-func (o *objRun) sheet(wb *xwb, sh xsheet, w io.Writer) error {
-	rc, err := o.openPart(sh.part, scanner.FormatXLSX)
+func (o *objRun) sheet(wb *xwb, sh scanner.XLSXSheet, w io.Writer) error {
+	rc, err := o.openPart(sh.Part, scanner.FormatXLSX)
 	if err != nil {
-		return o.partError(scanner.FormatXLSX, sh.part.Name, err)
+		return o.partError(scanner.FormatXLSX, sh.Part.Name, err)
 	}
 	defer rc.Close()
 	s := &sheetRW{o: o, wb: wb, w: w, recOf: -1}
@@ -98,7 +76,7 @@ func (o *objRun) sheet(wb *xwb, sh xsheet, w io.Writer) error {
 			break
 		}
 		if err != nil {
-			return o.partError(scanner.FormatXLSX, sh.part.Name, err)
+			return o.partError(scanner.FormatXLSX, sh.Part.Name, err)
 		}
 		if err := s.token(tok, raw); err != nil {
 			return err
@@ -112,52 +90,20 @@ func (o *objRun) sheet(wb *xwb, sh xsheet, w io.Writer) error {
 	return s.flush()
 }
 
-// token follows scanner/xlsx_sheet.go's token, and copies the token to
-// the pending output.
+// token follows the sheet's cells as the scanner does, and copies the
+// token to the pending output.
 func (s *sheetRW) token(tok xml.Token, raw []byte) error {
 	s.out = append(s.out, raw...)
-	switch tk := tok.(type) {
-	case xml.StartElement:
-		switch tk.Name.Local {
-		case "row":
-			r, err := strconv.ParseInt(attrValue(tk, "r"), 10, 64)
-			if err != nil || r <= s.row {
-				r = s.row + 1
-			}
-			s.row, s.inRow, s.col = r, true, -1
-		case "c":
-			s.col = cellColumn(attrValue(tk, "r"), s.col+1)
-			s.ctype = attrValue(tk, "t")
-			s.style, _ = strconv.Atoi(attrValue(tk, "s"))
-			s.val = s.val[:0]
-			s.cell = tk.Copy()
-			s.cellO0 = len(s.out) - len(raw)
-		case "v":
-			s.inV++
-		case "is":
-			s.inIS = true
-		case "t":
-			if s.inIS {
-				s.inT++
-			}
-		}
-	case xml.EndElement:
-		switch tk.Name.Local {
-		case "v":
-			s.inV = max(0, s.inV-1)
-		case "t":
-			s.inT = max(0, s.inT-1)
-		case "is":
-			s.inIS = false
-		case "c":
-			return s.endCell()
-		case "row":
-			return s.endRow()
-		}
-	case xml.CharData:
-		if s.inV > 0 || s.inT > 0 {
-			s.val = append(s.val, tk...)
-		}
+	switch s.cells.Token(tok) {
+	case scanner.XLSXRowStart:
+		s.inRow = true
+	case scanner.XLSXCellStart:
+		s.cell = tok.(xml.StartElement).Copy()
+		s.cellO0 = len(s.out) - len(raw)
+	case scanner.XLSXCellEnd:
+		return s.endCell()
+	case scanner.XLSXRowEnd:
+		return s.endRow()
 	}
 	if !s.inRow && s.first == nil && len(s.out) >= maxPending {
 		return s.flush()
@@ -165,51 +111,32 @@ func (s *sheetRW) token(tok xml.Token, raw []byte) error {
 	return nil
 }
 
-// endCell resolves the cell's value as the scanner does (cell) and adds
-// its slot.
+// endCell resolves the cell's value as the scanner does and adds its
+// slot.
 func (s *sheetRW) endCell() error {
-	slot := cellSlot{o0: s.cellO0, o1: len(s.out), span: -1, shared: -1, se: s.cell}
-	var v []byte
-	str := true
-	switch s.ctype {
-	case "s":
-		i, err := strconv.ParseInt(string(bytes.TrimSpace(s.val)), 10, 64)
-		if err != nil {
-			return nil
-		}
-		slot.shared = i
-		v, _ = s.wb.sst.get(i)
-	case "inlineStr", "str", "d":
-		v = s.val
-	case "b", "e":
-		return nil // booleans and error codes hold nothing personal
-	default: // a number
-		str = false
-		v = s.val
-		slot.kind = cellNumber
-		if s.style >= 0 && s.style < len(s.wb.dateXF) && s.wb.dateXF[s.style] {
-			v = excelDate(v, s.wb.date1904)
-			slot.kind = cellDate
-		}
+	v, kind, shared, ok := s.cells.Value(s.wb.XLSXWorkbook)
+	if !ok {
+		return nil
 	}
-	s.slots = append(s.slots, slot)
+	s.slots = append(s.slots, cellSlot{o0: s.cellO0, o1: len(s.out), span: -1, shared: shared, kind: kind, se: s.cell})
 	if len(v) == 0 {
 		return nil
 	}
 	si := len(s.slots) - 1
+	row, col := s.cells.Row, s.cells.Col
 	if !s.decided {
 		if s.first == nil {
-			s.firstR = s.row
+			s.firstR = row
 		}
-		if s.row == s.firstR && len(s.first) < maxHeaderCells {
-			s.first = append(s.first, firstCell{col: s.col, text: bytes.Clone(v), str: str, slot: si})
+		if row == s.firstR && len(s.first) < scanner.MaxHeaderCells {
+			s.first = append(s.first, firstCell{col: col, text: bytes.Clone(v), str: kind == scanner.XLSXText, slot: si})
 			return nil
 		}
 		if err := s.decide(); err != nil {
 			return err
 		}
 	}
-	s.addSpan(s.row, s.col, v, si)
+	s.addSpan(row, col, v, si)
 	return nil
 }
 
@@ -229,7 +156,7 @@ func (s *sheetRW) addSpan(row int64, col int, v []byte, slot int) {
 
 func (s *sheetRW) endRow() error {
 	s.inRow = false
-	if !s.decided && s.first != nil && s.row == s.firstR {
+	if !s.decided && s.first != nil && s.cells.Row == s.firstR {
 		if err := s.decide(); err != nil {
 			return err
 		}
@@ -253,7 +180,7 @@ func (s *sheetRW) decide() error {
 	header := true
 	texts := make([][]byte, 0, len(first))
 	for _, c := range first {
-		if !c.str || len(c.text) > maxHeaderCell || looksNumeric(c.text) {
+		if !c.str || len(c.text) > scanner.MaxHeaderCell || scanner.LooksNumeric(c.text) {
 			header = false
 			break
 		}
@@ -302,7 +229,7 @@ func (s *sheetRW) flush() error {
 	for _, sl := range s.slots {
 		if sl.span < 0 || len(edits[sl.span]) == 0 {
 			if sl.shared >= 0 {
-				s.wb.sst.use(sl.shared)
+				s.wb.use(sl.shared)
 			}
 			continue
 		}
