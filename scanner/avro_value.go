@@ -4,97 +4,42 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"strconv"
 	"time"
 
 	"github.com/hamba/avro/v2"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/scanner/avrofile"
 )
 
 // avroDec walks Avro values along the schema into the record batch.
 type avroDec struct {
-	o     *objectScan
-	b     *batch
-	r     *avro.Reader
-	src   *avroBlock
-	root  *avroNode
-	nodes int
-	rec   int64
-	off   int64
-	num   []byte // a numeric array being joined
-	tmp   []byte
+	o    *objectScan
+	b    *batch
+	r    *avro.Reader
+	rd   *avrofile.Reader
+	tree *avrofile.Tree
+	rec  int64
+	off  int64
+	num  []byte // a numeric array being joined
+	tmp  []byte
 }
 
-// avroNode is a schema position with its field path, built on first use
-// (recursive schemas make the tree unbounded, so it grows only as values
-// need it, up to maxAvroNodes).
-type avroNode struct {
-	s     avro.Schema
-	path  string
-	field *classifiers.Field
-	kids  []*avroNode
-	keys  map[string]*avroNode
-}
-
-const (
-	maxAvroNodes = 20000
-	maxAvroKey   = 64
-)
-
-// kid returns child i (record field, union branch, array items or map
-// values) of n with schema s, named path.
-func (d *avroDec) kid(n *avroNode, i int, s avro.Schema, path string) *avroNode {
-	for len(n.kids) <= i {
-		n.kids = append(n.kids, nil)
+func (d *avroDec) fieldOf(n *avrofile.Node) *classifiers.Field {
+	if n.Field == nil {
+		n.Field = d.o.w.field(n.Path)
 	}
-	if n.kids[i] == nil {
-		d.nodes++
-		n.kids[i] = &avroNode{s: s, path: path}
-	}
-	return n.kids[i]
-}
-
-// keyKid returns the node of a map value under key: the key is part of the
-// path (attributes.phone) while keys stay few and short.
-func (d *avroDec) keyKid(n *avroNode, vs avro.Schema, key []byte) *avroNode {
-	if k, ok := n.keys[string(key)]; ok {
-		return k
-	}
-	if len(key) > maxAvroKey || d.nodes >= maxAvroNodes {
-		return d.kid(n, 0, vs, n.path+"[*]")
-	}
-	if n.keys == nil {
-		n.keys = map[string]*avroNode{}
-	}
-	d.nodes++
-	k := &avroNode{s: vs, path: join(n.path, string(key))}
-	n.keys[string(key)] = k
-	return k
-}
-
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-func (d *avroDec) fieldOf(n *avroNode) *classifiers.Field {
-	if n.field == nil {
-		n.field = d.o.w.field(n.path)
-	}
-	return n.field
+	return n.Field
 }
 
 // datum reads one top-level value as record idx.
 func (d *avroDec) datum(idx int64) error {
 	d.rec = idx
 	d.b.beginRecord()
-	err := d.value(d.root, 0)
-	if d.src.err != nil {
-		return d.src.err
+	err := d.value(d.tree.Root, 0)
+	if serr := d.rd.Err(); serr != nil {
+		return serr // a limit or damaged block, which the reader saw as a failed read
 	}
 	if err == nil && d.r.Error != nil {
 		err = d.r.Error
@@ -113,20 +58,20 @@ func (d *avroDec) datum(idx int64) error {
 }
 
 // value reads one value of n's schema.
-func (d *avroDec) value(n *avroNode, depth int) error {
-	if depth > maxAvroDepth {
+func (d *avroDec) value(n *avrofile.Node, depth int) error {
+	if depth > avrofile.MaxDepth {
 		return &formatError{format: FormatAvro, msg: "values nested too deep"}
 	}
 	if d.r.Error != nil {
 		return d.r.Error
 	}
 	r := d.r
-	switch s := n.s.(type) {
+	switch s := n.Schema.(type) {
 	case *avro.RefSchema:
-		return d.value(d.kid(n, 0, s.Schema(), n.path), depth+1)
+		return d.value(d.tree.Kid(n, 0, s.Schema(), n.Path), depth+1)
 	case *avro.RecordSchema:
 		for i, f := range s.Fields() {
-			if err := d.value(d.kid(n, i, f.Type(), join(n.path, f.Name())), depth+1); err != nil {
+			if err := d.value(d.tree.Kid(n, i, f.Type(), avrofile.Join(n.Path, f.Name())), depth+1); err != nil {
 				return err
 			}
 		}
@@ -136,13 +81,13 @@ func (d *avroDec) value(n *avroNode, depth int) error {
 		if i < 0 || i >= int64(len(ts)) {
 			return &formatError{format: FormatAvro, msg: "union branch out of range"}
 		}
-		return d.value(d.kid(n, int(i), ts[i], n.path), depth+1)
+		return d.value(d.tree.Kid(n, int(i), ts[i], n.Path), depth+1)
 	case *avro.ArraySchema:
 		return d.array(n, s, depth)
 	case *avro.MapSchema:
 		return d.blocks(func() error {
 			key := r.ReadBytes()
-			return d.value(d.keyKid(n, s.Values(), key), depth+1)
+			return d.value(d.tree.KeyKid(n, s.Values(), key), depth+1)
 		})
 	case *avro.EnumSchema:
 		i := int(r.ReadInt())
@@ -151,7 +96,7 @@ func (d *avroDec) value(n *avroNode, depth int) error {
 		}
 		return &formatError{format: FormatAvro, msg: "enum index out of range"}
 	case *avro.FixedSchema:
-		if s.Size() < 0 || s.Size() > maxAvroValue {
+		if s.Size() < 0 || s.Size() > avrofile.MaxValue {
 			return &formatError{format: FormatAvro, msg: "bad fixed size"}
 		}
 		if cap(d.tmp) < s.Size() {
@@ -160,7 +105,7 @@ func (d *avroDec) value(n *avroNode, depth int) error {
 		v := d.tmp[:s.Size()]
 		r.Read(v)
 		if dec, ok := s.Logical().(*avro.DecimalLogicalSchema); ok {
-			v = appendDecimal(nil, twosComplement(v), int32(dec.Scale()))
+			v = avrofile.AppendDecimal(nil, avrofile.TwosComplement(v), int32(dec.Scale()))
 		}
 		return d.write(n, v)
 	case *avro.PrimitiveSchema:
@@ -170,7 +115,7 @@ func (d *avroDec) value(n *avroNode, depth int) error {
 }
 
 // primitive reads a primitive value and writes it as text.
-func (d *avroDec) primitive(n *avroNode, s *avro.PrimitiveSchema) error {
+func (d *avroDec) primitive(n *avrofile.Node, s *avro.PrimitiveSchema) error {
 	r := d.r
 	var logical avro.LogicalType
 	var scale int
@@ -211,7 +156,7 @@ func (d *avroDec) primitive(n *avroNode, s *avro.PrimitiveSchema) error {
 	case avro.Bytes, avro.String:
 		v := r.ReadBytes()
 		if logical == avro.Decimal {
-			v = appendDecimal(nil, big.NewInt(0).Set(twosComplement(v)), int32(scale))
+			v = avrofile.AppendDecimal(nil, avrofile.TwosComplement(v), int32(scale))
 		}
 		return d.write(n, v)
 	default:
@@ -224,11 +169,9 @@ func (d *avroDec) primitive(n *avroNode, s *avro.PrimitiveSchema) error {
 // array reads an array: numbers are joined into one comma-separated value
 // (an embedding vector, a coordinate pair), anything else is one value per
 // element.
-func (d *avroDec) array(n *avroNode, s *avro.ArraySchema, depth int) error {
-	items := d.kid(n, 0, s.Items(), n.path+"[*]")
-	ps, ok := s.Items().(*avro.PrimitiveSchema)
-	numeric := ok && ps.Logical() == nil && (ps.Type() == avro.Int || ps.Type() == avro.Long ||
-		ps.Type() == avro.Float || ps.Type() == avro.Double)
+func (d *avroDec) array(n *avrofile.Node, s *avro.ArraySchema, depth int) error {
+	items := d.tree.Kid(n, 0, s.Items(), n.Path+"[*]")
+	ps, numeric := avrofile.NumericItems(s)
 	if !numeric {
 		return d.blocks(func() error { return d.value(items, depth+1) })
 	}
@@ -247,7 +190,7 @@ func (d *avroDec) array(n *avroNode, s *avro.ArraySchema, depth int) error {
 		default:
 			d.num = strconv.AppendFloat(d.num, d.r.ReadDouble(), 'f', -1, 64)
 		}
-		if len(d.num) > maxAvroValue {
+		if len(d.num) > avrofile.MaxValue {
 			return &formatError{format: FormatAvro, msg: "numeric array too long"}
 		}
 		return nil
@@ -290,7 +233,7 @@ func (d *avroDec) blocks(item func() error) error {
 }
 
 // write adds a value of n's field to the record.
-func (d *avroDec) write(n *avroNode, v []byte) error {
+func (d *avroDec) write(n *avrofile.Node, v []byte) error {
 	if len(v) == 0 {
 		return nil
 	}

@@ -75,15 +75,6 @@ func TestColumnPath(t *testing.T) {
 	}
 }
 
-func TestDecimal(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, "12.34", string(appendDecimal(nil, big.NewInt(1234), 2)))
-	assert.Equal(t, "-0.05", string(appendDecimal(nil, big.NewInt(-5), 2)))
-	assert.Equal(t, "7", string(appendDecimal(nil, big.NewInt(7), 0)))
-	assert.Equal(t, "-1", twosComplement([]byte{0xff}).String())
-	assert.Equal(t, "255", twosComplement([]byte{0x00, 0xff}).String())
-}
-
 // TestSpool: what is read back at any offset is what was written, and the
 // bytes on disk are not.
 func TestSpool(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/scanner/avrofile"
 )
 
 // Parquet input. Row groups are read one at a time, row by row, through
@@ -285,7 +286,7 @@ func (c *pqColumn) appendValue(dst []byte, v parquet.Value) []byte {
 			return time.Unix(int64(v.Int32())*86400, 0).UTC().AppendFormat(dst, time.DateOnly)
 		}
 		if decimal {
-			return appendDecimal(dst, big.NewInt(int64(v.Int32())), c.scale)
+			return avrofile.AppendDecimal(dst, big.NewInt(int64(v.Int32())), c.scale)
 		}
 		return strconv.AppendInt(dst, int64(v.Int32()), 10)
 	case parquet.Int64:
@@ -293,7 +294,7 @@ func (c *pqColumn) appendValue(dst []byte, v parquet.Value) []byte {
 			return appendTimestamp(dst, v.Int64(), c.unit())
 		}
 		if decimal {
-			return appendDecimal(dst, big.NewInt(v.Int64()), c.scale)
+			return avrofile.AppendDecimal(dst, big.NewInt(v.Int64()), c.scale)
 		}
 		return strconv.AppendInt(dst, v.Int64(), 10)
 	case parquet.Int96:
@@ -314,7 +315,7 @@ func (c *pqColumn) appendValue(dst []byte, v parquet.Value) []byte {
 		return dst
 	}
 	if decimal {
-		return appendDecimal(dst, twosComplement(v.ByteArray()), c.scale)
+		return avrofile.AppendDecimal(dst, avrofile.TwosComplement(v.ByteArray()), c.scale)
 	}
 	return append(dst, v.ByteArray()...)
 }
@@ -340,31 +341,4 @@ func appendTimestamp(dst []byte, n int64, unit time.Duration) []byte {
 		t = time.UnixMilli(n)
 	}
 	return t.UTC().AppendFormat(dst, time.RFC3339)
-}
-
-// twosComplement reads a big-endian two's-complement integer.
-func twosComplement(b []byte) *big.Int {
-	x := new(big.Int).SetBytes(b)
-	if len(b) > 0 && b[0]&0x80 != 0 {
-		x.Sub(x, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
-	}
-	return x
-}
-
-// appendDecimal writes x·10^-scale.
-func appendDecimal(dst []byte, x *big.Int, scale int32) []byte {
-	if scale <= 0 || scale > 64 {
-		return x.Append(dst, 10)
-	}
-	neg := x.Sign() < 0
-	s := new(big.Int).Abs(x).String()
-	for len(s) <= int(scale) {
-		s = "0" + s
-	}
-	if neg {
-		dst = append(dst, '-')
-	}
-	dst = append(dst, s[:len(s)-int(scale)]...)
-	dst = append(dst, '.')
-	return append(dst, s[len(s)-int(scale):]...)
 }

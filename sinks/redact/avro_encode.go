@@ -3,7 +3,6 @@ package redact
 import (
 	"encoding/binary"
 	"math"
-	"math/big"
 	"strconv"
 
 	"github.com/hamba/avro/v2"
@@ -126,31 +125,4 @@ func zeroAvro(dst []byte, sl aslot) []byte {
 // appendAvroBytes writes a length-prefixed byte string.
 func appendAvroBytes(dst, b []byte) []byte {
 	return append(binary.AppendVarint(dst, int64(len(b))), b...)
-}
-
-// twosComplement reads a big-endian two's-complement integer.
-func twosComplement(b []byte) *big.Int {
-	x := new(big.Int).SetBytes(b)
-	if len(b) > 0 && b[0]&0x80 != 0 {
-		x.Sub(x, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
-	}
-	return x
-}
-
-// appendBigDecimal writes x·10^-scale (scanner/parquet.go appendDecimal).
-func appendBigDecimal(dst []byte, x *big.Int, scale int32) []byte {
-	if scale <= 0 || scale > 64 {
-		return x.Append(dst, 10)
-	}
-	neg := x.Sign() < 0
-	s := new(big.Int).Abs(x).String()
-	for len(s) <= int(scale) {
-		s = "0" + s
-	}
-	if neg {
-		dst = append(dst, '-')
-	}
-	dst = append(dst, s[:len(s)-int(scale)]...)
-	dst = append(dst, '.')
-	return append(dst, s[len(s)-int(scale):]...)
 }

@@ -14,18 +14,18 @@ import (
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/classifiers/deid"
 	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/avrofile"
 )
 
 // avroRW reads datums along the schema, copies their encoding to a
 // pending block and gives their values to the engine in batches.
 type avroRW struct {
-	o     *objRun
-	r     *avro.Reader
-	src   *avroSrc
-	enc   *avroEnc
-	w     io.Writer
-	root  *avroNode
-	nodes int
+	o    *objRun
+	r    *avro.Reader
+	rd   *avrofile.Reader
+	enc  *avroEnc
+	w    io.Writer
+	tree *avrofile.Tree
 
 	out   []byte // the pending block: datums, encoded
 	count int64  // datums in out
@@ -52,65 +52,13 @@ type aslot struct {
 // unionRef is the union a value is a branch of.
 type unionRef struct{ u0, null int }
 
-// avroNode is a schema position with its field path, built on first use
-// (scanner/avro_value.go: recursive schemas grow it only as values need
-// it, up to maxAvroNodes).
-type avroNode struct {
-	s     avro.Schema
-	path  string
-	field *classifiers.Field
-	kids  []*avroNode
-	keys  map[string]*avroNode
-}
-
-const (
-	maxAvroNodes = 20000
-	maxAvroKey   = 64
-)
-
-func (a *avroRW) kid(n *avroNode, i int, s avro.Schema, path string) *avroNode {
-	for len(n.kids) <= i {
-		n.kids = append(n.kids, nil)
-	}
-	if n.kids[i] == nil {
-		a.nodes++
-		n.kids[i] = &avroNode{s: s, path: path}
-	}
-	return n.kids[i]
-}
-
-// keyKid returns the node of a map value under key: the key is part of the
-// path while keys stay few and short.
-func (a *avroRW) keyKid(n *avroNode, vs avro.Schema, key []byte) *avroNode {
-	if k, ok := n.keys[string(key)]; ok {
-		return k
-	}
-	if len(key) > maxAvroKey || a.nodes >= maxAvroNodes {
-		return a.kid(n, 0, vs, n.path+"[*]")
-	}
-	if n.keys == nil {
-		n.keys = map[string]*avroNode{}
-	}
-	a.nodes++
-	k := &avroNode{s: vs, path: joinPath(n.path, string(key))}
-	n.keys[string(key)] = k
-	return k
-}
-
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
 // datum reads one top-level value as a record; a big batch is written
 // as a block.
 func (a *avroRW) datum() error {
 	a.rec++
-	err := a.value(a.root, 0, nil)
-	if a.src.err != nil {
-		return a.src.err
+	err := a.value(a.tree.Root, 0, nil)
+	if serr := a.rd.Err(); serr != nil {
+		return serr // a limit or damaged block, which the reader saw as a failed read
 	}
 	if err == nil && a.r.Error != nil {
 		err = a.r.Error
@@ -134,20 +82,20 @@ func (a *avroRW) datum() error {
 }
 
 // value copies one value of n's schema.
-func (a *avroRW) value(n *avroNode, depth int, u *unionRef) error {
-	if depth > maxAvroDepth {
+func (a *avroRW) value(n *avrofile.Node, depth int, u *unionRef) error {
+	if depth > avrofile.MaxDepth {
 		return &malformedError{format: scanner.FormatAvro, msg: "values nested too deep"}
 	}
 	if a.r.Error != nil {
 		return a.r.Error
 	}
 	r := a.r
-	switch s := n.s.(type) {
+	switch s := n.Schema.(type) {
 	case *avro.RefSchema:
-		return a.value(a.kid(n, 0, s.Schema(), n.path), depth+1, u)
+		return a.value(a.tree.Kid(n, 0, s.Schema(), n.Path), depth+1, u)
 	case *avro.RecordSchema:
 		for i, f := range s.Fields() {
-			if err := a.value(a.kid(n, i, f.Type(), joinPath(n.path, f.Name())), depth+1, nil); err != nil {
+			if err := a.value(a.tree.Kid(n, i, f.Type(), avrofile.Join(n.Path, f.Name())), depth+1, nil); err != nil {
 				return err
 			}
 		}
@@ -168,14 +116,14 @@ func (a *avroRW) value(n *avroNode, depth int, u *unionRef) error {
 				null = k
 			}
 		}
-		return a.value(a.kid(n, int(i), ts[i], n.path), depth+1, &unionRef{u0, null})
+		return a.value(a.tree.Kid(n, int(i), ts[i], n.Path), depth+1, &unionRef{u0, null})
 	case *avro.ArraySchema:
 		return a.array(n, s, depth, u)
 	case *avro.MapSchema:
 		return a.blocks(func() error {
 			key := r.ReadBytes()
 			a.out = appendAvroBytes(a.out, key)
-			return a.value(a.keyKid(n, s.Values(), key), depth+1, nil)
+			return a.value(a.tree.KeyKid(n, s.Values(), key), depth+1, nil)
 		})
 	case *avro.EnumSchema:
 		o0 := len(a.out)
@@ -190,7 +138,7 @@ func (a *avroRW) value(n *avroNode, depth int, u *unionRef) error {
 		a.out = binary.AppendVarint(a.out, int64(i))
 		a.write(n, o0, []byte(syms[i]), deid.KindText, u, 0)
 	case *avro.FixedSchema:
-		if s.Size() < 0 || s.Size() > maxAvroValue {
+		if s.Size() < 0 || s.Size() > avrofile.MaxValue {
 			return &malformedError{format: scanner.FormatAvro, msg: "bad fixed size"}
 		}
 		o0 := len(a.out)
@@ -198,7 +146,7 @@ func (a *avroRW) value(n *avroNode, depth int, u *unionRef) error {
 		v := a.out[o0:]
 		r.Read(v)
 		if dec, ok := s.Logical().(*avro.DecimalLogicalSchema); ok {
-			v = appendBigDecimal(a.tmp[:0], twosComplement(v), int32(dec.Scale()))
+			v = avrofile.AppendDecimal(a.tmp[:0], avrofile.TwosComplement(v), int32(dec.Scale()))
 			a.tmp = v
 		}
 		a.write(n, o0, v, deid.KindText, u, 0)
@@ -210,7 +158,7 @@ func (a *avroRW) value(n *avroNode, depth int, u *unionRef) error {
 
 // primitive copies a primitive value and writes it as text, as
 // scanner/avro_value.go does.
-func (a *avroRW) primitive(n *avroNode, s *avro.PrimitiveSchema, u *unionRef) error {
+func (a *avroRW) primitive(n *avrofile.Node, s *avro.PrimitiveSchema, u *unionRef) error {
 	r := a.r
 	var logical avro.LogicalType
 	scale := 0
@@ -264,7 +212,7 @@ func (a *avroRW) primitive(n *avroNode, s *avro.PrimitiveSchema, u *unionRef) er
 		v := r.ReadBytes()
 		a.out = appendAvroBytes(a.out, v)
 		if logical == avro.Decimal {
-			v = appendBigDecimal(t, twosComplement(v), int32(scale))
+			v = avrofile.AppendDecimal(t, avrofile.TwosComplement(v), int32(scale))
 			a.tmp = v
 		}
 		a.write(n, o0, v, deid.KindText, u, 0)
@@ -280,12 +228,12 @@ func (a *avroRW) primitive(n *avroNode, s *avro.PrimitiveSchema, u *unionRef) er
 // array copies an array: numbers are joined into one comma-separated
 // value (an embedding vector, a coordinate pair), anything else is one
 // value per element.
-func (a *avroRW) array(n *avroNode, s *avro.ArraySchema, depth int, u *unionRef) error {
-	items := a.kid(n, 0, s.Items(), n.path+"[*]")
-	if !numericItems(s) {
+func (a *avroRW) array(n *avrofile.Node, s *avro.ArraySchema, depth int, u *unionRef) error {
+	items := a.tree.Kid(n, 0, s.Items(), n.Path+"[*]")
+	ps, numeric := avrofile.NumericItems(s)
+	if !numeric {
 		return a.blocks(func() error { return a.value(items, depth+1, nil) })
 	}
-	ps := s.Items().(*avro.PrimitiveSchema)
 	o0 := len(a.out)
 	a.num = a.num[:0]
 	count := 0
@@ -313,7 +261,7 @@ func (a *avroRW) array(n *avroNode, s *avro.ArraySchema, depth int, u *unionRef)
 			a.out = binary.LittleEndian.AppendUint64(a.out, math.Float64bits(x))
 			a.num = strconv.AppendFloat(a.num, x, 'f', -1, 64)
 		}
-		if len(a.num) > maxAvroValue {
+		if len(a.num) > avrofile.MaxValue {
 			return &malformedError{format: scanner.FormatAvro, msg: "numeric array too long"}
 		}
 		return nil
@@ -323,13 +271,6 @@ func (a *avroRW) array(n *avroNode, s *avro.ArraySchema, depth int, u *unionRef)
 		sl.s = s
 	}
 	return err
-}
-
-// numericItems reports an array of plain numbers.
-func numericItems(s *avro.ArraySchema) bool {
-	ps, ok := s.Items().(*avro.PrimitiveSchema)
-	return ok && ps.Logical() == nil && (ps.Type() == avro.Int || ps.Type() == avro.Long ||
-		ps.Type() == avro.Float || ps.Type() == avro.Double)
 }
 
 // blocks copies the blocks of an array or map, calling item per element.
@@ -367,18 +308,18 @@ func (a *avroRW) blocks(item func() error) error {
 
 // write adds the value out[o0:] of n's field, read as text v, to the
 // batch; it returns the value's slot (nil for an empty value).
-func (a *avroRW) write(n *avroNode, o0 int, v []byte, kind deid.Kind, u *unionRef, items int) *aslot {
+func (a *avroRW) write(n *avrofile.Node, o0 int, v []byte, kind deid.Kind, u *unionRef, items int) *aslot {
 	if len(v) == 0 {
 		return nil
 	}
-	if n.field == nil {
-		n.field = a.o.w.field(n.path)
+	if n.Field == nil {
+		n.Field = a.o.w.field(n.Path)
 	}
 	start := len(a.buf)
 	a.buf = append(a.buf, v...)
-	a.spans = append(a.spans, classifiers.Span{Start: start, End: len(a.buf), Field: n.field, Record: a.rec, Kind: kind})
+	a.spans = append(a.spans, classifiers.Span{Start: start, End: len(a.buf), Field: n.Field, Record: a.rec, Kind: kind})
 	a.buf = append(a.buf, '\n')
-	sl := aslot{o0: o0, o1: len(a.out), u0: -1, null: -1, items: items, s: n.s}
+	sl := aslot{o0: o0, o1: len(a.out), u0: -1, null: -1, items: items, s: n.Schema}
 	if u != nil {
 		sl.u0, sl.null = u.u0, u.null
 	}
