@@ -7,14 +7,24 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/piiscan/piiscan/classifiers"
 )
 
-// defaultMaxDepth is the default of Config.MaxArchiveDepth: containers
-// inside containers (gzip of gzip, archives in archives), against nesting
-// bombs.
-const defaultMaxDepth = 8
+// Default per-object limits, shared by Config, the redact writer's
+// configuration and the CLI flags of both. DefaultMaxArchiveDepth bounds
+// containers inside containers (gzip of gzip, archives in archives),
+// against nesting bombs.
+const (
+	DefaultObjectTimeout   = 30 * time.Minute
+	DefaultGrace           = 3 * time.Second
+	DefaultMaxObjectSize   = 10 << 30
+	DefaultMaxDecodedSize  = 64 << 30
+	DefaultMaxRatio        = 1000
+	DefaultMaxMembers      = 100_000
+	DefaultMaxArchiveDepth = 8
+)
 
 // decode detects the format of r and scans it. name drives detection ties
 // (extensions). depth counts enclosing containers.

@@ -80,28 +80,28 @@ func (c *Config) Validate() error {
 		c.Workers = runtime.NumCPU()
 	}
 	if c.ObjectTimeout <= 0 {
-		c.ObjectTimeout = 30 * time.Minute
+		c.ObjectTimeout = DefaultObjectTimeout
 	}
 	if c.Grace <= 0 {
-		c.Grace = 3 * time.Second
+		c.Grace = DefaultGrace
 	}
 	if c.MaxObjectSize <= 0 {
-		c.MaxObjectSize = 10 << 30
+		c.MaxObjectSize = DefaultMaxObjectSize
 	}
 	if c.MaxDecodedSize <= 0 {
-		c.MaxDecodedSize = 64 << 30
+		c.MaxDecodedSize = DefaultMaxDecodedSize
 	}
 	if c.MaxRatio <= 0 {
-		c.MaxRatio = 1000
+		c.MaxRatio = DefaultMaxRatio
 	}
 	if c.SpillAt <= 0 {
 		c.SpillAt = 100_000
 	}
 	if c.MaxMembers <= 0 {
-		c.MaxMembers = 100_000
+		c.MaxMembers = DefaultMaxMembers
 	}
 	if c.MaxArchiveDepth <= 0 {
-		c.MaxArchiveDepth = defaultMaxDepth
+		c.MaxArchiveDepth = DefaultMaxArchiveDepth
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -39,8 +39,7 @@ type redactFlags struct {
 	rules           []string
 	include         []string
 	exclude         []string
-	maxObjectSize   string
-	objectTimeout   time.Duration
+	limits          limitFlags
 	asOf            string
 	followSymlinks  bool
 	runID           string
@@ -115,8 +114,7 @@ error; 3 some objects failed; 130 interrupted.`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable): its types are replaced too")
 	fl.StringArrayVar(&f.include, "include", nil, "only copy objects matching `GLOB` (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable; they are not listed)")
-	fl.StringVar(&f.maxObjectSize, "max-object-size", "10GiB", "skip larger objects (reason too_large)")
-	fl.DurationVar(&f.objectTimeout, "object-timeout", 30*time.Minute, "stop rewriting one object after this long (reason timeout)")
+	f.limits.register(fl, "rewriting")
 	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links")
 	fl.StringVar(&f.runID, "run-id", "", "id of this run, recorded in the summary (default: time and a random suffix)")
@@ -204,7 +202,7 @@ func resolveRedact(cmd *cobra.Command, f *redactFlags, src string, logger *slog.
 	if f.workers < 1 {
 		return nil, usageErr("--workers %d: must be at least 1", f.workers)
 	}
-	maxObj, err := parseSize("--max-object-size", f.maxObjectSize)
+	lim, err := f.limits.resolve()
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +251,9 @@ func resolveRedact(cmd *cobra.Command, f *redactFlags, src string, logger *slog.
 	}
 	r.cfg = redact.Config{
 		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, Workers: f.workers,
-		ObjectTimeout: f.objectTimeout, MaxObjectSize: maxObj, Filter: globFilter(f.include, f.exclude), Logger: logger,
+		ObjectTimeout: lim.objectTimeout, MaxObjectSize: lim.maxObjectSize, MaxDecodedSize: lim.maxDecodedSize,
+		MaxRatio: lim.maxRatio, MaxMembers: lim.maxMembers, MaxArchiveDepth: lim.maxDepth,
+		Filter: globFilter(f.include, f.exclude), Logger: logger,
 	}
 	return r, nil
 }

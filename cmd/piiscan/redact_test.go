@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -256,4 +257,33 @@ func TestRedactCLIOSS(t *testing.T) {
 	res = runCLI(t, "", "redact", "oss://safe/copy/", "--to", dst, "--endpoint", e.url)
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.FileExists(t, filepath.Join(dst, "2026", "a.csv"))
+}
+
+// TestRedactCLILimits: redact takes the scanner's archive limits (the
+// same flags, the same defaults), and an object over one is listed with
+// reason archive_limit rather than written.
+func TestRedactCLILimits(t *testing.T) {
+	z, err := corpus.Zip([]corpus.Member{{Name: "a.txt", Data: []byte("手机：" + cliMobile + "\n")}, {Name: "b.txt", Data: []byte("ok\n")}})
+	require.NoError(t, err)
+	src := writeTree(t, map[string]string{"two.zip": string(z)})
+	dst := filepath.Join(t.TempDir(), "out")
+	res := runCLI(t, "", "redact", src, "--to", dst, "--max-members", "1")
+	assert.Equal(t, exitFailedObjs, res.code, res.stderr)
+	sum := readRedactSummary(t, dst+summarySuffix)
+	require.Len(t, sum.Counters.NotRewritten, 1)
+	assert.Equal(t, "archive_limit", sum.Counters.NotRewritten[0].Reason)
+	assert.NoFileExists(t, filepath.Join(dst, "two.zip"))
+
+	res = runCLI(t, "", "redact", src, "--to", t.TempDir()+"/x", "--max-decoded-size", "lots")
+	assert.Equal(t, exitUsage, res.code)
+	assert.Contains(t, res.stderr, "--max-decoded-size")
+
+	// The defaults are the scanner's.
+	var l limitFlags
+	l.register(pflag.NewFlagSet("t", pflag.ContinueOnError), "testing")
+	got, err := l.resolve()
+	require.NoError(t, err)
+	assert.Equal(t, objectLimits{maxObjectSize: scanner.DefaultMaxObjectSize, maxDecodedSize: scanner.DefaultMaxDecodedSize,
+		maxRatio: scanner.DefaultMaxRatio, maxMembers: scanner.DefaultMaxMembers, maxDepth: scanner.DefaultMaxArchiveDepth,
+		objectTimeout: scanner.DefaultObjectTimeout}, got)
 }

@@ -32,12 +32,7 @@ type scanFlags struct {
 	rules          []string
 	include        []string
 	exclude        []string
-	maxObjectSize  string
-	maxDecodedSize string
-	maxRatio       int64
-	maxMembers     int64
-	maxDepth       int
-	objectTimeout  time.Duration
+	limits         limitFlags
 	asOf           string
 	failOn         string
 	quiet          bool
@@ -87,12 +82,7 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable)")
 	fl.StringArrayVar(&f.include, "include", nil, "only scan objects matching `GLOB` (repeatable; ** allowed; a pattern without / matches the base name)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable)")
-	fl.StringVar(&f.maxObjectSize, "max-object-size", "10GiB", "skip larger objects (reason too_large)")
-	fl.StringVar(&f.maxDecodedSize, "max-decoded-size", "64GiB", "stop decompressing an object beyond this many bytes (reason archive_limit)")
-	fl.Int64Var(&f.maxRatio, "max-ratio", 1000, "stop decompressing beyond this output/input ratio (reason archive_limit)")
-	fl.Int64Var(&f.maxMembers, "max-members", 100_000, "stop reading an archive after this many members, nested ones included (reason archive_limit)")
-	fl.IntVar(&f.maxDepth, "max-archive-depth", 8, "do not open containers nested deeper than this (archives in archives, gzip of gzip; reason archive_limit)")
-	fl.DurationVar(&f.objectTimeout, "object-timeout", 30*time.Minute, "stop scanning one object after this long (reason timeout)")
+	f.limits.register(fl, "scanning")
 	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this `LEVEL` (S1..S4)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr (warnings and errors still logged)")
@@ -115,8 +105,7 @@ type scanConfig struct {
 	engine   *classifiers.Engine
 	ruleset  *rules.Ruleset
 	failOn   string
-	maxObj   int64
-	maxDec   int64
+	limits   objectLimits
 	randKey  bool
 	logger   *slog.Logger
 	console  *console
@@ -163,12 +152,12 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	cfg := scanner.Config{
 		ScanID:          sc.scanID,
 		Workers:         f.workers,
-		ObjectTimeout:   f.objectTimeout,
-		MaxObjectSize:   sc.maxObj,
-		MaxDecodedSize:  sc.maxDec,
-		MaxRatio:        f.maxRatio,
-		MaxMembers:      f.maxMembers,
-		MaxArchiveDepth: f.maxDepth,
+		ObjectTimeout:   sc.limits.objectTimeout,
+		MaxObjectSize:   sc.limits.maxObjectSize,
+		MaxDecodedSize:  sc.limits.maxDecodedSize,
+		MaxRatio:        sc.limits.maxRatio,
+		MaxMembers:      sc.limits.maxMembers,
+		MaxArchiveDepth: sc.limits.maxDepth,
 		Filter:          op.filter(globFilter(f.include, f.exclude)),
 		Skip:            op.skip(),
 		Sample:          op.sample,
@@ -247,10 +236,7 @@ func resolveScan(cmd *cobra.Command, f *scanFlags, con *console, logger *slog.Lo
 		return nil, usageErr("--workers %d: must be at least 1", f.workers)
 	}
 	var err error
-	if sc.maxObj, err = parseSize("--max-object-size", f.maxObjectSize); err != nil {
-		return nil, err
-	}
-	if sc.maxDec, err = parseSize("--max-decoded-size", f.maxDecodedSize); err != nil {
+	if sc.limits, err = f.limits.resolve(); err != nil {
 		return nil, err
 	}
 	if f.failOn != "" {

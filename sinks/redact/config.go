@@ -61,25 +61,25 @@ func (c *Config) Validate() error {
 		c.Workers = runtime.NumCPU()
 	}
 	if c.ObjectTimeout <= 0 {
-		c.ObjectTimeout = 30 * time.Minute
+		c.ObjectTimeout = scanner.DefaultObjectTimeout
 	}
 	if c.Grace <= 0 {
-		c.Grace = 3 * time.Second
+		c.Grace = scanner.DefaultGrace
 	}
 	if c.MaxObjectSize <= 0 {
-		c.MaxObjectSize = 10 << 30
+		c.MaxObjectSize = scanner.DefaultMaxObjectSize
 	}
 	if c.MaxDecodedSize <= 0 {
-		c.MaxDecodedSize = 64 << 30
+		c.MaxDecodedSize = scanner.DefaultMaxDecodedSize
 	}
 	if c.MaxRatio <= 0 {
-		c.MaxRatio = 1000
+		c.MaxRatio = scanner.DefaultMaxRatio
 	}
 	if c.MaxMembers <= 0 {
-		c.MaxMembers = 100_000
+		c.MaxMembers = scanner.DefaultMaxMembers
 	}
 	if c.MaxArchiveDepth <= 0 {
-		c.MaxArchiveDepth = 8
+		c.MaxArchiveDepth = scanner.DefaultMaxArchiveDepth
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
