@@ -5,17 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/deprecated"
-	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/piiscan/piiscan/classifiers"
-	"github.com/piiscan/piiscan/scanner/avrofile"
 )
 
 // Parquet input. Row groups are read one at a time, row by row, through
@@ -41,13 +35,8 @@ const maxParquetFooter = 64 << 20
 
 // pqColumn is how one leaf column is written.
 type pqColumn struct {
-	field   *classifiers.Field
-	kind    parquet.Kind
-	logical format.LogicalTypeValue
-	conv    deprecated.ConvertedType
-	hasConv bool
-	scale   int32
-	numeric bool
+	field *classifiers.Field
+	ParquetValue
 }
 
 func (o *objectScan) scanParquet(in *input) error {
@@ -175,7 +164,7 @@ func (o *objectScan) parquetRow(b *batch, row parquet.Row, cols []pqColumn, rec 
 			}
 			if !c.numeric {
 				// Each text or binary element is its own value.
-				if vbuf = c.appendValue(vbuf[:0], v); len(vbuf) > 0 {
+				if vbuf = c.AppendText(vbuf[:0], v); len(vbuf) > 0 {
 					if err := writeValue(b, c.field, vbuf, rec, off); err != nil {
 						return vbuf, err
 					}
@@ -185,7 +174,7 @@ func (o *objectScan) parquetRow(b *batch, row parquet.Row, cols []pqColumn, rec 
 			if len(vbuf) > 0 {
 				vbuf = append(vbuf, ',')
 			}
-			vbuf = c.appendValue(vbuf, v)
+			vbuf = c.AppendText(vbuf, v)
 		}
 		if c.numeric && len(vbuf) > 0 {
 			if err := writeValue(b, c.field, vbuf, rec, off); err != nil {
@@ -213,22 +202,7 @@ func (o *objectScan) parquetColumns(s *parquet.Schema) []pqColumn {
 	var walk func(n parquet.Node, segs []string, reps []bool)
 	walk = func(n parquet.Node, segs []string, reps []bool) {
 		if n.Leaf() {
-			t := n.Type()
-			c := pqColumn{field: o.w.field(columnPath(segs, reps)), kind: t.Kind()}
-			if lt := t.LogicalType(); lt != nil {
-				c.logical = lt.Value
-				if d, ok := lt.Value.(*format.DecimalType); ok {
-					c.scale = d.Scale
-				}
-			}
-			if ct := t.ConvertedType(); ct != nil {
-				c.conv, c.hasConv = *ct, true
-			}
-			switch c.kind {
-			case parquet.Int32, parquet.Int64, parquet.Float, parquet.Double:
-				c.numeric = !c.isDate() && !c.isTimestamp()
-			}
-			cols = append(cols, c)
+			cols = append(cols, pqColumn{field: o.w.field(columnPath(segs, reps)), ParquetValue: NewParquetValue(n.Type())})
 			return
 		}
 		for _, f := range n.Fields() {
@@ -263,82 +237,4 @@ func columnPath(segs []string, reps []bool) string {
 		}
 	}
 	return sb.String()
-}
-
-func (c *pqColumn) isDate() bool {
-	_, ok := c.logical.(*format.DateType)
-	return ok || c.hasConv && c.conv == deprecated.Date
-}
-
-func (c *pqColumn) isTimestamp() bool {
-	_, ok := c.logical.(*format.TimestampType)
-	return ok || c.hasConv && (c.conv == deprecated.TimestampMillis || c.conv == deprecated.TimestampMicros) || c.kind == parquet.Int96
-}
-
-// appendValue writes a value as text; booleans and UUIDs write nothing.
-func (c *pqColumn) appendValue(dst []byte, v parquet.Value) []byte {
-	decimal := c.scale > 0 || c.hasConv && c.conv == deprecated.Decimal
-	switch c.kind {
-	case parquet.Boolean:
-		return dst
-	case parquet.Int32:
-		if c.isDate() {
-			return time.Unix(int64(v.Int32())*86400, 0).UTC().AppendFormat(dst, time.DateOnly)
-		}
-		if decimal {
-			return avrofile.AppendDecimal(dst, big.NewInt(int64(v.Int32())), c.scale)
-		}
-		return strconv.AppendInt(dst, int64(v.Int32()), 10)
-	case parquet.Int64:
-		if c.isTimestamp() {
-			return appendTimestamp(dst, v.Int64(), c.unit())
-		}
-		if decimal {
-			return avrofile.AppendDecimal(dst, big.NewInt(v.Int64()), c.scale)
-		}
-		return strconv.AppendInt(dst, v.Int64(), 10)
-	case parquet.Int96:
-		// Legacy Impala timestamps: nanoseconds of the day, then the Julian day.
-		b := v.Bytes()
-		if len(b) != 12 {
-			return dst
-		}
-		nanos := int64(binary.LittleEndian.Uint64(b[:8]))
-		days := int64(binary.LittleEndian.Uint32(b[8:])) - 2440588
-		return time.Unix(days*86400, nanos).UTC().AppendFormat(dst, time.RFC3339)
-	case parquet.Float:
-		return strconv.AppendFloat(dst, float64(v.Float()), 'f', -1, 32)
-	case parquet.Double:
-		return strconv.AppendFloat(dst, v.Double(), 'f', -1, 64)
-	}
-	if _, ok := c.logical.(*format.UUIDType); ok {
-		return dst
-	}
-	if decimal {
-		return avrofile.AppendDecimal(dst, avrofile.TwosComplement(v.ByteArray()), c.scale)
-	}
-	return append(dst, v.ByteArray()...)
-}
-
-func (c *pqColumn) unit() time.Duration {
-	if ts, ok := c.logical.(*format.TimestampType); ok && ts.Unit.Value != nil {
-		return ts.Unit.Value.Duration()
-	}
-	if c.hasConv && c.conv == deprecated.TimestampMicros {
-		return time.Microsecond
-	}
-	return time.Millisecond
-}
-
-func appendTimestamp(dst []byte, n int64, unit time.Duration) []byte {
-	var t time.Time
-	switch unit {
-	case time.Nanosecond:
-		t = time.Unix(0, n)
-	case time.Microsecond:
-		t = time.UnixMicro(n)
-	default:
-		t = time.UnixMilli(n)
-	}
-	return t.UTC().AppendFormat(dst, time.RFC3339)
 }

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/deprecated"
-	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/classifiers/deid"
@@ -32,14 +29,8 @@ import (
 
 // pqCol describes one leaf column.
 type pqCol struct {
-	field     *classifiers.Field
-	typ       parquet.Type
-	kind      parquet.Kind
-	logical   format.LogicalTypeValue
-	conv      deprecated.ConvertedType
-	hasConv   bool
-	scale     int32
-	numeric   bool
+	field *classifiers.Field
+	scanner.ParquetValue
 	repeated  bool
 	optional  bool // the leaf itself is optional: null is maxDef-1
 	maxDef    int
@@ -127,22 +118,8 @@ func (o *objRun) parquetColumns(s *parquet.Schema) []pqCol {
 	walk = func(n parquet.Node, segs []string, reps []bool, def, repDef int) {
 		if n.Leaf() {
 			t := n.Type()
-			c := pqCol{field: o.w.field(scanner.ParquetColumnPath(segs, reps)), typ: t, kind: t.Kind(),
-				optional: n.Optional(), maxDef: def, emptyDef: repDef - 1, repeated: repDef > 0, flbaWidth: t.Length()}
-			if lt := t.LogicalType(); lt != nil {
-				c.logical = lt.Value
-				if d, ok := lt.Value.(*format.DecimalType); ok {
-					c.scale = d.Scale
-				}
-			}
-			if ct := t.ConvertedType(); ct != nil {
-				c.conv, c.hasConv = *ct, true
-			}
-			switch c.kind {
-			case parquet.Int32, parquet.Int64, parquet.Float, parquet.Double:
-				c.numeric = !c.isDate() && !c.isTimestamp()
-			}
-			cols = append(cols, c)
+			cols = append(cols, pqCol{field: o.w.field(scanner.ParquetColumnPath(segs, reps)), ParquetValue: scanner.NewParquetValue(t),
+				optional: n.Optional(), maxDef: def, emptyDef: repDef - 1, repeated: repDef > 0, flbaWidth: t.Length()})
 			return
 		}
 		for _, f := range n.Fields() {
@@ -158,28 +135,6 @@ func (o *objRun) parquetColumns(s *parquet.Schema) []pqCol {
 	}
 	walk(s, nil, nil, 0, 0)
 	return cols
-}
-
-func (c *pqCol) isDate() bool {
-	_, ok := c.logical.(*format.DateType)
-	return ok || c.hasConv && c.conv == deprecated.Date
-}
-
-func (c *pqCol) isTimestamp() bool {
-	_, ok := c.logical.(*format.TimestampType)
-	return ok || c.hasConv && (c.conv == deprecated.TimestampMillis || c.conv == deprecated.TimestampMicros) || c.kind == parquet.Int96
-}
-
-func (c *pqCol) decimal() bool { return c.scale > 0 || c.hasConv && c.conv == deprecated.Decimal }
-
-func (c *pqCol) unit() time.Duration {
-	if ts, ok := c.logical.(*format.TimestampType); ok && ts.Unit.Value != nil {
-		return ts.Unit.Value.Duration()
-	}
-	if c.hasConv && c.conv == deprecated.TimestampMicros {
-		return time.Microsecond
-	}
-	return time.Millisecond
 }
 
 // pqRef ties a span to the values [i, j) of a row of the batch.
@@ -248,7 +203,7 @@ func (b *pqBatch) add(row parquet.Row) error {
 			continue
 		}
 		c := &b.cols[ci]
-		if !c.numeric {
+		if !c.Numeric() {
 			for k := i; k < j; k++ {
 				if row[k].IsNull() {
 					continue

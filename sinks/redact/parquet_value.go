@@ -6,7 +6,6 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
-	"github.com/parquet-go/parquet-go/format"
 )
 
 // Parquet values: how the scanner writes them as text, and how edited
@@ -17,7 +16,7 @@ import (
 func (c *pqCol) values(old []parquet.Value, nv []byte) []parquet.Value {
 	first := old[0]
 	rep, col := first.RepetitionLevel(), first.Column()
-	if c.numeric && c.repeated {
+	if c.Numeric() && c.repeated {
 		// One value per number; a changed count or anything else than
 		// numbers empties the list.
 		var nonNull []int
@@ -82,7 +81,7 @@ func (c *pqCol) scalar(t []byte, old parquet.Value) parquet.Value {
 }
 
 func (c *pqCol) zero() parquet.Value {
-	switch c.kind {
+	switch c.Kind() {
 	case parquet.Boolean:
 		return parquet.BooleanValue(false)
 	case parquet.Int32:
@@ -104,28 +103,28 @@ func (c *pqCol) zero() parquet.Value {
 // parse reads edited text back into the column's physical type.
 func (c *pqCol) parse(t []byte) (parquet.Value, bool) {
 	s := string(t)
-	if s == "null" && c.numeric {
+	if s == "null" && c.Numeric() {
 		return parquet.Value{}, false
 	}
-	switch c.kind {
+	switch c.Kind() {
 	case parquet.Int32:
 		switch {
-		case c.isDate():
+		case c.IsDate():
 			d, ok := parseDay(s)
 			return parquet.Int32Value(int32(d)), ok
-		case c.decimal():
-			x, ok := unscaled(s, c.scale)
+		case c.IsDecimal():
+			x, ok := unscaled(s, c.Scale())
 			return parquet.Int32Value(int32(x)), ok && x == int64(int32(x))
 		}
 		x, err := strconv.ParseInt(s, 10, 32)
 		return parquet.Int32Value(int32(x)), err == nil
 	case parquet.Int64:
 		switch {
-		case c.isTimestamp():
+		case c.IsTimestamp():
 			ts, ok := parseTime(s)
-			return parquet.Int64Value(ts.UnixNano() / int64(c.unit())), ok
-		case c.decimal():
-			x, ok := unscaled(s, c.scale)
+			return parquet.Int64Value(ts.UnixNano() / int64(c.Unit())), ok
+		case c.IsDecimal():
+			x, ok := unscaled(s, c.Scale())
 			return parquet.Int64Value(x), ok
 		}
 		x, err := strconv.ParseInt(s, 10, 64)
@@ -139,7 +138,7 @@ func (c *pqCol) parse(t []byte) (parquet.Value, bool) {
 	case parquet.Int96, parquet.Boolean:
 		return parquet.Value{}, false
 	case parquet.FixedLenByteArray:
-		if c.decimal() {
+		if c.IsDecimal() {
 			return parquet.Value{}, false
 		}
 		b := make([]byte, c.flbaWidth)
@@ -149,7 +148,7 @@ func (c *pqCol) parse(t []byte) (parquet.Value, bool) {
 		}
 		return parquet.FixedLenByteArrayValue(b), true
 	}
-	if c.decimal() {
+	if c.IsDecimal() {
 		return parquet.Value{}, false
 	}
 	return parquet.ByteArrayValue([]byte(s)), true
@@ -197,61 +196,17 @@ func unscaled(s string, scale int32) (int64, bool) {
 	return x, err == nil
 }
 
-// appendText writes a value as the scanner does (scanner/parquet.go
-// appendValue); booleans and UUIDs write nothing.
+// appendText writes a value as the scanner does (scanner.ParquetValue
+// AppendText), except what is never de-identified: legacy INT96
+// timestamps, and byte-array decimals, which are amounts, not identifiers.
 func (c *pqCol) appendText(dst []byte, v parquet.Value) []byte {
-	switch c.kind {
-	case parquet.Boolean:
-		return dst
-	case parquet.Int32:
-		if c.isDate() {
-			return time.Unix(int64(v.Int32())*86400, 0).UTC().AppendFormat(dst, time.DateOnly)
-		}
-		if c.decimal() {
-			return appendScaled(dst, int64(v.Int32()), c.scale)
-		}
-		return strconv.AppendInt(dst, int64(v.Int32()), 10)
-	case parquet.Int64:
-		if c.isTimestamp() {
-			return time.Unix(0, v.Int64()*int64(c.unit())).UTC().AppendFormat(dst, time.RFC3339)
-		}
-		if c.decimal() {
-			return appendScaled(dst, v.Int64(), c.scale)
-		}
-		return strconv.AppendInt(dst, v.Int64(), 10)
+	switch c.Kind() {
 	case parquet.Int96:
-		return dst // legacy timestamps: not de-identified
-	case parquet.Float:
-		return strconv.AppendFloat(dst, float64(v.Float()), 'f', -1, 32)
-	case parquet.Double:
-		return strconv.AppendFloat(dst, v.Double(), 'f', -1, 64)
-	}
-	if _, ok := c.logical.(*format.UUIDType); ok {
 		return dst
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		if c.IsDecimal() {
+			return dst
+		}
 	}
-	if c.decimal() {
-		return dst // byte-array decimals are amounts, not identifiers
-	}
-	return append(dst, v.ByteArray()...)
-}
-
-// appendScaled writes x·10^-scale.
-func appendScaled(dst []byte, x int64, scale int32) []byte {
-	if scale <= 0 || scale > 18 {
-		return strconv.AppendInt(dst, x, 10)
-	}
-	neg := x < 0
-	if neg {
-		x = -x
-	}
-	s := strconv.FormatInt(x, 10)
-	for len(s) <= int(scale) {
-		s = "0" + s
-	}
-	if neg {
-		dst = append(dst, '-')
-	}
-	dst = append(dst, s[:len(s)-int(scale)]...)
-	dst = append(dst, '.')
-	return append(dst, s[len(s)-int(scale):]...)
+	return c.AppendText(dst, v)
 }
