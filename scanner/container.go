@@ -66,7 +66,7 @@ func (o *objectScan) localFile(in *input) (io.ReaderAt, int64, bool) {
 	if in.depth != 0 {
 		return nil, 0, false
 	}
-	l, ok := in.raw.(*limitReader)
+	l, ok := in.raw.(*LimitReader)
 	if !ok {
 		return nil, 0, false
 	}
@@ -84,7 +84,7 @@ func (o *objectScan) localFile(in *input) (io.ReaderAt, int64, bool) {
 	return f, fi.Size(), true
 }
 
-// ctxReaderAt checks the object's context on every read, like limitReader.
+// ctxReaderAt checks the object's context on every read, like LimitReader.
 type ctxReaderAt struct {
 	ctx context.Context
 	r   io.ReaderAt

@@ -70,7 +70,7 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 	if err := o.checkDepth(depth); err != nil {
 		return err
 	}
-	counter := &countReader{r: br}
+	counter := NewCountReader(br)
 	zr, err := gzip.NewReader(counter)
 	if err != nil {
 		return fmt.Errorf("open gzip: %w", err)
@@ -80,7 +80,7 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
 		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
 	}
-	lim := &bombReader{r: zr, in: counter, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
+	lim := LimitDecompression(zr, counter, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	return o.decode(lim, inner, depth+1)
 }
 
@@ -123,23 +123,41 @@ func (o *objectScan) scanText(r io.Reader, field *classifiers.Field, base int64)
 	return o.scanChunks(ch, em, base)
 }
 
-// countReader counts the compressed bytes read, for the ratio limit.
-type countReader struct {
+// CountReader counts the bytes read through it: a decompressor's input,
+// for the ratio limit of LimitDecompression.
+type CountReader struct {
 	r io.Reader
 	n int64
 }
 
-func (c *countReader) Read(p []byte) (int, error) {
+// NewCountReader counts what is read from r.
+func NewCountReader(r io.Reader) *CountReader { return &CountReader{r: r} }
+
+// FixedCount stands for an input of n bytes that is not read through a
+// CountReader (an archive member whose compressed size is known).
+func FixedCount(n int64) *CountReader { return &CountReader{n: n} }
+
+func (c *CountReader) Read(p []byte) (int, error) {
 	m, err := c.r.Read(p)
 	c.n += int64(m)
 	return m, err
+}
+
+// N is the number of bytes read so far.
+func (c *CountReader) N() int64 { return c.n }
+
+// LimitDecompression wraps dec, a decompressor reading from in: past max
+// bytes of output, or an output/input ratio over ratio, reading fails with
+// a limit error (IsLimit). The scanner and the redact writer share it.
+func LimitDecompression(dec io.Reader, in *CountReader, max, ratio int64) io.Reader {
+	return &bombReader{r: dec, in: in, max: max, ratio: ratio}
 }
 
 // bombReader stops decompression at a total size or a ratio of output to
 // input, whichever comes first (a 10 MB gzip of zeros expands to 10 GB).
 type bombReader struct {
 	r     io.Reader
-	in    *countReader
+	in    *CountReader
 	out   int64
 	max   int64
 	ratio int64

@@ -357,7 +357,7 @@ func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult)
 		return res
 	}
 	defer rc.Close()
-	body := &limitReader{ctx: ctx, r: rc, limit: w.cfg.MaxObjectSize}
+	body := NewLimitReader(ctx, rc, w.cfg.MaxObjectSize)
 	err = o.decode(body, info.Name, 0)
 	if len(o.pend) > 0 {
 		o.closeRecord(false)
@@ -438,18 +438,27 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// limitReader counts bytes, stops at a limit with ErrTooLarge, and checks
-// the object's context on every read, so a slow or stalled source cannot
-// outlive the object timeout even where a decoder reads without a context
-// (format sniffing, third-party readers).
-type limitReader struct {
+// LimitReader counts an object's bytes, stops at a limit with ErrTooLarge,
+// and checks the object's context on every read, so a slow or stalled
+// source cannot outlive the object timeout even where a decoder reads
+// without a context (format sniffing, third-party readers). The scanner
+// and the redact writer share it.
+type LimitReader struct {
 	ctx   context.Context
 	r     io.Reader
 	n     int64
 	limit int64
 }
 
-func (l *limitReader) Read(p []byte) (int, error) {
+// NewLimitReader reads r under ctx, up to limit bytes.
+func NewLimitReader(ctx context.Context, r io.Reader, limit int64) *LimitReader {
+	return &LimitReader{ctx: ctx, r: r, limit: limit}
+}
+
+// N is the number of bytes read so far.
+func (l *LimitReader) N() int64 { return l.n }
+
+func (l *LimitReader) Read(p []byte) (int, error) {
 	if err := l.ctx.Err(); err != nil {
 		return 0, err
 	}

@@ -124,7 +124,7 @@ func (o *objRun) zipMember(zw *zip.Writer, f *zip.File, hdr *zip.FileHeader, pat
 	if o.unpacked > o.w.cfg.MaxDecodedSize {
 		return &limitError{msg: fmt.Sprintf("archive members unpack to over %d bytes (--max-decoded-size)", o.w.cfg.MaxDecodedSize)}
 	}
-	lim := &bombReader{r: rc, in: &countReader{n: int64(f.CompressedSize64)}, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
+	lim := scanner.LimitDecompression(rc, scanner.FixedCount(int64(f.CompressedSize64)), o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	lz := &lazyWriter{create: func() (io.Writer, error) { return zw.CreateHeader(hdr) }}
 	err = o.rewriteMember(lim, f.Name, depth+1, lz)
 	var unsup *unsupportedError

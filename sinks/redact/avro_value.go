@@ -65,9 +65,8 @@ func (a *avroRW) datum() error {
 	}
 	if err != nil {
 		var mal *malformedError
-		var lim *limitError
 		switch {
-		case errors.As(err, &mal), errors.As(err, &lim), a.o.ctx.Err() != nil:
+		case errors.As(err, &mal), isLimit(err), a.o.ctx.Err() != nil:
 			return err
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return &malformedError{format: scanner.FormatAvro, msg: fmt.Sprintf("record %d runs past its block", a.rec-1)}

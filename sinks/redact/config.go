@@ -207,5 +207,12 @@ func (e *malformedError) Error() string {
 	return fmt.Sprintf("%s: %s at byte %d", e.format, e.msg, e.off)
 }
 func (e *limitError) Error() string { return e.msg }
+
+// isLimit reports a limit error: the writer's own, or one of the readers
+// it shares with the scanner (scanner.LimitDecompression).
+func isLimit(err error) bool {
+	var lim *limitError
+	return errors.As(err, &lim) || scanner.IsLimit(err)
+}
 func (e *writeError) Error() string { return "write output: " + e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }

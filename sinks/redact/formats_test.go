@@ -458,3 +458,23 @@ func TestRedactPanicAndTimeout(t *testing.T) {
 	assert.Equal(t, "timeout", tally.NotRewritten[0].Reason)
 	assert.Empty(t, listFiles(t, dst))
 }
+
+// TestRedactGzipBomb: gzip output is limited as the scanner limits it
+// (scanner.LimitDecompression), by size and by ratio, and the object is
+// listed with reason archive_limit, not written.
+func TestRedactGzipBomb(t *testing.T) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	_, err := zw.Write(bytes.Repeat([]byte("all quiet here\n"), 1<<19)) // 7.5 MiB of one line: a ratio of several hundred
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	for name, cfg := range map[string]Config{"ratio": {MaxRatio: 10}, "size": {MaxDecodedSize: 1 << 20}} {
+		t.Run(name, func(t *testing.T) {
+			dst, tally := redactFiles(t, cfg, map[string][]byte{"quiet.txt.gz": b.Bytes()})
+			require.Len(t, tally.NotRewritten, 1)
+			assert.Equal(t, "archive_limit", tally.NotRewritten[0].Reason)
+			assert.Contains(t, tally.NotRewritten[0].Error, "--max-"+map[string]string{"ratio": "ratio", "size": "decoded-size"}[name])
+			assert.Empty(t, listFiles(t, dst))
+		})
+	}
+}

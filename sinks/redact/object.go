@@ -46,7 +46,7 @@ func (o *objRun) run(rel string) {
 		return
 	}
 	o.out = out
-	lr := &limitReader{ctx: o.ctx, r: rc, limit: o.w.cfg.MaxObjectSize}
+	lr := scanner.NewLimitReader(o.ctx, rc, o.w.cfg.MaxObjectSize)
 	cw := &countWriter{w: out}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	file, _ := rc.(*os.File)
@@ -57,7 +57,7 @@ func (o *objRun) run(rel string) {
 		}
 	}
 	res.Format = strings.Join(o.formats, "/")
-	res.BytesRead = lr.n
+	res.BytesRead = lr.N()
 	var unsup *unsupportedError
 	switch {
 	case err == nil:
@@ -109,7 +109,7 @@ func (o *objRun) copyRaw(rel string) {
 		return
 	}
 	o.out = out
-	lr := &limitReader{ctx: o.ctx, r: rc, limit: o.w.cfg.MaxObjectSize}
+	lr := scanner.NewLimitReader(o.ctx, rc, o.w.cfg.MaxObjectSize)
 	n, err := io.Copy(out, lr)
 	if err == nil {
 		err = out.Commit(o.ctx)
@@ -119,13 +119,12 @@ func (o *objRun) copyRaw(rel string) {
 		res.Status, res.Reason, res.Err = StatusFailed, o.reason(err), o.errFor(err)
 		return
 	}
-	res.Status, res.BytesRead, res.BytesWritten = StatusCopied, lr.n, n
+	res.Status, res.BytesRead, res.BytesWritten = StatusCopied, lr.N(), n
 }
 
 // reason maps a rewrite error to a reason code.
 func (o *objRun) reason(err error) scanner.Reason {
 	var mal *malformedError
-	var lim *limitError
 	var we *writeError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -134,7 +133,7 @@ func (o *objRun) reason(err error) scanner.Reason {
 		return scanner.ReasonInterrupted
 	case errors.Is(err, scanner.ErrTooLarge):
 		return scanner.ReasonTooLarge
-	case errors.As(err, &lim):
+	case isLimit(err):
 		return scanner.ReasonArchiveLimit
 	case errors.As(err, &mal), scanner.IsCorrupt(err):
 		return scanner.ReasonMalformed
@@ -148,13 +147,12 @@ func (o *objRun) reason(err error) scanner.Reason {
 // others (libraries quote input) redacted.
 func (o *objRun) errFor(err error) error {
 	var mal *malformedError
-	var lim *limitError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("rewrite stopped after --object-timeout %s", o.w.cfg.ObjectTimeout)
 	case errors.Is(err, scanner.ErrTooLarge):
 		return fmt.Errorf("object is over --max-object-size %d", o.w.cfg.MaxObjectSize)
-	case errors.As(err, &mal), errors.As(err, &lim):
+	case errors.As(err, &mal), isLimit(err):
 		return err
 	}
 	return safe(err)
@@ -217,7 +215,7 @@ func (o *objRun) gunzip(br *bufio.Reader, name string, depth int, w io.Writer) e
 	if err := o.checkDepth(depth); err != nil {
 		return err
 	}
-	cr := &countReader{r: br}
+	cr := scanner.NewCountReader(br)
 	zr, err := gzip.NewReader(cr)
 	if err != nil {
 		return &malformedError{format: scanner.FormatGzip, msg: "bad header", off: 0}
@@ -228,7 +226,7 @@ func (o *objRun) gunzip(br *bufio.Reader, name string, depth int, w io.Writer) e
 		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
 	}
 	lz := &lazyGzip{w: w, hdr: zr.Header}
-	lim := &bombReader{r: zr, in: cr, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
+	lim := scanner.LimitDecompression(zr, cr, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	if err := o.rewrite(lim, inner, depth+1, nil, lz); err != nil {
 		return err
 	}
@@ -260,18 +258,6 @@ func (l *lazyGzip) Close() error {
 	return l.zw.Close()
 }
 
-// countReader counts the bytes read, for the ratio limit.
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	m, err := c.r.Read(p)
-	c.n += int64(m)
-	return m, err
-}
-
 // countWriter counts the bytes written and marks write errors as the
 // destination's.
 type countWriter struct {
@@ -286,50 +272,4 @@ func (c *countWriter) Write(p []byte) (int, error) {
 		return m, &writeError{err}
 	}
 	return m, nil
-}
-
-// bombReader stops decompression at a total size or ratio (a 10 MB gzip
-// of zeros expands to 10 GB).
-type bombReader struct {
-	r     io.Reader
-	in    *countReader
-	out   int64
-	max   int64
-	ratio int64
-}
-
-func (b *bombReader) Read(p []byte) (int, error) {
-	m, err := b.r.Read(p)
-	b.out += int64(m)
-	if b.out > b.max {
-		return m, &limitError{msg: fmt.Sprintf("decompressed size over %d bytes (--max-decoded-size)", b.max)}
-	}
-	if b.out > 1<<20 && b.in.n > 0 && b.out/b.in.n > b.ratio {
-		return m, &limitError{msg: fmt.Sprintf("compression ratio over %d (--max-ratio)", b.ratio)}
-	}
-	return m, err
-}
-
-// limitReader counts bytes, stops at a limit with scanner.ErrTooLarge and
-// checks the object's context on every read.
-type limitReader struct {
-	ctx   context.Context
-	r     io.Reader
-	n     int64
-	limit int64
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if err := l.ctx.Err(); err != nil {
-		return 0, err
-	}
-	if l.n >= l.limit {
-		return 0, scanner.ErrTooLarge
-	}
-	if int64(len(p)) > l.limit-l.n {
-		p = p[:l.limit-l.n]
-	}
-	m, err := l.r.Read(p)
-	l.n += int64(m)
-	return m, err
 }

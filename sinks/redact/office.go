@@ -102,7 +102,7 @@ func (o *objRun) openPart(f *zip.File, kind string) (io.ReadCloser, error) {
 	if f.Method == zip.Store {
 		comp = 0 // stored: nothing to judge a ratio on
 	}
-	lim := &bombReader{r: rc, in: &countReader{n: comp}, max: o.w.cfg.MaxDecodedSize, ratio: o.w.cfg.MaxRatio}
+	lim := scanner.LimitDecompression(rc, scanner.FixedCount(comp), o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	return struct {
 		io.Reader
 		io.Closer
@@ -118,12 +118,11 @@ func (o *objRun) partError(kind, part string, err error) error {
 	if o.ctx.Err() != nil {
 		return o.ctx.Err()
 	}
-	var lim *limitError
 	var we *writeError
 	var unsup *unsupportedError
 	var mal *malformedError
 	switch {
-	case errors.As(err, &lim), errors.As(err, &we), errors.As(err, &unsup):
+	case isLimit(err), errors.As(err, &we), errors.As(err, &unsup):
 		return err
 	case errors.As(err, &mal):
 		return &malformedError{format: kind, off: mal.off, msg: "part " + scanner.SafeText(part) + ": " + mal.msg}

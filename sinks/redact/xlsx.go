@@ -125,9 +125,6 @@ func (o *objRun) readWorkbook(zr *zip.Reader) (*xwb, error) {
 	}
 	swb, err := scanner.ReadXLSXWorkbook(zr, o.w.cfg.TempDir, o.walkPart)
 	wb := &xwb{XLSXWorkbook: swb}
-	if scanner.IsLimit(err) {
-		return wb, &limitError{msg: err.Error()}
-	}
 	if err == nil {
 		wb.used = make([]uint64, (wb.Strings.Len()+64)/64)
 	}
