@@ -167,17 +167,6 @@ func hasAttr(se xml.StartElement, space, local string) bool {
 	return false
 }
 
-// attrValue returns the first attribute with this local name, as the
-// scanner reads attributes (any prefix).
-func attrValue(se xml.StartElement, local string) string {
-	for _, a := range se.Attr {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
-}
-
 // selfClosing reports whether a start tag's bytes end with "/>".
 func selfClosing(raw []byte) bool {
 	n := len(raw)
