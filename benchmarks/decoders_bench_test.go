@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -79,12 +80,15 @@ var decInputs = sync.OnceValues(func() (map[string][]byte, error) {
 	sheet := corpus.Sheet{Name: "Sheet1", Rows: [][]corpus.Cell{cellsOf(header)}}
 	paras := []string{strings.Join(header, ", ")}
 	var recs []any
+	var jsonl bytes.Buffer
 	for _, r := range rows {
 		vals := []string{r.Name, r.IDNo, r.Phone, r.Email, r.City, r.Note}
 		csv.WriteString(strings.Join(vals, ",") + "\n")
 		sheet.Rows = append(sheet.Rows, cellsOf(vals))
 		paras = append(paras, strings.Join(vals, ", "))
 		recs = append(recs, map[string]any{"name": r.Name, "id_no": r.IDNo, "phone": r.Phone, "email": r.Email, "city": r.City, "note": r.Note})
+		line, _ := json.Marshal(recs[len(recs)-1])
+		jsonl.Write(append(line, '\n'))
 	}
 	text := []byte(csv.String())
 	out := map[string][]byte{"csv": text}
@@ -104,6 +108,17 @@ var decInputs = sync.OnceValues(func() (map[string][]byte, error) {
 	add("xlsx", x, e)
 	d, e := corpus.DOCX(paras)
 	add("docx", d, e)
+	var slides [][]string
+	for i := 0; i < len(paras); i += 20 {
+		slides = append(slides, paras[i:min(i+20, len(paras))])
+	}
+	pp, e := corpus.PPTX(slides)
+	add("pptx", pp, e)
+	gz, e := corpus.Gzip(text)
+	add("csv.gz", gz, e)
+	add("jsonl", jsonl.Bytes(), nil)
+	js, e := json.Marshal(recs)
+	add("json", js, e)
 	a, e := corpus.Avro(`{"type":"record","name":"customer","fields":[{"name":"name","type":"string"},
 		{"name":"id_no","type":"string"},{"name":"phone","type":"string"},{"name":"email","type":"string"},
 		{"name":"city","type":"string"},{"name":"note","type":"string"}]}`, recs, 1000)
@@ -149,7 +164,7 @@ func BenchmarkDecoders(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, format := range []string{"csv", "zip", "tar.gz", "xlsx", "docx", "parquet", "avro"} {
+	for _, format := range []string{"csv", "csv.gz", "json", "jsonl", "zip", "tar.gz", "xlsx", "docx", "pptx", "parquet", "avro"} {
 		data := inputs[format]
 		name := "customers." + format
 		b.Run(fmt.Sprintf("format=%s/rows=20000", format), func(b *testing.B) {
