@@ -110,6 +110,14 @@ func (s *Scanner) number(i int) int {
 			return skipAlnum(buf, te)
 		}
 	}
+	if te < len(buf) && buf[te] == '-' || ts > 0 && buf[ts-1] == '-' {
+		// A UUID ("31ccb239-8c13-4a06-a99c-4f0cbe7eee33", a trace or
+		// request id on every line of many logs) holds no value: skip it
+		// whole instead of sending each of its groups to the parsers.
+		if end, ok := uuidAround(buf, ts, te); ok {
+			return end
+		}
+	}
 	if s.hasNet && te < len(buf) && (te-ts == 2 && buf[te] == '-' || te-ts == 4 && buf[te] == '.' && letters && allHex(buf[ts:te])) {
 		// A MAC group: "AB-CD-12-..." reached at "12", or a dotted
 		// (Cisco) group with letters, "a012.3456.789a" (all-digit dotted
@@ -172,10 +180,88 @@ func dateTime(b []byte, i int) int {
 					}
 				}
 			}
+			e = zone(b, e)
 		}
 	}
 	if e < len(b) && (isAlnum(b[e]) && b[e] != 'Z' && b[e] != 'T') {
 		return 0 // glued to more: not a date after all
+	}
+	return e
+}
+
+// uuidLen is the length of a UUID's text form, 8-4-4-4-12 hex digits.
+const uuidLen = 36
+
+// uuidAround reports whether the alphanumeric token buf[ts:te] is one group
+// of a UUID standing on its own, and returns the UUID's end.
+func uuidAround(buf []byte, ts, te int) (int, bool) {
+	// Where the UUID would start, by the group's length: the first (8),
+	// the second, third or fourth (4) or the last (12).
+	var starts [3]int
+	n := 0
+	switch te - ts {
+	case 8:
+		starts[0], n = ts, 1
+	case 4:
+		starts, n = [3]int{ts - 9, ts - 14, ts - 19}, 3
+	case 12:
+		starts[0], n = ts-24, 1
+	}
+	for _, st := range starts[:n] {
+		if st >= 0 && st+uuidLen <= len(buf) && isUUID(buf[st:st+uuidLen]) &&
+			(st == 0 || !isAlnum(buf[st-1]) && buf[st-1] != '-') &&
+			(st+uuidLen == len(buf) || !isAlnum(buf[st+uuidLen]) && buf[st+uuidLen] != '-') {
+			return st + uuidLen, true
+		}
+	}
+	return 0, false
+}
+
+// isUUID reports 8-4-4-4-12 hex digits with at least one letter (an
+// all-digit sequence is left to the digit-group parser).
+func isUUID(u []byte) bool {
+	letter := false
+	for i, c := range u {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !isHexByte(c) {
+			return false
+		}
+		if c > '9' {
+			letter = true
+		}
+	}
+	return letter
+}
+
+// zone returns the end of an ISO 8601 zone at e (Z, +08:00, +0800, -05:00)
+// after a time, or e: "+08:00" parsed on its own would send "+08" to the
+// international phone parser and ":00" to the IPv6 parser on every line of
+// a JSON log.
+func zone(b []byte, e int) int {
+	if e >= len(b) {
+		return e
+	}
+	switch b[e] {
+	case 'Z':
+		return e + 1
+	case '+', '-':
+	default:
+		return e
+	}
+	z := b[e+1 : min(len(b), e+6)]
+	if len(z) >= 4 && isDigit(z[0]) && isDigit(z[1]) && z[0] <= '2' {
+		if len(z) == 5 && z[2] == ':' && isDigit(z[3]) && isDigit(z[4]) {
+			return e + 6
+		}
+		if isDigit(z[2]) && isDigit(z[3]) && (len(z) < 5 || !isAlnum(z[4])) {
+			return e + 5
+		}
 	}
 	return e
 }
@@ -223,6 +309,9 @@ func (s *Scanner) groups(ts int) int {
 			q--
 		}
 		if !allDigits(buf[q:p]) {
+			if isTimeZ(buf, q, p) {
+				break // "08:00:00Z 13812345678": a UTC time, then a value
+			}
 			// A sequence glued to a code like "DE89 3704 ..." or "AB12-3456"
 			// continues that code (an IBAN that failed its check, a part
 			// number): none of its groups is a value of its own.
@@ -302,6 +391,12 @@ func (s *Scanner) groups(ts int) int {
 	}
 	s.matchGroups(gs[:n], blockFirst, blockLast, plus)
 	return end
+}
+
+// isTimeZ reports that buf[q:p] ends a UTC time: digits and Z after a
+// colon or a fraction's dot ("08:00:00Z", "08:00:00.731Z").
+func isTimeZ(buf []byte, q, p int) bool {
+	return p-q >= 2 && buf[p-1] == 'Z' && q > 0 && (buf[q-1] == ':' || buf[q-1] == '.') && allDigits(buf[q:p-1])
 }
 
 func skipSeq(buf []byte, i int) int {

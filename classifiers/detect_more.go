@@ -101,6 +101,11 @@ func plateChar(c byte) bool {
 func (s *Scanner) plate(ts, te int) (int, bool) {
 	buf := s.buf
 	t := buf[ts:te]
+	// A serial has five or six characters, after the city letter when
+	// solid: most tokens end here, before any province lookup.
+	if n := len(t); n < 5 || n > 7 {
+		return 0, false
+	}
 	var start, letter int
 	var serial []byte
 	switch {

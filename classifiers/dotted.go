@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"strconv"
 )
@@ -295,6 +296,14 @@ func (s *Scanner) pairFollows(p int) bool {
 // far more common than coordinates and must not pay for a label search.
 func (s *Scanner) mayBeLabelled(p int) bool {
 	w := s.buf[max(0, p-16):p]
+	if len(w) == 16 && !hasLabelByte(w) {
+		return false
+	}
+	return labelIn(w)
+}
+
+// labelIn is mayBeLabelled's exact search of its window.
+func labelIn(w []byte) bool {
 	for i := 0; i+1 < len(w); i++ {
 		switch c := w[i] | 0x20; {
 		case c == 'l':
@@ -309,6 +318,23 @@ func (s *Scanner) mayBeLabelled(p int) bool {
 		}
 	}
 	return false
+}
+
+// hasLabelByte reports whether the 16 bytes of w hold an 'l' or 'L' among
+// the first 15 or a 0xE7 (the lead byte of 纬, 经, 緯 and 經) among the first
+// 14, eight bytes at a time: most decimals are prices with no label before.
+func hasLabelByte(w []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	has := func(x, b uint64) uint64 { // high bit set in each byte of x equal to b
+		y := x ^ (b * ones)
+		return (y - ones) &^ y & highs
+	}
+	a, b := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+	// A false positive in the high bits (a borrow past a match) only sends
+	// the window to the exact loop; a match is never missed.
+	l := has(a|0x2020202020202020, 'l') | has(b|0x2020202020202020, 'l')&^(0x80<<56)
+	e := has(a, 0xE7) | has(b, 0xE7)&^(0x8080<<48)
+	return l|e != 0
 }
 
 // validLatLng checks ranges and rejects pairs near (0, 0), which are

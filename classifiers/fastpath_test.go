@@ -1,0 +1,127 @@
+package classifiers
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The fast paths skip text no detector wants (dates with zones, UUIDs) and
+// cut checks short (plates, coordinate labels). They must not change what is
+// found: values next to them are still found, and look-alikes are not
+// skipped.
+
+func TestZoneEnds(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int // end of the zone; 0 means none
+	}{
+		{"Z", 1}, {"Z,", 1},
+		{"+08:00", 6}, {"-05:00\"", 6}, {"+0800", 5}, {"+0800 ", 5}, {"-0530,", 5},
+		{"+08:001", 6}, // the date parser then rejects the whole date: glued
+		{"+080012", 0}, {"+8613812345678", 0}, {"+08", 0}, {"+08:0", 0}, {"+38:00", 0},
+		{" +08:00", 0}, {"", 0}, {"-13812345678", 0},
+	} {
+		require.Equal(t, c.want, zone([]byte(c.in), 0), "%q", c.in)
+	}
+}
+
+func TestDateTimeWithZone(t *testing.T) {
+	for _, c := range []struct{ in, rest string }{
+		{"2026-11-16T08:00:00+08:00", ""},
+		{"2026-11-16T08:00:00.731Z", ""},
+		{"2026-11-16 08:00:00+0800 ", " "},
+		{"2026-11-16T08:00:00-05:00\",", "\","},
+	} {
+		end := dateTime([]byte(c.in), 0)
+		require.Equal(t, c.rest, c.in[end:], "%q", c.in)
+	}
+	// A zone glued to more digits is not a zone, and a glued date is not
+	// skipped at all.
+	require.Zero(t, dateTime([]byte("2026-11-16T08:00:00+08:001"), 0))
+}
+
+func TestValuesNextToSkippedText(t *testing.T) {
+	e := builtinEngine(t)
+	for _, c := range []struct{ text, want string }{
+		// A mobile number right after a zoned timestamp is still found.
+		{`{"ts":"2026-11-16T08:00:00+08:00","phone":"13812345678"}`, "cn_mobile"},
+		{"2026-11-16T08:00:00Z 13812345678", "cn_mobile"},
+		{"2026-11-16T08:00:00.731Z 13812345678 login", "cn_mobile"},
+		// A phone after the time is not a zone.
+		{"2026-11-16 08:00:00 +86 138 1234 5678", "cn_mobile"},
+		// A UUID is skipped whole; the e-mail and IP after it are found.
+		{"trace_id=31ccb239-8c13-4a06-a99c-4f0cbe7eee33 user a.b@example.com", "email"},
+		{`"trace_id":"b0a74298-2e8f-4cf7-af18-349e23fb9b1e","ip":"202.96.134.133"`, "ipv4"},
+	} {
+		require.Contains(t, scanString(t, e, c.text).types(), c.want, "%q", c.text)
+	}
+	// The skipped text itself yields nothing.
+	for _, text := range []string{
+		`{"ts":"2026-11-16T08:00:00+08:00"}`,
+		"31ccb239-8c13-4a06-a99c-4f0cbe7eee33",
+		"id 31CCB239-8C13-4A06-A99C-4F0CBE7EEE33 ok",
+	} {
+		require.Empty(t, scanString(t, e, text).ms, "%q", text)
+	}
+}
+
+func TestUUIDAround(t *testing.T) {
+	const u = "31ccb239-8c13-4a06-a99c-4f0cbe7eee33"
+	for _, c := range []struct {
+		text   string
+		ts, te int // a group of the UUID
+		end    int
+		ok     bool
+	}{
+		{u, 0, 8, 36, true},
+		{u, 9, 13, 36, true},
+		{u, 14, 18, 36, true},
+		{u, 19, 23, 36, true},
+		{u, 24, 36, 36, true},
+		{"x " + u + " y", 2, 10, 38, true},
+		// Glued to more: not a UUID standing on its own.
+		{"a" + u, 1, 9, 0, false},
+		{u + "-1", 0, 8, 0, false},
+		{"1-" + u, 2, 10, 0, false},
+		// All digits: left to the digit-group parser.
+		{"12345678-1234-1234-1234-123456789012", 0, 8, 0, false},
+		// Not hex, or a group of the wrong length.
+		{"31ccb239-8c13-4a06-a99c-4f0cbe7eee3g", 0, 8, 0, false},
+		{"31ccb239-8c13-4a06-a99c-4f0cbe7eee3", 0, 8, 0, false},
+	} {
+		end, ok := uuidAround([]byte(c.text), c.ts, c.te)
+		require.Equal(t, c.ok, ok, "%q", c.text)
+		require.Equal(t, c.end, end, "%q", c.text)
+	}
+}
+
+// hasLabelByte is a filter in front of mayBeLabelled's exact loop: it may
+// say yes when the loop says no, never the reverse.
+func TestHasLabelByteNeverMisses(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("lLanoNO0123456789.,: \xe7\xba\xac\xbb\x8f\xe7\xb6\x93\x00\x01\x80\xff")
+	w := make([]byte, 16)
+	for range 200000 {
+		for i := range w {
+			w[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if labelIn(w) {
+			require.True(t, hasLabelByte(w), "%q", w)
+		}
+	}
+	require.False(t, hasLabelByte([]byte("price 12.50 qty ")))
+	require.True(t, hasLabelByte([]byte("xxxxxxxxxxxxxlat")))
+	require.True(t, hasLabelByte([]byte("xxxxxxxxxxxx纬度")))
+}
+
+func TestPlateLengths(t *testing.T) {
+	e := builtinEngine(t)
+	for _, text := range []string{"京A12345", "粤B·D12345", "沪C 88888", "京AD12345"} {
+		require.Equal(t, []string{"cn_license_plate"}, scanString(t, e, "车牌 "+text+" 已登记").types(), text)
+	}
+	for _, text := range []string{"京A1234", "京A1234567", "沪C 8888888"} {
+		require.NotContains(t, scanString(t, e, "车牌 "+text+" 已登记").types(), "cn_license_plate", text)
+	}
+}
