@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -236,18 +237,23 @@ func (p *Parquet) CloseContext(ctx context.Context) error {
 		return p.closeErr
 	}
 	p.closed = true
-	var errs []error
-	for _, part := range []finisher{p.findings, p.objects} {
+	// The two files are finished side by side: each ends with an fsync,
+	// which would otherwise add up. Publish is then called in order, one
+	// file at a time, as PublishFunc promises.
+	parts := []finisher{p.findings, p.objects}
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { errs[i] = part.finish() })
+	}
+	wg.Wait()
+	for i, part := range parts {
+		if errs[i] != nil || p.cfg.Publish == nil {
+			continue
+		}
 		local, rel := part.paths()
-		if err := part.finish(); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if p.cfg.Publish == nil {
-			continue
-		}
 		if err := p.cfg.Publish(ctx, local, rel); err != nil {
-			errs = append(errs, fmt.Errorf("publish %s: %w", rel, err))
+			errs[i] = fmt.Errorf("publish %s: %w", rel, err)
 		}
 	}
 	p.closeErr = errors.Join(errs...)
