@@ -61,7 +61,8 @@ func (o *objectScan) scanCSV(r io.Reader, delim byte) error {
 	b := newBatch(o)
 	b.counted = true
 	p := &csvParser{o: o, b: b, delim: delim, header: &csvHeader{}}
-	p.w.init(o.ctx, r, b)
+	p.w.init(o.ctx, r, b, o.w.takeWinBuf())
+	defer o.w.putWinBuf(p.w.buf)
 	p.resetCache()
 	if err := p.run(); err != nil {
 		return err

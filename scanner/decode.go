@@ -29,7 +29,8 @@ const (
 // decode detects the format of r and scans it. name drives detection ties
 // (extensions). depth counts enclosing containers.
 func (o *objectScan) decode(r io.Reader, name string, depth int) error {
-	br := bufio.NewReaderSize(r, sniffLen)
+	br := o.w.reader(r)
+	defer o.w.putReader(br)
 	head, err := br.Peek(sniffLen)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && len(head) == 0 {
 		return err
@@ -118,7 +119,9 @@ func (o *objectScan) decodeText(br *bufio.Reader, name string, head []byte) erro
 // scanText classifies a stream as plain text; field, if not nil, is the
 // column or key it belongs to; base is its offset in the decoded stream.
 func (o *objectScan) scanText(r io.Reader, field *classifiers.Field, base int64) error {
-	ch := NewChunker(r, o.w.cfg.Chunk)
+	ch := newChunkerBuf(r, o.w.cfg.Chunk, o.w.chunkBuf)
+	o.w.chunkBuf = nil // nested text (an archive member's) takes its own
+	defer func() { o.w.chunkBuf = ch.buf }()
 	em := newTextEmitter(o, field, 1, 1)
 	return o.scanChunks(ch, em, base)
 }

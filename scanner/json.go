@@ -90,7 +90,8 @@ func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
 	b := newBatch(o)
 	b.counted = true
 	p := &jsonParser{o: o, b: b, lines: lines, recs: -1}
-	p.w.init(o.ctx, r, b)
+	p.w.init(o.ctx, r, b, o.w.takeWinBuf())
+	defer o.w.putWinBuf(p.w.buf)
 	p.resetCache()
 	p.root = &pathNode{name: "$"}
 	err := p.run()
@@ -145,7 +146,7 @@ func (n *pathNode) element(p *jsonParser) *pathNode {
 // slotOf returns the field slot of a node, preparing its field once.
 func (p *jsonParser) slotOf(n *pathNode) *fieldSlot {
 	if n.slot.f == nil {
-		n.slot.f = p.o.w.eng.Field(n.name)
+		n.slot.f = p.o.w.field(n.name) // cached by the worker across objects
 	}
 	return &n.slot
 }

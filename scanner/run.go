@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -288,6 +289,10 @@ type worker struct {
 	spareBuf   []byte
 	spareSpans []classifiers.Span
 	spareLocs  []spanLoc
+	// a text chunker's buffer and sniffing readers, reused likewise
+	chunkBuf []byte
+	readers  []*bufio.Reader
+	winBuf   []byte // a CSV or JSON parser's window
 
 	cfg      *Config
 	src      Source
@@ -299,6 +304,41 @@ type worker struct {
 
 func newWorker(cfg *Config, src Source, eng *classifiers.Engine) *worker {
 	return &worker{cfg: cfg, src: src, eng: eng, sc: eng.NewScanner(), progress: cfg.Progress, fields: map[string]*classifiers.Field{}}
+}
+
+// reader returns a sniffing reader of r, reused from an earlier object or
+// an enclosing container's finished member when one is free.
+func (w *worker) reader(r io.Reader) *bufio.Reader {
+	if n := len(w.readers); n > 0 {
+		br := w.readers[n-1]
+		w.readers = w.readers[:n-1]
+		br.Reset(r)
+		return br
+	}
+	return bufio.NewReaderSize(r, sniffLen)
+}
+
+// putReader keeps br for reuse (a few: one per level of nesting in use).
+func (w *worker) putReader(br *bufio.Reader) {
+	if len(w.readers) < 4 {
+		br.Reset(nil) // drop the object's reader
+		w.readers = append(w.readers, br)
+	}
+}
+
+// takeWinBuf hands the spare window buffer to a parser (nil if none, or
+// if one in use by an enclosing parser has it).
+func (w *worker) takeWinBuf() []byte {
+	b := w.winBuf
+	w.winBuf = nil
+	return b
+}
+
+// putWinBuf keeps a finished parser's window buffer for the next one.
+func (w *worker) putWinBuf(b []byte) {
+	if cap(b) <= windowMax {
+		w.winBuf = b
+	}
 }
 
 // field returns the prepared field for a column name or path, cached.

@@ -39,9 +39,14 @@ const (
 )
 
 // init readies a window over r; b, if not nil, keeps its pending
-// locations' bytes in it.
-func (w *window) init(ctx context.Context, r io.Reader, b *batch) {
-	*w = window{ctx: ctx, r: r, buf: make([]byte, windowMin), lines: newLineIndex(), b: b}
+// locations' bytes in it. spare, if large enough, becomes the buffer (a
+// worker's from its last object; see worker.winBuf).
+func (w *window) init(ctx context.Context, r io.Reader, b *batch, spare []byte) {
+	buf := spare[:cap(spare)]
+	if len(buf) < windowMin {
+		buf = make([]byte, windowMin)
+	}
+	*w = window{ctx: ctx, r: r, buf: buf, lines: newLineIndex(), b: b}
 	if b != nil {
 		b.win = w
 	}
