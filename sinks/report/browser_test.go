@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/sinks/sinkstest"
 )
 
 // requireBrowserEnv turns a missing browser into a failure; CI sets it so
@@ -36,14 +35,7 @@ type browser struct {
 // test when one is missing, or fails it when PIISCAN_REQUIRE_BROWSER=1.
 func requireBrowser(t *testing.T) browser {
 	t.Helper()
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if os.Getenv(requireBrowserEnv) == "1" {
-			t.Fatalf("%s (%s=1 requires the browser check)", msg, requireBrowserEnv)
-		}
-		t.Skipf("%s; skipping the Chromium check (set %s=1 to fail instead)", msg, requireBrowserEnv)
-	}
+	unavailable := sinkstest.Unavailable(t, requireBrowserEnv, "the Chromium check")
 	if _, err := exec.LookPath("node"); err != nil {
 		unavailable("node not found in PATH")
 	}
@@ -57,7 +49,7 @@ func requireBrowser(t *testing.T) browser {
 	if _, err := os.Stat(chromium); err != nil {
 		unavailable("chromium not found at %s (apt-get install chromium, or set PIISCAN_CHROMIUM)", chromium)
 	}
-	root, err := moduleRoot()
+	root, err := sinkstest.ModuleRoot()
 	if err != nil {
 		unavailable("find module root: %v", err)
 	}
@@ -66,25 +58,6 @@ func requireBrowser(t *testing.T) browser {
 		unavailable("playwright-core is not installed: run npm ci in %s", dir)
 	}
 	return browser{dir: dir, chromium: chromium}
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // page is what render.mjs prints.

@@ -7,9 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,18 +41,11 @@ const requireDuckDBEnv = "PIISCAN_REQUIRE_DUCKDB"
 // skipped, or fails when PIISCAN_REQUIRE_DUCKDB=1.
 func RequireDuckDB(t testing.TB) string {
 	t.Helper()
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if os.Getenv(requireDuckDBEnv) == "1" {
-			t.Fatalf("%s (%s=1 requires DuckDB)", msg, requireDuckDBEnv)
-		}
-		t.Skipf("%s; skipping the DuckDB check (set %s=1 to fail instead)", msg, requireDuckDBEnv)
-	}
+	unavailable := Unavailable(t, requireDuckDBEnv, "the DuckDB check")
 	if _, err := exec.LookPath("node"); err != nil {
 		unavailable("node not found in PATH")
 	}
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		unavailable("find module root: %v", err)
 	}
@@ -63,27 +54,6 @@ func RequireDuckDB(t testing.TB) string {
 		unavailable("@duckdb/node-api is not installed: run npm ci in %s", dir)
 	}
 	return dir
-}
-
-// moduleRoot walks up from the working directory to the directory that
-// holds go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // DuckDBQuery runs one SQL statement in a fresh in-memory DuckDB through

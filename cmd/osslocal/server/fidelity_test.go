@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/piiscan/piiscan/cmd/osslocal/server"
+	"github.com/piiscan/piiscan/sinks/sinkstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,21 +31,6 @@ type fidelityReport struct {
 	} `json:"checks"`
 	Passed int `json:"passed"`
 	Failed int `json:"failed"`
-}
-
-// moduleRoot finds the folder holding go.mod above the test's folder.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
 }
 
 // fidelityPrerequisites finds node and the installed ali-oss package, or
@@ -67,13 +53,12 @@ func fidelityPrerequisites(dir string) (node, missing string) {
 // without them it skips, unless PIISCAN_REQUIRE_NODE=1 (CI) makes it fail.
 func TestAliOSSFidelity(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(moduleRoot(t), "testdata", "alioss")
+	mod, err := sinkstest.ModuleRoot()
+	require.NoError(t, err)
+	dir := filepath.Join(mod, "testdata", "alioss")
 	node, missing := fidelityPrerequisites(dir)
 	if missing != "" {
-		if os.Getenv("PIISCAN_REQUIRE_NODE") == "1" {
-			t.Fatalf("ali-oss fidelity check required (PIISCAN_REQUIRE_NODE=1) but %s", missing)
-		}
-		t.Skipf("skipping ali-oss fidelity check: %s", missing)
+		sinkstest.Unavailable(t, "PIISCAN_REQUIRE_NODE", "the ali-oss fidelity check")("%s", missing)
 	}
 
 	root := t.TempDir()
