@@ -1,7 +1,6 @@
 package classifiers
 
 import (
-	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -55,31 +54,77 @@ func lowerASCII(dst, src []byte) {
 
 func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 
-// findKeyword reports the first keyword found in the lower-cased text. An
-// ASCII keyword must start a word ("mobile" but not "automobile") and, when it
-// is three letters or fewer, also end one ("ip" but not "zip" or "ship").
-func findKeyword(low []byte, kws []keyword) (keyword, bool) {
-	for _, k := range kws {
-		from := 0
-		for from < len(low) {
-			j := bytes.Index(low[from:], k.b)
-			if j < 0 {
+// kwIndex groups a rule's keywords by their first byte, so that the text
+// around a match is read once, whatever the number of keywords, and in
+// place: no lower-cased copy, no search per keyword.
+type kwIndex struct {
+	first  [256]uint8 // byte (either case) -> 1 + group; 0: no keyword starts with it
+	groups [][]uint16 // indices into the keyword list, ascending
+}
+
+func newKwIndex(kws []keyword) kwIndex {
+	var x kwIndex
+	for i, k := range kws {
+		c := k.b[0] // keywords are lower-cased and never empty (rules.Validate)
+		g := x.first[c]
+		if g == 0 {
+			x.groups = append(x.groups, nil)
+			g = uint8(len(x.groups))
+			for _, v := range caseVariants(c) {
+				x.first[v] = g
+			}
+		}
+		x.groups[g-1] = append(x.groups[g-1], uint16(i))
+	}
+	return x
+}
+
+// find returns the index of the first keyword of kws (in list order) that
+// occurs in text, or -1. Text is compared with ASCII letters folded to lower
+// case. An ASCII keyword must start a word ("mobile" but not "automobile")
+// and, when it is three letters or fewer, also end one ("ip" but not "zip"
+// or "ship").
+func (x *kwIndex) find(text []byte, kws []keyword) int {
+	best := len(kws)
+	for j, c := range text {
+		g := x.first[c]
+		if g == 0 {
+			continue
+		}
+		for _, ki := range x.groups[g-1] {
+			if int(ki) >= best {
 				break
 			}
-			j += from
-			if !k.ascii {
-				return k, true
+			k := kws[ki].b
+			end := j + len(k)
+			if end > len(text) || !hasFoldedPrefix(text[j:end], k) {
+				continue
 			}
-			end := j + len(k.b)
-			leftOK := j == 0 || !isLetter(low[j-1])
-			rightOK := len(k.b) > 3 || end >= len(low) || !isLetter(low[end])
-			if leftOK && rightOK {
-				return k, true
+			if kws[ki].ascii && (j > 0 && isLetter(text[j-1]) || len(k) <= 3 && end < len(text) && isLetter(text[end])) {
+				continue
 			}
-			from = j + 1
+			best = int(ki)
+			if best == 0 {
+				return 0
+			}
+			break
 		}
 	}
-	return keyword{}, false
+	if best == len(kws) {
+		return -1
+	}
+	return best
+}
+
+// hasFoldedPrefix reports whether text, with ASCII letters lower-cased,
+// equals low (already lower-cased); len(text) == len(low).
+func hasFoldedPrefix(text, low []byte) bool {
+	for i, c := range low {
+		if lowerTable[text[i]] != c {
+			return false
+		}
+	}
+	return true
 }
 
 // fieldToken is a field-name hint: normalized (lower case, no separators).

@@ -74,6 +74,8 @@ type ruleInfo struct {
 	window     int
 	keywords   []keyword
 	negatives  []keyword
+	kwIdx      kwIndex // keywords by first byte
+	negIdx     kwIndex // negatives by first byte
 	fieldToks  []fieldToken
 	negFields  []fieldToken
 	allow      map[string]bool
@@ -256,6 +258,7 @@ func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 		ri.negatives = append(ri.negatives, newKeyword(k))
 		ri.negFields = append(ri.negFields, newFieldToken(k))
 	}
+	ri.kwIdx, ri.negIdx = newKwIndex(ri.keywords), newKwIndex(ri.negatives)
 	for _, f := range r.FieldNames {
 		ri.fieldToks = append(ri.fieldToks, newFieldToken(f))
 	}

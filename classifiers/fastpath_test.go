@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"testing"
 
@@ -124,4 +125,53 @@ func TestPlateLengths(t *testing.T) {
 	for _, text := range []string{"京A1234", "京A1234567", "沪C 8888888"} {
 		require.NotContains(t, scanString(t, e, "车牌 "+text+" 已登记").types(), "cn_license_plate", text)
 	}
+}
+
+// findKeywordRef is the plain keyword search that kwIndex replaced: one
+// bytes.Index per keyword over a lower-cased copy of the text.
+func findKeywordRef(text []byte, kws []keyword) int {
+	low := append([]byte(nil), text...)
+	lowerASCII(low, low)
+	for i, k := range kws {
+		for from := 0; from < len(low); {
+			j := bytes.Index(low[from:], k.b)
+			if j < 0 {
+				break
+			}
+			j += from
+			end := j + len(k.b)
+			leftOK := j == 0 || !isLetter(low[j-1])
+			rightOK := len(k.b) > 3 || end >= len(low) || !isLetter(low[end])
+			if !k.ascii || leftOK && rightOK {
+				return i
+			}
+			from = j + 1
+		}
+	}
+	return -1
+}
+
+// TestKwIndexAgrees: the indexed search finds the same keyword as the plain
+// one (the first of the list present, with the same word-boundary rules) on
+// random text made of keyword pieces, letters, digits and Han bytes.
+func TestKwIndexAgrees(t *testing.T) {
+	var kws []keyword
+	for _, s := range []string{"手机", "Mobile", "tel", "ip", "phone", "手机号", "id", "身份证", "ID No", "电话", "idcard", "p"} {
+		kws = append(kws, newKeyword(s))
+	}
+	pieces := []string{"手机", "号", "MOBILE", "mobil", "Tel", "tele", "zip", "IP", "ship", "Phone", "id", "Id", "身份", "证", "电", "话", " ", ":", "a", "1", "-", "P"}
+	r := rand.New(rand.NewPCG(7, 11))
+	for n := range 200000 {
+		var text []byte
+		for range r.IntN(12) {
+			text = append(text, pieces[r.IntN(len(pieces))]...)
+		}
+		list := kws[r.IntN(3) : 3+r.IntN(len(kws)-2)]
+		x := newKwIndex(list)
+		require.Equal(t, findKeywordRef(text, list), x.find(text, list), "case %d: %d keywords from %q in %q", n, len(list), list[0].text, text)
+	}
+	// A hit is only reported where the whole keyword fits in the text.
+	x := newKwIndex(kws[:1])
+	require.Equal(t, -1, x.find([]byte("a手"), kws[:1]))
+	require.Equal(t, 0, x.find([]byte("a手机"), kws[:1]))
 }

@@ -446,7 +446,7 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 	if len(ri.keywords) > 0 || len(ri.negatives) > 0 {
 		a := max(lo, start-ri.window)
 		b := min(hi, end+ri.window)
-		if kw, ok := s.keywordAround(ri.keywords, a, start, end, b); ok {
+		if kw, ok := s.keywordAround(ri.keywords, &ri.kwIdx, a, start, end, b); ok {
 			pos = true
 			conf += 0.1
 			ev = append(ev, kw.evidence())
@@ -464,7 +464,7 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 						nlo = max(nlo, s.spans[i].Start)
 					}
 				}
-				_, neg = s.keywordAround(ri.negatives, nlo, start, end, end)
+				_, neg = s.keywordAround(ri.negatives, &ri.negIdx, nlo, start, end, end)
 			}
 			if neg && !strong {
 				return "", false, 0
@@ -483,21 +483,17 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 // negWindow is how far before a match negative keywords are looked for.
 const negWindow = 32
 
-// keywordAround looks for keywords in buf[a:start] and buf[end:b].
-func (s *Scanner) keywordAround(kws []keyword, a, start, end, b int) (keyword, bool) {
+// keywordAround looks for keywords in buf[a:start] and buf[end:b] (the
+// first keyword of the list found before the match, else after it).
+func (s *Scanner) keywordAround(kws []keyword, x *kwIndex, a, start, end, b int) (keyword, bool) {
 	if len(kws) == 0 {
 		return keyword{}, false
 	}
-	for _, part := range [2][2]int{{a, start}, {end, b}} {
-		seg := s.buf[part[0]:part[1]]
-		if len(seg) == 0 {
-			continue
-		}
-		s.low = append(s.low[:0], seg...)
-		lowerASCII(s.low, s.low)
-		if k, ok := findKeyword(s.low, kws); ok {
-			return k, true
-		}
+	if k := x.find(s.buf[a:start], kws); k >= 0 {
+		return kws[k], true
+	}
+	if k := x.find(s.buf[end:b], kws); k >= 0 {
+		return kws[k], true
 	}
 	return keyword{}, false
 }
