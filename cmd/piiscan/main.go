@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -49,7 +50,25 @@ func usageErr(format string, a ...any) error {
 }
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// defaultGCPercent replaces Go's default of 100 unless GOGC is set. The
+// live heap of a scan is small and bounded (each worker's buffers, the
+// Parquet row group being built, the rules), so collecting at three times it
+// instead of twice costs a few MiB, and every collection marks it all. On
+// 32 MiB of bulk files (callgrind) the collector then runs 4 times instead
+// of 6 and takes 103 M instructions instead of 185 M: the scan does 7% less
+// work. Peak
+// RSS on the 95 MB bench corpus went from 65 to 68 MiB at one worker and
+// from 80 to 93 MiB at four.
+const defaultGCPercent = 200
+
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 }
 
 // run executes the command line and returns the exit code.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +39,19 @@ func TestProfileFlags(t *testing.T) {
 		assert.Equal(t, exitUsage, res.code)
 		assert.Contains(t, res.stderr, "--cpuprofile")
 	})
+}
+
+// TestTuneGC: the binary collects at defaultGCPercent unless the user set
+// GOGC, which then wins.
+func TestTuneGC(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(old) })
+
+	t.Setenv("GOGC", "")
+	tuneGC()
+	assert.Equal(t, defaultGCPercent, debug.SetGCPercent(100))
+
+	t.Setenv("GOGC", "50")
+	tuneGC()
+	assert.Equal(t, 100, debug.SetGCPercent(100), "GOGC set: left to the runtime")
 }
