@@ -32,6 +32,12 @@ func TestLoadGoodPack(t *testing.T) {
 	assert.Equal(t, "employee_no", p.Rules[0].ID)
 	assert.Equal(t, "team.yaml", p.Rules[0].Source)
 	assert.Equal(t, []string{"EMP-000000"}, p.Allow)
+
+	// The longest id allowed: 64 bytes.
+	long := strings.Replace(goodPack, "employee_no", "e"+strings.Repeat("x", 63), 1)
+	p, err = Load(strings.NewReader(long), "team.yaml")
+	require.NoError(t, err)
+	assert.Len(t, p.Rules[0].ID, 64)
 }
 
 // TestLoadErrors: a broken pack is an *Error naming the file, the rule and
@@ -50,6 +56,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown top key", "rulez: []\n", "", "field rulez not found"},
 		{"missing id", "rules:\n  - category: identity\n    level: S2\n    pattern: x\n", "#1", "missing id"},
 		{"bad id", "rules:\n  - id: Bad-Id\n    category: identity\n    level: S2\n    pattern: x\n", "Bad-Id", "lower-case"},
+		{"long id", "rules:\n  - id: " + strings.Repeat("a", 65) + "\n    category: identity\n    level: S2\n    pattern: x\n", strings.Repeat("a", 65), "lower-case"},
 		{"duplicate id", rule("    pattern: 'x'\n") + "  - id: r1\n    category: identity\n    level: S2\n    pattern: 'y'\n", "r1", "duplicate id"},
 		{"bad category", "rules:\n  - id: r1\n    category: secrets\n    level: S2\n    pattern: x\n", "r1", "category"},
 		{"bad level", "rules:\n  - id: r1\n    category: identity\n    level: S9\n    pattern: x\n", "r1", "level"},

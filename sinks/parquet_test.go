@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -362,6 +363,8 @@ func TestParquetConfigValidate(t *testing.T) {
 		{"path in scan id", func(c *ParquetConfig) { c.ScanID = "../x" }, "invalid scan id"},
 		{"hidden scan id", func(c *ParquetConfig) { c.ScanID = ".x" }, "invalid scan id"},
 		{"slash in scan id", func(c *ParquetConfig) { c.ScanID = "a/b" }, "invalid scan id"},
+		{"longest scan id", func(c *ParquetConfig) { c.ScanID = strings.Repeat("a", 128) }, ""},
+		{"scan id too long", func(c *ParquetConfig) { c.ScanID = strings.Repeat("a", 129) }, "invalid scan id"},
 		{"bad shard", func(c *ParquetConfig) { c.Shard = "shard1" }, "invalid shard suffix"},
 		{"bad compression", func(c *ParquetConfig) { c.Compression = "gzip" }, "unknown compression"},
 		{"negative row groups", func(c *ParquetConfig) { c.RowGroupRows = -1 }, "negative row group size"},
