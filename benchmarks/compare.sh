@@ -32,32 +32,42 @@ bytes=$(du -sb "$corpus" | awk '{print $1}')
 echo "== corpus: $corpus, $bytes bytes"
 echo "== machine: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs; $(rg --version 2>/dev/null | sed -n 1p); $(go version | awk "{print \$3}")"
 
-# median of RUNS timings of a command; prints seconds and max RSS (KiB)
-measure() {
-  local times=() rss=0
-  for _ in $(seq "$RUNS"); do
+# The three commands run in turn, RUNS rounds of rg, one worker, two
+# workers, so that a slow spell of this shared machine hits all three alike;
+# each gets the median of its wall times, its median CPU time (user+sys) and
+# its largest peak RSS.
+export PIISCAN_HMAC_KEY=bench-compare
+: >"$work/times"
+for _ in $(seq "$RUNS"); do
+  for cmd in rg p1 p2; do
     rm -rf "$work/out"
-    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
+    case $cmd in
+    rg) set -- rg -j1 --count-matches --no-unicode -a -f benchmarks/rg-patterns.txt "$corpus" ;;
+    p1) set -- bin/piiscan scan "$corpus" --workers 1 --out "$work/out" --quiet --log-level error ;;
+    p2) set -- bin/piiscan scan "$corpus" --workers 2 --out "$work/out" --quiet --log-level error ;;
+    esac
+    /usr/bin/time -f "$cmd %e %U %S %M" -a -o "$work/times" "$@" >/dev/null 2>"$work/err" || {
       code=$?; [ $code -le 1 ] || { cat "$work/err" >&2; exit $code; }
     }
-    read -r t m <"$work/t"
-    times+=("$t"); [ "$m" -gt "$rss" ] && rss=$m
   done
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")" "$rss"
-}
+done
 
-read -r rg_t rg_rss < <(measure rg -j1 --count-matches --no-unicode -a -f benchmarks/rg-patterns.txt "$corpus")
-export PIISCAN_HMAC_KEY=bench-compare
-read -r p1_t p1_rss < <(measure bin/piiscan scan "$corpus" --workers 1 --out "$work/out" --quiet --log-level error)
-read -r p2_t p2_rss < <(measure bin/piiscan scan "$corpus" --workers 2 --out "$work/out" --quiet --log-level error)
-
-python3 - "$bytes" "$rg_t" "$p1_t" "$p2_t" "$p1_rss" "$p2_rss" <<'PY'
-import sys
-b, rg, p1, p2, r1, r2 = (float(x) for x in sys.argv[1:])
-mb = b / 1e6
-print(f"rg -j1 --count-matches (10 patterns): {rg:6.2f} s  {mb/rg:7.1f} MB/s")
-print(f"piiscan scan --workers 1:             {p1:6.2f} s  {mb/p1:7.1f} MB/s  peak RSS {r1/1024:.0f} MiB")
-print(f"piiscan scan --workers 2:             {p2:6.2f} s  {mb/p2:7.1f} MB/s  peak RSS {r2/1024:.0f} MiB")
-print(f"ratio rg/piiscan (>= 1.0 means piiscan is as fast): {rg/p1:.2f}")
-print(f"scaling 2 workers / 1 worker: {p1/p2:.2f}x")
+python3 - "$bytes" "$work/times" <<'PY'
+import statistics, sys
+mb = float(sys.argv[1]) / 1e6
+wall, cpu, rss = {}, {}, {}
+for line in open(sys.argv[2]):
+    cmd, e, u, s, m = line.split()
+    wall.setdefault(cmd, []).append(float(e))
+    cpu.setdefault(cmd, []).append(float(u) + float(s))
+    rss[cmd] = max(rss.get(cmd, 0), int(m))
+w = {k: statistics.median(v) for k, v in wall.items()}
+c = {k: statistics.median(v) for k, v in cpu.items()}
+rows = [("rg", "rg -j1 --count-matches (10 patterns)"), ("p1", "piiscan scan --workers 1"), ("p2", "piiscan scan --workers 2")]
+for k, name in rows:
+    extra = f"  peak RSS {rss[k]/1024:.0f} MiB" if k != "rg" else ""
+    print(f"{name + ':':38s} {w[k]:6.2f} s  {mb/w[k]:7.1f} MB/s  CPU {c[k]:5.2f} s{extra}")
+print(f"ratio rg/piiscan, wall (>= 1.0 means piiscan is as fast): {w['rg']/w['p1']:.2f}")
+print(f"ratio rg/piiscan, CPU time: {c['rg']/c['p1']:.2f}")
+print(f"scaling 2 workers / 1 worker: {w['p1']/w['p2']:.2f}x")
 PY
