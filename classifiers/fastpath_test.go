@@ -175,3 +175,54 @@ func TestKwIndexAgrees(t *testing.T) {
 	require.Equal(t, -1, x.find([]byte("a手"), kws[:1]))
 	require.Equal(t, 0, x.find([]byte("a手机"), kws[:1]))
 }
+
+// isUUIDRef is the byte-by-byte UUID check that isUUID replaced.
+func isUUIDRef(u []byte) bool {
+	if len(u) != uuidLen {
+		return false
+	}
+	letter := false
+	for i, c := range u {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !isHexByte(c) {
+			return false
+		}
+		if c > '9' {
+			letter = true
+		}
+	}
+	return letter
+}
+
+// TestIsUUIDAgrees: the table-driven check accepts exactly what the plain
+// one does, on UUIDs with one byte changed and on random hex-and-dash text.
+func TestIsUUIDAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 9))
+	alphabet := []byte("0123456789abcdefABCDEFgG-xZ \x00\xff")
+	base := []byte("31ccb239-8c13-4a06-a99c-4f0cbe7eee33")
+	require.True(t, isUUID(base))
+	require.False(t, isUUID([]byte("31223239-8213-4306-9929-402123712233")), "all digits")
+	for n := range 200000 {
+		u := append([]byte(nil), base...)
+		switch n % 3 {
+		case 0: // one byte changed
+			u[r.IntN(len(u))] = alphabet[r.IntN(len(alphabet))]
+		case 1: // random bytes, dashes in place
+			for i := range u {
+				u[i] = alphabet[r.IntN(17)]
+			}
+			u[8], u[13], u[18], u[23] = '-', '-', '-', '-'
+		default: // random bytes anywhere
+			for i := range u {
+				u[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		require.Equal(t, isUUIDRef(u), isUUID(u), "%q", u)
+	}
+}
