@@ -1,11 +1,19 @@
 package sinks
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/piiscan/piiscan/scanner"
 	"github.com/piiscan/piiscan/sinks/sinkstest"
 )
 
@@ -87,4 +95,71 @@ func TestDuckDBReadsDataset(t *testing.T) {
 			"accounted": float64(wantObjects), "findings": float64(wantFindings),
 		}, res.Rows[0])
 	})
+}
+
+// TestDuckDBReadsManyPages: a findings file large enough that every column
+// spans many pages (pageBufferSize) and the row group splits, read back by
+// DuckDB with the same count, sums and distinct values as were written.
+func TestDuckDBReadsManyPages(t *testing.T) {
+	sinkstest.RequireDuckDB(t)
+	t.Parallel()
+	root := t.TempDir()
+	cfg := testConfig(root)
+	cfg.RowGroupRows = 15000
+	const n = 40000
+	r := sampleResults()[0]
+	tmpl := r.Findings[0]
+	r.Findings = make([]scanner.Finding, n)
+	var sumOffsets int64
+	for i := range r.Findings {
+		f := tmpl
+		f.ByteOffset = int64(i) * 37
+		f.Fingerprint = fakeFP(i)
+		f.MaskedValue = fmt.Sprintf("138****%04d", i%10000)
+		r.Findings[i] = f
+		sumOffsets += f.ByteOffset
+	}
+	writeDataset(t, cfg, []*scanner.ObjectResult{r})
+	files, err := filepath.Glob(filepath.Join(root, findingsTable, "*", "*.parquet"))
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	pages := countPages(t, files[0], "fingerprint")
+	t.Logf("fingerprint pages: %d", pages)
+	require.Greater(t, pages, 30, "the file has many pages")
+
+	res := sinkstest.DuckDBQuery(t, `SELECT count(*) AS n, sum(byte_offset) AS offsets,
+		count(DISTINCT fingerprint) AS fingerprints, count(DISTINCT masked_value) AS masks
+		FROM `+sinkstest.ReadParquetSQL(root, findingsTable))
+	require.Len(t, res.Rows, 1)
+	assert.Equal(t, map[string]any{
+		"n": float64(n), "offsets": float64(sumOffsets), "fingerprints": float64(n), "masks": 10000.0,
+	}, res.Rows[0])
+}
+
+// countPages counts the data pages of a column over all row groups.
+func countPages(t *testing.T, path, column string) int {
+	t.Helper()
+	fh, err := os.Open(path)
+	require.NoError(t, err)
+	defer fh.Close()
+	st, err := fh.Stat()
+	require.NoError(t, err)
+	f, err := parquet.OpenFile(fh, st.Size())
+	require.NoError(t, err)
+	leaf, ok := f.Schema().Lookup(column)
+	require.True(t, ok, column)
+	n := 0
+	for _, rg := range f.RowGroups() {
+		pages := rg.ColumnChunks()[leaf.ColumnIndex].Pages()
+		for {
+			_, err := pages.ReadPage()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			require.NoError(t, err)
+			n++
+		}
+		require.NoError(t, pages.Close())
+	}
+	return n
 }

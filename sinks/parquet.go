@@ -60,6 +60,9 @@ type Parquet struct {
 
 var _ scanner.Sink = (*Parquet)(nil)
 
+// pageBufferSize is the size at which a column's page is written out.
+const pageBufferSize = 64 << 10
+
 // NewParquet validates cfg, creates the partition directories and opens
 // both temporary files. It fails with an error wrapping fs.ErrExist when a
 // final file of the same scan id and shard already exists.
@@ -75,6 +78,13 @@ func NewParquet(cfg ParquetConfig) (*Parquet, error) {
 	opts := []parquet.WriterOption{
 		parquet.Compression(codec),
 		parquet.MaxRowsPerRowGroup(cfg.RowGroupRows),
+		// Pages of 64 KiB instead of parquet-go's 256 KiB: a page is
+		// compressed when it fills, on the sink's goroutine while the
+		// workers scan, whereas what is still buffered is compressed by
+		// Close, after the last object, when nothing else runs. On three
+		// 8 MiB JSON Lines files Close went from 7% to 3% of the run's CPU
+		// time; files grow by 3% (zstd sees shorter pages).
+		parquet.PageBufferSize(pageBufferSize),
 		parquet.CreatedBy("piiscan", cfg.Version, ""),
 		parquet.KeyValueMetadata("piiscan.scan_id", cfg.ScanID),
 	}
