@@ -97,7 +97,7 @@ func (x *kwIndex) find(text []byte, kws []keyword) int {
 			}
 			k := kws[ki].b
 			end := j + len(k)
-			if end > len(text) || !hasFoldedPrefix(text[j:end], k) {
+			if end > len(text) || !equalFold(text[j:end], k) {
 				continue
 			}
 			if kws[ki].ascii && (j > 0 && isLetter(text[j-1]) || len(k) <= 3 && end < len(text) && isLetter(text[end])) {
@@ -114,17 +114,6 @@ func (x *kwIndex) find(text []byte, kws []keyword) int {
 		return -1
 	}
 	return best
-}
-
-// hasFoldedPrefix reports whether text, with ASCII letters lower-cased,
-// equals low (already lower-cased); len(text) == len(low).
-func hasFoldedPrefix(text, low []byte) bool {
-	for i, c := range low {
-		if lowerTable[text[i]] != c {
-			return false
-		}
-	}
-	return true
 }
 
 // fieldToken is a field-name hint: normalized (lower case, no separators).
