@@ -226,3 +226,42 @@ func TestIsUUIDAgrees(t *testing.T) {
 		require.Equal(t, isUUIDRef(u), isUUID(u), "%q", u)
 	}
 }
+
+// TestSpanAtAgrees: the galloping lookup finds the same span as a walk
+// from the first, for queries in order, with jumps short and long, and out
+// of order.
+func TestSpanAtAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 8))
+	for range 300 {
+		var spans []Span
+		off := 0
+		for range 1 + r.IntN(400) {
+			off += r.IntN(4)
+			n := r.IntN(12)
+			spans = append(spans, Span{Start: off, End: off + n})
+			off += n + 1
+		}
+		want := func(p int) int {
+			for i, sp := range spans {
+				if sp.End >= p {
+					if sp.Start > p {
+						return -1
+					}
+					return i
+				}
+			}
+			return -1
+		}
+		s := &Scanner{spans: spans}
+		p := 0
+		for range 200 {
+			switch r.IntN(4) {
+			case 0:
+				p = r.IntN(off + 2) // anywhere, also backwards
+			default:
+				p += r.IntN(1 + r.IntN(300)) // forward, mostly a little
+			}
+			require.Equal(t, want(p), s.spanAt(p), "offset %d", p)
+		}
+	}
+}

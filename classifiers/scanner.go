@@ -265,21 +265,26 @@ func (s *Scanner) spanAt(p int) int {
 	if i >= len(sp) || sp[i].Start > p {
 		i = 0
 	}
-	// Candidates arrive almost in offset order: walk forward from the last
-	// hit, and fall back to binary search for a long jump.
-	if i+8 < len(sp) && sp[i+8].Start <= p {
-		i, _ = slices.BinarySearchFunc(sp, p, func(a Span, p int) int {
-			if a.End < p {
-				return -1
-			}
-			if a.Start > p {
-				return 1
-			}
-			return 0
-		})
-		if i >= len(sp) {
-			i = len(sp) - 1
+	// Candidates arrive almost in offset order, a few spans apart: gallop
+	// forward from the last hit (steps of 8, 16, 32...) and search only
+	// the last step, so a jump of d spans costs about 2 log d comparisons.
+	if step := 8; i+step < len(sp) && sp[i+step].End < p {
+		lo := i + step
+		for lo+step < len(sp) && sp[lo+step].End < p {
+			lo += step
+			step *= 2
 		}
+		hi := min(lo+step, len(sp))
+		// sp[lo].End < p; find the first span in (lo, hi) with End >= p.
+		for lo+1 < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if sp[mid].End < p {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		i = hi
 	}
 	for i < len(sp) && sp[i].End < p {
 		i++
