@@ -35,7 +35,8 @@ echo "== machine: $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs), 
 # The three commands run in turn, RUNS rounds of rg, one worker, two
 # workers, so that a slow spell of this shared machine hits all three alike;
 # each gets the median of its wall times, its median CPU time (user+sys) and
-# its largest peak RSS.
+# its largest peak RSS. Wall time is taken with bash's microsecond clock
+# (time(1) rounds to 10 ms).
 export PIISCAN_HMAC_KEY=bench-compare
 : >"$work/times"
 for _ in $(seq "$RUNS"); do
@@ -46,9 +47,12 @@ for _ in $(seq "$RUNS"); do
     p1) set -- bin/piiscan scan "$corpus" --workers 1 --out "$work/out" --quiet --log-level error ;;
     p2) set -- bin/piiscan scan "$corpus" --workers 2 --out "$work/out" --quiet --log-level error ;;
     esac
-    /usr/bin/time -f "$cmd %e %U %S %M" -a -o "$work/times" "$@" >/dev/null 2>"$work/err" || {
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f "%U %S %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
       code=$?; [ $code -le 1 ] || { cat "$work/err" >&2; exit $code; }
     }
+    t1=$EPOCHREALTIME
+    echo "$cmd $t0 $t1 $(cat "$work/t")" >>"$work/times"
   done
 done
 
@@ -57,8 +61,8 @@ import statistics, sys
 mb = float(sys.argv[1]) / 1e6
 wall, cpu, rss = {}, {}, {}
 for line in open(sys.argv[2]):
-    cmd, e, u, s, m = line.split()
-    wall.setdefault(cmd, []).append(float(e))
+    cmd, t0, t1, u, s, m = line.split()
+    wall.setdefault(cmd, []).append(float(t1) - float(t0))
     cpu.setdefault(cmd, []).append(float(u) + float(s))
     rss[cmd] = max(rss.get(cmd, 0), int(m))
 w = {k: statistics.median(v) for k, v in wall.items()}
@@ -66,7 +70,7 @@ c = {k: statistics.median(v) for k, v in cpu.items()}
 rows = [("rg", "rg -j1 --count-matches (10 patterns)"), ("p1", "piiscan scan --workers 1"), ("p2", "piiscan scan --workers 2")]
 for k, name in rows:
     extra = f"  peak RSS {rss[k]/1024:.0f} MiB" if k != "rg" else ""
-    print(f"{name + ':':38s} {w[k]:6.2f} s  {mb/w[k]:7.1f} MB/s  CPU {c[k]:5.2f} s{extra}")
+    print(f"{name + ':':38s} {w[k]:6.3f} s  {mb/w[k]:7.1f} MB/s  CPU {c[k]:6.2f} s{extra}")
 print(f"ratio rg/piiscan, wall (>= 1.0 means piiscan is as fast): {w['rg']/w['p1']:.2f}")
 print(f"ratio rg/piiscan, CPU time: {c['rg']/c['p1']:.2f}")
 print(f"scaling 2 workers / 1 worker: {w['p1']/w['p2']:.2f}x")
