@@ -110,42 +110,42 @@ var ErrTooLarge = errors.New("object larger than the size limit")
 // Finding is one row of the findings dataset (DESIGN.md section 3). It
 // never holds a raw value: MaskedValue and Fingerprint are all there is.
 type Finding struct {
-	ScanID        string    `parquet:"scan_id" json:"scan_id"`
+	ScanID        string    `parquet:"scan_id,dict" json:"scan_id"`
 	ScannedAt     time.Time `parquet:"scanned_at,timestamp(millisecond)" json:"scanned_at"`
-	Object        string    `parquet:"object" json:"object"`
-	ObjectVersion string    `parquet:"object_version" json:"object_version"`
-	ContainerPath *string   `parquet:"container_path,optional" json:"container_path"`
-	Format        string    `parquet:"format" json:"format"`
+	Object        string    `parquet:"object,dict" json:"object"`
+	ObjectVersion string    `parquet:"object_version,dict" json:"object_version"`
+	ContainerPath *string   `parquet:"container_path,optional,dict" json:"container_path"`
+	Format        string    `parquet:"format,dict" json:"format"`
 	Line          *int64    `parquet:"line,optional" json:"line"`
 	Column        *int64    `parquet:"column,optional" json:"column"`
 	Record        *int64    `parquet:"record,optional" json:"record"`
-	Field         *string   `parquet:"field,optional" json:"field"`
+	Field         *string   `parquet:"field,optional,dict" json:"field"`
 	ByteOffset    int64     `parquet:"byte_offset" json:"byte_offset"`
 	Length        int32     `parquet:"length" json:"length"`
-	DataType      string    `parquet:"data_type" json:"data_type"`
-	Category      string    `parquet:"category" json:"category"`
-	Sensitivity   string    `parquet:"sensitivity" json:"sensitivity"`
+	DataType      string    `parquet:"data_type,dict" json:"data_type"`
+	Category      string    `parquet:"category,dict" json:"category"`
+	Sensitivity   string    `parquet:"sensitivity,dict" json:"sensitivity"`
 	Confidence    float32   `parquet:"confidence" json:"confidence"`
 	Minor         bool      `parquet:"minor" json:"minor"`
 	MaskedValue   string    `parquet:"masked_value" json:"masked_value"`
 	Fingerprint   string    `parquet:"fingerprint" json:"fingerprint"`
-	Evidence      string    `parquet:"evidence" json:"evidence"`
-	Ruleset       string    `parquet:"ruleset" json:"ruleset"`
+	Evidence      string    `parquet:"evidence,dict" json:"evidence"`
+	Ruleset       string    `parquet:"ruleset,dict" json:"ruleset"`
 }
 
 // ObjectRow is one row of the objects inventory (DESIGN.md section 3).
 type ObjectRow struct {
-	ScanID        string    `parquet:"scan_id" json:"scan_id"`
+	ScanID        string    `parquet:"scan_id,dict" json:"scan_id"`
 	ScannedAt     time.Time `parquet:"scanned_at,timestamp(millisecond)" json:"scanned_at"`
 	Object        string    `parquet:"object" json:"object"`
 	ObjectVersion string    `parquet:"object_version" json:"object_version"`
 	Size          int64     `parquet:"size" json:"size"`
 	BytesScanned  int64     `parquet:"bytes_scanned" json:"bytes_scanned"`
-	Format        string    `parquet:"format" json:"format"`
-	Encoding      string    `parquet:"encoding" json:"encoding"`
-	Status        string    `parquet:"status" json:"status"`
-	Reason        string    `parquet:"reason" json:"reason"`
-	Error         string    `parquet:"error" json:"error"`
+	Format        string    `parquet:"format,dict" json:"format"`
+	Encoding      string    `parquet:"encoding,dict" json:"encoding"`
+	Status        string    `parquet:"status,dict" json:"status"`
+	Reason        string    `parquet:"reason,dict" json:"reason"`
+	Error         string    `parquet:"error,dict" json:"error"`
 	Findings      int64     `parquet:"findings" json:"findings"`
 	DurationMS    int64     `parquet:"duration_ms" json:"duration_ms"`
 }

@@ -416,3 +416,33 @@ func TestParquetColumnVerdictsByObject(t *testing.T) {
 	}
 	assert.Equal(t, []string{"file:///a.csv#mail", "file:///a.csv#contact", "file:///b.csv#z", "file:///b.csv#a"}, got)
 }
+
+// TestRepeatedColumnsAreDictionaryEncoded: columns that repeat a few values
+// over many rows (object, data type, ruleset...) are stored as dictionary
+// indexes, and the per-finding fingerprint is stored plain.
+func TestRepeatedColumnsAreDictionaryEncoded(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeDataset(t, testConfig(root), sampleResults())
+	files, err := filepath.Glob(filepath.Join(root, findingsTable, "*", "*.parquet"))
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	fh, err := os.Open(files[0])
+	require.NoError(t, err)
+	defer fh.Close()
+	st, err := fh.Stat()
+	require.NoError(t, err)
+	f, err := parquet.OpenFile(fh, st.Size())
+	require.NoError(t, err)
+	encodings := map[string][]string{}
+	for _, c := range f.Metadata().RowGroups[0].Columns {
+		name := c.MetaData.PathInSchema[0]
+		for _, e := range c.MetaData.Encoding {
+			encodings[name] = append(encodings[name], e.String())
+		}
+	}
+	for _, col := range []string{"scan_id", "object", "object_version", "format", "data_type", "category", "sensitivity", "evidence", "ruleset"} {
+		assert.Contains(t, encodings[col], "RLE_DICTIONARY", col)
+	}
+	assert.NotContains(t, encodings["fingerprint"], "RLE_DICTIONARY")
+}
