@@ -59,7 +59,7 @@ func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 // place: no lower-cased copy, no search per keyword.
 type kwIndex struct {
 	first  [256]uint8 // byte (either case) -> 1 + group; 0: no keyword starts with it
-	groups [][]uint16 // indices into the keyword list, ascending
+	groups [][]int32  // indices into the keyword list, ascending
 }
 
 func newKwIndex(kws []keyword) kwIndex {
@@ -74,7 +74,7 @@ func newKwIndex(kws []keyword) kwIndex {
 				x.first[v] = g
 			}
 		}
-		x.groups[g-1] = append(x.groups[g-1], uint16(i))
+		x.groups[g-1] = append(x.groups[g-1], int32(i))
 	}
 	return x
 }
