@@ -34,13 +34,10 @@ func (o *objRun) propsPart(f *zip.File, kind string, w io.Writer) error {
 		return o.partError(kind, f.Name, err)
 	}
 	defer rc.Close()
-	x := newXMLTokens(rc)
+	x := newXMLTokens(o.ctx, rc)
 	var stack []string
 	var buf []byte
 	for {
-		if err := o.ctx.Err(); err != nil {
-			return err
-		}
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
 			return nil

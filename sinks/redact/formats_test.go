@@ -478,3 +478,29 @@ func TestRedactGzipBomb(t *testing.T) {
 		})
 	}
 }
+
+// TestXMLTokensStopOnCancel: the token reader behind every Office part
+// returns the context's error at its first token and then every 4,096
+// tokens, so a part of any size stops soon after cancellation.
+func TestXMLTokensStopOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := newXMLTokens(ctx, strings.NewReader("<a/>")).next()
+	require.ErrorIs(t, err, context.Canceled)
+
+	ctx, cancel = context.WithCancel(context.Background())
+	x := newXMLTokens(ctx, strings.NewReader("<a>"+strings.Repeat("<b/>", 5000)+"</a>"))
+	n := 0
+	for ; n < 100; n++ {
+		_, _, err := x.next()
+		require.NoError(t, err)
+	}
+	cancel()
+	for ; ; n++ {
+		if _, _, err = x.next(); err != nil {
+			break
+		}
+	}
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 4096, n, "stopped at the next check")
+}

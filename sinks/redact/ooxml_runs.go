@@ -23,13 +23,8 @@ func (o *objRun) textPart(f *zip.File, kind string, start int64, edits []textEdi
 	defer rc.Close()
 	p := &textRewriter{w: w, pos: start, edits: edits}
 	p.ei = sort.Search(len(edits), func(i int) bool { return edits[i].end > start })
-	x := newXMLTokens(rc)
-	for i := 0; ; i++ {
-		if i&0xfff == 0 {
-			if err := o.ctx.Err(); err != nil {
-				return err
-			}
-		}
+	x := newXMLTokens(o.ctx, rc)
+	for {
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
 			return p.flushTag()

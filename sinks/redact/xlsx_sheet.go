@@ -64,13 +64,8 @@ func (o *objRun) sheet(wb *xwb, sh scanner.XLSXSheet, w io.Writer) error {
 	}
 	defer rc.Close()
 	s := &sheetRW{o: o, wb: wb, w: w, recOf: -1}
-	x := newXMLTokens(rc)
-	for i := 0; ; i++ {
-		if i&0xfff == 0 {
-			if err := o.ctx.Err(); err != nil {
-				return err
-			}
-		}
+	x := newXMLTokens(o.ctx, rc)
+	for {
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
 			break

@@ -19,16 +19,11 @@ func (o *objRun) sharedStrings(wb *xwb, w io.Writer) error {
 		return o.partError(scanner.FormatXLSX, f.Name, err)
 	}
 	defer rc.Close()
-	x := newXMLTokens(rc)
+	x := newXMLTokens(o.ctx, rc)
 	idx := int64(-1)
 	skip, depth := false, 0
 	var tag []byte
-	for i := 0; ; i++ {
-		if i&0xfff == 0 {
-			if err := o.ctx.Err(); err != nil {
-				return err
-			}
-		}
+	for {
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
 			return nil

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bufio"
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -17,8 +18,12 @@ import (
 // rebuilt). Re-encoding with xml.Encoder instead would rewrite the
 // namespace declarations and prefixes of every element.
 
-// xmlTokens reads the tokens of one XML part with their raw bytes.
+// xmlTokens reads the tokens of one XML part with their raw bytes. It
+// returns the context's error, checked every 4,096 tokens (the first one
+// included), so that the loops over a part's tokens stop on cancellation.
 type xmlTokens struct {
+	ctx   context.Context
+	n     int // tokens returned
 	br    *bufio.Reader
 	dec   *xml.Decoder
 	raw   []byte // bytes read since the last token but one
@@ -27,8 +32,8 @@ type xmlTokens struct {
 	depth int    // open elements: RawToken does not check nesting
 }
 
-func newXMLTokens(r io.Reader) *xmlTokens {
-	x := &xmlTokens{br: bufio.NewReaderSize(r, 32<<10)}
+func newXMLTokens(ctx context.Context, r io.Reader) *xmlTokens {
+	x := &xmlTokens{ctx: ctx, br: bufio.NewReaderSize(r, 32<<10)}
 	x.dec = xml.NewDecoder(x)
 	return x
 }
@@ -61,6 +66,12 @@ func (x *xmlTokens) Read(p []byte) (int, error) {
 // call; io.EOF at the end. A self-closing element gives its end element
 // with no bytes.
 func (x *xmlTokens) next() (xml.Token, []byte, error) {
+	if x.n&0xfff == 0 {
+		if err := x.ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	x.n++
 	// Drop the previous token's bytes; what is left is at most the
 	// decoder's one byte of look ahead, so raw does not grow with the part.
 	rest := copy(x.raw, x.raw[x.taken:])
