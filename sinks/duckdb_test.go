@@ -4,11 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,11 +115,8 @@ func TestDuckDBReadsManyPages(t *testing.T) {
 		r.Findings[i] = f
 		sumOffsets += f.ByteOffset
 	}
-	writeDataset(t, cfg, []*scanner.ObjectResult{r})
-	files, err := filepath.Glob(filepath.Join(root, findingsTable, "*", "*.parquet"))
-	require.NoError(t, err)
-	require.Len(t, files, 1)
-	pages := countPages(t, files[0], "fingerprint")
+	findingsPath, _ := writeDataset(t, cfg, []*scanner.ObjectResult{r}).Paths()
+	pages := countPages(t, findingsPath, "fingerprint")
 	t.Logf("fingerprint pages: %d", pages)
 	require.Greater(t, pages, 30, "the file has many pages")
 
@@ -139,13 +132,7 @@ func TestDuckDBReadsManyPages(t *testing.T) {
 // countPages counts the data pages of a column over all row groups.
 func countPages(t *testing.T, path, column string) int {
 	t.Helper()
-	fh, err := os.Open(path)
-	require.NoError(t, err)
-	defer fh.Close()
-	st, err := fh.Stat()
-	require.NoError(t, err)
-	f, err := parquet.OpenFile(fh, st.Size())
-	require.NoError(t, err)
+	f := openParquet(t, path)
 	leaf, ok := f.Schema().Lookup(column)
 	require.True(t, ok, column)
 	n := 0

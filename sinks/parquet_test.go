@@ -423,17 +423,8 @@ func TestParquetColumnVerdictsByObject(t *testing.T) {
 func TestRepeatedColumnsAreDictionaryEncoded(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	writeDataset(t, testConfig(root), sampleResults())
-	files, err := filepath.Glob(filepath.Join(root, findingsTable, "*", "*.parquet"))
-	require.NoError(t, err)
-	require.Len(t, files, 1)
-	fh, err := os.Open(files[0])
-	require.NoError(t, err)
-	defer fh.Close()
-	st, err := fh.Stat()
-	require.NoError(t, err)
-	f, err := parquet.OpenFile(fh, st.Size())
-	require.NoError(t, err)
+	findingsPath, _ := writeDataset(t, testConfig(root), sampleResults()).Paths()
+	f := openParquet(t, findingsPath)
 	encodings := map[string][]string{}
 	for _, c := range f.Metadata().RowGroups[0].Columns {
 		name := c.MetaData.PathInSchema[0]
