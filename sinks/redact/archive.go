@@ -135,17 +135,7 @@ func (o *objRun) zipMember(zw *zip.Writer, f *zip.File, hdr *zip.FileHeader, pat
 		if !copied {
 			return nil
 		}
-		raw, err := f.OpenRaw()
-		if err != nil {
-			return &malformedError{format: "zip", msg: "cannot open member"}
-		}
-		fh := f.FileHeader
-		mw, err := zw.CreateRaw(&fh)
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(mw, raw)
-		return err
+		return copyZipMember(zw, f)
 	case err != nil:
 		return err
 	}
