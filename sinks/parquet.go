@@ -85,6 +85,15 @@ func NewParquet(cfg ParquetConfig) (*Parquet, error) {
 		// 8 MiB JSON Lines files Close went from 7% to 3% of the run's CPU
 		// time; files grow by 3% (zstd sees shorter pages).
 		parquet.PageBufferSize(pageBufferSize),
+		// Min/max are computed by comparing every value of a page. Readers
+		// prune with the row group's (and the column index's) bounds, not
+		// with the copy parquet-go also puts in each data page header, and
+		// the bounds of a masked value or a fingerprint span every value.
+		// Without both, the sink runs 15% fewer instructions
+		// (BenchmarkSink).
+		parquet.DataPageStatistics(false),
+		parquet.SkipPageBounds("masked_value"),
+		parquet.SkipPageBounds("fingerprint"),
 		parquet.CreatedBy("piiscan", cfg.Version, ""),
 		parquet.KeyValueMetadata("piiscan.scan_id", cfg.ScanID),
 	}

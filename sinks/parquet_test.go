@@ -2,10 +2,13 @@ package sinks
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -436,4 +439,54 @@ func TestRepeatedColumnsAreDictionaryEncoded(t *testing.T) {
 		assert.Contains(t, encodings[col], "RLE_DICTIONARY", col)
 	}
 	assert.NotContains(t, encodings["fingerprint"], "RLE_DICTIONARY")
+}
+
+// TestParquetFingerprintsAreEntropyCoded: fingerprints are hex digests with
+// no repeats for a match finder, but only 16 symbols, so zstd must entropy-
+// code them to about half their size (klauspost's zstd skips that for
+// match-less blocks at its default level unless told otherwise).
+func TestParquetFingerprintsAreEntropyCoded(t *testing.T) {
+	t.Parallel()
+	r := sampleResults()[0]
+	tmpl := r.Findings[0]
+	r.Findings = make([]scanner.Finding, 5000)
+	for i := range r.Findings {
+		f := tmpl
+		sum := sha256.Sum256([]byte(strconv.Itoa(i)))
+		f.Fingerprint = hex.EncodeToString(sum[:])
+		r.Findings[i] = f
+	}
+	findingsPath, _ := writeDataset(t, testConfig(t.TempDir()), []*scanner.ObjectResult{r}).Paths()
+	var packed, plain int64
+	for _, rg := range openParquet(t, findingsPath).Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			if c.MetaData.PathInSchema[0] == "fingerprint" {
+				packed += c.MetaData.TotalCompressedSize
+				plain += c.MetaData.TotalUncompressedSize
+			}
+		}
+	}
+	require.Positive(t, plain)
+	assert.Less(t, float64(packed)/float64(plain), 0.6, "fingerprint column: %d bytes compressed of %d", packed, plain)
+}
+
+// TestParquetColumnStatistics: row groups keep min/max statistics where a
+// reader can prune with them (object: findings come in object order; time;
+// scan id), but not for per-finding values whose range is every value
+// (masked value, fingerprint), which cost the sink a comparison per row
+// for nothing.
+func TestParquetColumnStatistics(t *testing.T) {
+	t.Parallel()
+	findingsPath, _ := writeDataset(t, testConfig(t.TempDir()), sampleResults()).Paths()
+	stats := map[string]bool{}
+	for _, c := range openParquet(t, findingsPath).Metadata().RowGroups[0].Columns {
+		s := c.MetaData.Statistics
+		stats[c.MetaData.PathInSchema[0]] = s.MinValue != nil && s.MaxValue != nil
+	}
+	for _, col := range []string{"scan_id", "scanned_at", "object", "data_type", "sensitivity", "byte_offset"} {
+		assert.True(t, stats[col], "%s has min/max", col)
+	}
+	for _, col := range []string{"masked_value", "fingerprint"} {
+		assert.False(t, stats[col], "%s has no min/max", col)
+	}
 }

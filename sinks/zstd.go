@@ -14,6 +14,15 @@ import (
 // allocator of a scan. The window is 1 MiB: a page is compressed on its
 // own, and pages are smaller. Sinks write pages from one goroutine each,
 // so the mutex is rarely contended.
+//
+// The level is zstd's fastest, with entropy coding of blocks without
+// matches turned on. Fingerprints, the largest column, are hex digests: no
+// match to find, but only 16 symbols, so Huffman coding alone halves them.
+// At its default level klauspost's encoder stores such blocks raw (the
+// fingerprint column came out 1% smaller than its input). Measured on the
+// findings of a 95 MB corpus: the findings file 3.47 -> 2.06 MB, and the
+// sink 13% fewer instructions than the default level without entropy
+// coding (BenchmarkSink).
 var sharedZstd = &zstdCodec{}
 
 type zstdCodec struct {
@@ -25,14 +34,15 @@ type zstdCodec struct {
 func (c *zstdCodec) String() string                            { return "ZSTD" }
 func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Zstd }
 
-// Encode compresses src into dst as one zstd frame (the settings of
-// parquet-go's codec: default level, no CRC, empty frames kept).
+// Encode compresses src into dst as one zstd frame (no CRC, empty frames
+// kept, as parquet-go's codec does).
 func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.enc == nil {
-		e, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault),
-			zstd.WithZeroFrames(true), zstd.WithEncoderCRC(false), zstd.WithWindowSize(1<<20))
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedFastest),
+			zstd.WithAllLitEntropyCompression(true), zstd.WithZeroFrames(true), zstd.WithEncoderCRC(false),
+			zstd.WithWindowSize(1<<20))
 		if err != nil {
 			return nil, err
 		}
