@@ -3,6 +3,7 @@ package classifiers
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -264,4 +265,71 @@ func TestSpanAtAgrees(t *testing.T) {
 			require.Equal(t, want(p), s.spanAt(p), "offset %d", p)
 		}
 	}
+}
+
+// scanRef is the fused pass one byte at a time (the loop scan unrolled by
+// eight), for TestPassAgrees.
+func (s *Scanner) scanRef() {
+	t := s.e.pairs
+	b := s.buf[:min(s.own1+leadIn, len(s.buf))]
+	s.kwHits, s.anchors, s.tmpl = s.kwHits[:0], s.anchors[:0], s.tmpl[:0]
+	for i := s.own0; i < len(b); {
+		var prev byte
+		if i > 0 {
+			prev = b[i-1]
+		}
+		if f := t[pairIndex(prev, b[i])]; f != 0 {
+			if j := s.flagged(i, f); j > i+1 {
+				i = j
+				continue
+			}
+		}
+		i++
+	}
+	s.afterPass()
+}
+
+// passResult is what a pass leaves: its matches and collected positions.
+type passResult struct {
+	out                   []Match
+	kwHits, anchors, tmpl []int
+}
+
+// TestPassAgrees: the eight-byte pass finds the same matches and collects
+// the same keyword, address and template positions as a byte-at-a-time
+// pass, on random text of values, keywords and look-alikes, with owned
+// regions starting anywhere (the buffer's first byte included).
+func TestPassAgrees(t *testing.T) {
+	pieces := []string{
+		"13812348000", "11010519491231002X", "4111111111111111", "2026-11-16T08:00:00+08:00",
+		"a.b@example.com", "@", ":", "fe80::1", "192.168.1.20", "39.9042,116.4074", "12", "7",
+		"手机", "身份证", "宗教", "佛教", "糖尿病", "乙型肝炎", "号", "室", "路", "religion", "diagnosis",
+		"FMR\x00", "Rk1SA", " ", "\n", ",", "-", "x", "Z", "\xe5", "\xff", "31ccb239-8c13-4a06-a99c-4f0cbe7eee33",
+	}
+	e := fuzzEngine()
+	s := e.NewScanner()
+	run := func(buf []byte, own0, own1 int, pass func()) passResult {
+		s.begin(t.Context(), buf, own0, own1, nil, nil)
+		s.recLo, s.recHi = 0, len(buf)
+		pass()
+		return passResult{slices.Clone(s.out), slices.Clone(s.kwHits), slices.Clone(s.anchors), slices.Clone(s.tmpl)}
+	}
+	r := rand.New(rand.NewPCG(3, 17))
+	matches := 0
+	for n := range 20000 {
+		var buf []byte
+		for range r.IntN(40) {
+			buf = append(buf, pieces[r.IntN(len(pieces))]...)
+		}
+		own0 := r.IntN(len(buf) + 1)
+		if n%4 == 0 {
+			own0 = 0
+		}
+		own1 := own0 + r.IntN(len(buf)-own0+1)
+		want := run(buf, own0, own1, s.scanRef)
+		got := run(buf, own0, own1, s.scan)
+		require.Equal(t, want, got, "case %d: %q owned [%d,%d)", n, buf, own0, own1)
+		matches += len(got.out)
+	}
+	require.Greater(t, matches, 1000, "the cases hold values")
 }

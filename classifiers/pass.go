@@ -88,21 +88,18 @@ func (s *Scanner) scan() {
 	end := min(s.own1+leadIn, len(s.buf))
 	b := s.buf[:end]
 	i := s.own0
-	var prev byte
-	if i > 0 {
-		prev = b[i-1]
-	}
 	s.kwHits, s.anchors, s.tmpl = s.kwHits[:0], s.anchors[:0], s.tmpl[:0]
 	for i < len(b) {
-		if i+8 > len(b) {
-			// The tail: one byte at a time.
-			c := b[i]
-			f := t[pairIndex(prev, c)]
-			prev = c
-			if f != 0 {
+		if i == 0 || i+8 > len(b) {
+			// The first byte of the buffer (no byte before it) and the
+			// tail: one byte at a time.
+			var prev byte
+			if i > 0 {
+				prev = b[i-1]
+			}
+			if f := t[pairIndex(prev, b[i])]; f != 0 {
 				if j := s.flagged(i, f); j > i+1 {
 					i = j
-					prev = s.buf[i-1]
 					continue
 				}
 			}
@@ -111,14 +108,14 @@ func (s *Scanner) scan() {
 		}
 		// Eight bytes per step: their flags packed into one word, so a
 		// block without candidates costs one branch, and a block with some
-		// jumps straight to them.
-		w := binary.LittleEndian.Uint64(b[i : i+8])
-		fw := uint64(t[uint16(w)<<8|uint16(prev)]) | uint64(t[uint16(w)])<<8 |
-			uint64(t[uint16(w>>8)])<<16 | uint64(t[uint16(w>>16)])<<24 |
-			uint64(t[uint16(w>>24)])<<32 | uint64(t[uint16(w>>32)])<<40 |
-			uint64(t[uint16(w>>40)])<<48 | uint64(t[uint16(w>>48)])<<56
+		// jumps straight to them. The pair ending at byte i+k is the
+		// little-endian 16 bits at i+k-1: one load per table index.
+		w := b[i-1 : i+8]
+		fw := uint64(t[binary.LittleEndian.Uint16(w[0:])]) | uint64(t[binary.LittleEndian.Uint16(w[1:])])<<8 |
+			uint64(t[binary.LittleEndian.Uint16(w[2:])])<<16 | uint64(t[binary.LittleEndian.Uint16(w[3:])])<<24 |
+			uint64(t[binary.LittleEndian.Uint16(w[4:])])<<32 | uint64(t[binary.LittleEndian.Uint16(w[5:])])<<40 |
+			uint64(t[binary.LittleEndian.Uint16(w[6:])])<<48 | uint64(t[binary.LittleEndian.Uint16(w[7:])])<<56
 		if fw == 0 {
-			prev = byte(w >> 56)
 			i += 8
 			continue
 		}
@@ -136,8 +133,13 @@ func (s *Scanner) scan() {
 			}
 		}
 		i = next
-		prev = s.buf[i-1]
 	}
+	s.afterPass()
+}
+
+// afterPass runs the detectors that work from the positions the pass
+// collected: fingerprint templates, prose keywords and addresses.
+func (s *Scanner) afterPass() {
 	if len(s.tmpl) > 0 {
 		s.templates()
 	}
