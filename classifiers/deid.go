@@ -48,6 +48,8 @@ func mask(ri *ruleInfo, canon []byte) string {
 
 // keepMask keeps the first and last characters and masks the rest. At least
 // one character is always hidden, so a short value is never shown whole.
+// It runs for every match, so it copies the kept bytes in two slices into
+// one allocation.
 func keepMask(canon []byte, first, last int, char string, fixed int) string {
 	if char == "" {
 		char = "*"
@@ -64,22 +66,30 @@ func keepMask(canon []byte, first, last int, char string, fixed int) string {
 	if fixed > 0 {
 		hidden = fixed
 	}
+	head, tail := runeOffset(canon, first), runeOffset(canon, n-last)
 	var b strings.Builder
-	b.Grow(len(canon) + hidden)
-	i := 0
-	for pos, r := range string(canon) {
-		if i == first {
-			b.WriteString(strings.Repeat(char, hidden))
-		}
-		if i < first || i >= n-last {
-			b.WriteString(string(canon[pos : pos+utf8.RuneLen(r)]))
-		}
-		i++
+	b.Grow(head + hidden*len(char) + len(canon) - tail)
+	b.Write(canon[:head])
+	for range hidden {
+		b.WriteString(char)
 	}
-	if first >= n {
-		b.WriteString(strings.Repeat(char, hidden))
-	}
+	b.Write(canon[tail:])
 	return b.String()
+}
+
+// runeOffset returns the byte offset of the k-th character of s (len(s)
+// when s has fewer), counting as utf8.RuneCount does.
+func runeOffset(s []byte, k int) int {
+	off := 0
+	for ; k > 0 && off < len(s); k-- {
+		if s[off] < utf8.RuneSelf {
+			off++
+			continue
+		}
+		_, w := utf8.DecodeRune(s[off:])
+		off += w
+	}
+	return off
 }
 
 func splitPair(canon []byte) (float64, float64, bool) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -332,4 +334,55 @@ func TestPassAgrees(t *testing.T) {
 		matches += len(got.out)
 	}
 	require.Greater(t, matches, 1000, "the cases hold values")
+}
+
+// keepMaskRef is the rune-by-rune keepMask that the two-slice one replaced.
+func keepMaskRef(canon []byte, first, last int, char string, fixed int) string {
+	if char == "" {
+		char = "*"
+	}
+	n := utf8.RuneCount(canon)
+	for first+last >= n && (first > 0 || last > 0) {
+		if last >= first && last > 0 {
+			last--
+		} else {
+			first--
+		}
+	}
+	hidden := n - first - last
+	if fixed > 0 {
+		hidden = fixed
+	}
+	var b strings.Builder
+	i := 0
+	for pos, r := range string(canon) {
+		if i == first {
+			b.WriteString(strings.Repeat(char, hidden))
+		}
+		if i < first || i >= n-last {
+			b.WriteString(string(canon[pos : pos+utf8.RuneLen(r)]))
+		}
+		i++
+	}
+	if first >= n {
+		b.WriteString(strings.Repeat(char, hidden))
+	}
+	return b.String()
+}
+
+// TestKeepMaskAgrees: keepMask gives what the rune-by-rune version gave, for
+// ASCII and Han values of every length and every keep/fixed setting.
+func TestKeepMaskAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	alphabet := []string{"1", "3", "8", "X", "a", "@", ".", "张", "三", "路", "é"}
+	for n := range 50000 {
+		var v []byte
+		for range r.IntN(22) {
+			v = append(v, alphabet[r.IntN(len(alphabet))]...)
+		}
+		first, last, fixed := r.IntN(8), r.IntN(8), r.IntN(5)-1
+		char := []string{"", "*", "#", "•"}[r.IntN(4)]
+		require.Equal(t, keepMaskRef(v, first, last, char, fixed), keepMask(v, first, last, char, fixed),
+			"case %d: %q first %d last %d char %q fixed %d", n, v, first, last, char, fixed)
+	}
 }
