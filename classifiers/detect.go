@@ -1,9 +1,13 @@
 package classifiers
 
-// The single pass. scan walks the buffer once; a 256-entry class table sends
-// the few bytes that can start a candidate (digits and '@') to a parser, and
-// every other byte costs one table load. Parsers return the offset after
-// what they consumed, so each digit sequence and token is parsed once.
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// The parsers of the single pass (pass.go). The pass sends the bytes that
+// can start a candidate (digits, '@', ':') to them; they return the offset
+// after what they consumed, so each digit sequence and token is parsed once.
 
 // Bounds that make parsing independent of where a chunk boundary falls: a
 // parser never looks further back than leadIn bytes or further ahead than
@@ -71,10 +75,7 @@ func (s *Scanner) number(i int) int {
 	// "id=123456789 ") starts nothing. Isolated means no letter, digit
 	// separator, dot or plus sign on either side, which would make it part
 	// of a token, a group sequence, a dotted number or a country code.
-	j := i + 1
-	for j < len(buf) && isDigit(buf[j]) {
-		j++
-	}
+	j := digitsEnd(buf, i+1)
 	// Dates and times ("2026-11-16 08:00:00.731", "2026/11/16T08:00") are
 	// the commonest digits in logs and exports and no detector wants them:
 	// skip them whole before any group parsing.
@@ -99,8 +100,12 @@ func (s *Scanner) number(i int) int {
 			return skipAlnum(buf, i)
 		}
 	}
-	te := i + 1
+	// buf[i:j] are digits: the token goes on from j.
+	te := j
 	letters := ts < i
+	if te-ts > maxTok {
+		return skipAlnum(buf, te)
+	}
 	for te < len(buf) && isAlnum(buf[te]) {
 		if !isDigit(buf[te]) {
 			letters = true
@@ -150,6 +155,24 @@ func (s *Scanner) number(i int) int {
 		return s.dotted(ts)
 	}
 	return s.groups(ts)
+}
+
+// digitsEnd returns the end of the run of digits at buf[i:], eight bytes
+// at a time: a byte is a digit when, XORed with '0', it is at most 9; adding
+// 0x76 sets its high bit otherwise. A carry only leaves a byte that is not
+// a digit, so the lowest flagged byte is the first non-digit.
+func digitsEnd(buf []byte, i int) int {
+	for i+8 <= len(buf) {
+		x := binary.LittleEndian.Uint64(buf[i:]) ^ 0x3030303030303030
+		if m := (x + 0x7676767676767676 | x) & 0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(buf) && isDigit(buf[i]) {
+		i++
+	}
+	return i
 }
 
 // dateTime returns the end of a date (YYYY-MM-DD or YYYY/MM/DD) at i,
@@ -358,10 +381,7 @@ func (s *Scanner) groups(ts int) int {
 	n := 0
 	i := start
 	for {
-		e := i
-		for e < len(buf) && isDigit(buf[e]) {
-			e++
-		}
+		e := digitsEnd(buf, i)
 		g := group{s: i, e: e}
 		if e < len(buf) && (buf[e] == 'X' || buf[e] == 'x') && (e+1 >= len(buf) || !isAlnum(buf[e+1])) {
 			g.e, g.x = e+1, true

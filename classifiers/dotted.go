@@ -27,10 +27,7 @@ func (s *Scanner) dotted(ts int) int {
 	n := 0
 	i := start
 	for {
-		e := i
-		for e < len(buf) && isDigit(buf[e]) {
-			e++
-		}
+		e := digitsEnd(buf, i)
 		if n == len(comps) {
 			return skipDotted(buf, e)
 		}

@@ -386,3 +386,23 @@ func TestKeepMaskAgrees(t *testing.T) {
 			"case %d: %q first %d last %d char %q fixed %d", n, v, first, last, char, fixed)
 	}
 }
+
+// TestDigitsEnd: the eight-byte digit-run end agrees with a byte loop for
+// runs of every length up to 20 followed by every byte value, at every
+// alignment and at the end of the buffer.
+func TestDigitsEnd(t *testing.T) {
+	for n := range 21 {
+		for c := range 256 {
+			for pad := range 3 {
+				buf := append(bytes.Repeat([]byte{'x'}, pad), bytes.Repeat([]byte{'7'}, n)...)
+				buf = append(buf, byte(c), '5', '5', '5', '5', '5', '5', '5', '5')
+				want := pad + n
+				if isDigit(byte(c)) {
+					want = len(buf)
+				}
+				require.Equal(t, want, digitsEnd(buf, pad), "%d digits then %#x", n, c)
+				require.Equal(t, pad+n, digitsEnd(buf[:pad+n], pad), "%d digits at the end", n)
+			}
+		}
+	}
+}
