@@ -125,7 +125,13 @@ func (s *Scanner) scan() {
 			p := i + k
 			f := uint8(fw >> (k * 8))
 			fw &^= 0xFF << (k * 8)
-			if j := s.flagged(p, f); j > p+1 {
+			var j int
+			if f == pfTrigger && isDigit(b[p]) {
+				j = s.number(p) // the common case, without flagged's tests
+			} else {
+				j = s.flagged(p, f)
+			}
+			if j > p+1 {
 				// A parser consumed a token: resume after it (it reads the
 				// whole buffer, so it may stop beyond this loop's bound).
 				next = max(next, j)
