@@ -89,23 +89,10 @@ func (s *Scanner) scan() {
 	b := s.buf[:end]
 	i := s.own0
 	s.kwHits, s.anchors, s.tmpl = s.kwHits[:0], s.anchors[:0], s.tmpl[:0]
-	for i < len(b) {
-		if i == 0 || i+8 > len(b) {
-			// The first byte of the buffer (no byte before it) and the
-			// tail: one byte at a time.
-			var prev byte
-			if i > 0 {
-				prev = b[i-1]
-			}
-			if f := t[pairIndex(prev, b[i])]; f != 0 {
-				if j := s.flagged(i, f); j > i+1 {
-					i = j
-					continue
-				}
-			}
-			i++
-			continue
-		}
+	if i == 0 && len(b) > 0 {
+		i = s.byteStep(b, 0) // the first byte has no byte before it
+	}
+	for i+8 <= len(b) {
 		// Eight bytes per step: their flags packed into one word, so a
 		// block without candidates costs one branch, and a block with some
 		// jumps straight to them. The pair ending at byte i+k is the
@@ -140,7 +127,25 @@ func (s *Scanner) scan() {
 		}
 		i = next
 	}
+	for i < len(b) {
+		i = s.byteStep(b, i) // the tail
+	}
 	s.afterPass()
+}
+
+// byteStep handles the byte at i on its own and returns where the pass
+// goes on: the buffer's first byte and its last seven.
+func (s *Scanner) byteStep(b []byte, i int) int {
+	var prev byte
+	if i > 0 {
+		prev = b[i-1]
+	}
+	if f := s.e.pairs[pairIndex(prev, b[i])]; f != 0 {
+		if j := s.flagged(i, f); j > i+1 {
+			return j
+		}
+	}
+	return i + 1
 }
 
 // afterPass runs the detectors that work from the positions the pass
