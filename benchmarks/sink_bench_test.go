@@ -2,37 +2,12 @@ package benchmarks
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
 	"github.com/piiscan/piiscan/sinks"
 )
-
-// captureSink keeps a copy of every result (findings included, spilled ones
-// read back) so that a benchmark can replay them into a real sink.
-type captureSink struct{ results []scanner.ObjectResult }
-
-func (c *captureSink) WriteObject(_ context.Context, r *scanner.ObjectResult) error {
-	cp := *r
-	cp.Findings = slices.Clone(r.Findings)
-	if r.Spill != nil {
-		if err := r.Spill.Each(func(fs []scanner.Finding) error {
-			cp.Findings = append(cp.Findings, fs...)
-			return nil
-		}); err != nil {
-			return err
-		}
-		if err := r.Spill.Close(); err != nil {
-			return err
-		}
-		cp.Spill = nil
-	}
-	c.results = append(c.results, cp)
-	return nil
-}
-
-func (c *captureSink) Close() error { return nil }
 
 // BenchmarkSink writes the findings and inventory rows of a scan of the
 // 16 MiB generated corpus to the Parquet sink (encode, compress, write,
@@ -41,7 +16,7 @@ func (c *captureSink) Close() error { return nil }
 // BenchmarkScan.
 func BenchmarkSink(b *testing.B) {
 	dir := corpusDir(b, 16<<20)
-	var c captureSink
+	var c scannertest.Sink // keeps the results, findings copied and spills read back
 	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{dir}})
 	if err != nil {
 		b.Fatal(err)
@@ -50,8 +25,8 @@ func BenchmarkSink(b *testing.B) {
 		b.Fatal(err)
 	}
 	findings := 0
-	for i := range c.results {
-		findings += len(c.results[i].Findings)
+	for _, r := range c.Results {
+		findings += len(r.Findings)
 	}
 	if findings == 0 {
 		b.Fatal("the corpus gave no findings")
@@ -65,8 +40,8 @@ func BenchmarkSink(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				for i := range c.results {
-					if err := sink.WriteObject(context.Background(), &c.results[i]); err != nil {
+				for _, r := range c.Results {
+					if err := sink.WriteObject(context.Background(), r); err != nil {
 						b.Fatal(err)
 					}
 				}
