@@ -6,16 +6,19 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/spf13/cobra"
 )
 
 // profiles writes Go pprof profiles of one invocation when asked
 // (--cpuprofile, --memprofile): how to see where a slow scan spends its
-// time on your own data, with `go tool pprof bin/piiscan FILE`.
+// time on your own data, with `go tool pprof bin/piiscan FILE`. --trace
+// writes a Go execution trace (`go tool trace FILE`), which shows when
+// each goroutine ran: the workers, the sink and the listing side by side.
 type profiles struct {
-	cpuPath, memPath string
-	cpu              *os.File
+	cpuPath, memPath, tracePath string
+	cpu, trace                  *os.File
 }
 
 // register adds the profile flags to every command and starts the CPU
@@ -24,9 +27,21 @@ func (p *profiles) register(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVar(&p.cpuPath, "cpuprofile", "", "write a Go CPU profile of this run to `FILE` (for go tool pprof)")
 	f.StringVar(&p.memPath, "memprofile", "", "write a Go heap profile (allocations) at the end of this run to `FILE`")
+	f.StringVar(&p.tracePath, "trace", "", "write a Go execution trace of this run to `FILE` (for go tool trace)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if p.memPath != "" {
 			runtime.MemProfileRate = 64 << 10
+		}
+		if p.tracePath != "" {
+			f, err := os.Create(p.tracePath)
+			if err != nil {
+				return usageErr("--trace: %w", err)
+			}
+			if err := trace.Start(f); err != nil {
+				f.Close()
+				return usageErr("--trace: %w", err)
+			}
+			p.trace = f
 		}
 		if p.cpuPath == "" {
 			return nil
@@ -54,6 +69,13 @@ func (p *profiles) stop(stderr io.Writer) {
 			fmt.Fprintln(stderr, "piiscan: --cpuprofile:", err)
 		}
 		p.cpu = nil
+	}
+	if p.trace != nil {
+		trace.Stop()
+		if err := p.trace.Close(); err != nil {
+			fmt.Fprintln(stderr, "piiscan: --trace:", err)
+		}
+		p.trace = nil
 	}
 	if p.memPath == "" {
 		return

@@ -34,10 +34,26 @@ func TestProfileFlags(t *testing.T) {
 	assert.Positive(t, readProfile(t, cpu), "CPU profile")
 	assert.Positive(t, readProfile(t, mem), "heap profile")
 
+	t.Run("execution trace", func(t *testing.T) {
+		tr := filepath.Join(dir, "scan.trace")
+		res := scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--trace", tr)
+		require.LessOrEqual(t, res.code, exitFindings, res.stderr)
+		b, err := os.ReadFile(tr)
+		require.NoError(t, err)
+		// A Go execution trace starts with its header ("go 1.26 trace")
+		// and holds the events of the whole run.
+		require.Greater(t, len(b), 1000, "the trace holds the run's events")
+		assert.Regexp(t, `^go 1\.\d+ trace\x00`, string(b[:16]))
+	})
+
 	t.Run("unwritable profile path is a usage error", func(t *testing.T) {
 		res := scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--cpuprofile", filepath.Join(dir, "no", "such", "cpu.prof"))
 		assert.Equal(t, exitUsage, res.code)
 		assert.Contains(t, res.stderr, "--cpuprofile")
+
+		res = scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--trace", filepath.Join(dir, "no", "such", "scan.trace"))
+		assert.Equal(t, exitUsage, res.code)
+		assert.Contains(t, res.stderr, "--trace")
 	})
 }
 
