@@ -10,7 +10,12 @@ import (
 	"github.com/dlclark/regexp2"
 )
 
-var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+// idPattern is a rule id's form; its length (at most maxIDLen) is checked
+// apart, since a bounded repetition compiles to one copy of the class per
+// repeat, at every start.
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+const maxIDLen = 64
 
 // Validate checks one rule's schema: a well-formed id, a known category and
 // level, exactly one of detector and pattern, a pattern that compiles, a mask
@@ -20,7 +25,7 @@ func (r Rule) Validate() error {
 	if r.ID == "" {
 		return errors.New("missing id")
 	}
-	if !idPattern.MatchString(r.ID) {
+	if len(r.ID) > maxIDLen || !idPattern.MatchString(r.ID) {
 		return fmt.Errorf("id %q: want lower-case letters, digits and _ (starting with a letter)", r.ID)
 	}
 	if !slices.Contains(Categories, r.Category) {

@@ -70,7 +70,12 @@ type ParquetConfig struct {
 
 // scanIDPattern keeps scan ids usable as file names on every platform and
 // free of path separators, so that a scan id can never escape its partition.
-var scanIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+// (The length is checked apart: a bounded repetition such as {0,127}
+// compiles to 127 copies of the class, a fifth of a millisecond at every
+// start.)
+var scanIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+const maxScanIDLen = 128
 
 // shardPattern is the shard suffix of DESIGN.md section 3.
 var shardPattern = regexp.MustCompile(`^-shard-[0-9]+-of-[0-9]+$`)
@@ -96,7 +101,7 @@ func (c ParquetConfig) Validate() error {
 
 // validateName checks the parts of an output file name.
 func validateName(scanID, shard string) error {
-	if !scanIDPattern.MatchString(scanID) {
+	if len(scanID) > maxScanIDLen || !scanIDPattern.MatchString(scanID) {
 		return fmt.Errorf("invalid scan id %q: want 1-128 of [A-Za-z0-9._-], starting with a letter or digit", scanID)
 	}
 	if shard != "" && !shardPattern.MatchString(shard) {
