@@ -1,0 +1,32 @@
+package scanner
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestAddFindingGrowth: an object's findings slice doubles as it grows (a
+// handful of copies, not the dozen of append's quarter steps for slices
+// this large) and never holds more than SpillAt findings.
+func TestAddFindingGrowth(t *testing.T) {
+	t.Parallel()
+	const spillAt = 5000
+	w := &worker{cfg: &Config{SpillAt: spillAt}}
+	o := &objectScan{w: w}
+	moves := 0
+	var first *Finding
+	for i := range spillAt - 1 {
+		o.addFinding(Finding{ByteOffset: int64(i)})
+		if &o.findings[0] != first {
+			first = &o.findings[0]
+			moves++
+		}
+		assert.LessOrEqual(t, cap(o.findings), spillAt, "never more room than the spill threshold")
+	}
+	// 64, 128, ..., 4096, then the rest up to 5000: eight arrays.
+	assert.LessOrEqual(t, moves, 8, "the slice doubles")
+	assert.Len(t, o.findings, spillAt-1)
+	assert.Equal(t, int64(spillAt-2), o.findings[spillAt-2].ByteOffset)
+	assert.Nil(t, o.spill, "below the threshold nothing is spilled")
+}
