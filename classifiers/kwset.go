@@ -116,11 +116,12 @@ func (k *kwSet) add(rule int, kw keyword) {
 	k.n++
 }
 
-// anchors calls fn for each anchor pair (prev, cur) of the set.
-func (k *kwSet) anchors(fn func(prev, cur byte)) {
+// anchors calls fn for each anchor pair (prev, cur) of the set, with the
+// offset of the pair in its bucket's keywords (-1 when they differ).
+func (k *kwSet) anchors(fn func(prev, cur byte, off int8)) {
 	for p, b := range k.index {
 		if b != 0 {
-			fn(byte(p), byte(p>>8))
+			fn(byte(p), byte(p>>8), k.offs[b-1])
 		}
 	}
 }
@@ -143,15 +144,13 @@ func quadHash(b []byte) uint16 {
 // likely is the pass's quick check of an anchor pair at buf[i]: false
 // when no keyword of its bucket can start there ("inventory" has the "nv"
 // of "conviction", but not its first four bytes), so that common anchor
-// pairs in logs cost a hash, not a bucket walk later.
-func (k *kwSet) likely(buf []byte, i int) bool {
-	bi := k.index[pairIndex(buf[i], buf[i+1])]
-	if bi == 0 {
-		return false
-	}
-	off := int(k.offs[bi-1])
-	s := i - off
-	if off < 0 || s < 0 || s+4 > len(buf) {
+// pairs in logs cost a hash, not a bucket walk later. off is 1 + the
+// pair's offset in its keywords, which the pair table carries
+// (pfAnchorOff), or 0 when no quick check applies; so the check reads the
+// 8 KiB filter and not the 128 KiB index.
+func (k *kwSet) likely(buf []byte, i int, off uint8) bool {
+	s := i - int(off) + 1
+	if off == 0 || s < 0 || s+4 > len(buf) {
 		return true
 	}
 	q := quadHash(buf[s:])

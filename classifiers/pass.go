@@ -20,6 +20,11 @@ const (
 	pfKeyword              // the pair is a prose keyword's anchor (starting at i-1)
 	pfAddress              // the pair ends 号 or 室 (at i-2)
 	pfTemplate             // the pair is "R\0" of FMR\0 (at i-3) or "Rk" of Rk1SA (at i-1)
+
+	// The high four bits of a keyword anchor's entry are 1 + its offset in
+	// its keywords, for kwSet.likely (0: none, or more than 14).
+	pfAnchorShift  = 4
+	pfMaxAnchorOff = 14
 )
 
 func pairIndex(prev, cur byte) uint16 { return uint16(cur)<<8 | uint16(prev) }
@@ -38,7 +43,13 @@ func (e *Engine) buildPairs() {
 		}
 	}
 	if k := e.proseSet; k != nil {
-		k.anchors(func(prev, cur byte) { set(prev, cur, pfKeyword) })
+		k.anchors(func(prev, cur byte, off int8) {
+			f := uint8(pfKeyword)
+			if off >= 0 && off <= pfMaxAnchorOff {
+				f |= uint8(off+1) << pfAnchorShift
+			}
+			set(prev, cur, f)
+		})
 	}
 	if e.det[dCnAddress] != nil {
 		set(0x8F, 0xB7, pfAddress) // 号 = E5 8F B7
@@ -55,7 +66,7 @@ func (e *Engine) buildPairs() {
 // where scanning resumes (i+1, or past a token a parser consumed).
 func (s *Scanner) flagged(i int, f uint8) int {
 	b := s.buf
-	if f&pfKeyword != 0 && i >= 1 && s.e.proseSet.likely(b, i-1) {
+	if f&pfKeyword != 0 && i >= 1 && s.e.proseSet.likely(b, i-1, f>>pfAnchorShift) {
 		s.kwHits = append(s.kwHits, i-1)
 	}
 	if f&pfAddress != 0 && i >= 2 && b[i-2] == 0xE5 {
