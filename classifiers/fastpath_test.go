@@ -406,3 +406,51 @@ func TestDigitsEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestLikelyNeverMisses: wherever a prose keyword starts, in any case and
+// with anything around it, the pass's quick check of its anchor pair
+// (with the offset the pair table carries) says likely, so the keyword is
+// never dropped before it is verified.
+func TestLikelyNeverMisses(t *testing.T) {
+	e := fuzzEngine()
+	k := e.proseSet
+	require.NotNil(t, k)
+	r := rand.New(rand.NewPCG(5, 8))
+	filler := []byte("ab 1\n.\xe5\x8f\xb7xyz")
+	checked := 0
+	for _, bucket := range k.buckets {
+		for _, ref := range bucket {
+			for range 20 {
+				var buf []byte
+				for range r.IntN(6) {
+					buf = append(buf, filler[r.IntN(len(filler))])
+				}
+				kw := slices.Clone(ref.kw.b)
+				for i, c := range kw {
+					if c >= 'a' && c <= 'z' && r.IntN(2) == 0 {
+						kw[i] = c - 'a' + 'A'
+					}
+				}
+				start := len(buf)
+				buf = append(buf, kw...)
+				for range r.IntN(6) {
+					buf = append(buf, filler[r.IntN(len(filler))])
+				}
+				p := start + ref.off // the anchor pair is buf[p], buf[p+1]
+				f := e.pairs[pairIndex(buf[p], buf[p+1])]
+				require.NotZero(t, f&pfKeyword, "anchor of %q", ref.kw.b)
+				require.True(t, k.likely(buf, p, f>>pfAnchorShift), "%q in %q", ref.kw.b, buf)
+				checked++
+			}
+		}
+	}
+	require.Greater(t, checked, 100)
+	// And the filter does filter: "gn", the anchor of diagnosis, in "a
+	// signal".
+	buf := []byte("a signal")
+	p := bytes.Index(buf, []byte("gn"))
+	f := e.pairs[pairIndex(buf[p], buf[p+1])]
+	require.NotZero(t, f&pfKeyword)
+	require.NotZero(t, f>>pfAnchorShift, "the pair table carries the offset")
+	require.False(t, k.likely(buf, p, f>>pfAnchorShift))
+}

@@ -145,9 +145,9 @@ func quadHash(b []byte) uint16 {
 // when no keyword of its bucket can start there ("inventory" has the "nv"
 // of "conviction", but not its first four bytes), so that common anchor
 // pairs in logs cost a hash, not a bucket walk later. off is 1 + the
-// pair's offset in its keywords, which the pair table carries
-// (pfAnchorOff), or 0 when no quick check applies; so the check reads the
-// 8 KiB filter and not the 128 KiB index.
+// pair's offset in its keywords, which the pair table carries in its high
+// bits (pfAnchorShift), or 0 when no quick check applies; so the check
+// reads the 8 KiB filter and not the 128 KiB index.
 func (k *kwSet) likely(buf []byte, i int, off uint8) bool {
 	s := i - int(off) + 1
 	if off == 0 || s < 0 || s+4 > len(buf) {
