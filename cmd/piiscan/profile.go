@@ -21,8 +21,8 @@ type profiles struct {
 	cpu, trace                  *os.File
 }
 
-// register adds the profile flags to every command and starts the CPU
-// profile before the command runs.
+// register adds the profile flags to every command and starts the trace
+// and the CPU profile before the command runs.
 func (p *profiles) register(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVar(&p.cpuPath, "cpuprofile", "", "write a Go CPU profile of this run to `FILE` (for go tool pprof)")
@@ -32,51 +32,51 @@ func (p *profiles) register(root *cobra.Command) {
 		if p.memPath != "" {
 			runtime.MemProfileRate = 64 << 10
 		}
+		var err error
 		if p.tracePath != "" {
-			f, err := os.Create(p.tracePath)
-			if err != nil {
-				return usageErr("--trace: %w", err)
+			if p.trace, err = startTo(p.tracePath, "--trace", trace.Start); err != nil {
+				return err
 			}
-			if err := trace.Start(f); err != nil {
-				f.Close()
-				return usageErr("--trace: %w", err)
-			}
-			p.trace = f
 		}
-		if p.cpuPath == "" {
-			return nil
+		if p.cpuPath != "" {
+			p.cpu, err = startTo(p.cpuPath, "--cpuprofile", pprof.StartCPUProfile)
 		}
-		f, err := os.Create(p.cpuPath)
-		if err != nil {
-			return usageErr("--cpuprofile: %w", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return usageErr("--cpuprofile: %w", err)
-		}
-		p.cpu = f
-		return nil
+		return err
 	}
 }
 
-// stop ends the CPU profile and writes the heap profile, whatever the
-// command's outcome; problems are reported on stderr and do not change the
-// exit code.
+// startTo creates path and starts writing a profile or trace to it; flag
+// names the option in the usage error.
+func startTo(path, flag string, start func(io.Writer) error) (*os.File, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, usageErr("%s: %w", flag, err)
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, usageErr("%s: %w", flag, err)
+	}
+	return f, nil
+}
+
+// stopTo stops a profile or trace started by startTo and closes its file.
+func stopTo(f *os.File, stop func(), flag string, stderr io.Writer) {
+	if f == nil {
+		return
+	}
+	stop()
+	if err := f.Close(); err != nil {
+		fmt.Fprintln(stderr, "piiscan: "+flag+":", err)
+	}
+}
+
+// stop ends the CPU profile and the trace and writes the heap profile,
+// whatever the command's outcome; problems are reported on stderr and do
+// not change the exit code.
 func (p *profiles) stop(stderr io.Writer) {
-	if p.cpu != nil {
-		pprof.StopCPUProfile()
-		if err := p.cpu.Close(); err != nil {
-			fmt.Fprintln(stderr, "piiscan: --cpuprofile:", err)
-		}
-		p.cpu = nil
-	}
-	if p.trace != nil {
-		trace.Stop()
-		if err := p.trace.Close(); err != nil {
-			fmt.Fprintln(stderr, "piiscan: --trace:", err)
-		}
-		p.trace = nil
-	}
+	stopTo(p.cpu, pprof.StopCPUProfile, "--cpuprofile", stderr)
+	stopTo(p.trace, trace.Stop, "--trace", stderr)
+	p.cpu, p.trace = nil, nil
 	if p.memPath == "" {
 		return
 	}

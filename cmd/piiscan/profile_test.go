@@ -54,6 +54,14 @@ func TestProfileFlags(t *testing.T) {
 		res = scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--trace", filepath.Join(dir, "no", "such", "scan.trace"))
 		assert.Equal(t, exitUsage, res.code)
 		assert.Contains(t, res.stderr, "--trace")
+
+		// A trace already started is still ended and closed.
+		tr := filepath.Join(dir, "started.trace")
+		res = scanDir(t, filepath.Join("..", "..", "testdata", "demo"), "--trace", tr, "--cpuprofile", filepath.Join(dir, "no", "such", "cpu.prof"))
+		assert.Equal(t, exitUsage, res.code)
+		b, err := os.ReadFile(tr)
+		require.NoError(t, err)
+		assert.Regexp(t, `^go 1\.\d+ trace\x00`, string(b[:16]))
 	})
 }
 
