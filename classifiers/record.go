@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -37,65 +38,69 @@ type recPoint struct {
 func (s *Scanner) recordFacts() []recFacts {
 	recs := s.recs[:0]
 	defer func() { s.recs = recs[:0] }()
-	cur := -1
 	s.findCompanions()
-	for i := range s.spans {
-		sp := &s.spans[i]
-		if cur < 0 || recs[cur].rec != sp.Record {
-			f := recFacts{rec: sp.Record, active: true}
-			if cur < 0 && s.open.active && s.open.rec == sp.Record {
-				f = s.open
-				f.points = append([][2]int32(nil), s.open.points...)
-			}
-			recs = append(recs, f)
-			cur++
+	spans := s.spans
+	for i := 0; i < len(spans); {
+		// A record's spans are consecutive: one entry per run of them.
+		rec := spans[i].Record
+		f := recFacts{rec: rec, active: true}
+		if len(recs) == 0 && s.open.active && s.open.rec == rec {
+			f = s.open
+			f.points = append([][2]int32(nil), s.open.points...)
 		}
-		if sp.Field == nil {
-			continue
-		}
-		r := &recs[cur]
-		for _, ri := range sp.Field.valueRules {
-			s.fieldValue(ri, i, r)
-		}
-		if sp.Field.kind == kindNone {
-			continue
-		}
-		v := trimValue(s.buf[sp.Start:sp.End])
-		switch sp.Field.kind {
-		case kindSubject:
-			if r.subjectFP == "" && len(v) > 0 && len(v) <= 256 {
-				r.subjectFP, r.subjectField, r.subjectSpan = s.fingerprint(v), sp.Field, i
-			}
-		case kindLatitude:
-			if x, ok := parseCoord(v); ok {
-				r.lat, r.latOK, r.latField = x, true, sp.Field
-			}
-		case kindLongitude:
-			if x, ok := parseCoord(v); ok {
-				r.lng, r.lngOK = x, true
-			}
-		case kindBirthDate:
-			if b, ok := parseBirthDate(v); ok && !b.After(s.e.notAfter) && underAge(b, s.e.asOf, 14) {
-				r.birthMinor = true
-			}
-		}
-		if r.latOK && r.lngOK && !r.gpsDone {
-			r.gpsDone = true
-			if s.fieldCoordinate(i, r) {
-				r.points = append(r.points, point(r.lat, r.lng))
+		recs = append(recs, f)
+		r := &recs[len(recs)-1]
+		for ; i < len(spans) && spans[i].Record == rec; i++ {
+			// Most fields have no record rule: test that first, in the loop.
+			if fl := spans[i].Field; fl != nil && (len(fl.valueRules) > 0 || fl.kind != kindNone) {
+				s.spanFacts(r, i, fl)
 			}
 		}
 	}
 	// Coordinates the text detectors found belong to their record too.
+	// Records come in ascending order.
 	for _, p := range s.points {
-		for k := range recs {
-			if recs[k].rec == p.rec {
-				recs[k].points = append(recs[k].points, p.p)
-				break
-			}
+		if k := sort.Search(len(recs), func(k int) bool { return recs[k].rec >= p.rec }); k < len(recs) && recs[k].rec == p.rec {
+			recs[k].points = append(recs[k].points, p.p)
 		}
 	}
 	return recs
+}
+
+// spanFacts applies field fl's record rules to span i of record r.
+func (s *Scanner) spanFacts(r *recFacts, i int, fl *Field) {
+	for _, ri := range fl.valueRules {
+		s.fieldValue(ri, i, r)
+	}
+	if fl.kind == kindNone {
+		return
+	}
+	sp := &s.spans[i]
+	v := trimValue(s.buf[sp.Start:sp.End])
+	switch fl.kind {
+	case kindSubject:
+		if r.subjectFP == "" && len(v) > 0 && len(v) <= 256 {
+			r.subjectFP, r.subjectField, r.subjectSpan = s.fingerprint(v), fl, i
+		}
+	case kindLatitude:
+		if x, ok := parseCoord(v); ok {
+			r.lat, r.latOK, r.latField = x, true, fl
+		}
+	case kindLongitude:
+		if x, ok := parseCoord(v); ok {
+			r.lng, r.lngOK = x, true
+		}
+	case kindBirthDate:
+		if b, ok := parseBirthDate(v); ok && !b.After(s.e.notAfter) && underAge(b, s.e.asOf, 14) {
+			r.birthMinor = true
+		}
+	}
+	if r.latOK && r.lngOK && !r.gpsDone {
+		r.gpsDone = true
+		if s.fieldCoordinate(i, r) {
+			r.points = append(r.points, point(r.lat, r.lng))
+		}
+	}
 }
 
 // findCompanions notes the records of this call that hold identity,
