@@ -17,7 +17,7 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 // organization types (second character) it registers (GB 32100-2015
 // appendix A): 1 机构编制, 2 外交, 3 司法行政, 4 文化, 5 民政, 6 旅游,
 // 7 宗教, 8 工会, 9 工商, A 中央军委改革和编制办公室, N 农业, Y 其他.
-var usccTypes = map[byte]string{
+var usccTypes = [256]string{
 	'1': "1239", '2': "19", '3': "123459", '4': "19", '5': "1239", '6': "12",
 	'7': "12", '8': "19", '9': "123", 'A': "19", 'N': "1239", 'Y': "1",
 }
@@ -32,8 +32,7 @@ func uscc(v []byte) bool {
 	if len(v) != 18 {
 		return false
 	}
-	types, ok := usccTypes[v[0]]
-	if !ok || strings.IndexByte(types, v[1]) < 0 {
+	if types := usccTypes[v[0]]; types == "" || strings.IndexByte(types, v[1]) < 0 {
 		return false
 	}
 	if !allDigits(v[2:8]) || !(cnProvince(v[2], v[3]) || v[2] == '1' && v[3] == '0') {
