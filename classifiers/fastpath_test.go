@@ -454,3 +454,27 @@ func TestLikelyNeverMisses(t *testing.T) {
 	require.NotZero(t, f>>pfAnchorShift, "the pair table carries the offset")
 	require.False(t, k.likely(buf, p, f>>pfAnchorShift))
 }
+
+// TestRecordIndex checks the record lookup of text-found coordinates: a
+// binary search over ascending record numbers, and a scan for any other
+// order, so that no point is dropped.
+func TestRecordIndex(t *testing.T) {
+	recs := func(ids ...int64) []recFacts {
+		var r []recFacts
+		for _, id := range ids {
+			r = append(r, recFacts{rec: id})
+		}
+		return r
+	}
+	asc := recs(3, 5, 8, 13, 21)
+	for k, f := range asc {
+		require.Equal(t, k, recordIndex(asc, f.rec))
+	}
+	require.Equal(t, -1, recordIndex(asc, 4))
+	require.Equal(t, -1, recordIndex(asc, 22))
+	require.Equal(t, -1, recordIndex(nil, 1))
+	mixed := recs(9, 2, 7)
+	require.Equal(t, 0, recordIndex(mixed, 9))
+	require.Equal(t, 1, recordIndex(mixed, 2))
+	require.Equal(t, 2, recordIndex(mixed, 7))
+}

@@ -58,13 +58,27 @@ func (s *Scanner) recordFacts() []recFacts {
 		}
 	}
 	// Coordinates the text detectors found belong to their record too.
-	// Records come in ascending order.
 	for _, p := range s.points {
-		if k := sort.Search(len(recs), func(k int) bool { return recs[k].rec >= p.rec }); k < len(recs) && recs[k].rec == p.rec {
+		if k := recordIndex(recs, p.rec); k >= 0 {
 			recs[k].points = append(recs[k].points, p.p)
 		}
 	}
 	return recs
+}
+
+// recordIndex returns the index of record rec in recs, or -1. The batch
+// numbers its records in ascending order, so a binary search finds it; a
+// caller that numbered them otherwise still gets the answer, by a scan.
+func recordIndex(recs []recFacts, rec int64) int {
+	if k := sort.Search(len(recs), func(k int) bool { return recs[k].rec >= rec }); k < len(recs) && recs[k].rec == rec {
+		return k
+	}
+	for k := range recs {
+		if recs[k].rec == rec {
+			return k
+		}
+	}
+	return -1
 }
 
 // spanFacts applies field fl's record rules to span i of record r.
