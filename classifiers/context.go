@@ -60,6 +60,11 @@ func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 type kwIndex struct {
 	first  [256]uint8 // byte (either case) -> 1 + group; 0: no keyword starts with it
 	groups [][]int32  // indices into the keyword list, ascending
+	// second[g] has bit c set when a keyword of group g goes on with byte
+	// c (either case), or is one byte long: a filter that spares the
+	// group's comparisons after a common first byte (the lead byte of
+	// most CJK characters, an ASCII letter).
+	second [][4]uint64
 }
 
 func newKwIndex(kws []keyword) kwIndex {
@@ -69,12 +74,21 @@ func newKwIndex(kws []keyword) kwIndex {
 		g := x.first[c]
 		if g == 0 {
 			x.groups = append(x.groups, nil)
+			x.second = append(x.second, [4]uint64{})
 			g = uint8(len(x.groups))
 			for _, v := range caseVariants(c) {
 				x.first[v] = g
 			}
 		}
 		x.groups[g-1] = append(x.groups[g-1], int32(i))
+		sec := &x.second[g-1]
+		if len(k.b) == 1 {
+			*sec = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+			continue
+		}
+		for _, v := range caseVariants(k.b[1]) {
+			sec[v>>6] |= 1 << (v & 63)
+		}
 	}
 	return x
 }
@@ -90,6 +104,11 @@ func (x *kwIndex) find(text []byte, kws []keyword) int {
 		g := x.first[c]
 		if g == 0 {
 			continue
+		}
+		if j+1 < len(text) {
+			if c1 := text[j+1]; x.second[g-1][c1>>6]>>(c1&63)&1 == 0 {
+				continue
+			}
 		}
 		for _, ki := range x.groups[g-1] {
 			if int(ki) >= best {
