@@ -60,9 +60,8 @@ func main() {
 // instead of twice costs a few MiB, and every collection marks it all. On
 // 32 MiB of bulk files (callgrind) the collector then runs 4 times instead
 // of 6 and takes 103 M instructions instead of 185 M: the scan does 7% less
-// work. Peak
-// RSS on the 95 MB bench corpus went from 65 to 68 MiB at one worker and
-// from 80 to 93 MiB at four.
+// work. Peak RSS on the 95 MB bench corpus went from 65 to 68 MiB at one
+// worker and from 80 to 93 MiB at four.
 const defaultGCPercent = 200
 
 func tuneGC() {
