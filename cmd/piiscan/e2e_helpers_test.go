@@ -29,7 +29,31 @@ var testAsOf = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 func TestMain(m *testing.M) {
 	// run() reads the key from the environment, like the real command.
 	os.Setenv("PIISCAN_HMAC_KEY", testKey)
-	os.Exit(m.Run())
+	code := m.Run()
+	removeShared()
+	os.Exit(code)
+}
+
+// removeShared removes the labelled corpus and its scan output, which
+// several tests share, so that no test's own cleanup can remove them.
+func removeShared() {
+	shared.Lock()
+	defer shared.Unlock()
+	for _, dir := range shared.dirs {
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// shared lists the temporary directories made once per test binary.
+var shared struct {
+	sync.Mutex
+	dirs []string
+}
+
+func addShared(dir string) {
+	shared.Lock()
+	shared.dirs = append(shared.dirs, dir)
+	shared.Unlock()
 }
 
 // cliResult is one in-process run of the command.
@@ -91,6 +115,7 @@ var labelledCorpus = sync.OnceValues(func() (*corpus.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	addShared(dir)
 	return corpus.Generate(dir, corpus.Options{Seed: 1, AsOf: testAsOf})
 })
 
@@ -105,6 +130,7 @@ var corpusScan = sync.OnceValues(func() (cliResult, error) {
 	if err != nil {
 		return cliResult{}, err
 	}
+	addShared(out)
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"scan", m.Root, "--out", out, "--as-of", testAsOf.Format(time.DateOnly), "--scan-id", "e2e-corpus", "--log-level", "debug"},
 		strings.NewReader(""), &stdout, &stderr)
