@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,6 +24,10 @@ type LocalConfig struct {
 	FollowSymlinks bool
 	// Stdin is read for "-" (default os.Stdin).
 	Stdin io.Reader
+	// Logger receives warnings about links that are not followed: dangling
+	// ones, and those leading back into the folders being walked; nil
+	// discards.
+	Logger *slog.Logger
 }
 
 // LocalSource lists and opens local files.
@@ -48,6 +55,9 @@ func NewLocalSource(cfg LocalConfig) (*LocalSource, error) {
 	}
 	if cfg.Stdin == nil {
 		cfg.Stdin = os.Stdin
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &LocalSource{cfg: cfg, listErr: map[string]error{}}, nil
 }
@@ -97,21 +107,38 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 			}
 			continue
 		}
-		if err := s.walkDir(ctx, abs, emit); err != nil {
+		real, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			return fmt.Errorf("target %s: %w", root, err)
+		}
+		if err := s.walkDir(ctx, abs, []string{real}, emit); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *LocalSource) walkDir(ctx context.Context, root string, emit func(abs, name string, fi fs.FileInfo) error) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+// walkDir walks the folder root. trail holds the real paths of the
+// folders the walk came through to reach root when links are followed:
+// the top folder, and for each link followed, the folder holding it and
+// the folder it leads to. A link to one of these or to a folder above one
+// of them would lead the walk round in a circle (a/loop -> a, or a/l1 -> b
+// and b/l2 -> a), so it is not followed; every other link is, so the walk
+// ends.
+func (s *LocalSource) walkDir(ctx context.Context, root string, trail []string, emit func(abs, name string, fi fs.FileInfo) error) error {
+	// WalkDir does not go into a root that is a link; with a trailing
+	// separator the root names the folder the link leads to.
+	start := root
+	if !strings.HasSuffix(start, string(filepath.Separator)) {
+		start += string(filepath.Separator)
+	}
+	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
 		rel, _ := filepath.Rel(root, p)
 		if err != nil {
-			if p == root {
+			if p == start {
 				return fmt.Errorf("list %s: %w", root, err)
 			}
 			// An unreadable folder or a file that vanished while listing
@@ -130,10 +157,17 @@ func (s *LocalSource) walkDir(ctx context.Context, root string, emit func(abs, n
 			}
 			fi, err := os.Stat(p)
 			if err != nil {
-				return nil // a dangling link is not an object
+				// A dangling link is not an object, but say so.
+				s.cfg.Logger.Warn("link not followed", "path", p, "err", err)
+				return nil
 			}
 			if fi.IsDir() {
-				return s.walkDir(ctx, p, func(abs, name string, fi fs.FileInfo) error {
+				next, loop := linkTrail(trail, p)
+				if loop != "" {
+					s.cfg.Logger.Warn("link not followed: it leads back into a folder being walked", "path", p, "target", loop)
+					return nil
+				}
+				return s.walkDir(ctx, p, next, func(abs, name string, fi fs.FileInfo) error {
 					return emit(abs, filepath.Join(rel, name), fi)
 				})
 			}
@@ -148,6 +182,36 @@ func (s *LocalSource) walkDir(ctx context.Context, root string, emit func(abs, n
 		}
 		return emit(p, rel, fi)
 	})
+}
+
+// linkTrail decides whether to follow the link p to a folder. It returns
+// the trail for the walk of the link's folder, or the real path of that
+// folder when it is on trail, or above a folder on trail, or above the
+// link itself (walking it would come back to the link).
+func linkTrail(trail []string, p string) ([]string, string) {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, p // vanished or unreadable since it was stat'ed: do not follow
+	}
+	parent, err := filepath.EvalSymlinks(filepath.Dir(p))
+	if err != nil {
+		return nil, target
+	}
+	for _, t := range append(trail, parent) {
+		if inFolder(t, target) {
+			return nil, target
+		}
+	}
+	return append(slices.Clip(trail), parent, target), ""
+}
+
+// inFolder reports whether path is dir or lies below it (both clean and
+// absolute).
+func inFolder(path, dir string) bool {
+	if path == dir || dir == string(filepath.Separator) {
+		return true
+	}
+	return strings.HasPrefix(path, dir) && path[len(dir)] == filepath.Separator
 }
 
 // errInfo stands in for the FileInfo of an entry that could not be read.

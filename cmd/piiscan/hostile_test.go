@@ -120,3 +120,33 @@ func TestInterrupt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"interrupted": true`)
 }
+
+// TestFollowSymlinksCycle scans a folder whose links lead round in circles
+// with --follow-symlinks: the scan ends, the files reached through a link
+// that closes no circle are scanned, and the links that would are named in
+// a warning. Following any link to a folder used to recurse until the
+// stack overflowed, with no outputs.
+func TestFollowSymlinksCycle(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"a/phone.txt", "b/phone.txt"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, p), []byte("tel 13812348000\n"), 0o644))
+	}
+	require.NoError(t, os.Symlink(dir, filepath.Join(dir, "a", "top")))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "b"), filepath.Join(dir, "a", "to-b")))
+
+	res := scanDir(t, dir, "--follow-symlinks")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "link not followed: it leads back into a folder being walked")
+	objects := readTable[scanner.ObjectRow](t, res.out, "objects")
+	var names []string
+	for _, o := range objects {
+		names = append(names, strings.TrimPrefix(o.Object, "file://"+filepath.ToSlash(dir)+"/"))
+	}
+	assert.ElementsMatch(t, []string{"a/phone.txt", "a/to-b/phone.txt", "b/phone.txt"}, names)
+
+	// Without the flag no link is followed.
+	res = scanDir(t, dir)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Len(t, readTable[scanner.ObjectRow](t, res.out, "objects"), 2)
+}

@@ -152,7 +152,7 @@ func newSource(cmd *cobra.Command, f *scanFlags, targets []string, logger *slog.
 	}
 	ms := &multiSource{byBucket: map[string]*scanner.OSSSource{}}
 	if len(local) > 0 || len(remote) == 0 {
-		src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: local, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin()})
+		src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: local, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), Logger: logger})
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}

@@ -1,0 +1,100 @@
+package scanner_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+)
+
+// walkNames lists root with links followed and returns the listed names
+// (sorted) and what was logged.
+func walkNames(t *testing.T, root string) ([]string, string) {
+	t.Helper()
+	var log bytes.Buffer
+	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{root}, FollowSymlinks: true,
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var names []string
+	require.NoError(t, src.Walk(ctx, func(o scanner.ObjectInfo) error {
+		names = append(names, o.Name)
+		if len(names) > 1000 {
+			t.Fatalf("the walk does not end: %v ...", names[:20])
+		}
+		return nil
+	}))
+	sort.Strings(names)
+	return names, log.String()
+}
+
+func writeFile(t *testing.T, p string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte("x\n"), 0o644))
+}
+
+// A link cycle used to recurse until the stack overflowed (a fatal error,
+// no outputs). Every cycle is now cut where a link leads back into the
+// folders the walk came through, with a warning, and the files are listed.
+func TestLocalWalkLinkCycles(t *testing.T) {
+	t.Run("link to its own folder", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "a.txt"))
+		require.NoError(t, os.Symlink(dir, filepath.Join(dir, "self")))
+		names, log := walkNames(t, dir)
+		assert.Equal(t, []string{"a.txt"}, names)
+		assert.Contains(t, log, "leads back into a folder being walked")
+		assert.Contains(t, log, filepath.Join(dir, "self"))
+	})
+	t.Run("link to a folder above the root", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "top.txt"))
+		writeFile(t, filepath.Join(dir, "sub", "b.txt"))
+		require.NoError(t, os.Symlink("..", filepath.Join(dir, "sub", "up")))
+		names, log := walkNames(t, filepath.Join(dir, "sub"))
+		assert.Equal(t, []string{"b.txt"}, names)
+		assert.Contains(t, log, "leads back")
+	})
+	t.Run("two folders linking to each other", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "x", "x.txt"))
+		writeFile(t, filepath.Join(dir, "y", "y.txt"))
+		require.NoError(t, os.Symlink(filepath.Join(dir, "y"), filepath.Join(dir, "x", "toy")))
+		require.NoError(t, os.Symlink(filepath.Join(dir, "x"), filepath.Join(dir, "y", "tox")))
+		names, log := walkNames(t, dir)
+		// Each folder is also reached once through the other's link: a
+		// link that does not close a circle is followed.
+		assert.Equal(t, []string{"x/toy/y.txt", "x/x.txt", "y/tox/x.txt", "y/y.txt"}, names)
+		assert.Equal(t, 2, strings.Count(log, "leads back"), log)
+	})
+	t.Run("link to a sibling folder is followed", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "data", "d.txt"))
+		writeFile(t, filepath.Join(dir, "root", "r.txt"))
+		require.NoError(t, os.Symlink(filepath.Join(dir, "data"), filepath.Join(dir, "root", "data")))
+		names, log := walkNames(t, filepath.Join(dir, "root"))
+		assert.Equal(t, []string{"data/d.txt", "r.txt"}, names)
+		assert.Empty(t, log)
+	})
+	t.Run("dangling link", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "a.txt"))
+		require.NoError(t, os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "broken")))
+		names, log := walkNames(t, dir)
+		assert.Equal(t, []string{"a.txt"}, names)
+		assert.Contains(t, log, "link not followed")
+		assert.Contains(t, log, filepath.Join(dir, "broken"))
+	})
+}
