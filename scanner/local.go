@@ -236,7 +236,7 @@ func (s *LocalSource) Open(_ context.Context, o ObjectInfo) (io.ReadCloser, erro
 		return nil, &ObjectError{Key: o.Key, Op: "list", Reason: reasonOf(lerr), Err: lerr}
 	}
 	path := filepath.FromSlash(o.Key[len("file://"):])
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, &ObjectError{Key: o.Key, Op: "open", Reason: reasonOf(err), Err: err}
 	}
