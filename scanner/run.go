@@ -165,24 +165,41 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 	defer stop()
 
 	g, gctx := errgroup.WithContext(soft)
-	objects := make(chan ObjectInfo, 2*cfg.Workers)
-	results := make(chan *ObjectResult, cfg.Workers)
+	// The lister hands objects to the workers in batches (listBatch), and
+	// the workers hand results of small objects to the sink in batches
+	// (resultBatch): with many small objects, waking another goroutine for
+	// every object cost more than scanning it.
+	objects := make(chan []ObjectInfo, listAhead)
+	results := make(chan []*ObjectResult, cfg.Workers)
 
 	g.Go(func() error {
 		defer close(objects)
-		return src.Walk(gctx, func(o ObjectInfo) error {
+		var lb listBatch
+		send := func() error {
+			select {
+			case objects <- lb.os:
+				lb = listBatch{}
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		err := src.Walk(gctx, func(o ObjectInfo) error {
 			if cfg.Filter != nil && !cfg.Filter(o) {
 				return nil
 			}
 			cfg.Progress.Listed.Add(1)
 			atomic.AddInt64(&st.Listed, 1)
-			select {
-			case objects <- o:
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
+			if lb.add(o, len(objects) == 0) {
+				return send()
 			}
+			return nil
 		})
+		if len(lb.os) > 0 && (err != nil || send() != nil) {
+			// Listed but never handed to a worker: left for a resumed run.
+			atomic.AddInt64(&st.Abandoned, int64(len(lb.os)))
+		}
+		return err
 	})
 	var wg sync.WaitGroup
 	for range cfg.Workers {
@@ -190,17 +207,28 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 		g.Go(func() error {
 			defer wg.Done()
 			w := newWorker(&cfg, src, eng)
-			for o := range objects {
-				if gctx.Err() != nil {
-					atomic.AddInt64(&st.Abandoned, 1)
-					continue // listed but never started: left for a resumed run
+			var rb resultBatch
+			for batch := range objects {
+				for i, o := range batch {
+					if gctx.Err() != nil {
+						atomic.AddInt64(&st.Abandoned, 1)
+						continue // listed but never started: left for a resumed run
+					}
+					if rb.due(o) {
+						results <- rb.take()
+					}
+					res := w.scan(hard, o)
+					if res == nil {
+						atomic.AddInt64(&st.Abandoned, 1)
+						continue
+					}
+					if rb.add(res, i == len(batch)-1 && len(objects) == 0) {
+						results <- rb.take() // the sink drains until results is closed
+					}
 				}
-				res := w.scan(hard, o)
-				if res == nil {
-					atomic.AddInt64(&st.Abandoned, 1)
-					continue
-				}
-				results <- res // the sink drains until results is closed
+			}
+			if len(rb.rs) > 0 {
+				results <- rb.take()
 			}
 			return nil
 		})
@@ -212,24 +240,26 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 	})
 	var sinkErr error
 	g.Go(func() error {
-		for r := range results {
-			if sinkErr != nil {
-				releaseResult(r)
-				continue // keep draining so workers never block
+		for rs := range results {
+			for _, r := range rs {
+				if sinkErr != nil {
+					releaseResult(r)
+					continue // keep draining so workers never block
+				}
+				if err := sink.WriteObject(ctx, r); err != nil {
+					sinkErr = fmt.Errorf("write results: %w", err)
+					softCancel()
+					releaseResult(r)
+					continue
+				}
+				st.Written++
+				cfg.Progress.Done.Add(1)
+				cfg.Progress.Findings.Add(r.FindingCount())
+				if r.Status == StatusFailed {
+					cfg.Progress.Failed.Add(1)
+				}
+				recycleFindings(r)
 			}
-			if err := sink.WriteObject(ctx, r); err != nil {
-				sinkErr = fmt.Errorf("write results: %w", err)
-				softCancel()
-				releaseResult(r)
-				continue
-			}
-			st.Written++
-			cfg.Progress.Done.Add(1)
-			cfg.Progress.Findings.Add(r.FindingCount())
-			if r.Status == StatusFailed {
-				cfg.Progress.Failed.Add(1)
-			}
-			recycleFindings(r)
 		}
 		return sinkErr
 	})
@@ -242,6 +272,73 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 		return st, ctx.Err()
 	}
 	return st, err
+}
+
+// Batches of listed objects: up to listBatchLen objects or listBatchBytes
+// bytes (a larger object goes on its own, so that no worker queues much
+// work that another could share), and up to listAhead batches waiting.
+// A batch goes at once when none is waiting: the workers may be idle.
+const (
+	listBatchLen   = 32
+	listBatchBytes = 1 << 20
+	listAhead      = 8
+)
+
+// listBatch collects listed objects for the workers.
+type listBatch struct {
+	os    []ObjectInfo
+	bytes int64
+}
+
+// add adds o and reports whether the batch should go now; idle is true
+// when no batch is waiting for a worker.
+func (b *listBatch) add(o ObjectInfo, idle bool) bool {
+	b.os = append(b.os, o)
+	b.bytes += max(o.Size, 0)
+	return idle || len(b.os) >= listBatchLen || b.bytes >= listBatchBytes
+}
+
+// Limits of a worker's batch of results: a batch goes to the sink when it
+// holds batchResults objects or batchFindings findings, when it is
+// batchAge old, when no listed object is waiting (the worker may wait for
+// the lister, and the results should not wait with it), and before a
+// large object (see due).
+const (
+	batchResults  = 32
+	batchFindings = 4096
+	batchAge      = 100 * time.Millisecond
+)
+
+// resultBatch collects a worker's results for the sink.
+type resultBatch struct {
+	rs       []*ObjectResult
+	findings int64
+	first    time.Time
+}
+
+// add adds r and reports whether the batch should go now; idle is true
+// when no listed object is waiting.
+func (b *resultBatch) add(r *ObjectResult, idle bool) bool {
+	if len(b.rs) == 0 {
+		b.first = time.Now()
+	}
+	b.rs = append(b.rs, r)
+	b.findings += r.FindingCount()
+	return idle || len(b.rs) >= batchResults || b.findings >= batchFindings || time.Since(b.first) >= batchAge
+}
+
+// due reports a batch that should go before the worker starts on o: o
+// is large (or of unknown size) and may take long, or the batch is
+// batchAge old already.
+func (b *resultBatch) due(o ObjectInfo) bool {
+	return len(b.rs) > 0 && (o.Size < 0 || o.Size >= listBatchBytes || time.Since(b.first) >= batchAge)
+}
+
+// take returns the batch and starts a new one (the sink keeps the slice).
+func (b *resultBatch) take() []*ObjectResult {
+	rs := b.rs
+	*b = resultBatch{}
+	return rs
 }
 
 func releaseResult(r *ObjectResult) {

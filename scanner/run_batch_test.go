@@ -1,0 +1,176 @@
+package scanner_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// manySmall is n small objects; every third holds one mobile number.
+func manySmall(n int) *scannertest.MemSource {
+	files := map[string][]byte{}
+	for i := range n {
+		body := fmt.Sprintf("order %d shipped at 2026-11-16 08:00:00\n", i)
+		if i%3 == 0 {
+			body += "contact 13812348000\n"
+		}
+		files[fmt.Sprintf("f%05d.txt", i)] = []byte(body)
+	}
+	return &scannertest.MemSource{Files: files}
+}
+
+// Objects and results travel in batches between the lister, the workers
+// and the sink: every object still gets exactly one result, at any number
+// of workers, and the big ones are not held back with the small ones.
+func TestRunBatchesLoseNothing(t *testing.T) {
+	src := manySmall(1000)
+	// 1.3 MB: a batch of its own.
+	src.Files["big.txt"] = []byte(strings.Repeat(strings.Repeat("nothing to see here; ", 60)+"contact 13812348000\n", 1000))
+	for _, workers := range []int{1, 3} {
+		sink := run(t, src, scanner.Config{Workers: workers})
+		require.Len(t, sink.Results, 1001)
+		seen := map[string]bool{}
+		var findings int64
+		for _, r := range sink.Results {
+			require.False(t, seen[r.Info.Name], "%s written twice", r.Info.Name)
+			seen[r.Info.Name] = true
+			assert.Equal(t, scanner.StatusComplete, r.Status, r.Info.Name)
+			findings += r.FindingCount()
+		}
+		assert.Equal(t, int64(334+1000), findings, "workers=%d", workers)
+	}
+}
+
+// stepSource lists its objects one at a time, each only after the sink
+// has written the one before: a lister or a worker that held an object or
+// a result back, waiting for a batch to fill, would never finish.
+type stepSource struct {
+	*scannertest.MemSource
+	names   []string
+	written chan struct{}
+}
+
+func (s *stepSource) Walk(ctx context.Context, fn func(scanner.ObjectInfo) error) error {
+	for i, n := range s.names {
+		if i > 0 {
+			select {
+			case <-s.written:
+			case <-time.After(10 * time.Second):
+				return fmt.Errorf("object %d was not written within 10s of being listed", i-1)
+			}
+		}
+		if err := fn(scanner.ObjectInfo{Source: "mem", Key: "mem://" + n, Name: n, Size: int64(len(s.Files[n]))}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type notifySink struct {
+	scannertest.Sink
+	written chan struct{}
+}
+
+func (s *notifySink) WriteObject(ctx context.Context, r *scanner.ObjectResult) error {
+	if err := s.Sink.WriteObject(ctx, r); err != nil {
+		return err
+	}
+	s.written <- struct{}{}
+	return nil
+}
+
+func TestRunBatchesDoNotWaitForMore(t *testing.T) {
+	src := manySmall(5)
+	step := &stepSource{MemSource: src, written: make(chan struct{}, 1)}
+	for n := range src.Files {
+		step.names = append(step.names, n)
+	}
+	sink := &notifySink{written: step.written}
+	_, err := scanner.Run(context.Background(), scanner.Config{ScanID: "t", Workers: 2}, step, engine(t), sink)
+	require.NoError(t, err)
+	assert.Len(t, sink.Results, 5)
+}
+
+// cancelSink interrupts the run after writing `after` objects.
+type cancelSink struct {
+	scannertest.Sink
+	after  int
+	cancel context.CancelFunc
+	n      atomic.Int64
+}
+
+func (s *cancelSink) WriteObject(ctx context.Context, r *scanner.ObjectResult) error {
+	if s.n.Add(1) == int64(s.after) {
+		s.cancel()
+	}
+	return s.Sink.WriteObject(ctx, r)
+}
+
+// An interrupted run accounts for every listed object: written, or
+// abandoned (in flight, waiting in a batch, or never started).
+func TestRunInterruptedAccountsForEveryObject(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		ctx, cancel := context.WithCancel(context.Background())
+		sink := &cancelSink{after: 50, cancel: cancel}
+		src := manySmall(3000)
+		src.Reader = func(r io.Reader) io.Reader { return pausingReader{r} }
+		st, err := scanner.Run(ctx, scanner.Config{ScanID: "t", Workers: workers}, src, engine(t), sink)
+		cancel()
+		require.ErrorIs(t, err, context.Canceled)
+		assert.True(t, st.Interrupted)
+		assert.GreaterOrEqual(t, st.Written, int64(50))
+		assert.Less(t, st.Written, int64(3000), "the run stopped early")
+		assert.Equal(t, st.Listed, st.Written+st.Abandoned, "workers=%d: listed %d, written %d, abandoned %d", workers, st.Listed, st.Written, st.Abandoned)
+		assert.Equal(t, int64(len(sink.Results)), st.Written)
+	}
+}
+
+// pausingReader makes each object take a little time, so the run is still
+// going when it is interrupted.
+type pausingReader struct{ r io.Reader }
+
+func (s pausingReader) Read(p []byte) (int, error) {
+	time.Sleep(100 * time.Microsecond)
+	return s.r.Read(p)
+}
+
+// gateSource holds the reading of its large object until the sink has
+// written an object: the small results before it must not wait in a
+// worker's batch for as long as the large object takes.
+type gateSource struct {
+	*scannertest.MemSource
+	written chan struct{}
+}
+
+func (s *gateSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
+	rc, err := s.MemSource.Open(ctx, o)
+	if err != nil || o.Size < 1<<20 {
+		return rc, err
+	}
+	select {
+	case <-s.written:
+		return rc, nil
+	case <-time.After(10 * time.Second):
+		return nil, fmt.Errorf("%s: nothing was written within 10s", o.Name)
+	}
+}
+
+func TestRunBatchGoesBeforeLargeObject(t *testing.T) {
+	src := manySmall(3)
+	src.Files["z-big.txt"] = []byte(strings.Repeat("nothing to see here\n", 60_000)) // 1.2 MB
+	sink := &notifySink{written: make(chan struct{}, 8)}
+	_, err := scanner.Run(context.Background(), scanner.Config{ScanID: "t", Workers: 1}, &gateSource{src, sink.written}, engine(t), sink)
+	require.NoError(t, err)
+	require.Len(t, sink.Results, 4)
+	assert.Equal(t, scanner.StatusComplete, sink.ByName("z-big.txt").Status, "%v", sink.ByName("z-big.txt").Err)
+}
