@@ -24,6 +24,12 @@ type LocalConfig struct {
 	FollowSymlinks bool
 	// Stdin is read for "-" (default os.Stdin).
 	Stdin io.Reader
+	// Skip names files and folders that are not listed, such as the scan's
+	// own output folder when it lies inside a root ("piiscan scan ." with
+	// the default --out ./piiscan-out). They are matched by identity, so
+	// another path to the same folder is skipped too; a path that does not
+	// exist when the walk starts is ignored.
+	Skip []string
 	// Logger receives warnings about links that are not followed: dangling
 	// ones, and those leading back into the folders being walked; nil
 	// discards.
@@ -35,6 +41,27 @@ type LocalSource struct {
 	cfg     LocalConfig
 	mu      sync.Mutex
 	listErr map[string]error // folders that could not be listed
+	// cfg.Skip during a walk: the files and folders that existed when it
+	// began, and every path's absolute form (for one made later)
+	skip    []fs.FileInfo
+	skipAbs []string
+}
+
+// skipped reports (and logs) a file or folder of cfg.Skip. Only entries
+// with a skipped one's name are compared (a link's target is compared
+// whatever its name: link), so most cost nothing.
+func (s *LocalSource) skipped(p string, fi fs.FileInfo, link bool) bool {
+	for _, sk := range s.skip {
+		if (link || sk.Name() == filepath.Base(p)) && fi != nil && os.SameFile(sk, fi) {
+			s.cfg.Logger.Info("not scanned: it is the scan's own output", "path", p)
+			return true
+		}
+	}
+	if slices.Contains(s.skipAbs, p) {
+		s.cfg.Logger.Info("not scanned: it is the scan's own output", "path", p)
+		return true
+	}
+	return false
 }
 
 var _ Source = (*LocalSource)(nil)
@@ -67,9 +94,18 @@ func fileKey(abs string) string { return "file://" + filepath.ToSlash(abs) }
 
 // Walk lists the roots in order; folders are walked in lexical order.
 func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error {
+	s.skip, s.skipAbs = s.skip[:0], s.skipAbs[:0]
+	for _, p := range s.cfg.Skip {
+		if fi, err := os.Stat(p); err == nil {
+			s.skip = append(s.skip, fi)
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			s.skipAbs = append(s.skipAbs, abs)
+		}
+	}
 	seen := map[string]bool{}
 	emit := func(abs, name string, fi fs.FileInfo) error {
-		if seen[abs] {
+		if seen[abs] || s.skipped(abs, fi, false) {
 			return nil
 		}
 		seen[abs] = true
@@ -149,6 +185,11 @@ func (s *LocalSource) walkDir(ctx context.Context, root string, trail []string, 
 			return emit(p, rel, errInfo{name: filepath.Base(p)})
 		}
 		if d.IsDir() {
+			if len(s.skip) > 0 && p != start {
+				if fi, err := d.Info(); err == nil && s.skipped(p, fi, false) {
+					return filepath.SkipDir
+				}
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -159,6 +200,9 @@ func (s *LocalSource) walkDir(ctx context.Context, root string, trail []string, 
 			if err != nil {
 				// A dangling link is not an object, but say so.
 				s.cfg.Logger.Warn("link not followed", "path", p, "err", err)
+				return nil
+			}
+			if s.skipped(p, fi, true) {
 				return nil
 			}
 			if fi.IsDir() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,4 +150,23 @@ func TestFollowSymlinksCycle(t *testing.T) {
 	res = scanDir(t, dir)
 	require.Equal(t, exitOK, res.code, res.stderr)
 	assert.Len(t, readTable[scanner.ObjectRow](t, res.out, "objects"), 2)
+}
+
+// TestScanSkipsOwnOutput scans a folder that holds the --out folder and
+// the incremental state, twice ("piiscan scan ." with the default --out
+// ./piiscan-out): neither run lists the outputs (being written, or an
+// earlier run's), only the data.
+func TestScanSkipsOwnOutput(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("tel 13812348000\n"), 0o644))
+	t.Chdir(dir)
+	for run := range 2 {
+		res := runCLI(t, "", "scan", ".", "--incremental", "state.json", "--scan-id", fmt.Sprintf("self-%d", run), "--log-level", "info")
+		require.Equal(t, exitOK, res.code, res.stderr)
+		assert.Contains(t, res.stderr, "it is the scan's own output")
+		objects := readTable[scanner.ObjectRow](t, "piiscan-out", "objects")
+		for _, o := range objects {
+			assert.Equal(t, "file://"+filepath.ToSlash(filepath.Join(dir, "a.txt")), o.Object, "run %d", run)
+		}
+	}
 }

@@ -135,8 +135,9 @@ func resolveOSSConn(endpoint, region string) (*ossConn, error) {
 // newSource builds the source of the targets: local files and folders
 // (and -) go to one LocalSource, each oss:// target to an OSSSource; a
 // target inside another one of the same bucket is dropped, so no object
-// is listed twice.
-func newSource(cmd *cobra.Command, f *scanFlags, targets []string, logger *slog.Logger) (scanner.Source, error) {
+// is listed twice. own are the scan's own local files and folders (its
+// outputs and state), which are not listed.
+func newSource(cmd *cobra.Command, f *scanFlags, targets, own []string, logger *slog.Logger) (scanner.Source, error) {
 	var local []string
 	var remote []ossURL
 	for _, t := range targets {
@@ -152,7 +153,7 @@ func newSource(cmd *cobra.Command, f *scanFlags, targets []string, logger *slog.
 	}
 	ms := &multiSource{byBucket: map[string]*scanner.OSSSource{}}
 	if len(local) > 0 || len(remote) == 0 {
-		src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: local, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), Logger: logger})
+		src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: local, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), Skip: own, Logger: logger})
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}

@@ -127,7 +127,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := newSource(cmd, f, targets, logger) // local and oss:// targets (oss.go)
+	src, err := newSource(cmd, f, targets, op.ownFiles(f), logger) // local and oss:// targets (oss.go)
 	if err != nil {
 		return err
 	}

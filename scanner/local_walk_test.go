@@ -98,3 +98,42 @@ func TestLocalWalkLinkCycles(t *testing.T) {
 		assert.Contains(t, log, filepath.Join(dir, "broken"))
 	})
 }
+
+// Skip leaves out the scan's own outputs: a folder (matched by identity,
+// so a relative path or a link to it counts) and a file, even one made
+// after the walk began.
+func TestLocalWalkSkip(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "data", "a.txt"))
+	writeFile(t, filepath.Join(dir, "out", "findings", "x.parquet"))
+	writeFile(t, filepath.Join(dir, "state.json"))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "zz"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "out"), filepath.Join(dir, "out-link")))
+	t.Chdir(dir)
+
+	var log bytes.Buffer
+	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{dir}, FollowSymlinks: true,
+		Skip:   []string{"out", filepath.Join(dir, "state.json"), filepath.Join(dir, "zz", "later.json")},
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	require.NoError(t, err)
+	var names []string
+	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
+		if o.Name == "data/a.txt" {
+			writeFile(t, filepath.Join(dir, "zz", "later.json")) // made during the walk
+		}
+		names = append(names, o.Name)
+		return nil
+	}))
+	assert.Equal(t, []string{"data/a.txt"}, names)
+	assert.Equal(t, 4, strings.Count(log.String(), "it is the scan's own output"), log.String()) // out, out-link, state.json, zz/later.json
+
+	// An explicit root is scanned even when it is the output folder.
+	src, err = scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{filepath.Join(dir, "out")}, Skip: []string{"out"}})
+	require.NoError(t, err)
+	names = nil
+	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
+		names = append(names, o.Name)
+		return nil
+	}))
+	assert.Equal(t, []string{"findings/x.parquet"}, names)
+}
