@@ -81,8 +81,21 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
 		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
 	}
-	lim := LimitDecompression(zr, counter, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
+	lim := LimitDecompression(gzipErrs{zr}, counter, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	return o.decode(lim, inner, depth+1)
+}
+
+// gzipErrs names gzip as the source of a decompression error, which would
+// otherwise read as a bare "unexpected EOF" or "flate: corrupt input" in
+// the objects inventory.
+type gzipErrs struct{ r io.Reader }
+
+func (g gzipErrs) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("gzip: %w", err)
+	}
+	return n, err
 }
 
 // checkDepth refuses a container nested deeper than the limit.

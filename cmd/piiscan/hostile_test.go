@@ -65,6 +65,7 @@ func TestHostileFolder(t *testing.T) {
 	assert.Equal(t, "partial", byName["truncated.log.gz"].Status)
 	assert.Equal(t, "malformed", byName["truncated.log.gz"].Reason)
 	assert.Positive(t, byName["truncated.log.gz"].Findings, "what was readable is scanned")
+	assert.Equal(t, "gzip: unexpected EOF", byName["truncated.log.gz"].Error, "the error names the layer that failed")
 	assert.Equal(t, "complete", byName["invalid-utf8.txt"].Status)
 	assert.Equal(t, int64(1), byName["invalid-utf8.txt"].Findings)
 	assert.Equal(t, "skipped", byName["empty.csv"].Status)
