@@ -478,3 +478,54 @@ func TestRecordIndex(t *testing.T) {
 	require.Equal(t, 1, recordIndex(mixed, 2))
 	require.Equal(t, 2, recordIndex(mixed, 7))
 }
+
+// matchFieldRef is matchField as it was, building each run of joined
+// words: the oracle for the version that consumes the token instead.
+func matchFieldRef(words []string, lowName string, t fieldToken) bool {
+	if t.norm == "" {
+		return false
+	}
+	if !t.ascii {
+		return strings.Contains(lowName, t.norm)
+	}
+	for i := range words {
+		joined := ""
+		for j := i; j < len(words) && len(joined) < len(t.norm); j++ {
+			joined += words[j]
+			if joined == t.norm {
+				return true
+			}
+		}
+		if len(t.norm) >= 4 && strings.HasPrefix(words[i], t.norm) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestMatchFieldAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	parts := []string{"id", "card", "no", "phone", "mobile", "user", "name", "e", "mail", "email", "birth", "date", "lat", "x", "idcard", "cardno"}
+	pick := func(n int) []string {
+		w := make([]string, n)
+		for i := range w {
+			w[i] = parts[rng.IntN(len(parts))]
+		}
+		return w
+	}
+	hits := 0
+	for range 200_000 {
+		words := pick(rng.IntN(6))
+		tok := fieldToken{norm: strings.Join(pick(1+rng.IntN(3)), ""), ascii: true}
+		if rng.IntN(4) == 0 {
+			tok.norm = tok.norm[:rng.IntN(len(tok.norm)+1)]
+		}
+		low := strings.Join(words, "_")
+		want := matchFieldRef(words, low, tok)
+		require.Equal(t, want, matchField(words, low, tok), "words %q token %q", words, tok.norm)
+		if want {
+			hits++
+		}
+	}
+	require.Greater(t, hits, 5_000, "the cases exercise matches, not only misses")
+}
