@@ -59,6 +59,15 @@ type Config struct {
 	// row with that reason and the note as its error text, and nothing is
 	// read (incremental scans: unchanged). Safe for concurrent use.
 	Skip func(ObjectInfo) (Reason, string)
+	// WouldSkip, if set, tells without side effects whether Skip would
+	// skip an object, so that the lister does not read ahead an object
+	// that will not be scanned. With Skip set and WouldSkip nil, nothing
+	// is read ahead.
+	WouldSkip func(ObjectInfo) bool
+	// Prefetch is how many small remote objects are read ahead of the
+	// workers at once (see prefetch.go); 0 means DefaultPrefetch, and a
+	// negative value turns reading ahead off.
+	Prefetch int
 	// Sample scans a share of the objects and/or a byte window of each
 	// (see Sample); the zero value scans everything whole.
 	Sample Sample
@@ -103,6 +112,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxArchiveDepth <= 0 {
 		c.MaxArchiveDepth = DefaultMaxArchiveDepth
+	}
+	if c.Prefetch == 0 {
+		c.Prefetch = DefaultPrefetch
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -169,15 +181,16 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 	// the workers hand results of small objects to the sink in batches
 	// (resultBatch): with many small objects, waking another goroutine for
 	// every object cost more than scanning it.
-	objects := make(chan []ObjectInfo, listAhead)
+	objects := make(chan []job, listAhead)
 	results := make(chan []*ObjectResult, cfg.Workers)
+	pf := newPrefetcher(&cfg, src)
 
 	g.Go(func() error {
 		defer close(objects)
 		var lb listBatch
 		send := func() error {
 			select {
-			case objects <- lb.os:
+			case objects <- lb.jobs:
 				lb = listBatch{}
 				return nil
 			case <-gctx.Done():
@@ -190,14 +203,36 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 			}
 			cfg.Progress.Listed.Add(1)
 			atomic.AddInt64(&st.Listed, 1)
-			if lb.add(o, len(objects) == 0) {
+			j := job{info: o}
+			if pf.wants(&j) {
+				w := weight(o)
+				if !pf.budget.TryAcquire(w) {
+					// Hand over what is listed before waiting for the
+					// workers to return budget.
+					if len(lb.jobs) > 0 {
+						if err := send(); err != nil {
+							lb.jobs = append(lb.jobs, j)
+							return err
+						}
+					}
+					if err := pf.budget.Acquire(gctx, w); err != nil {
+						lb.jobs = append(lb.jobs, j)
+						return err
+					}
+				}
+				j.pre = pf.start(hard, o, w)
+			}
+			if lb.add(j, len(objects) == 0) {
 				return send()
 			}
 			return nil
 		})
-		if len(lb.os) > 0 && (err != nil || send() != nil) {
+		if len(lb.jobs) > 0 && (err != nil || send() != nil) {
 			// Listed but never handed to a worker: left for a resumed run.
-			atomic.AddInt64(&st.Abandoned, int64(len(lb.os)))
+			atomic.AddInt64(&st.Abandoned, int64(len(lb.jobs)))
+			for i := range lb.jobs {
+				pf.release(&lb.jobs[i])
+			}
 		}
 		return err
 	})
@@ -209,15 +244,18 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 			w := newWorker(&cfg, src, eng)
 			var rb resultBatch
 			for batch := range objects {
-				for i, o := range batch {
+				for i := range batch {
+					j := &batch[i]
 					if gctx.Err() != nil {
 						atomic.AddInt64(&st.Abandoned, 1)
+						pf.release(j)
 						continue // listed but never started: left for a resumed run
 					}
-					if rb.due(o) {
+					if rb.due(j.info) {
 						results <- rb.take()
 					}
-					res := w.scan(hard, o)
+					res := w.scan(hard, j)
+					pf.release(j)
 					if res == nil {
 						atomic.AddInt64(&st.Abandoned, 1)
 						continue
@@ -286,16 +324,16 @@ const (
 
 // listBatch collects listed objects for the workers.
 type listBatch struct {
-	os    []ObjectInfo
+	jobs  []job
 	bytes int64
 }
 
-// add adds o and reports whether the batch should go now; idle is true
+// add adds j and reports whether the batch should go now; idle is true
 // when no batch is waiting for a worker.
-func (b *listBatch) add(o ObjectInfo, idle bool) bool {
-	b.os = append(b.os, o)
-	b.bytes += max(o.Size, 0)
-	return idle || len(b.os) >= listBatchLen || b.bytes >= listBatchBytes
+func (b *listBatch) add(j job, idle bool) bool {
+	b.jobs = append(b.jobs, j)
+	b.bytes += max(j.info.Size, 0)
+	return idle || len(b.jobs) >= listBatchLen || b.bytes >= listBatchBytes
 }
 
 // Limits of a worker's batch of results: a batch goes to the sink when it
@@ -452,7 +490,8 @@ func (w *worker) field(name string) *classifiers.Field {
 
 // scan scans one object. It returns nil when the object was abandoned
 // because the run was cancelled (a resumed run will scan it again).
-func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult) {
+func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
+	info := j.info
 	start := time.Now()
 	res = &ObjectResult{Info: info, ScannedAt: start.UTC()}
 	o := &objectScan{w: w, res: res, findings: newFindings()}
@@ -477,7 +516,7 @@ func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult)
 		res.Err = fmt.Errorf("skip %s: %d bytes is over --max-object-size %d", info.Name, info.Size, w.cfg.MaxObjectSize)
 		return res
 	}
-	if info.StorageClass == "Archive" || info.StorageClass == "ColdArchive" || info.StorageClass == "DeepColdArchive" {
+	if !readableClass(info.StorageClass) {
 		res.Status, res.Reason = StatusSkipped, ReasonStorageClass
 		res.Err = fmt.Errorf("skip %s: storage class %s needs a restore before it can be read", info.Name, info.StorageClass)
 		return res
@@ -485,7 +524,17 @@ func (w *worker) scan(hard context.Context, info ObjectInfo) (res *ObjectResult)
 	ctx, cancel := context.WithTimeout(hard, w.cfg.ObjectTimeout)
 	defer cancel()
 	o.ctx = ctx
-	rc, err := w.open(ctx, info) // whole, or its sample window (sample.go)
+	var (
+		rc     io.ReadCloser
+		err    error
+		opened bool
+	)
+	if j.pre != nil {
+		rc, opened, err = j.pre.open(ctx) // read ahead (prefetch.go)
+	}
+	if !opened {
+		rc, err = w.open(ctx, info) // whole, or its sample window (sample.go)
+	}
 	if err != nil {
 		if hard.Err() != nil {
 			return nil

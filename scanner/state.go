@@ -238,7 +238,16 @@ func (s *State) Stats() StateStats {
 // run that this one resumes. Other outcomes (failed, timeout, too_large,
 // sampled_out, ...) are tried again. Objects without a version (stdin)
 // are always scanned.
-func (s *State) Skip(o ObjectInfo) (Reason, string) {
+func (s *State) Skip(o ObjectInfo) (Reason, string) { return s.skip(o, true) }
+
+// WouldSkip implements Config.WouldSkip: whether Skip would skip o,
+// without marking the object seen or counting it.
+func (s *State) WouldSkip(o ObjectInfo) bool {
+	r, _ := s.skip(o, false)
+	return r != ReasonNone
+}
+
+func (s *State) skip(o ObjectInfo, mark bool) (Reason, string) {
 	v := o.Version()
 	if v == "" {
 		return ReasonNone, ""
@@ -249,13 +258,16 @@ func (s *State) Skip(o ObjectInfo) (Reason, string) {
 	if !ok {
 		return ReasonNone, ""
 	}
-	if !e.seen {
+	if !e.seen && mark {
 		e.seen = true
 		s.entries[o.Key] = e
 	}
 	resumed := s.pending[e.run]
 	if e.version != v || e.ruleset != s.rs || !(resumed || s.final[e.outcome]) {
 		return ReasonNone, ""
+	}
+	if !mark {
+		return ReasonUnchanged, ""
 	}
 	s.stats.Unchanged++
 	at := time.UnixMilli(e.at).UTC().Format(time.RFC3339)

@@ -187,6 +187,14 @@ func (o *ops) skip() func(scanner.ObjectInfo) (scanner.Reason, string) {
 	return o.inc.state.Skip
 }
 
+// wouldSkip is Config.WouldSkip: the incremental state's, or nil.
+func (o *ops) wouldSkip() func(scanner.ObjectInfo) bool {
+	if o.inc == nil {
+		return nil
+	}
+	return o.inc.state.WouldSkip
+}
+
 // annotate adds what the run's sampling, sharding and state did to the
 // summary's notes (the flags themselves are in Summary.Flags).
 func (o *ops) annotate(s *sinks.Summary) {

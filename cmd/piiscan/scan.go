@@ -29,6 +29,7 @@ import (
 type scanFlags struct {
 	out            string
 	workers        int
+	prefetch       int
 	rules          []string
 	include        []string
 	exclude        []string
@@ -79,6 +80,7 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "./piiscan-out", "output `DIR` (or oss://bucket/prefix) for the findings dataset")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "objects scanned in parallel")
+	fl.IntVar(&f.prefetch, "prefetch", scanner.DefaultPrefetch, "OSS objects of up to 1 MiB read ahead of the workers, `N` at a time (0: off)")
 	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable)")
 	fl.StringArrayVar(&f.include, "include", nil, "only scan objects matching `GLOB` (repeatable; ** allowed; a pattern without / matches the base name)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable)")
@@ -95,6 +97,15 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl.StringVar(&f.region, "region", "", "OSS `REGION`, e.g. cn-hangzhou; signs with V4 (default: from --endpoint, else cn-hangzhou)")
 	addOpsFlags(fl, &f.ops)
 	return cmd
+}
+
+// prefetchOf maps --prefetch to Config.Prefetch, where 0 is the default
+// and a negative value is off.
+func prefetchOf(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 // scanConfig is what the flags resolve to before anything is scanned.
@@ -160,6 +171,8 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		MaxArchiveDepth: sc.limits.maxDepth,
 		Filter:          op.filter(globFilter(f.include, f.exclude)),
 		Skip:            op.skip(),
+		WouldSkip:       op.wouldSkip(),
+		Prefetch:        prefetchOf(f.prefetch),
 		Sample:          op.sample,
 		Progress:        progress,
 		Logger:          logger,

@@ -1,0 +1,202 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// Fetching ahead. A worker that opens an OSS object waits a round trip
+// (tens of milliseconds) before the first byte; with small objects the
+// workers would spend most of the run waiting, and more workers would only
+// add CPU contention. So the lister starts reading each small remote object
+// as it lists it, up to Config.Prefetch at once, into memory bounded by
+// prefetchBudget bytes, and the worker that takes the object scans the
+// bytes already there. Large objects are read by their worker as before:
+// the round trip is small beside their transfer.
+//
+// A fetched object replays exactly what the worker would have read: the
+// open error, or the bytes and then the read error that ended them (nil at
+// the end of the object). The source's own retries and resumption (OSS)
+// run inside the fetch.
+
+// DefaultPrefetch is Config.Prefetch's default: OSS answers many small
+// requests at once well, and 32 round trips of 20 to 40 ms in flight
+// deliver about a thousand small objects a second, more than two workers
+// scan, within prefetchBudget.
+const DefaultPrefetch = 32
+
+const (
+	// prefetchMax is the largest object fetched ahead.
+	prefetchMax = 1 << 20
+	// prefetchBudget bounds the bytes fetched ahead and not yet scanned.
+	prefetchBudget = 32 << 20
+)
+
+// job is a listed object on its way to a worker, with its bytes when they
+// are fetched ahead.
+type job struct {
+	info ObjectInfo
+	pre  *fetched
+}
+
+// fetched is an object read ahead of its worker.
+type fetched struct {
+	done    chan struct{} // closed when the fields below are set
+	openErr error
+	data    []byte
+	readErr error // what ended the read; nil at the end of the object
+	over    bool  // the object is larger than listed: the worker reads it itself
+	// panicked is what the source panicked with; data holds what was read
+	// before (none: the panic was in Open)
+	panicked any
+	weight   int64
+	cancel   context.CancelFunc
+}
+
+// prefetcher starts and bounds the reads ahead.
+type prefetcher struct {
+	cfg    *Config
+	src    Source
+	slots  *semaphore.Weighted // reads at once
+	budget *semaphore.Weighted // bytes held
+}
+
+func newPrefetcher(cfg *Config, src Source) *prefetcher {
+	if cfg.Prefetch <= 0 {
+		return nil
+	}
+	return &prefetcher{cfg: cfg, src: src, slots: semaphore.NewWeighted(int64(cfg.Prefetch)), budget: semaphore.NewWeighted(prefetchBudget)}
+}
+
+// wants reports whether j is worth reading ahead: a remote object that
+// the worker would read whole, small enough.
+func (p *prefetcher) wants(j *job) bool {
+	o := j.info
+	if p == nil || o.Source == "file" || o.Source == "stdin" || !p.cfg.Sample.Keep(o.Key) {
+		return false
+	}
+	if p.cfg.Skip != nil && (p.cfg.WouldSkip == nil || p.cfg.WouldSkip(o)) {
+		return false
+	}
+	if o.Size <= 0 || o.Size > prefetchMax || o.Size > p.cfg.MaxObjectSize || !readableClass(o.StorageClass) {
+		return false
+	}
+	_, _, windowed := p.cfg.Sample.window(o)
+	return !windowed
+}
+
+// weight is what an object holds of the budget: its size and the slack
+// read to see its end.
+func weight(o ObjectInfo) int64 { return o.Size + prefetchSlack }
+
+// prefetchSlack is read past the listed size to see the object end there.
+const prefetchSlack = 512
+
+// start reads o ahead in a goroutine; the caller holds w of the budget,
+// which the job keeps until release.
+func (p *prefetcher) start(hard context.Context, o ObjectInfo, w int64) *fetched {
+	ctx, cancel := context.WithTimeout(hard, p.cfg.ObjectTimeout)
+	f := &fetched{done: make(chan struct{}), weight: w, cancel: cancel}
+	go func() {
+		var buf []byte
+		defer func() {
+			// A panic in the source is the worker's to report, as if it
+			// had read the object itself (see replay).
+			if v := recover(); v != nil {
+				f.panicked, f.data = v, buf
+			}
+			close(f.done)
+		}()
+		if err := p.slots.Acquire(ctx, 1); err != nil {
+			f.openErr = err
+			return
+		}
+		defer p.slots.Release(1)
+		rc, err := p.src.Open(ctx, o)
+		if err != nil {
+			f.openErr = err
+			return
+		}
+		defer rc.Close()
+		buf = make([]byte, 0, w)
+		for len(buf) < cap(buf) {
+			if err := ctx.Err(); err != nil { // as LimitReader does for the worker
+				f.data, f.readErr = buf, err
+				return
+			}
+			n, err := rc.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				f.data = buf
+				return
+			}
+			if err != nil {
+				f.data, f.readErr = buf, err
+				return
+			}
+		}
+		f.over = true // grew past the listed size: read it again from the start
+	}()
+	return f
+}
+
+// release gives back what a job holds: its read, if still running, is
+// cancelled, and its budget returned.
+func (p *prefetcher) release(j *job) {
+	if p == nil || j.pre == nil {
+		return
+	}
+	j.pre.cancel()
+	p.budget.Release(j.pre.weight)
+	j.pre = nil
+}
+
+// open returns the object's bytes as the source would have delivered them,
+// waiting for the read ahead to end. ok is false when the worker should
+// open the object itself.
+func (f *fetched) open(ctx context.Context) (rc io.ReadCloser, ok bool, err error) {
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return nil, true, ctx.Err()
+	}
+	switch {
+	case f.over:
+		return nil, false, nil
+	case f.openErr != nil:
+		return nil, true, f.openErr
+	case f.panicked != nil && f.data == nil:
+		panic(f.panicked)
+	}
+	return io.NopCloser(&replay{r: bytes.NewReader(f.data), err: f.readErr, panicked: f.panicked}), true, nil
+}
+
+// replay reads the fetched bytes, then ends as the read did: with its
+// error, or its panic.
+type replay struct {
+	r        *bytes.Reader
+	err      error
+	panicked any
+}
+
+func (r *replay) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err == io.EOF {
+		if r.panicked != nil {
+			panic(r.panicked)
+		}
+		if r.err != nil {
+			return n, r.err
+		}
+	}
+	return n, err
+}
+
+// readableClass reports a storage class whose objects can be read without
+// a restore.
+func readableClass(c string) bool {
+	return c != "Archive" && c != "ColdArchive" && c != "DeepColdArchive"
+}

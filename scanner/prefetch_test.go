@@ -1,0 +1,139 @@
+package scanner_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// barrierSource is a remote source whose Open of a small object returns
+// only once `need` opens are waiting at the same time: with one worker
+// and no reading ahead, the run could never finish. It counts the opens.
+type barrierSource struct {
+	*scannertest.MemSource
+	need    int
+	wait    time.Duration // how long an open waits for the others
+	mu      sync.Mutex
+	waiting int
+	release chan struct{}
+	opens   atomic.Int64
+	opened  sync.Map // names opened, to catch a second read
+	twice   atomic.Int64
+}
+
+func (s *barrierSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
+	s.opens.Add(1)
+	if _, dup := s.opened.LoadOrStore(o.Name, true); dup {
+		s.twice.Add(1)
+	}
+	if o.Size <= 1<<20 {
+		s.mu.Lock()
+		s.waiting++
+		if s.waiting == s.need {
+			close(s.release)
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.release:
+		case <-time.After(s.wait):
+			return nil, fmt.Errorf("%s: fewer than %d reads at once", o.Name, s.need)
+		}
+	}
+	return s.MemSource.Open(ctx, o)
+}
+
+// Small remote objects are read ahead, many at once, while one worker
+// scans; each is read once, and what is found is what a worker reading
+// them itself finds.
+func TestPrefetchReadsAheadConcurrently(t *testing.T) {
+	src := manySmall(200)
+	src.Files["big.txt"] = []byte(strings.Repeat(strings.Repeat("nothing here; ", 90)+"contact 13812348000\n", 1000)) // 1.3 MB: its worker reads it
+	bs := &barrierSource{MemSource: src, need: 8, wait: 10 * time.Second, release: make(chan struct{})}
+	sink := run(t, bs, scanner.Config{Workers: 1, Prefetch: 8})
+	require.Len(t, sink.Results, 201)
+	var findings int64
+	for _, r := range sink.Results {
+		require.Equal(t, scanner.StatusComplete, r.Status, "%s: %v", r.Info.Name, r.Err)
+		findings += r.FindingCount()
+	}
+	assert.Equal(t, int64(67+1000), findings)
+	assert.Equal(t, int64(201), bs.opens.Load(), "every object is opened once")
+	assert.Zero(t, bs.twice.Load())
+
+	// Off, the same run reads one object at a time (and so cannot pass
+	// the barrier of 8): the objects fail, which shows nothing read ahead.
+	bs = &barrierSource{MemSource: manySmall(3), need: 2, wait: 200 * time.Millisecond, release: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	off := &scannertest.Sink{}
+	_, err := scanner.Run(ctx, scanner.Config{ScanID: "t", Workers: 1, Prefetch: -1}, bs, engine(t), off)
+	require.NoError(t, err)
+	assert.Equal(t, scanner.StatusFailed, off.Results[0].Status, "with reading ahead off, the first open waits alone")
+}
+
+// countSource counts opens per object.
+type countSource struct {
+	*scannertest.MemSource
+	mu    sync.Mutex
+	opens map[string]int
+}
+
+func (s *countSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
+	s.mu.Lock()
+	s.opens[o.Name]++
+	s.mu.Unlock()
+	return s.MemSource.Open(ctx, o)
+}
+
+// Objects that will not be read are not read ahead: those the incremental
+// state skips (asked through WouldSkip, which counts nothing) and those
+// sampled out.
+func TestPrefetchSkipsWhatIsNotRead(t *testing.T) {
+	src := &countSource{MemSource: manySmall(100), opens: map[string]int{}}
+	var skipAsked atomic.Int64
+	cfg := scanner.Config{
+		Workers: 2,
+		Skip: func(o scanner.ObjectInfo) (scanner.Reason, string) {
+			skipAsked.Add(1)
+			if strings.HasSuffix(o.Name, "0.txt") {
+				return scanner.ReasonUnchanged, "unchanged"
+			}
+			return scanner.ReasonNone, ""
+		},
+		WouldSkip: func(o scanner.ObjectInfo) bool { return strings.HasSuffix(o.Name, "0.txt") },
+		Sample:    scanner.Sample{Objects: 50, Seed: 3},
+	}
+	sink := run(t, src, cfg)
+	require.Len(t, sink.Results, 100)
+	assert.Equal(t, int64(100), skipAsked.Load(), "Skip is asked once per object, by its worker (WouldSkip asks for reading ahead)")
+	assert.Positive(t, countSampledOut(sink))
+	for _, r := range sink.Results {
+		n := src.opens[r.Info.Name]
+		if r.Status == scanner.StatusSkipped {
+			assert.Zero(t, n, "%s (%s) was read", r.Info.Name, r.Reason)
+		} else {
+			assert.Equal(t, 1, n, r.Info.Name)
+		}
+	}
+}
+
+func countSampledOut(s *scannertest.Sink) int {
+	n := 0
+	for _, r := range s.Results {
+		if r.Reason == scanner.ReasonSampledOut {
+			n++
+		}
+	}
+	return n
+}
