@@ -494,3 +494,40 @@ func TestOSSSourceOverHTTP(t *testing.T) {
 		assert.True(t, want[o.Key] == string(got), "%s: %d bytes read, want %d", o.Key, len(got), len(want[o.Key]))
 	}
 }
+
+// TestRunOSSReadAhead scans 300 small objects from osslocal with GET
+// bodies cut and 5xx answers, reading ahead 16 at a time: the reads ahead
+// retry and resume through the real SDK like a worker's own reads, so
+// every object is complete with its one finding, as with reading ahead
+// off.
+func TestRunOSSReadAhead(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(root, "bkt"), 0o755))
+	srv, err := server.New(server.Config{Root: root, AccessKeyID: "id", AccessKeySecret: "secret",
+		ResetRate: 0.3, ErrorRate: 0.1, Seed: 4, FaultOps: []string{"GetObject"}})
+	require.NoError(t, err)
+	url, stop, err := srv.Start("127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	c, err := oss.New(url, "id", "secret")
+	require.NoError(t, err)
+	b, err := c.Bucket("bkt")
+	require.NoError(t, err)
+	for i := range 300 {
+		body := strings.Repeat(fmt.Sprintf("event %d at 2026-11-16 08:00:00 ok\n", i), 20) + "contact 13812348000\n"
+		require.NoError(t, b.PutObject(fmt.Sprintf("events/e-%04d.log", i), strings.NewReader(body)))
+	}
+	for _, prefetch := range []int{16, -1} {
+		s, err := scanner.NewOSSSource(scanner.OSSConfig{Endpoint: url, Credentials: &staticCreds{}, Bucket: "bkt",
+			Retry: scanner.OSSRetry{MaxAttempts: 30, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}})
+		require.NoError(t, err)
+		sink := run(t, s, scanner.Config{Workers: 2, Prefetch: prefetch})
+		require.Len(t, sink.Results, 300)
+		for _, r := range sink.Results {
+			require.Equal(t, scanner.StatusComplete, r.Status, "prefetch %d: %s: %v", prefetch, r.Info.Key, r.Err)
+			require.Len(t, r.Findings, 1, r.Info.Key)
+			assert.Equal(t, "cn_mobile", r.Findings[0].DataType)
+		}
+	}
+}
