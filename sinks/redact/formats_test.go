@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -503,4 +505,29 @@ func TestXMLTokensStopOnCancel(t *testing.T) {
 	}
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 4096, n, "stopped at the next check")
+}
+
+// TestRedactInterruptedAccounts: a run interrupted midway accounts for
+// every listed object, as a result or as abandoned (in flight or never
+// started), including the one the lister was handing over.
+func TestRedactInterruptedAccounts(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{}
+	for i := range 2000 {
+		files[fmt.Sprintf("f%04d.txt", i)] = []byte("tel 13812348000\n")
+	}
+	for _, workers := range []int{1, 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var n atomic.Int64
+		cfg := Config{Policy: defaultPolicy(t), Workers: workers, OnResult: func(*Result) {
+			if n.Add(1) == 40 {
+				cancel()
+			}
+		}}
+		tally, st, err := Run(ctx, cfg, &scannertest.MemSource{Files: files}, engine(t), &LocalDest{Root: t.TempDir()})
+		cancel()
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Less(t, tally.Objects, int64(2000), "the run stopped early")
+		assert.Equal(t, st.Listed, tally.Objects+st.Abandoned, "workers=%d: listed %d, results %d, abandoned %d", workers, st.Listed, tally.Objects, st.Abandoned)
+	}
 }

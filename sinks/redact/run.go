@@ -65,6 +65,8 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 			case objects <- o:
 				return nil
 			case <-gctx.Done():
+				// Listed but never handed to a worker.
+				atomic.AddInt64(&st.Abandoned, 1)
 				return gctx.Err()
 			}
 		})
