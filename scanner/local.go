@@ -103,18 +103,20 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 			s.skipAbs = append(s.skipAbs, abs)
 		}
 	}
-	seen := map[string]bool{}
 	emit := func(abs, name string, fi fs.FileInfo) error {
-		if seen[abs] || s.skipped(abs, fi, false) {
+		if s.skipped(abs, fi, false) {
 			return nil
 		}
-		seen[abs] = true
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		return fn(ObjectInfo{Source: "file", Key: fileKey(abs), Name: filepath.ToSlash(name), Size: fi.Size(), ModTime: fi.ModTime()})
 	}
-	for _, root := range s.cfg.Roots {
+	covered := s.coveredRoots()
+	for i, root := range s.cfg.Roots {
+		if covered[i] {
+			continue // inside another root: listed with it
+		}
 		if root == "-" {
 			if err := fn(ObjectInfo{Source: "stdin", Key: "stdin://", Name: "-", Size: -1}); err != nil {
 				return err
@@ -152,6 +154,46 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 		}
 	}
 	return nil
+}
+
+// coveredRoots marks the roots that another root lists already: a path
+// inside a folder root (or the same folder given twice), so that no object
+// is listed twice. This replaces a set of every listed path, which grew
+// with the tree (a million paths of 60 bytes hold 120 MB).
+func (s *LocalSource) coveredRoots() []bool {
+	type root struct {
+		abs    string
+		folder bool // walked as a folder
+	}
+	rs := make([]root, len(s.cfg.Roots))
+	for i, r := range s.cfg.Roots {
+		if r == "-" {
+			continue
+		}
+		abs, err := filepath.Abs(r)
+		if err != nil {
+			continue
+		}
+		rs[i].abs = abs
+		if fi, err := os.Lstat(abs); err == nil {
+			rs[i].folder = fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 && s.cfg.FollowSymlinks && isDir(abs)
+		}
+	}
+	covered := make([]bool, len(rs))
+	for i, r := range rs {
+		for j, o := range rs {
+			if i != j && r.abs != "" && o.folder && inFolder(r.abs, o.abs) && (r.abs != o.abs || j < i) {
+				covered[i] = true
+				break
+			}
+		}
+	}
+	return covered
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // walkDir walks the folder root. trail holds the real paths of the

@@ -137,3 +137,40 @@ func TestLocalWalkSkip(t *testing.T) {
 	}))
 	assert.Equal(t, []string{"findings/x.parquet"}, names)
 }
+
+// Roots inside other roots are listed once, under the outer one; a
+// folder given twice is walked once.
+func TestLocalWalkOverlappingRoots(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a", "x.txt"))
+	writeFile(t, filepath.Join(dir, "a", "sub", "y.txt"))
+	writeFile(t, filepath.Join(dir, "b.txt"))
+	roots := []string{filepath.Join(dir, "a", "sub"), dir, filepath.Join(dir, "a", "x.txt"), dir, filepath.Join(dir, "b.txt")}
+	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: roots})
+	require.NoError(t, err)
+	var keys []string
+	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
+		keys = append(keys, strings.TrimPrefix(o.Key, "file://"+filepath.ToSlash(dir)+"/"))
+		return nil
+	}))
+	assert.Equal(t, []string{"a/sub/y.txt", "a/x.txt", "b.txt"}, sortedCopy(keys))
+	assert.Len(t, keys, 3, "each object once")
+
+	// A link root that is not followed covers nothing: a file given
+	// through it is still listed.
+	require.NoError(t, os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "link")))
+	src, err = scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{filepath.Join(dir, "link"), filepath.Join(dir, "link", "x.txt")}})
+	require.NoError(t, err)
+	keys = nil
+	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
+		keys = append(keys, strings.TrimPrefix(o.Key, "file://"+filepath.ToSlash(dir)+"/"))
+		return nil
+	}))
+	assert.Equal(t, []string{"link/x.txt"}, keys)
+}
+
+func sortedCopy(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}
