@@ -283,10 +283,8 @@ func linkTrail(trail []string, p string) ([]string, string) {
 	if err != nil {
 		return nil, target
 	}
-	for _, t := range append(trail, parent) {
-		if inFolder(t, target) {
-			return nil, target
-		}
+	if inFolder(parent, target) || slices.ContainsFunc(trail, func(t string) bool { return inFolder(t, target) }) {
+		return nil, target
 	}
 	return append(slices.Clip(trail), parent, target), ""
 }

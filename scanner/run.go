@@ -187,87 +187,14 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 
 	g.Go(func() error {
 		defer close(objects)
-		var lb listBatch
-		send := func() error {
-			select {
-			case objects <- lb.jobs:
-				lb = listBatch{}
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		}
-		err := src.Walk(gctx, func(o ObjectInfo) error {
-			if cfg.Filter != nil && !cfg.Filter(o) {
-				return nil
-			}
-			cfg.Progress.Listed.Add(1)
-			atomic.AddInt64(&st.Listed, 1)
-			j := job{info: o}
-			if pf.wants(&j) {
-				w := weight(o)
-				if !pf.budget.TryAcquire(w) {
-					// Hand over what is listed before waiting for the
-					// workers to return budget.
-					if len(lb.jobs) > 0 {
-						if err := send(); err != nil {
-							lb.jobs = append(lb.jobs, j)
-							return err
-						}
-					}
-					if err := pf.budget.Acquire(gctx, w); err != nil {
-						lb.jobs = append(lb.jobs, j)
-						return err
-					}
-				}
-				j.pre = pf.start(hard, o, w)
-			}
-			if lb.add(j, len(objects) == 0) {
-				return send()
-			}
-			return nil
-		})
-		if len(lb.jobs) > 0 && (err != nil || send() != nil) {
-			// Listed but never handed to a worker: left for a resumed run.
-			atomic.AddInt64(&st.Abandoned, int64(len(lb.jobs)))
-			for i := range lb.jobs {
-				pf.release(&lb.jobs[i])
-			}
-		}
-		return err
+		return list(gctx, hard, &cfg, src, pf, objects, &st)
 	})
 	var wg sync.WaitGroup
 	for range cfg.Workers {
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()
-			w := newWorker(&cfg, src, eng)
-			var rb resultBatch
-			for batch := range objects {
-				for i := range batch {
-					j := &batch[i]
-					if gctx.Err() != nil {
-						atomic.AddInt64(&st.Abandoned, 1)
-						pf.release(j)
-						continue // listed but never started: left for a resumed run
-					}
-					if rb.due(j.info) {
-						results <- rb.take()
-					}
-					res := w.scan(hard, j)
-					pf.release(j)
-					if res == nil {
-						atomic.AddInt64(&st.Abandoned, 1)
-						continue
-					}
-					if rb.add(res, i == len(batch)-1 && len(objects) == 0) {
-						results <- rb.take() // the sink drains until results is closed
-					}
-				}
-			}
-			if len(rb.rs) > 0 {
-				results <- rb.take()
-			}
+			work(gctx, hard, newWorker(&cfg, src, eng), pf, objects, results, &st)
 			return nil
 		})
 	}
@@ -310,6 +237,92 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 		return st, ctx.Err()
 	}
 	return st, err
+}
+
+// list walks src and hands its objects to the workers in batches, reading
+// small remote objects ahead (pf). An object listed but not handed over
+// when the run stops counts as abandoned.
+func list(gctx, hard context.Context, cfg *Config, src Source, pf *prefetcher, objects chan<- []job, st *Stats) error {
+	var lb listBatch
+	send := func() error {
+		select {
+		case objects <- lb.jobs:
+			lb = listBatch{}
+			return nil
+		case <-gctx.Done():
+			return gctx.Err()
+		}
+	}
+	err := src.Walk(gctx, func(o ObjectInfo) error {
+		if cfg.Filter != nil && !cfg.Filter(o) {
+			return nil
+		}
+		cfg.Progress.Listed.Add(1)
+		atomic.AddInt64(&st.Listed, 1)
+		j := job{info: o}
+		if pf.wants(&j) {
+			w := weight(o)
+			if !pf.budget.TryAcquire(w) {
+				// Hand over what is listed before waiting for the workers
+				// to return budget.
+				if len(lb.jobs) > 0 {
+					if err := send(); err != nil {
+						lb.jobs = append(lb.jobs, j)
+						return err
+					}
+				}
+				if err := pf.budget.Acquire(gctx, w); err != nil {
+					lb.jobs = append(lb.jobs, j)
+					return err
+				}
+			}
+			j.pre = pf.start(hard, o, w)
+		}
+		if lb.add(j, len(objects) == 0) {
+			return send()
+		}
+		return nil
+	})
+	if len(lb.jobs) > 0 && (err != nil || send() != nil) {
+		// Listed but never handed to a worker: left for a resumed run.
+		atomic.AddInt64(&st.Abandoned, int64(len(lb.jobs)))
+		for i := range lb.jobs {
+			pf.release(&lb.jobs[i])
+		}
+	}
+	return err
+}
+
+// work scans the objects of the batches it takes, and hands the results
+// to the sink in batches. Once the run stops (gctx), the objects not
+// started count as abandoned; so does one whose scan is abandoned (hard).
+func work(gctx, hard context.Context, w *worker, pf *prefetcher, objects <-chan []job, results chan<- []*ObjectResult, st *Stats) {
+	var rb resultBatch
+	for batch := range objects {
+		for i := range batch {
+			j := &batch[i]
+			if gctx.Err() != nil {
+				atomic.AddInt64(&st.Abandoned, 1)
+				pf.release(j)
+				continue // listed but never started: left for a resumed run
+			}
+			if rb.due(j.info) {
+				results <- rb.take()
+			}
+			res := w.scan(hard, j)
+			pf.release(j)
+			if res == nil {
+				atomic.AddInt64(&st.Abandoned, 1)
+				continue
+			}
+			if rb.add(res, i == len(batch)-1 && len(objects) == 0) {
+				results <- rb.take() // the sink drains until results is closed
+			}
+		}
+	}
+	if len(rb.rs) > 0 {
+		results <- rb.take()
+	}
 }
 
 // Batches of listed objects: up to listBatchLen objects or listBatchBytes
