@@ -30,6 +30,11 @@ type LocalConfig struct {
 	// another path to the same folder is skipped too; a path that does not
 	// exist when the walk starts is ignored.
 	Skip []string
+	// PruneDir, if set, reports a folder (its path below the root,
+	// slash-separated) whose every file the scan leaves out, such as
+	// "cache" for --exclude 'cache/**': the walk does not go into it, which
+	// saves a stat per file it holds.
+	PruneDir func(rel string) bool
 	// Logger receives warnings about links that are not followed: dangling
 	// ones, and those leading back into the folders being walked; nil
 	// discards.
@@ -149,7 +154,7 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 		if err != nil {
 			return fmt.Errorf("target %s: %w", root, err)
 		}
-		if err := s.walkDir(ctx, abs, []string{real}, emit); err != nil {
+		if err := s.walkDir(ctx, abs, "", []string{real}, emit); err != nil {
 			return err
 		}
 	}
@@ -196,14 +201,15 @@ func isDir(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// walkDir walks the folder root. trail holds the real paths of the
-// folders the walk came through to reach root when links are followed:
-// the top folder, and for each link followed, the folder holding it and
-// the folder it leads to. A link to one of these or to a folder above one
+// walkDir walks the folder root, whose objects' names start with prefix
+// (the path from the top root, for a folder reached through a link).
+// trail holds the real paths of the folders the walk came through to
+// reach root when links are followed: the top folder, and for each link
+// followed, the folder holding it and the folder it leads to. A link to one of these or to a folder above one
 // of them would lead the walk round in a circle (a/loop -> a, or a/l1 -> b
 // and b/l2 -> a), so it is not followed; every other link is, so the walk
 // ends.
-func (s *LocalSource) walkDir(ctx context.Context, root string, trail []string, emit func(abs, name string, fi fs.FileInfo) error) error {
+func (s *LocalSource) walkDir(ctx context.Context, root, prefix string, trail []string, emit func(abs, name string, fi fs.FileInfo) error) error {
 	// WalkDir does not go into a root that is a link; with a trailing
 	// separator the root names the folder the link leads to.
 	start := root
@@ -227,6 +233,9 @@ func (s *LocalSource) walkDir(ctx context.Context, root string, trail []string, 
 			return emit(p, rel, errInfo{name: filepath.Base(p)})
 		}
 		if d.IsDir() {
+			if s.cfg.PruneDir != nil && p != start && s.cfg.PruneDir(filepath.ToSlash(filepath.Join(prefix, rel))) {
+				return filepath.SkipDir
+			}
 			if len(s.skip) > 0 && p != start {
 				if fi, err := d.Info(); err == nil && s.skipped(p, fi, false) {
 					return filepath.SkipDir
@@ -253,7 +262,10 @@ func (s *LocalSource) walkDir(ctx context.Context, root string, trail []string, 
 					s.cfg.Logger.Warn("link not followed: it leads back into a folder being walked", "path", p, "target", loop)
 					return nil
 				}
-				return s.walkDir(ctx, p, next, func(abs, name string, fi fs.FileInfo) error {
+				if s.cfg.PruneDir != nil && s.cfg.PruneDir(filepath.ToSlash(filepath.Join(prefix, rel))) {
+					return nil
+				}
+				return s.walkDir(ctx, p, filepath.Join(prefix, rel), next, func(abs, name string, fi fs.FileInfo) error {
 					return emit(abs, filepath.Join(rel, name), fi)
 				})
 			}

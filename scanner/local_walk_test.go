@@ -174,3 +174,29 @@ func sortedCopy(s []string) []string {
 	sort.Strings(c)
 	return c
 }
+
+// PruneDir keeps the walk out of a folder whose files are all left out;
+// it is asked with the folder's path below the top root, also for a
+// folder reached through a link.
+func TestLocalWalkPruneDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "keep", "a.txt"))
+	writeFile(t, filepath.Join(dir, "keep", "cache", "c.txt"))
+	writeFile(t, filepath.Join(dir, "cache", "d.txt"))
+	writeFile(t, filepath.Join(dir, "other", "cache", "e.txt"))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "other"), filepath.Join(dir, "keep", "linked")))
+	var asked []string
+	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{filepath.Join(dir, "keep")}, FollowSymlinks: true,
+		PruneDir: func(rel string) bool {
+			asked = append(asked, rel)
+			return strings.HasSuffix(rel, "cache")
+		}})
+	require.NoError(t, err)
+	var names []string
+	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
+		names = append(names, o.Name)
+		return nil
+	}))
+	assert.Equal(t, []string{"a.txt"}, names)
+	assert.ElementsMatch(t, []string{"cache", "linked", "linked/cache"}, asked)
+}

@@ -171,3 +171,23 @@ func TestScanSkipsOwnOutput(t *testing.T) {
 		}
 	}
 }
+
+// globPrune prunes a folder only when an exclude glob ending in /** covers
+// every path below it; the files it leaves out are those the exclude
+// filter leaves out.
+func TestGlobPrune(t *testing.T) {
+	assert.Nil(t, globPrune(nil))
+	assert.Nil(t, globPrune([]string{"*.log", "tmp/*"}), "no glob covers a whole folder")
+	prune := globPrune([]string{"cache/**", "**/node_modules/**", "*.tmp"})
+	for rel, want := range map[string]bool{
+		"cache": true, "a/cache": false, "node_modules": true, "web/app/node_modules": true,
+		"web": false, "cache2": false, "x.tmp": false,
+	} {
+		assert.Equal(t, want, prune(rel), rel)
+	}
+	// Whatever lies in a pruned folder is excluded by the filter too.
+	filter := globFilter(nil, []string{"cache/**", "**/node_modules/**"})
+	for _, name := range []string{"cache/a.txt", "cache/d/e/f.csv", "node_modules/x.js", "web/node_modules/p/q.json"} {
+		assert.False(t, filter(scanner.ObjectInfo{Name: name}), name)
+	}
+}

@@ -153,7 +153,7 @@ func newSource(cmd *cobra.Command, f *scanFlags, targets, own []string, logger *
 	}
 	ms := &multiSource{byBucket: map[string]*scanner.OSSSource{}}
 	if len(local) > 0 || len(remote) == 0 {
-		src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: local, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), Skip: own, Logger: logger})
+		src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: local, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), Skip: own, PruneDir: globPrune(f.exclude), Logger: logger})
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}

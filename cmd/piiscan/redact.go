@@ -285,7 +285,7 @@ func redactSource(cmd *cobra.Command, f *redactFlags, src string, logger *slog.L
 		return nil, usageErr("redact: SRC must be a file, a folder or oss://bucket/prefix (stdin is not supported)")
 	}
 	if !isOSS(src) {
-		s, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{src}, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), Logger: logger})
+		s, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{src}, FollowSymlinks: f.followSymlinks, Stdin: cmd.InOrStdin(), PruneDir: globPrune(f.exclude), Logger: logger})
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -351,6 +352,29 @@ func globFilter(include, exclude []string) func(scanner.ObjectInfo) bool {
 			return false
 		}
 		return !match(exclude, o.Name)
+	}
+}
+
+// globPrune is LocalConfig.PruneDir for --exclude: a folder whose path
+// matches the part of an exclude glob before a final "/**" holds only
+// excluded files ("**" matches the rest of any path).
+func globPrune(exclude []string) func(string) bool {
+	var dirs []string
+	for _, g := range exclude {
+		if d, ok := strings.CutSuffix(g, "/**"); ok && d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	if len(dirs) == 0 {
+		return nil
+	}
+	return func(rel string) bool {
+		for _, d := range dirs {
+			if ok, _ := doublestar.Match(d, rel); ok {
+				return true
+			}
+		}
+		return false
 	}
 }
 
