@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 
 	"golang.org/x/sync/semaphore"
@@ -161,7 +162,17 @@ func (f *fetched) open(ctx context.Context) (rc io.ReadCloser, ok bool, err erro
 	select {
 	case <-f.done:
 	case <-ctx.Done():
-		return nil, true, ctx.Err()
+		// The worker's time is up (or the run is abandoned) while the read
+		// ahead goes on: stop it, and count what it read, as the worker's
+		// own read would have, ending in the worker's error.
+		f.cancel()
+		<-f.done
+		if errors.Is(f.openErr, context.Canceled) {
+			f.openErr = ctx.Err()
+		}
+		if errors.Is(f.readErr, context.Canceled) {
+			f.readErr = ctx.Err()
+		}
 	}
 	switch {
 	case f.over:

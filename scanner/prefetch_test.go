@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -136,4 +137,45 @@ func countSampledOut(s *scannertest.Sink) int {
 		}
 	}
 	return n
+}
+
+// Reading ahead replays what went wrong as the worker's own read would
+// have met it: a panic in the source is the worker's decoder panic, a
+// denied object fails at open, a truncated one is partial with what came
+// before the damage, and a slow one ends on the object timeout.
+func TestPrefetchHostile(t *testing.T) {
+	t.Parallel()
+	id := "440104195101058590"
+	full := gz(t, strings.Repeat("line "+id+"\n", 2000))
+	files := map[string][]byte{
+		"ok.txt":       []byte("id " + id),
+		"truncated.gz": full[:len(full)/2],
+		"panic.txt":    []byte("x"),
+		"slow.txt":     []byte(strings.Repeat("y", 10_000)),
+	}
+	src := &scannertest.MemSource{Files: files, Errors: map[string]error{"denied.txt": fs.ErrPermission}}
+	wrapped := &wrapSource{MemSource: src, wrap: map[string]func(io.Reader) io.Reader{
+		"panic.txt": func(io.Reader) io.Reader { return panicReader{} },
+		"slow.txt":  func(r io.Reader) io.Reader { return slowReader{r} },
+	}}
+	sink := run(t, wrapped, scanner.Config{Workers: 2, ObjectTimeout: 300 * time.Millisecond, Prefetch: 4})
+	require.Len(t, sink.Results, 5)
+	for name, want := range map[string]struct {
+		status scanner.Status
+		reason scanner.Reason
+	}{
+		"ok.txt":       {scanner.StatusComplete, ""},
+		"truncated.gz": {scanner.StatusPartial, scanner.ReasonMalformed},
+		"panic.txt":    {scanner.StatusFailed, scanner.ReasonInternal},
+		"denied.txt":   {scanner.StatusFailed, scanner.ReasonPermissionDenied},
+	} {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		assert.Equal(t, want.status, r.Status, "%s: %v", name, r.Err)
+		assert.Equal(t, want.reason, r.Reason, "%s: %v", name, r.Err)
+	}
+	assert.NotEmpty(t, sink.ByName("truncated.gz").Findings, "what came before the damage is scanned")
+	// Partial with what was read, or failed when the read ahead got no
+	// CPU before the deadline: a timeout either way.
+	assert.Equal(t, scanner.ReasonTimeout, sink.ByName("slow.txt").Reason, "%v", sink.ByName("slow.txt").Err)
 }
