@@ -30,7 +30,7 @@ import (
 const DefaultPrefetch = 32
 
 const (
-	// prefetchMax is the largest object fetched ahead.
+	// prefetchMax is the most bytes of one object fetched ahead.
 	prefetchMax = 1 << 20
 	// prefetchBudget bounds the bytes fetched ahead and not yet scanned.
 	prefetchBudget = 32 << 20
@@ -72,8 +72,9 @@ func newPrefetcher(cfg *Config, src Source) *prefetcher {
 	return &prefetcher{cfg: cfg, src: src, slots: semaphore.NewWeighted(int64(cfg.Prefetch)), budget: semaphore.NewWeighted(prefetchBudget)}
 }
 
-// wants reports whether j is worth reading ahead: a remote object that
-// the worker would read whole, small enough.
+// wants reports whether j is worth reading ahead: a remote object whose
+// bytes the worker reads (the whole object or its sample window) are few
+// enough.
 func (p *prefetcher) wants(j *job) bool {
 	o := j.info
 	if p == nil || o.Source == "file" || o.Source == "stdin" || !p.cfg.Sample.Keep(o.Key) {
@@ -82,16 +83,22 @@ func (p *prefetcher) wants(j *job) bool {
 	if p.cfg.Skip != nil && (p.cfg.WouldSkip == nil || p.cfg.WouldSkip(o)) {
 		return false
 	}
-	if o.Size <= 0 || o.Size > prefetchMax || o.Size > p.cfg.MaxObjectSize || !readableClass(o.StorageClass) {
-		return false
-	}
-	_, _, windowed := p.cfg.Sample.window(o)
-	return !windowed
+	n := readSize(p.cfg, o)
+	return o.Size > 0 && n <= prefetchMax && n <= p.cfg.MaxObjectSize && readableClass(o.StorageClass)
 }
 
-// weight is what an object holds of the budget: its size and the slack
-// read to see its end.
-func weight(o ObjectInfo) int64 { return o.Size + prefetchSlack }
+// readSize is how many bytes of o a worker reads: the object, or its
+// sample window (--sample-bytes: a ranged GET of a large object).
+func readSize(cfg *Config, o ObjectInfo) int64 {
+	if _, n, ok := cfg.Sample.window(o); ok {
+		return n
+	}
+	return o.Size
+}
+
+// weight is what an object holds of the budget: the bytes read and the
+// slack read to see their end.
+func (p *prefetcher) weight(o ObjectInfo) int64 { return readSize(p.cfg, o) + prefetchSlack }
 
 // prefetchSlack is read past the listed size to see the object end there.
 const prefetchSlack = 512
@@ -116,7 +123,7 @@ func (p *prefetcher) start(hard context.Context, o ObjectInfo, w int64) *fetched
 			return
 		}
 		defer p.slots.Release(1)
-		rc, err := p.src.Open(ctx, o)
+		rc, err := openSampled(ctx, p.cfg.Sample, p.src, o)
 		if err != nil {
 			f.openErr = err
 			return

@@ -1,10 +1,12 @@
 package scanner_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -178,4 +180,47 @@ func TestPrefetchHostile(t *testing.T) {
 	// Partial with what was read, or failed when the read ahead got no
 	// CPU before the deadline: a timeout either way.
 	assert.Equal(t, scanner.ReasonTimeout, sink.ByName("slow.txt").Reason, "%v", sink.ByName("slow.txt").Err)
+}
+
+// A sample window (--sample-bytes) of a large object is read ahead too,
+// and scanned as the worker would scan it itself.
+func TestPrefetchSampleWindows(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 40 {
+		// 4 KB: a number in the first KiB, another after it.
+		body := "tel 13812348000\n" + strings.Repeat("filler line without numbers\n", 60) + "tel 13912349000\n" + strings.Repeat("x", 2000)
+		files[fmt.Sprintf("big-%02d.txt", i)] = []byte(body)
+	}
+	cfg := scanner.Config{Workers: 1, Sample: scanner.Sample{Bytes: 1024}}
+	cfg.Prefetch = 8
+	bs := &barrierSource{MemSource: &scannertest.MemSource{Files: files}, need: 8, wait: 10 * time.Second, release: make(chan struct{})}
+	ahead := run(t, bs, cfg)
+	cfg.Prefetch = -1
+	own := run(t, &scannertest.MemSource{Files: files}, cfg)
+	require.Len(t, ahead.Results, 40)
+	for _, r := range own.Results {
+		a := ahead.ByName(r.Info.Name)
+		require.NotNil(t, a)
+		assert.Equal(t, r.Status, a.Status, r.Info.Name)
+		assert.Equal(t, scanner.ReasonSampled, a.Reason, "%s: %v", r.Info.Name, a.Err)
+		assert.Equal(t, locs(r), locs(a), r.Info.Name)
+		assert.Len(t, a.Findings, 1, "only the first KiB is read")
+	}
+}
+
+// Sampled objects are partial by request: they are not logged as
+// warnings one by one (a sampled scan of a bucket would log one per
+// object), while a damaged object still is.
+func TestSampledObjectsDoNotWarn(t *testing.T) {
+	var log bytes.Buffer
+	files := map[string][]byte{
+		"a.txt":    []byte(strings.Repeat("line of text\n", 100)),
+		"b.txt":    []byte(strings.Repeat("line of text\n", 100)),
+		"bad.json": []byte(`{"a": nope}`), // under the sample size: read whole
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1, Sample: scanner.Sample{Bytes: 512},
+		Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	assert.Equal(t, scanner.ReasonSampled, sink.ByName("a.txt").Reason)
+	assert.Equal(t, 1, strings.Count(log.String(), "level=WARN"), log.String())
+	assert.Contains(t, log.String(), "bad.json")
 }

@@ -261,7 +261,7 @@ func list(gctx, hard context.Context, cfg *Config, src Source, pf *prefetcher, o
 		atomic.AddInt64(&st.Listed, 1)
 		j := job{info: o}
 		if pf.wants(&j) {
-			w := weight(o)
+			w := pf.weight(o)
 			if !pf.budget.TryAcquire(w) {
 				// Hand over what is listed before waiting for the workers
 				// to return budget.
@@ -576,7 +576,13 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 			res.Status, res.Reason, res.Err = StatusPartial, ReasonChanged, changed
 		}
 	}
-	if res.Status != StatusComplete {
+	switch {
+	case res.Status == StatusComplete:
+	case res.Reason == ReasonSampled:
+		// Asked for (--sample-bytes): every sampled object is partial, and
+		// a warning for each would bury the real ones.
+		w.cfg.Logger.Debug("object sampled", "key", info.Key, "status", string(res.Status), "err", errString(res.Err))
+	default:
 		w.cfg.Logger.Warn("object not complete", "key", info.Key, "status", string(res.Status), "reason", string(res.Reason), "err", errString(res.Err))
 	}
 	return res

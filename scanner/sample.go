@@ -125,14 +125,20 @@ func (w *worker) sizeForLimit(o ObjectInfo) int64 {
 
 // open opens o whole, or only its sample window.
 func (w *worker) open(ctx context.Context, o ObjectInfo) (io.ReadCloser, error) {
-	off, n, ok := w.cfg.Sample.window(o)
+	return openSampled(ctx, w.cfg.Sample, w.src, o)
+}
+
+// openSampled opens o from src whole, or only its window of sample s:
+// what a worker reads, and what is read ahead for it.
+func openSampled(ctx context.Context, s Sample, src Source, o ObjectInfo) (io.ReadCloser, error) {
+	off, n, ok := s.window(o)
 	if !ok {
-		return w.src.Open(ctx, o)
+		return src.Open(ctx, o)
 	}
-	if ro, isRange := w.src.(RangeOpener); isRange {
+	if ro, isRange := src.(RangeOpener); isRange {
 		return ro.OpenRange(ctx, o, off, n)
 	}
-	rc, err := w.src.Open(ctx, o)
+	rc, err := src.Open(ctx, o)
 	if err != nil {
 		return nil, err
 	}
