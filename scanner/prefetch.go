@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 )
@@ -217,4 +218,61 @@ func (r *replay) Read(p []byte) (int, error) {
 // a restore.
 func readableClass(c string) bool {
 	return c != "Archive" && c != "ColdArchive" && c != "DeepColdArchive"
+}
+
+// ReadAhead is reading ahead for another worker pool (the redact
+// command's): the pool's lister calls Start for each object it hands
+// over, its worker opens the object with Fetched.Open and calls Release
+// when done with it.
+type ReadAhead struct{ p *prefetcher }
+
+// NewReadAhead reads ahead up to n objects at once (n <= 0: nil, off)
+// from src, each under timeout, skipping objects over maxSize.
+func NewReadAhead(n int, src Source, timeout time.Duration, maxSize int64) *ReadAhead {
+	cfg := &Config{Prefetch: n, ObjectTimeout: timeout, MaxObjectSize: maxSize}
+	p := newPrefetcher(cfg, src)
+	if p == nil {
+		return nil
+	}
+	return &ReadAhead{p: p}
+}
+
+// Fetched is an object being read ahead.
+type Fetched struct{ f *fetched }
+
+// Start begins reading o ahead and returns it, or nil when o is not worth
+// it (local, large) or r is nil. It waits for budget while too many bytes
+// are held (ctx ends the wait, with its error); hard bounds the read.
+func (r *ReadAhead) Start(ctx, hard context.Context, o ObjectInfo) (*Fetched, error) {
+	if r == nil {
+		return nil, nil
+	}
+	j := job{info: o}
+	if !r.p.wants(&j) {
+		return nil, nil
+	}
+	w := r.p.weight(o)
+	if err := r.p.budget.Acquire(ctx, w); err != nil {
+		return nil, err
+	}
+	return &Fetched{f: r.p.start(hard, o, w)}, nil
+}
+
+// Open returns the object as its source would have delivered it; ok is
+// false when the caller should open the object itself. f may be nil
+// (ok is false then).
+func (f *Fetched) Open(ctx context.Context) (rc io.ReadCloser, ok bool, err error) {
+	if f == nil {
+		return nil, false, nil
+	}
+	return f.f.open(ctx)
+}
+
+// Release gives back what f holds (nil is fine).
+func (r *ReadAhead) Release(f *Fetched) {
+	if r == nil || f == nil {
+		return
+	}
+	j := job{pre: f.f}
+	r.p.release(&j)
 }

@@ -36,6 +36,7 @@ type redactFlags struct {
 	summary         string
 	printPolicy     bool
 	workers         int
+	prefetch        int
 	rules           []string
 	include         []string
 	exclude         []string
@@ -111,6 +112,7 @@ error; 3 some objects failed; 130 interrupted.`,
 	fl.StringVar(&f.summary, "summary", "", "write the JSON summary to `PATH` (local or oss://; default: DST"+summarySuffix+")")
 	fl.BoolVar(&f.printPolicy, "print-default-policy", false, "print the built-in policy (a starting point for --policy) and exit")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "objects rewritten in parallel")
+	fl.IntVar(&f.prefetch, "prefetch", scanner.DefaultPrefetch, "OSS objects of up to 1 MiB read ahead of the workers, `N` at a time (0: off)")
 	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable): its types are replaced too")
 	fl.StringArrayVar(&f.include, "include", nil, "only copy objects matching `GLOB` (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable; they are not listed)")
@@ -250,7 +252,7 @@ func resolveRedact(cmd *cobra.Command, f *redactFlags, src string, logger *slog.
 		return nil, err
 	}
 	r.cfg = redact.Config{
-		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, Workers: f.workers,
+		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, Workers: f.workers, Prefetch: prefetchOf(f.prefetch),
 		ObjectTimeout: lim.objectTimeout, MaxObjectSize: lim.maxObjectSize, MaxDecodedSize: lim.maxDecodedSize,
 		MaxRatio: lim.maxRatio, MaxMembers: lim.maxMembers, MaxArchiveDepth: lim.maxDepth,
 		Filter: globFilter(f.include, f.exclude), Logger: logger,

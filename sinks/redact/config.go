@@ -24,6 +24,10 @@ type Config struct {
 	CopyUnsupported bool
 	// Workers is the number of objects rewritten at once (default: CPUs).
 	Workers int
+	// Prefetch is how many small remote objects are read ahead of the
+	// workers at once, as scanner.Config.Prefetch (0: the default,
+	// negative: off).
+	Prefetch int
 	// ObjectTimeout bounds the work on one object (default 30 minutes).
 	ObjectTimeout time.Duration
 	// Grace is how long objects in flight may finish after the run's
@@ -62,6 +66,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ObjectTimeout <= 0 {
 		c.ObjectTimeout = scanner.DefaultObjectTimeout
+	}
+	if c.Prefetch == 0 {
+		c.Prefetch = scanner.DefaultPrefetch
 	}
 	if c.Grace <= 0 {
 		c.Grace = scanner.DefaultGrace

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
@@ -529,5 +532,57 @@ func TestRedactInterruptedAccounts(t *testing.T) {
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Less(t, tally.Objects, int64(2000), "the run stopped early")
 		assert.Equal(t, st.Listed, tally.Objects+st.Abandoned, "workers=%d: listed %d, results %d, abandoned %d", workers, st.Listed, tally.Objects, st.Abandoned)
+	}
+}
+
+// barrierSource answers Open only once `need` opens wait at the same time:
+// one worker passes it only when objects are read ahead.
+type barrierSource struct {
+	*scannertest.MemSource
+	need    int
+	mu      sync.Mutex
+	waiting int
+	release chan struct{}
+}
+
+func (s *barrierSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
+	s.mu.Lock()
+	if s.waiting++; s.waiting == s.need {
+		close(s.release)
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.release:
+	case <-time.After(10 * time.Second):
+		return nil, fmt.Errorf("%s: fewer than %d reads at once", o.Name, s.need)
+	}
+	return s.MemSource.Open(ctx, o)
+}
+
+// TestRedactReadsAhead: small remote objects are read ahead of one
+// worker, several at once, and the copies are those written without
+// reading ahead.
+func TestRedactReadsAhead(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{}
+	for i := range 50 {
+		files[fmt.Sprintf("f%02d.txt", i)] = []byte(fmt.Sprintf("line %d 手机：%s\n", i, rawMobile))
+	}
+	bs := &barrierSource{MemSource: &scannertest.MemSource{Files: files}, need: 6, release: make(chan struct{})}
+	ahead := t.TempDir()
+	tally, _, err := Run(context.Background(), Config{Policy: defaultPolicy(t), Workers: 1, Prefetch: 6}, bs, engine(t), &LocalDest{Root: ahead})
+	require.NoError(t, err)
+	assert.Equal(t, int64(50), tally.Written)
+	own := t.TempDir()
+	_, _, err = Run(context.Background(), Config{Policy: defaultPolicy(t), Workers: 1, Prefetch: -1}, &scannertest.MemSource{Files: files}, engine(t), &LocalDest{Root: own})
+	require.NoError(t, err)
+	require.Equal(t, listFiles(t, own), listFiles(t, ahead))
+	for _, f := range listFiles(t, own) {
+		a, err := os.ReadFile(filepath.Join(ahead, f))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(own, f))
+		require.NoError(t, err)
+		assert.Equal(t, string(b), string(a), f)
+		assert.NotContains(t, string(a), rawMobile)
 	}
 }

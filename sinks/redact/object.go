@@ -18,6 +18,7 @@ import (
 type objRun struct {
 	w       *worker
 	ctx     context.Context
+	pre     *scanner.Fetched // the object read ahead, or nil
 	res     *Result
 	out     Output
 	formats []string
@@ -34,7 +35,10 @@ type objRun struct {
 // result's status.
 func (o *objRun) run(rel string) {
 	info, res := o.res.Info, o.res
-	rc, err := o.w.src.Open(o.ctx, info)
+	rc, opened, err := o.pre.Open(o.ctx)
+	if !opened {
+		rc, err = o.w.src.Open(o.ctx, info)
+	}
 	if err != nil {
 		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
 		return

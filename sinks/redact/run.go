@@ -52,7 +52,14 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 	defer stop()
 
 	g, gctx := errgroup.WithContext(soft)
-	objects := make(chan scanner.ObjectInfo, 2*cfg.Workers)
+	// Small remote objects are read ahead of the workers, as in a scan
+	// (scanner.ReadAhead).
+	type job struct {
+		info scanner.ObjectInfo
+		pre  *scanner.Fetched
+	}
+	ra := scanner.NewReadAhead(cfg.Prefetch, src, cfg.ObjectTimeout, cfg.MaxObjectSize)
+	objects := make(chan job, 2*cfg.Workers+max(cfg.Prefetch, 0)) // room for the reads ahead
 	results := make(chan *Result, cfg.Workers)
 	g.Go(func() error {
 		defer close(objects)
@@ -61,11 +68,17 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 				return nil
 			}
 			atomic.AddInt64(&st.Listed, 1)
+			pre, err := ra.Start(gctx, hard, o)
+			if err != nil {
+				atomic.AddInt64(&st.Abandoned, 1)
+				return err
+			}
 			select {
-			case objects <- o:
+			case objects <- job{o, pre}:
 				return nil
 			case <-gctx.Done():
 				// Listed but never handed to a worker.
+				ra.Release(pre)
 				atomic.AddInt64(&st.Abandoned, 1)
 				return gctx.Err()
 			}
@@ -77,12 +90,14 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 		g.Go(func() error {
 			defer wg.Done()
 			w := newWorker(&cfg, src, eng, dst)
-			for o := range objects {
+			for j := range objects {
 				if gctx.Err() != nil {
+					ra.Release(j.pre)
 					atomic.AddInt64(&st.Abandoned, 1)
 					continue
 				}
-				res := w.object(hard, o)
+				res := w.object(hard, j.info, j.pre)
+				ra.Release(j.pre)
 				if res == nil {
 					atomic.AddInt64(&st.Abandoned, 1)
 					continue
@@ -153,7 +168,7 @@ func (w *worker) field(name string) *classifiers.Field {
 
 // object rewrites one object and returns its result, or nil when it was
 // abandoned because the run was interrupted.
-func (w *worker) object(hard context.Context, info scanner.ObjectInfo) (res *Result) {
+func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scanner.Fetched) (res *Result) {
 	start := time.Now()
 	res = &Result{Info: info}
 	defer func() { res.Duration = time.Since(start) }()
@@ -177,7 +192,7 @@ func (w *worker) object(hard context.Context, info scanner.ObjectInfo) (res *Res
 	ctx, cancel := context.WithTimeout(hard, w.cfg.ObjectTimeout)
 	defer cancel()
 	w.ed.begin(res)
-	o := &objRun{w: w, ctx: ctx, res: res}
+	o := &objRun{w: w, ctx: ctx, res: res, pre: pre}
 	defer func() {
 		if p := recover(); p != nil {
 			o.abort()
