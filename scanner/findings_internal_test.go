@@ -1,9 +1,11 @@
 package scanner
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestAddFindingGrowth: an object's findings slice doubles as it grows (a
@@ -29,4 +31,24 @@ func TestAddFindingGrowth(t *testing.T) {
 	assert.Len(t, o.findings, spillAt-1)
 	assert.Equal(t, int64(spillAt-2), o.findings[spillAt-2].ByteOffset)
 	assert.Nil(t, o.spill, "below the threshold nothing is spilled")
+}
+
+// A findings slice goes back to the pool with nothing set past its length,
+// even after spills emptied and refilled it: recycleFindings clears only
+// up to the length, and a stale finding would pin its strings.
+func TestRecycledFindingsHoldNothing(t *testing.T) {
+	w := &worker{cfg: &Config{SpillAt: 5, TempDir: t.TempDir()}}
+	o := &objectScan{w: w, findings: make([]Finding, 0, 8)}
+	for i := range 12 { // spills at 5 and 10, leaves 2
+		o.addFinding(Finding{DataType: "cn_mobile", MaskedValue: fmt.Sprintf("138****%04d", i)})
+	}
+	require.NotNil(t, o.spill)
+	defer o.spill.Close()
+	require.Len(t, o.findings, 2)
+	r := &ObjectResult{Findings: o.findings}
+	full := o.findings[:cap(o.findings)]
+	recycleFindings(r)
+	for i, f := range full {
+		require.Equal(t, Finding{}, f, "element %d of the backing array", i)
+	}
 }

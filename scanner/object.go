@@ -86,6 +86,9 @@ func (o *objectScan) spillFindings() {
 		o.warnings = append(o.warnings, err.Error())
 		return
 	}
+	// Cleared before reuse, so that a pooled slice holds no finding past
+	// its length (recycleFindings clears only up to the length).
+	clear(o.findings)
 	o.findings = o.findings[:0]
 }
 

@@ -418,16 +418,19 @@ func newFindings() []Finding {
 }
 
 // recycleFindings gives r's findings slice back once the sink is done
-// with it. The whole backing array is cleared: spilling leaves findings
-// beyond the slice's length, and they must not pin strings.
+// with it, cleared so that it pins no strings. Only its length needs
+// clearing: nothing past the length of a findings slice is ever set
+// (spilling clears what it empties). Clearing the whole backing array
+// cost a small object 2 MB of zeroing after a large one had grown it:
+// 3% of a scan of many small files.
 func recycleFindings(r *ObjectResult) {
 	fs := r.Findings
 	r.Findings = nil
 	if cap(fs) == 0 || cap(fs) > maxPooledFindings {
 		return
 	}
-	fs = fs[:cap(fs)]
 	clear(fs)
+	fs = fs[:0]
 	findingsPool.Put(&fs)
 }
 
