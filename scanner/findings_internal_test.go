@@ -3,6 +3,7 @@ package scanner
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,4 +52,12 @@ func TestRecycledFindingsHoldNothing(t *testing.T) {
 	for i, f := range full {
 		require.Equal(t, Finding{}, f, "element %d of the backing array", i)
 	}
+}
+
+func TestObjectVersion(t *testing.T) {
+	mt := time.Date(2026, 11, 24, 5, 0, 0, 123, time.UTC)
+	assert.Equal(t, fmt.Sprintf("%d-%d", 640, mt.UnixNano()), ObjectInfo{Size: 640, ModTime: mt}.Version())
+	assert.Equal(t, "0-"+fmt.Sprint(time.Unix(0, 0).UnixNano()), ObjectInfo{ModTime: time.Unix(0, 0)}.Version())
+	assert.Equal(t, "E1", ObjectInfo{Size: 3, ETag: "E1"}.Version())
+	assert.Empty(t, ObjectInfo{Size: -1}.Version())
 }

@@ -6,8 +6,8 @@ package scanner
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -38,7 +38,10 @@ func (o ObjectInfo) Version() string {
 	if o.Size < 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d-%d", o.Size, o.ModTime.UnixNano())
+	// strconv rather than fmt: this runs for every object.
+	b := strconv.AppendInt(make([]byte, 0, 40), o.Size, 10)
+	b = append(b, '-')
+	return string(strconv.AppendInt(b, o.ModTime.UnixNano(), 10))
 }
 
 // Source lists and opens objects. Implementations are safe for concurrent
