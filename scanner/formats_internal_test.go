@@ -158,3 +158,44 @@ func TestIsTarHeader(t *testing.T) {
 	assert.False(t, isTarHeader(h))
 	assert.False(t, isTarHeader([]byte("short")))
 }
+
+// looksBinaryRef is looksBinary as it was, byte by byte: the oracle for
+// the version that skips words without a control byte.
+func looksBinaryRef(head []byte) bool {
+	if _, ok := utf16Order(head); ok {
+		return false
+	}
+	ctl := 0
+	for _, c := range head {
+		if c == 0 {
+			return true
+		}
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b {
+			ctl++
+		}
+	}
+	return ctl*10 > len(head)
+}
+
+func TestLooksBinaryAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 8))
+	alphabet := []byte("abc 123\n\r\t\x00\x01\x02\x1b\x1f\x7f\x80\xe4\xb8\xad\xff\x20\x21")
+	binary := 0
+	for range 100_000 {
+		b := make([]byte, rng.IntN(200))
+		dense := rng.IntN(4) == 0
+		for i := range b {
+			if dense || rng.IntN(20) == 0 {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[i] = byte('a' + rng.IntN(26))
+			}
+		}
+		want := looksBinaryRef(b)
+		require.Equal(t, want, looksBinary(b), "%q", b)
+		if want {
+			binary++
+		}
+	}
+	require.Greater(t, binary, 5_000, "the cases exercise binary answers, not only text")
+}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"encoding/binary"
 	"path"
 	"strings"
 )
@@ -98,15 +99,38 @@ func looksBinary(head []byte) bool {
 		return false
 	}
 	ctl := 0
-	for _, c := range head {
+	i := 0
+	for ; i+8 <= len(head); i += 8 {
+		// Most words of text hold no byte below 0x20 (x - 0x2020... &^ x
+		// has a high bit set exactly when one does): skip them whole.
+		x := binary.LittleEndian.Uint64(head[i:])
+		if (x-0x2020202020202020)&^x&0x8080808080808080 == 0 {
+			continue
+		}
+		for _, c := range head[i : i+8] {
+			if c == 0 {
+				return true
+			}
+			if isControl(c) {
+				ctl++
+			}
+		}
+	}
+	for _, c := range head[i:] {
 		if c == 0 {
 			return true
 		}
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b {
+		if isControl(c) {
 			ctl++
 		}
 	}
 	return ctl*10 > len(head)
+}
+
+// isControl reports a control byte that text does not hold (line breaks,
+// tabs, form feeds and ESC are text).
+func isControl(c byte) bool {
+	return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b
 }
 
 // sniffText tells text formats apart on decoded (UTF-8) bytes: JSON and
