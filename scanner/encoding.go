@@ -69,8 +69,8 @@ func trimPartialRune(b []byte) []byte {
 // has a zero in every other byte.
 func utf16Order(head []byte) (string, bool) {
 	n := min(len(head), 512) &^ 1
-	if n < 8 {
-		return "", false
+	if n < 8 || bytes.IndexByte(head[:n], 0) < 0 {
+		return "", false // most text has no NUL, and UTF-16 needs many
 	}
 	even, odd := 0, 0
 	for i := 0; i < n; i += 2 {

@@ -199,3 +199,55 @@ func TestLooksBinaryAgrees(t *testing.T) {
 	}
 	require.Greater(t, binary, 5_000, "the cases exercise binary answers, not only text")
 }
+
+// utf16OrderRef is utf16Order without its early exit for heads with no
+// NUL: the oracle that the exit changes no answer.
+func utf16OrderRef(head []byte) (string, bool) {
+	n := min(len(head), 512) &^ 1
+	if n < 8 {
+		return "", false
+	}
+	even, odd := 0, 0
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			even++
+		}
+		if head[i+1] == 0 {
+			odd++
+		}
+	}
+	half := n / 2
+	switch {
+	case odd*10 >= half*7 && even*10 < half:
+		return EncUTF16LE, true
+	case even*10 >= half*7 && odd*10 < half:
+		return EncUTF16BE, true
+	}
+	return "", false
+}
+
+func TestUTF16OrderAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 1))
+	found := 0
+	for range 50_000 {
+		b := make([]byte, rng.IntN(600))
+		zeros := rng.IntN(3) // none, some, most at one parity
+		for i := range b {
+			b[i] = byte('a' + rng.IntN(26))
+			switch {
+			case zeros == 1 && rng.IntN(10) == 0:
+				b[i] = 0
+			case zeros == 2 && i%2 == 1 && rng.IntN(10) < 9:
+				b[i] = 0
+			}
+		}
+		wo, wok := utf16OrderRef(b)
+		o, ok := utf16Order(b)
+		require.Equal(t, wok, ok, "%q", b)
+		require.Equal(t, wo, o)
+		if ok {
+			found++
+		}
+	}
+	require.Greater(t, found, 1_000, "the cases exercise UTF-16 answers")
+}
