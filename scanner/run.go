@@ -656,6 +656,7 @@ type LimitReader struct {
 	r     io.Reader
 	n     int64
 	limit int64
+	eof   bool // r said io.EOF: it is not asked again
 }
 
 // NewLimitReader reads r under ctx, up to limit bytes.
@@ -670,6 +671,12 @@ func (l *LimitReader) Read(p []byte) (int, error) {
 	if err := l.ctx.Err(); err != nil {
 		return 0, err
 	}
+	if l.eof {
+		// A decoder may read again after the end (a sniffing buffer that
+		// reported io.EOF to a Peek and then serves a Read): for a file
+		// that is one more system call per object.
+		return 0, io.EOF
+	}
 	if l.n >= l.limit {
 		return 0, ErrTooLarge
 	}
@@ -678,5 +685,6 @@ func (l *LimitReader) Read(p []byte) (int, error) {
 	}
 	m, err := l.r.Read(p)
 	l.n += int64(m)
+	l.eof = err == io.EOF
 	return m, err
 }

@@ -174,3 +174,41 @@ func TestRunBatchGoesBeforeLargeObject(t *testing.T) {
 	require.Len(t, sink.Results, 4)
 	assert.Equal(t, scanner.StatusComplete, sink.ByName("z-big.txt").Status, "%v", sink.ByName("z-big.txt").Err)
 }
+
+// countingReader counts the calls that reach it.
+type countingReader struct {
+	r     io.Reader
+	calls int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.calls++
+	return c.r.Read(p)
+}
+
+// LimitReader does not ask its reader again once it said io.EOF: a
+// sniffing buffer reads again after reporting the end to a Peek, which
+// for a file is one more system call per object.
+func TestLimitReaderStopsAtEOF(t *testing.T) {
+	c := &countingReader{r: strings.NewReader("short")}
+	l := scanner.NewLimitReader(context.Background(), c, 1<<20)
+	b, err := io.ReadAll(l)
+	require.NoError(t, err)
+	assert.Equal(t, "short", string(b))
+	calls := c.calls
+	for range 3 {
+		n, err := l.Read(make([]byte, 8))
+		assert.Zero(t, n)
+		assert.ErrorIs(t, err, io.EOF)
+	}
+	assert.Equal(t, calls, c.calls, "no read after the end")
+	assert.Equal(t, int64(5), l.N())
+
+	// The object's context still comes first.
+	ctx, cancel := context.WithCancel(context.Background())
+	l = scanner.NewLimitReader(ctx, strings.NewReader(""), 10)
+	_, _ = l.Read(make([]byte, 1))
+	cancel()
+	_, err = l.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, context.Canceled)
+}
