@@ -84,6 +84,9 @@ func (s *Scanner) number(i int) int {
 			return end
 		}
 	}
+	if j-i < 5 && spaceIsolated(buf, i, j) {
+		return j
+	}
 	if (i == 0 || !glueBefore[buf[i-1]]) && (j == len(buf) || !glueAfter[buf[j]]) {
 		// A run of 10 to 19 digits with nothing to glue it to is one group:
 		// validate it directly (order numbers and timestamps end here).
@@ -155,6 +158,18 @@ func (s *Scanner) number(i int) int {
 		return s.dotted(ts)
 	}
 	return s.groups(ts)
+}
+
+// spaceIsolated reports a digit run buf[i:j] between spaces that no group
+// sequence can continue ("order 7 shipped", "user 12 at"): the byte before
+// the left space is not a digit (nor the ')' of "(010) 1234") and the byte
+// after the right space is not a digit. Such a run of fewer than five
+// digits is a lone group too short for any detector (a plate's serial has
+// five), which groups would find only after walking back over the word
+// before it.
+func spaceIsolated(buf []byte, i, j int) bool {
+	return i >= 2 && buf[i-1] == ' ' && !isDigit(buf[i-2]) && buf[i-2] != ')' &&
+		j < len(buf) && buf[j] == ' ' && (j+1 == len(buf) || !isDigit(buf[j+1]))
 }
 
 // digitsEnd returns the end of the run of digits at buf[i:], eight bytes

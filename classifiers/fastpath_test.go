@@ -58,6 +58,13 @@ func TestValuesNextToSkippedText(t *testing.T) {
 		// A UUID is skipped whole; the e-mail and IP after it are found.
 		{"trace_id=31ccb239-8c13-4a06-a99c-4f0cbe7eee33 user a.b@example.com", "email"},
 		{`"trace_id":"b0a74298-2e8f-4cf7-af18-349e23fb9b1e","ip":"202.96.134.133"`, "ipv4"},
+		// A short number between spaces is skipped (spaceIsolated), but
+		// not one that starts or continues a group sequence.
+		{"order 7 shipped, tel 138 1234 8000 ok", "cn_mobile"},
+		{"call +86 138 1234 8000 now", "cn_mobile"},
+		{"电话 (010) 6552 9988 ok", "cn_landline"},
+		{"车牌 京A 12345 停车", "cn_license_plate"},
+		{"user 12 at card 6222 0212 3456 7890 12 x", "bank_card"},
 	} {
 		require.Contains(t, scanString(t, e, c.text).types(), c.want, "%q", c.text)
 	}
