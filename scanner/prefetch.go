@@ -73,11 +73,10 @@ func newPrefetcher(cfg *Config, src Source) *prefetcher {
 	return &prefetcher{cfg: cfg, src: src, slots: semaphore.NewWeighted(int64(cfg.Prefetch)), budget: semaphore.NewWeighted(prefetchBudget)}
 }
 
-// wants reports whether j is worth reading ahead: a remote object whose
+// wants reports whether o is worth reading ahead: a remote object whose
 // bytes the worker reads (the whole object or its sample window) are few
 // enough.
-func (p *prefetcher) wants(j *job) bool {
-	o := j.info
+func (p *prefetcher) wants(o ObjectInfo) bool {
 	if p == nil || o.Source == "file" || o.Source == "stdin" || !p.cfg.Sample.Keep(o.Key) {
 		return false
 	}
@@ -85,7 +84,7 @@ func (p *prefetcher) wants(j *job) bool {
 		return false
 	}
 	n := readSize(p.cfg, o)
-	return o.Size > 0 && n <= prefetchMax && n <= p.cfg.MaxObjectSize && readableClass(o.StorageClass)
+	return o.Size > 0 && n <= prefetchMax && n <= p.cfg.MaxObjectSize && ReadableClass(o.StorageClass)
 }
 
 // readSize is how many bytes of o a worker reads: the object, or its
@@ -152,15 +151,15 @@ func (p *prefetcher) start(hard context.Context, o ObjectInfo, w int64) *fetched
 	return f
 }
 
-// release gives back what a job holds: its read, if still running, is
-// cancelled, and its budget returned.
-func (p *prefetcher) release(j *job) {
-	if p == nil || j.pre == nil {
+// release gives back what a read ahead holds (f may be nil): the read,
+// if still running, is cancelled, and its budget returned. Call it once
+// per read, when its job is done or dropped.
+func (p *prefetcher) release(f *fetched) {
+	if p == nil || f == nil {
 		return
 	}
-	j.pre.cancel()
-	p.budget.Release(j.pre.weight)
-	j.pre = nil
+	f.cancel()
+	p.budget.Release(f.weight)
 }
 
 // open returns the object's bytes as the source would have delivered them,
@@ -214,12 +213,6 @@ func (r *replay) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readableClass reports a storage class whose objects can be read without
-// a restore.
-func readableClass(c string) bool {
-	return c != "Archive" && c != "ColdArchive" && c != "DeepColdArchive"
-}
-
 // ReadAhead is reading ahead for another worker pool (the redact
 // command's): the pool's lister calls Start for each object it hands
 // over, its worker opens the object with Fetched.Open and calls Release
@@ -247,8 +240,7 @@ func (r *ReadAhead) Start(ctx, hard context.Context, o ObjectInfo) (*Fetched, er
 	if r == nil {
 		return nil, nil
 	}
-	j := job{info: o}
-	if !r.p.wants(&j) {
+	if !r.p.wants(o) {
 		return nil, nil
 	}
 	w := r.p.weight(o)
@@ -273,6 +265,5 @@ func (r *ReadAhead) Release(f *Fetched) {
 	if r == nil || f == nil {
 		return
 	}
-	j := job{pre: f.f}
-	r.p.release(&j)
+	r.p.release(f.f)
 }

@@ -260,7 +260,7 @@ func list(gctx, hard context.Context, cfg *Config, src Source, pf *prefetcher, o
 		cfg.Progress.Listed.Add(1)
 		atomic.AddInt64(&st.Listed, 1)
 		j := job{info: o}
-		if pf.wants(&j) {
+		if pf.wants(o) {
 			w := pf.weight(o)
 			if !pf.budget.TryAcquire(w) {
 				// Hand over what is listed before waiting for the workers
@@ -287,7 +287,7 @@ func list(gctx, hard context.Context, cfg *Config, src Source, pf *prefetcher, o
 		// Listed but never handed to a worker: left for a resumed run.
 		atomic.AddInt64(&st.Abandoned, int64(len(lb.jobs)))
 		for i := range lb.jobs {
-			pf.release(&lb.jobs[i])
+			pf.release(lb.jobs[i].pre)
 		}
 	}
 	return err
@@ -303,14 +303,14 @@ func work(gctx, hard context.Context, w *worker, pf *prefetcher, objects <-chan 
 			j := &batch[i]
 			if gctx.Err() != nil {
 				atomic.AddInt64(&st.Abandoned, 1)
-				pf.release(j)
+				pf.release(j.pre)
 				continue // listed but never started: left for a resumed run
 			}
 			if rb.due(j.info) {
 				results <- rb.take()
 			}
 			res := w.scan(hard, j)
-			pf.release(j)
+			pf.release(j.pre)
 			if res == nil {
 				atomic.AddInt64(&st.Abandoned, 1)
 				continue
@@ -532,7 +532,7 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 		res.Err = fmt.Errorf("skip %s: %d bytes is over --max-object-size %d", info.Name, info.Size, w.cfg.MaxObjectSize)
 		return res
 	}
-	if !readableClass(info.StorageClass) {
+	if !ReadableClass(info.StorageClass) {
 		res.Status, res.Reason = StatusSkipped, ReasonStorageClass
 		res.Err = fmt.Errorf("skip %s: storage class %s needs a restore before it can be read", info.Name, info.StorageClass)
 		return res

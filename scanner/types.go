@@ -44,6 +44,12 @@ func (o ObjectInfo) Version() string {
 	return string(strconv.AppendInt(b, o.ModTime.UnixNano(), 10))
 }
 
+// ReadableClass reports an OSS storage class whose objects can be read
+// without a restore (not Archive, ColdArchive or DeepColdArchive).
+func ReadableClass(c string) bool {
+	return c != "Archive" && c != "ColdArchive" && c != "DeepColdArchive"
+}
+
 // Source lists and opens objects. Implementations are safe for concurrent
 // Open calls; Walk is called once per run.
 type Source interface {

@@ -184,7 +184,7 @@ func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scan
 		res.Status, res.Reason = StatusSkipped, scanner.ReasonTooLarge
 		res.Err = fmt.Errorf("%d bytes is over --max-object-size %d", info.Size, w.cfg.MaxObjectSize)
 		return res
-	case info.StorageClass == "Archive" || info.StorageClass == "ColdArchive" || info.StorageClass == "DeepColdArchive":
+	case !scanner.ReadableClass(info.StorageClass):
 		res.Status, res.Reason = StatusSkipped, scanner.ReasonStorageClass
 		res.Err = fmt.Errorf("storage class %s needs a restore before it can be read", info.StorageClass)
 		return res
