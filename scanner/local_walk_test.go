@@ -153,8 +153,7 @@ func TestLocalWalkOverlappingRoots(t *testing.T) {
 		keys = append(keys, strings.TrimPrefix(o.Key, "file://"+filepath.ToSlash(dir)+"/"))
 		return nil
 	}))
-	assert.Equal(t, []string{"a/sub/y.txt", "a/x.txt", "b.txt"}, sortedCopy(keys))
-	assert.Len(t, keys, 3, "each object once")
+	assert.ElementsMatch(t, []string{"a/sub/y.txt", "a/x.txt", "b.txt"}, keys, "each object once")
 
 	// A link root that is not followed covers nothing: a file given
 	// through it is still listed.
@@ -167,12 +166,6 @@ func TestLocalWalkOverlappingRoots(t *testing.T) {
 		return nil
 	}))
 	assert.Equal(t, []string{"link/x.txt"}, keys)
-}
-
-func sortedCopy(s []string) []string {
-	c := append([]string(nil), s...)
-	sort.Strings(c)
-	return c
 }
 
 // PruneDir keeps the walk out of a folder whose files are all left out;

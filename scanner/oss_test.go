@@ -446,17 +446,14 @@ func TestOSSReaderEdges(t *testing.T) {
 	})
 }
 
-// TestOSSSourceOverHTTP reads objects uploaded through the API (so they
-// carry x-oss-hash-crc64ecma) from osslocal with half of the GET bodies cut
-// mid-way: the real SDK and net/http errors are retried and resumed, the
-// CRC-64 of the delivered bytes matches, and an object stored with
-// Content-Encoding: gzip is read as stored, not inflated by net/http.
-func TestOSSSourceOverHTTP(t *testing.T) {
-	t.Parallel()
-	root := t.TempDir()
-	require.NoError(t, os.Mkdir(filepath.Join(root, "bkt"), 0o755))
-	srv, err := server.New(server.Config{Root: root, AccessKeyID: "id", AccessKeySecret: "secret",
-		ResetRate: 0.5, ErrorRate: 0.1, Seed: 9, FaultOps: []string{"GetObject"}})
+// osslocalBucket serves a fresh bucket "bkt" from osslocal with cfg's
+// faults (keys id/secret) for the test's duration, and returns its
+// endpoint and the bucket through the SDK, to upload with.
+func osslocalBucket(t *testing.T, cfg server.Config) (string, *oss.Bucket) {
+	t.Helper()
+	cfg.Root, cfg.AccessKeyID, cfg.AccessKeySecret = t.TempDir(), "id", "secret"
+	require.NoError(t, os.Mkdir(filepath.Join(cfg.Root, "bkt"), 0o755))
+	srv, err := server.New(cfg)
 	require.NoError(t, err)
 	url, stop, err := srv.Start("127.0.0.1:0")
 	require.NoError(t, err)
@@ -465,6 +462,17 @@ func TestOSSSourceOverHTTP(t *testing.T) {
 	require.NoError(t, err)
 	b, err := c.Bucket("bkt")
 	require.NoError(t, err)
+	return url, b
+}
+
+// TestOSSSourceOverHTTP reads objects uploaded through the API (so they
+// carry x-oss-hash-crc64ecma) from osslocal with half of the GET bodies cut
+// mid-way: the real SDK and net/http errors are retried and resumed, the
+// CRC-64 of the delivered bytes matches, and an object stored with
+// Content-Encoding: gzip is read as stored, not inflated by net/http.
+func TestOSSSourceOverHTTP(t *testing.T) {
+	t.Parallel()
+	url, b := osslocalBucket(t, server.Config{ResetRate: 0.5, ErrorRate: 0.1, Seed: 9, FaultOps: []string{"GetObject"}})
 	want := map[string]string{}
 	for i := range 8 {
 		key := fmt.Sprintf("obj-%d.txt", i)
@@ -502,18 +510,7 @@ func TestOSSSourceOverHTTP(t *testing.T) {
 // off.
 func TestRunOSSReadAhead(t *testing.T) {
 	t.Parallel()
-	root := t.TempDir()
-	require.NoError(t, os.Mkdir(filepath.Join(root, "bkt"), 0o755))
-	srv, err := server.New(server.Config{Root: root, AccessKeyID: "id", AccessKeySecret: "secret",
-		ResetRate: 0.3, ErrorRate: 0.1, Seed: 4, FaultOps: []string{"GetObject"}})
-	require.NoError(t, err)
-	url, stop, err := srv.Start("127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(stop)
-	c, err := oss.New(url, "id", "secret")
-	require.NoError(t, err)
-	b, err := c.Bucket("bkt")
-	require.NoError(t, err)
+	url, b := osslocalBucket(t, server.Config{ResetRate: 0.3, ErrorRate: 0.1, Seed: 4, FaultOps: []string{"GetObject"}})
 	for i := range 300 {
 		body := strings.Repeat(fmt.Sprintf("event %d at 2026-11-16 08:00:00 ok\n", i), 20) + "contact 13812348000\n"
 		require.NoError(t, b.PutObject(fmt.Sprintf("events/e-%04d.log", i), strings.NewReader(body)))

@@ -20,49 +20,13 @@ import (
 	"github.com/piiscan/piiscan/scanner/scannertest"
 )
 
-// barrierSource is a remote source whose Open of a small object returns
-// only once `need` opens are waiting at the same time: with one worker
-// and no reading ahead, the run could never finish. It counts the opens.
-type barrierSource struct {
-	*scannertest.MemSource
-	need    int
-	wait    time.Duration // how long an open waits for the others
-	mu      sync.Mutex
-	waiting int
-	release chan struct{}
-	opens   atomic.Int64
-	opened  sync.Map // names opened, to catch a second read
-	twice   atomic.Int64
-}
-
-func (s *barrierSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
-	s.opens.Add(1)
-	if _, dup := s.opened.LoadOrStore(o.Name, true); dup {
-		s.twice.Add(1)
-	}
-	if o.Size <= 1<<20 {
-		s.mu.Lock()
-		s.waiting++
-		if s.waiting == s.need {
-			close(s.release)
-		}
-		s.mu.Unlock()
-		select {
-		case <-s.release:
-		case <-time.After(s.wait):
-			return nil, fmt.Errorf("%s: fewer than %d reads at once", o.Name, s.need)
-		}
-	}
-	return s.MemSource.Open(ctx, o)
-}
-
 // Small remote objects are read ahead, many at once, while one worker
 // scans; each is read once, and what is found is what a worker reading
 // them itself finds.
 func TestPrefetchReadsAheadConcurrently(t *testing.T) {
 	src := manySmall(200)
 	src.Files["big.txt"] = []byte(strings.Repeat(strings.Repeat("nothing here; ", 90)+"contact 13812348000\n", 1000)) // 1.3 MB: its worker reads it
-	bs := &barrierSource{MemSource: src, need: 8, wait: 10 * time.Second, release: make(chan struct{})}
+	bs := &scannertest.BarrierSource{Source: src, Need: 8, Max: 1 << 20}
 	sink := run(t, bs, scanner.Config{Workers: 1, Prefetch: 8})
 	require.Len(t, sink.Results, 201)
 	var findings int64
@@ -71,12 +35,12 @@ func TestPrefetchReadsAheadConcurrently(t *testing.T) {
 		findings += r.FindingCount()
 	}
 	assert.Equal(t, int64(67+1000), findings)
-	assert.Equal(t, int64(201), bs.opens.Load(), "every object is opened once")
-	assert.Zero(t, bs.twice.Load())
+	assert.Equal(t, int64(201), bs.Opens.Load(), "every object is opened once")
+	assert.Zero(t, bs.Twice.Load())
 
 	// Off, the same run reads one object at a time (and so cannot pass
 	// the barrier of 8): the objects fail, which shows nothing read ahead.
-	bs = &barrierSource{MemSource: manySmall(3), need: 2, wait: 200 * time.Millisecond, release: make(chan struct{})}
+	bs = &scannertest.BarrierSource{Source: manySmall(3), Need: 2, Wait: 200 * time.Millisecond}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	off := &scannertest.Sink{}
@@ -193,7 +157,7 @@ func TestPrefetchSampleWindows(t *testing.T) {
 	}
 	cfg := scanner.Config{Workers: 1, Sample: scanner.Sample{Bytes: 1024}}
 	cfg.Prefetch = 8
-	bs := &barrierSource{MemSource: &scannertest.MemSource{Files: files}, need: 8, wait: 10 * time.Second, release: make(chan struct{})}
+	bs := &scannertest.BarrierSource{Source: &scannertest.MemSource{Files: files}, Need: 8}
 	ahead := run(t, bs, cfg)
 	cfg.Prefetch = -1
 	own := run(t, &scannertest.MemSource{Files: files}, cfg)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
@@ -535,30 +534,6 @@ func TestRedactInterruptedAccounts(t *testing.T) {
 	}
 }
 
-// barrierSource answers Open only once `need` opens wait at the same time:
-// one worker passes it only when objects are read ahead.
-type barrierSource struct {
-	*scannertest.MemSource
-	need    int
-	mu      sync.Mutex
-	waiting int
-	release chan struct{}
-}
-
-func (s *barrierSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
-	s.mu.Lock()
-	if s.waiting++; s.waiting == s.need {
-		close(s.release)
-	}
-	s.mu.Unlock()
-	select {
-	case <-s.release:
-	case <-time.After(10 * time.Second):
-		return nil, fmt.Errorf("%s: fewer than %d reads at once", o.Name, s.need)
-	}
-	return s.MemSource.Open(ctx, o)
-}
-
 // TestRedactReadsAhead: small remote objects are read ahead of one
 // worker, several at once, and the copies are those written without
 // reading ahead.
@@ -568,7 +543,7 @@ func TestRedactReadsAhead(t *testing.T) {
 	for i := range 50 {
 		files[fmt.Sprintf("f%02d.txt", i)] = []byte(fmt.Sprintf("line %d 手机：%s\n", i, rawMobile))
 	}
-	bs := &barrierSource{MemSource: &scannertest.MemSource{Files: files}, need: 6, release: make(chan struct{})}
+	bs := &scannertest.BarrierSource{Source: &scannertest.MemSource{Files: files}, Need: 6}
 	ahead := t.TempDir()
 	tally, _, err := Run(context.Background(), Config{Policy: defaultPolicy(t), Workers: 1, Prefetch: 6}, bs, engine(t), &LocalDest{Root: ahead})
 	require.NoError(t, err)
