@@ -22,21 +22,46 @@ import (
 func walkNames(t *testing.T, root string) ([]string, string) {
 	t.Helper()
 	var log bytes.Buffer
-	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{root}, FollowSymlinks: true,
-		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	names := namesOf(walk(t, scanner.LocalConfig{Roots: []string{root}, FollowSymlinks: true,
+		Logger: slog.New(slog.NewTextHandler(&log, nil))}))
+	sort.Strings(names)
+	return names, log.String()
+}
+
+// walk lists cfg's roots and returns what was listed, in order; a walk
+// that does not end fails the test.
+func walk(t *testing.T, cfg scanner.LocalConfig) []scanner.ObjectInfo {
+	t.Helper()
+	src, err := scanner.NewLocalSource(cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var names []string
+	var listed []scanner.ObjectInfo
 	require.NoError(t, src.Walk(ctx, func(o scanner.ObjectInfo) error {
-		names = append(names, o.Name)
-		if len(names) > 1000 {
-			t.Fatalf("the walk does not end: %v ...", names[:20])
+		listed = append(listed, o)
+		if len(listed) > 1000 {
+			t.Fatalf("the walk does not end: %v ...", namesOf(listed[:20]))
 		}
 		return nil
 	}))
-	sort.Strings(names)
-	return names, log.String()
+	return listed
+}
+
+func namesOf(listed []scanner.ObjectInfo) []string {
+	var names []string
+	for _, o := range listed {
+		names = append(names, o.Name)
+	}
+	return names
+}
+
+// keysBelow returns the listed objects' keys relative to dir.
+func keysBelow(dir string, listed []scanner.ObjectInfo) []string {
+	var keys []string
+	for _, o := range listed {
+		keys = append(keys, strings.TrimPrefix(o.Key, "file://"+filepath.ToSlash(dir)+"/"))
+	}
+	return keys
 }
 
 func writeFile(t *testing.T, p string) {
@@ -128,13 +153,7 @@ func TestLocalWalkSkip(t *testing.T) {
 	assert.Equal(t, 4, strings.Count(log.String(), "it is the scan's own output"), log.String()) // out, out-link, state.json, zz/later.json
 
 	// An explicit root is scanned even when it is the output folder.
-	src, err = scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{filepath.Join(dir, "out")}, Skip: []string{"out"}})
-	require.NoError(t, err)
-	names = nil
-	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
-		names = append(names, o.Name)
-		return nil
-	}))
+	names = namesOf(walk(t, scanner.LocalConfig{Roots: []string{filepath.Join(dir, "out")}, Skip: []string{"out"}}))
 	assert.Equal(t, []string{"findings/x.parquet"}, names)
 }
 
@@ -146,25 +165,13 @@ func TestLocalWalkOverlappingRoots(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "a", "sub", "y.txt"))
 	writeFile(t, filepath.Join(dir, "b.txt"))
 	roots := []string{filepath.Join(dir, "a", "sub"), dir, filepath.Join(dir, "a", "x.txt"), dir, filepath.Join(dir, "b.txt")}
-	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: roots})
-	require.NoError(t, err)
-	var keys []string
-	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
-		keys = append(keys, strings.TrimPrefix(o.Key, "file://"+filepath.ToSlash(dir)+"/"))
-		return nil
-	}))
+	keys := keysBelow(dir, walk(t, scanner.LocalConfig{Roots: roots}))
 	assert.ElementsMatch(t, []string{"a/sub/y.txt", "a/x.txt", "b.txt"}, keys, "each object once")
 
 	// A link root that is not followed covers nothing: a file given
 	// through it is still listed.
 	require.NoError(t, os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "link")))
-	src, err = scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{filepath.Join(dir, "link"), filepath.Join(dir, "link", "x.txt")}})
-	require.NoError(t, err)
-	keys = nil
-	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
-		keys = append(keys, strings.TrimPrefix(o.Key, "file://"+filepath.ToSlash(dir)+"/"))
-		return nil
-	}))
+	keys = keysBelow(dir, walk(t, scanner.LocalConfig{Roots: []string{filepath.Join(dir, "link"), filepath.Join(dir, "link", "x.txt")}}))
 	assert.Equal(t, []string{"link/x.txt"}, keys)
 }
 
@@ -179,17 +186,11 @@ func TestLocalWalkPruneDir(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "other", "cache", "e.txt"))
 	require.NoError(t, os.Symlink(filepath.Join(dir, "other"), filepath.Join(dir, "keep", "linked")))
 	var asked []string
-	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{filepath.Join(dir, "keep")}, FollowSymlinks: true,
+	names := namesOf(walk(t, scanner.LocalConfig{Roots: []string{filepath.Join(dir, "keep")}, FollowSymlinks: true,
 		PruneDir: func(rel string) bool {
 			asked = append(asked, rel)
 			return strings.HasSuffix(rel, "cache")
-		}})
-	require.NoError(t, err)
-	var names []string
-	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
-		names = append(names, o.Name)
-		return nil
-	}))
+		}}))
 	assert.Equal(t, []string{"a.txt"}, names)
 	assert.ElementsMatch(t, []string{"cache", "linked", "linked/cache"}, asked)
 }
