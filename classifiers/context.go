@@ -12,6 +12,7 @@ import (
 type keyword struct {
 	b     []byte
 	text  string
+	ev    string // "keyword:" + text
 	ascii bool
 	// value: the keyword is also a sensitive value (残疾, 犯罪记录 are both
 	// context for one rule and dictionary values of another), so evidence
@@ -24,13 +25,13 @@ func (k keyword) evidence() string {
 	if k.value {
 		return "keyword"
 	}
-	return "keyword:" + k.text
+	return k.ev
 }
 
 func newKeyword(s string) keyword {
 	b := []byte(s)
 	lowerASCII(b, b)
-	return keyword{b: b, text: s, ascii: isASCII(b)}
+	return keyword{b: b, text: s, ev: "keyword:" + s, ascii: isASCII(b)}
 }
 
 func isASCII(b []byte) bool {
@@ -253,10 +254,11 @@ var fieldKindNames = map[string]fieldKind{
 type Field struct {
 	// Name is the display name written to findings, with anything that looks
 	// like a personal value (long digit runs, e-mail shapes) redacted.
-	Name  string
-	hints bitset // rules whose field_names match
-	neg   bitset // rules whose negative keywords match the name
-	kind  fieldKind
+	Name     string
+	evidence string // "field:" + Name
+	hints    bitset // rules whose field_names match
+	neg      bitset // rules whose negative keywords match the name
+	kind     fieldKind
 	// valueRules judge this field's values whole (categories, biometrics,
 	// names, addresses); weakName marks a bare "name" column.
 	valueRules []*ruleInfo
@@ -279,6 +281,7 @@ func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) !=
 // result per column; it costs a few microseconds.
 func (e *Engine) Field(name string) *Field {
 	f := &Field{Name: SafeName(name)}
+	f.evidence = "field:" + f.Name
 	if name == "" {
 		return f
 	}

@@ -1,9 +1,9 @@
 package classifiers
 
 import (
+	"bytes"
 	"encoding/hex"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -14,43 +14,61 @@ func (s *Scanner) fingerprint(canon []byte) string {
 	s.mac.Write(canon)
 	sum := s.mac.Sum(s.sum[:0])
 	hex.Encode(s.hexBuf[:], sum)
-	return string(s.hexBuf[:])
+	return s.keep(s.hexBuf[:])
 }
 
 // mask renders the de-identified display form of a canonical value as the
-// rule's mask says (DESIGN.md section 4).
-func mask(ri *ruleInfo, canon []byte) string {
+// rule's mask says (DESIGN.md section 4), as a string of the scanner's slab.
+func (s *Scanner) mask(ri *ruleInfo, canon []byte) string {
+	if ri.rule.Mask.Style == "tag" {
+		return ri.maskTagged
+	}
+	s.mbuf = appendMask(s.mbuf[:0], ri, canon)
+	return s.keep(s.mbuf)
+}
+
+// appendMask appends the masked form of canon to dst.
+func appendMask(dst []byte, ri *ruleInfo, canon []byte) []byte {
 	m := ri.rule.Mask
 	switch m.Style {
 	case "tag":
-		return ri.maskTagged
+		return append(dst, ri.maskTagged...)
 	case "email":
-		at := strings.LastIndexByte(string(canon), '@')
+		at := bytes.LastIndexByte(canon, '@')
 		if at <= 0 {
-			return keepMask(canon, 1, 0, "*", 3)
+			return appendKeepMask(dst, canon, 1, 0, "*", 3)
 		}
 		first, _ := utf8.DecodeRune(canon)
-		return string(first) + "***" + string(canon[at:])
+		dst = utf8.AppendRune(dst, first)
+		dst = append(dst, "***"...)
+		return append(dst, canon[at:]...)
 	case "ipv4":
-		parts := strings.SplitN(string(canon), ".", 4)
-		if len(parts) == 4 {
-			return parts[0] + "." + parts[1] + ".*.*"
+		// The first two of four dot-separated parts.
+		if i := bytes.IndexByte(canon, '.'); i >= 0 {
+			if j := bytes.IndexByte(canon[i+1:], '.'); j >= 0 {
+				j += i + 1
+				if bytes.IndexByte(canon[j+1:], '.') >= 0 {
+					dst = append(dst, canon[:j]...)
+					return append(dst, ".*.*"...)
+				}
+			}
 		}
 	case "gps":
 		if lat, lng, ok := splitPair(canon); ok {
-			return strconv.FormatFloat(lat, 'f', 2, 64) + "," + strconv.FormatFloat(lng, 'f', 2, 64)
+			dst = strconv.AppendFloat(dst, lat, 'f', 2, 64)
+			dst = append(dst, ',')
+			return strconv.AppendFloat(dst, lng, 'f', 2, 64)
 		}
 	case "full":
-		return keepMask(canon, 0, 0, m.Char, m.Fixed)
+		return appendKeepMask(dst, canon, 0, 0, m.Char, m.Fixed)
 	}
-	return keepMask(canon, m.KeepFirst, m.KeepLast, m.Char, m.Fixed)
+	return appendKeepMask(dst, canon, m.KeepFirst, m.KeepLast, m.Char, m.Fixed)
 }
 
-// keepMask keeps the first and last characters and masks the rest. At least
-// one character is always hidden, so a short value is never shown whole.
-// It runs for every match, so it copies the kept bytes in two slices into
-// one allocation.
-func keepMask(canon []byte, first, last int, char string, fixed int) string {
+// appendKeepMask keeps the first and last characters and masks the rest.
+// At least one character is always hidden, so a short value is never shown
+// whole.
+func appendKeepMask(dst, canon []byte, first, last int, char string, fixed int) []byte {
 	if char == "" {
 		char = "*"
 	}
@@ -67,14 +85,11 @@ func keepMask(canon []byte, first, last int, char string, fixed int) string {
 		hidden = fixed
 	}
 	head, tail := runeOffset(canon, first), runeOffset(canon, n-last)
-	var b strings.Builder
-	b.Grow(head + hidden*len(char) + len(canon) - tail)
-	b.Write(canon[:head])
+	dst = append(dst, canon[:head]...)
 	for range hidden {
-		b.WriteString(char)
+		dst = append(dst, char...)
 	}
-	b.Write(canon[tail:])
-	return b.String()
+	return append(dst, canon[tail:]...)
 }
 
 // runeOffset returns the byte offset of the k-th character of s (len(s)
@@ -93,12 +108,11 @@ func runeOffset(s []byte, k int) int {
 }
 
 func splitPair(canon []byte) (float64, float64, bool) {
-	s := string(canon)
-	i := strings.IndexByte(s, ',')
+	i := bytes.IndexByte(canon, ',')
 	if i < 0 {
 		return 0, 0, false
 	}
-	lat, err1 := strconv.ParseFloat(s[:i], 64)
-	lng, err2 := strconv.ParseFloat(s[i+1:], 64)
+	lat, err1 := strconv.ParseFloat(string(canon[:i]), 64)
+	lng, err2 := strconv.ParseFloat(string(canon[i+1:]), 64)
 	return lat, lng, err1 == nil && err2 == nil
 }

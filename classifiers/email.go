@@ -81,8 +81,29 @@ func (s *Scanner) email(at int) {
 		}
 	}
 	s.stats.Candidates++
-	if _, icann := publicsuffix.PublicSuffix(string(t)); !icann {
+	if !s.icannTLD(t) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dEmail], start: j, end: k, canon: s.canon, strong: true})
+}
+
+// maxTLDs bounds the scanner's table of top-level domains (text may hold
+// any number of made-up ones).
+const maxTLDs = 512
+
+// icannTLD reports whether t is a top-level domain of the ICANN section of
+// the public suffix list. Answers are kept: a corpus has few distinct TLDs,
+// and the list's lookup allocates.
+func (s *Scanner) icannTLD(t []byte) bool {
+	if icann, ok := s.tlds[string(t)]; ok {
+		return icann
+	}
+	_, icann := publicsuffix.PublicSuffix(string(t))
+	if len(s.tlds) < maxTLDs {
+		if s.tlds == nil {
+			s.tlds = map[string]bool{}
+		}
+		s.tlds[string(t)] = icann
+	}
+	return icann
 }

@@ -59,7 +59,7 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 				continue
 			}
 			s.canon = append(s.canon[:0], s.buf[at:at+len(t.b)]...)
-			s.emit(candidate{ri: ri, start: at, end: at + len(t.b), canon: s.canon, evidence: "dictionary," + ev, prose: true})
+			s.emit(candidate{ri: ri, start: at, end: at + len(t.b), canon: s.canon, evidence: "dictionary", also: ev, prose: true})
 		}
 	}
 }

@@ -154,7 +154,7 @@ func (s *Scanner) fieldCoordinate(span int, r *recFacts) bool {
 		Span:        span,
 		Record:      sp.Record,
 		Confidence:  min(0.99, ri.conf+0.15),
-		Masked:      mask(ri, s.canon),
+		Masked:      s.mask(ri, s.canon),
 		Fingerprint: s.fingerprint(s.canon),
 		Evidence:    "fields:latitude+longitude",
 		Field:       r.latField,

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"hash"
 	"slices"
-	"strings"
 
 	"github.com/piiscan/piiscan/classifiers/deid"
 )
@@ -69,15 +68,20 @@ type Span struct {
 // state of the record being read, so it is not safe for concurrent use: use
 // one per goroutine and call Reset between objects.
 type Scanner struct {
-	e      *Engine
-	mac    hash.Hash
-	sum    []byte
-	hexBuf [64]byte
-	canon  []byte // canonical value of the current candidate
-	low    []byte // lower-cased keyword window
-	digits []byte // concatenated digit groups
-	runes  []rune // regexp2 window
-	r2b    []int  // rune index -> byte offset
+	e        *Engine
+	mac      hash.Hash
+	sum      []byte
+	hexBuf   [64]byte
+	slab     []byte            // where match strings are cut from (strs.go)
+	evb      []byte            // evidence being built
+	mbuf     []byte            // masked value being built
+	interned map[string]string // evidence strings
+	tlds     map[string]bool   // icannTLD's answers
+	canon    []byte            // canonical value of the current candidate
+	low      []byte            // lower-cased keyword window
+	digits   []byte            // concatenated digit groups
+	runes    []rune            // regexp2 window
+	r2b      []int             // rune index -> byte offset
 
 	// per call
 	buf        []byte
@@ -304,37 +308,10 @@ type candidate struct {
 	canon      []byte
 	minor      bool
 	evidence   string // detector-specific evidence, added to the rule's
+	also       string // one more signal (the keyword a prose term was found by)
 	prose      bool   // found in free text: the rule's "field" evidence does not apply
 	strong     bool   // a validator proved it: negative keywords cannot veto
 	needCtx    bool   // weak on its own: needs a keyword or field hint
-}
-
-// joinEvidence appends the comma-separated signals of add to ev, leaving
-// out those ev already names.
-func joinEvidence(ev, add string) string {
-	if ev == "" {
-		return add
-	}
-	for add != "" {
-		var item string
-		item, add, _ = strings.Cut(add, ",")
-		if item == "" || hasEvidence(ev, item) {
-			continue
-		}
-		ev += "," + item
-	}
-	return ev
-}
-
-func hasEvidence(ev, item string) bool {
-	for ev != "" {
-		var x string
-		x, ev, _ = strings.Cut(ev, ",")
-		if x == item {
-			return true
-		}
-	}
-	return false
 }
 
 // emit finishes a candidate: ownership, context, allow lists, grading and
@@ -359,7 +336,7 @@ func (s *Scanner) emit(c candidate) bool {
 	} else {
 		field = s.textField
 	}
-	ev, ok, conf := s.context(ri, c.start, c.end, lo, hi, field, c.strong, c.needCtx)
+	fieldEv, kwEv, ok, conf := s.context(ri, c.start, c.end, lo, hi, field, c.strong, c.needCtx)
 	if !ok {
 		return false
 	}
@@ -370,7 +347,10 @@ func (s *Scanner) emit(c candidate) bool {
 	if c.prose {
 		evidence = ""
 	}
-	evidence = joinEvidence(joinEvidence(evidence, c.evidence), ev)
+	s.evb = appendEvidence(s.evb[:0], evidence)
+	for _, add := range [...]string{c.evidence, c.also, fieldEv, kwEv} {
+		s.evb = appendEvidence(s.evb, add)
+	}
 	level := ri.rule.Level
 	if c.minor {
 		level = "S4"
@@ -398,9 +378,9 @@ func (s *Scanner) emit(c candidate) bool {
 		Record:      rec,
 		Confidence:  conf,
 		Minor:       c.minor,
-		Masked:      mask(ri, c.canon),
+		Masked:      s.mask(ri, c.canon),
 		Fingerprint: s.fingerprint(c.canon),
-		Evidence:    evidence,
+		Evidence:    s.intern(s.evb),
 	})
 	return true
 }
@@ -438,15 +418,15 @@ func (s *Scanner) recordBounds(i int) (int, int) {
 // context weighs the signals around a match: keywords within the rule's
 // window (outside the match itself), the field's name, and negative keywords
 // (order numbers, waybills). It returns the evidence, whether the match
-// stands, and its confidence.
-func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong, needCtx bool) (string, bool, float32) {
-	conf := ri.conf
-	var ev []string
+// stands, and its confidence. The evidence is at most two signals: the
+// field's name and a keyword.
+func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong, needCtx bool) (fieldEv, kwEv string, ok bool, conf float32) {
+	conf = ri.conf
 	pos := false
 	if f != nil && f.hints.has(ri.idx) {
 		pos = true
 		conf += 0.1
-		ev = append(ev, "field:"+f.Name)
+		fieldEv = f.evidence
 	}
 	if len(ri.keywords) > 0 || len(ri.negatives) > 0 {
 		a := max(lo, start-ri.window)
@@ -454,7 +434,7 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 		if kw, ok := s.keywordAround(ri.keywords, &ri.kwIdx, a, start, end, b); ok {
 			pos = true
 			conf += 0.1
-			ev = append(ev, kw.evidence())
+			kwEv = kw.evidence()
 		}
 		if !pos {
 			neg := f != nil && f.neg.has(ri.idx)
@@ -472,17 +452,17 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 				_, neg = s.keywordAround(ri.negatives, &ri.negIdx, nlo, start, end, end)
 			}
 			if neg && !strong {
-				return "", false, 0
+				return "", "", false, 0
 			}
 		}
 	}
 	if (ri.rule.KeywordsRequired || needCtx) && !pos {
-		return "", false, 0
+		return "", "", false, 0
 	}
 	if conf > 0.99 {
 		conf = 0.99
 	}
-	return strings.Join(ev, ","), true, conf
+	return fieldEv, kwEv, true, conf
 }
 
 // negWindow is how far before a match negative keywords are looked for.
