@@ -171,7 +171,11 @@ func (w *worker) field(name string) *classifiers.Field {
 func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scanner.Fetched) (res *Result) {
 	start := time.Now()
 	res = &Result{Info: info}
-	defer func() { res.Duration = time.Since(start) }()
+	defer func() {
+		if res != nil { // nil: abandoned at the hard deadline
+			res.Duration = time.Since(start)
+		}
+	}()
 	rel, ok := relPath(info.Name)
 	if !ok {
 		res.Status, res.Reason = StatusFailed, ReasonInvalidName
