@@ -319,13 +319,17 @@ func redactDest(ctx context.Context, f *redactFlags, src string, logger *slog.Lo
 		if err != nil {
 			return nil, "", usageErr("--to %w", err)
 		}
-		if isOSS(src) {
-			if s, _ := parseOSSURL(src); s.bucket == u.bucket && strings.HasPrefix(u.prefix, s.prefix) {
-				return nil, "", usageErr("--to %s is inside SRC %s: the copy would be listed while it is written", f.to, src)
-			}
-		}
 		if u.prefix != "" && !strings.HasSuffix(u.prefix, "/") {
 			u.prefix += "/"
+		}
+		if isOSS(src) {
+			// SRC lists every key starting with its prefix; copies go under
+			// the destination's. If either holds the other, copies would be
+			// listed while written, or land on source objects.
+			if s, _ := parseOSSURL(src); s.bucket == u.bucket &&
+				(strings.HasPrefix(u.prefix, s.prefix) || strings.HasPrefix(s.prefix, u.prefix)) {
+				return nil, "", usageErr("--to %s and SRC %s overlap: the copies would be listed while they are written, or replace source objects", f.to, src)
+			}
 		}
 		up, err := ossUploader(ctx, f, u.bucket, u.prefix, logger)
 		if err != nil {
@@ -348,17 +352,51 @@ func redactDest(ctx context.Context, f *redactFlags, src string, logger *slog.Lo
 	if err != nil {
 		return nil, "", usageErr("SRC %s: %w", src, err)
 	}
-	if rel, err := filepath.Rel(abs, dst); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
-		return nil, "", usageErr("--to %s is SRC or inside it: the copy would be listed while it is written", f.to)
-	}
 	dfi, derr := os.Stat(dst)
-	if !fi.IsDir() && !strings.HasSuffix(f.to, string(filepath.Separator)) && !strings.HasSuffix(f.to, "/") && (derr != nil || !dfi.IsDir()) {
-		return &redact.LocalDest{File: dst}, f.to, nil
-	}
-	if derr == nil && !dfi.IsDir() {
+	var d *redact.LocalDest
+	switch {
+	case !fi.IsDir() && !strings.HasSuffix(f.to, string(filepath.Separator)) && !strings.HasSuffix(f.to, "/") && (derr != nil || !dfi.IsDir()):
+		d = &redact.LocalDest{File: dst}
+	case derr == nil && !dfi.IsDir():
 		return nil, "", usageErr("--to %s is a file: a folder SRC needs a folder", f.to)
+	default:
+		d = &redact.LocalDest{Root: dst}
 	}
-	return &redact.LocalDest{Root: dst}, f.to, nil
+	// Compared through symbolic links: a link to SRC is SRC.
+	realSrc, realDst := realPath(abs), realPath(dst)
+	switch {
+	case fi.IsDir() && (within(realSrc, realDst) || within(realDst, realSrc)):
+		return nil, "", usageErr("--to %s and SRC %s overlap: the copies would be listed while they are written, or replace source files", f.to, src)
+	case !fi.IsDir() && d.File != "" && realDst == realSrc,
+		!fi.IsDir() && d.Root != "" && realPath(filepath.Join(dst, filepath.Base(abs))) == realSrc:
+		return nil, "", usageErr("--to %s would replace SRC %s", f.to, src)
+	}
+	return d, f.to, nil
+}
+
+// within reports whether path p is dir or inside it (both absolute and
+// clean).
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// realPath resolves the symbolic links of p, an absolute path, as far as
+// it exists: the rest, not yet made, is joined to what its existing part
+// resolves to.
+func realPath(p string) string {
+	rest := ""
+	for {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return filepath.Join(p, rest)
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
 }
 
 // ossUploader builds the uploader of a bucket and checks that it answers.

@@ -207,6 +207,8 @@ func TestRedactCLIUnsupportedAndSingleFile(t *testing.T) {
 // when some objects failed.
 func TestRedactCLIExitCodes(t *testing.T) {
 	src := writeTree(t, map[string]string{"a.txt": "手机：" + cliMobile + "\n", "b/bad.gz": "\x1f\x8b\x08\x00garbage"})
+	link := filepath.Join(t.TempDir(), "link")
+	require.NoError(t, os.Symlink(src, link))
 	badPolicy := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(badPolicy, []byte("version: 1\ntypes:\n  cn_mobile: {operator: mask, keep_frist: 3}\n"), 0o644))
 	tests := []struct {
@@ -218,7 +220,14 @@ func TestRedactCLIExitCodes(t *testing.T) {
 		{"no destination", []string{"redact", src}, exitUsage, "--to DST is required"},
 		{"no source", []string{"redact", "--to", "x"}, exitUsage, "want one SRC"},
 		{"missing source", []string{"redact", filepath.Join(src, "nope"), "--to", t.TempDir()}, exitUsage, "nope"},
-		{"destination inside source", []string{"redact", src, "--to", filepath.Join(src, "copy")}, exitUsage, "inside"},
+		{"destination inside source", []string{"redact", src, "--to", filepath.Join(src, "copy")}, exitUsage, "overlap"},
+		{"destination inside source, name starting with ..", []string{"redact", src, "--to", filepath.Join(src, "..copy")}, exitUsage, "overlap"},
+		{"source inside destination", []string{"redact", filepath.Join(src, "b"), "--to", src}, exitUsage, "overlap"},
+		{"destination a link to the source", []string{"redact", src, "--to", link}, exitUsage, "overlap"},
+		{"destination inside a link to the source", []string{"redact", src, "--to", filepath.Join(link, "new", "copy")}, exitUsage, "overlap"},
+		{"file onto itself", []string{"redact", filepath.Join(src, "a.txt"), "--to", filepath.Join(src, "a.txt")}, exitUsage, "would replace SRC"},
+		{"file into its own folder", []string{"redact", filepath.Join(src, "a.txt"), "--to", src + "/"}, exitUsage, "would replace SRC"},
+		{"file into its folder through a link", []string{"redact", filepath.Join(src, "a.txt"), "--to", link}, exitUsage, "would replace SRC"},
 		{"stdin", []string{"redact", "-", "--to", t.TempDir()}, exitUsage, "stdin is not supported"},
 		{"bad policy", []string{"redact", src, "--to", t.TempDir(), "--policy", badPolicy}, exitUsage, `bad.yaml: types.cn_mobile (line 3): unknown option "keep_frist"`},
 		{"bucket root without summary", []string{"redact", src, "--to", "oss://bucket-x"}, exitUsage, ""},
@@ -251,6 +260,20 @@ func TestRedactCLIOSS(t *testing.T) {
 	b, err = os.ReadFile(e.download(t, "safe", "copy/b.txt"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), cliID)
+
+	// Copies that would be listed while written, or replace source
+	// objects, are refused before anything is read.
+	for _, c := range [][2]string{
+		{"oss://raw/exports/", "oss://raw/exports"},
+		{"oss://raw/exports/", "oss://raw/exports/2026/"},
+		{"oss://raw/exports/", "oss://raw/"},
+		{"oss://raw/exports", "oss://raw/exports-copy/"}, // listed: every key starting "exports"
+	} {
+		res := runCLI(t, "", "redact", c[0], "--to", c[1], "--endpoint", e.url)
+		assert.Equal(t, exitUsage, res.code, "%s --to %s: %s", c[0], c[1], res.stderr)
+		assert.Contains(t, res.stderr, "overlap", c[1])
+	}
+	assert.Equal(t, []string{"exports/2026/a.csv", "exports/b.txt"}, e.keys(t, "raw", ""))
 
 	// And back to a local folder.
 	dst := filepath.Join(t.TempDir(), "local")
