@@ -157,11 +157,14 @@ func (o *uploadOutput) Abort() {
 	_ = os.Remove(o.f.Name())
 }
 
-// relPath returns the cleaned output path of an object's name, or false
-// when it is empty or would leave the destination.
+// relPath returns the output path of an object's name, or false when the
+// name cannot be mirrored one to one: empty, leaving the destination (a
+// ".." segment), or not clean ("a//b", "./a", "/a", "a/"), since cleaning
+// would give two objects ("data//x.csv" and "data/x.csv") one output and
+// one copy would silently replace the other.
 func relPath(name string) (string, bool) {
-	name = strings.TrimLeft(filepath.ToSlash(name), "/")
-	if name == "" {
+	name = filepath.ToSlash(name)
+	if name == "" || name == "." || path.Clean(name) != name || strings.HasPrefix(name, "/") {
 		return "", false
 	}
 	for _, seg := range strings.Split(name, "/") {
@@ -169,9 +172,5 @@ func relPath(name string) (string, bool) {
 			return "", false
 		}
 	}
-	rel := path.Clean(name)
-	if rel == "." || rel == "" {
-		return "", false
-	}
-	return rel, true
+	return name, true
 }

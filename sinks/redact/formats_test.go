@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
@@ -597,4 +598,38 @@ func TestRedactAbandonsAfterGrace(t *testing.T) {
 	assert.GreaterOrEqual(t, st.Abandoned, int64(1))
 	assert.Equal(t, st.Listed, tally.Objects+st.Abandoned)
 	assert.Empty(t, listFiles(t, dst), "nothing half-written")
+}
+
+// TestRelPath: names are mirrored as they are or not at all; two names
+// that clean to one path cannot both be written there.
+func TestRelPath(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"a.csv": "a.csv", "data/2026/a.csv": "data/2026/a.csv", "a..b/c": "a..b/c", "..a": "..a", " a/b ": " a/b ",
+		"": "", ".": "", "..": "", "../a": "", "a/../b": "", "a/..": "", "data//a.csv": "", "./a": "", "a/./b": "",
+		"/a": "", "a/": "", "//a": "",
+	} {
+		got, ok := relPath(name)
+		assert.Equal(t, want, got, "%q", name)
+		assert.Equal(t, want != "", ok, "%q", name)
+	}
+}
+
+// TestRedactNamesThatCollide: of two objects whose names clean to one
+// path, the unclean one fails with invalid_name; the other is written.
+func TestRedactNamesThatCollide(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{"data/x.txt": []byte("tel 13812348000\n"), "data//x.txt": []byte("tel 13912348000\n"), "data/./y.txt": []byte("y\n")}
+	dst := t.TempDir()
+	var mu sync.Mutex
+	got := map[string]string{}
+	tally, _, err := Run(context.Background(), Config{Policy: defaultPolicy(t), OnResult: func(r *Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		got[r.Info.Name] = string(r.Status) + " " + string(r.Reason)
+	}}, &scannertest.MemSource{Files: files}, engine(t), &LocalDest{Root: dst})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"data/x.txt": "rewritten ", "data//x.txt": "failed invalid_name", "data/./y.txt": "failed invalid_name"}, got)
+	assert.Equal(t, int64(1), tally.Written)
+	assert.Equal(t, []string{"data/x.txt"}, listFiles(t, dst))
 }

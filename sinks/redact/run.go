@@ -179,7 +179,7 @@ func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scan
 	rel, ok := relPath(info.Name)
 	if !ok {
 		res.Status, res.Reason = StatusFailed, ReasonInvalidName
-		res.Err = fmt.Errorf("object name %q cannot be mirrored under the destination", scanner.SafeText(info.Name))
+		res.Err = fmt.Errorf("object name %q cannot be mirrored under the destination: empty, with a '..' segment, or not a clean path (a//b, ./a, /a, a/)", scanner.SafeText(info.Name))
 		return res
 	}
 	res.Rel = rel
