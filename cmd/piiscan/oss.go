@@ -290,24 +290,37 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 		return nil, usageErr("--out %s: %w", f.out, err)
 	}
 	probe := up.Key(path.Join("findings", "dt="+sinks.Partition(sc.start), sc.scanID+sc.shard+".parquet"))
-	err = scanner.OSSRetry{}.Do(ctx, func() error {
-		_, err := bucket.GetObjectMeta(probe, oss.WithContext(ctx))
-		return err
-	})
-	var se oss.ServiceError
-	switch {
-	case err == nil:
+	switch exists, err := probeKey(ctx, bucket, probe); {
+	case err != nil:
+		return nil, usageErr("--out %s: %w", f.out, err)
+	case exists:
 		return nil, usageErr("--out %s: oss://%s/%s already exists (scan ids must be unique per run)", f.out, u.bucket, probe)
-	case errors.As(err, &se) && se.StatusCode == 404 && (se.Code == "NoSuchKey" || se.Code == ""):
-		// The bucket answers and the file is new: the expected case.
-	default:
-		return nil, usageErr("--out %s: %w", f.out, scanner.DescribeOSS(err))
 	}
 	dir, err := os.MkdirTemp("", "piiscan-out-")
 	if err != nil {
 		return nil, usageErr("--out %s: temporary directory: %w", f.out, err)
 	}
 	return &outputs{dir: dir, publish: up.Publish, remote: f.out}, nil
+}
+
+// probeKey checks, before anything is read, that a bucket answers with
+// these credentials: a HEAD of key, which reports whether it exists. A
+// missing bucket, a bad key or a denied request is an error (a HEAD answers
+// 404 for a missing bucket too; the error code tells them apart).
+func probeKey(ctx context.Context, bucket *oss.Bucket, key string) (bool, error) {
+	err := scanner.OSSRetry{}.Do(ctx, func() error {
+		_, err := bucket.GetObjectMeta(key, oss.WithContext(ctx))
+		return err
+	})
+	var se oss.ServiceError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &se) && se.StatusCode == 404 && (se.Code == "NoSuchKey" || se.Code == ""):
+		return false, nil
+	default:
+		return false, scanner.DescribeOSS(err)
+	}
 }
 
 // finish removes the temporary directory of an oss:// --out once every

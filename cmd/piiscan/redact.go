@@ -15,7 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -419,8 +418,8 @@ func ossUploader(ctx context.Context, f *redactFlags, bucket, prefix string, log
 	}
 	// The bucket must answer with these credentials before anything is
 	// read (a missing bucket or a bad key is a usage error).
-	if _, err := b.IsObjectExist(prefix+".piiscan-redact-probe", oss.WithContext(ctx)); err != nil && ctx.Err() == nil {
-		return nil, usageErr("oss://%s: %w", bucket, scanner.DescribeOSS(err))
+	if _, err := probeKey(ctx, b, prefix+".piiscan-redact-probe"); err != nil && ctx.Err() == nil {
+		return nil, usageErr("oss://%s: %w", bucket, err)
 	}
 	return up, nil
 }

@@ -274,6 +274,12 @@ func TestRedactCLIOSS(t *testing.T) {
 		assert.Contains(t, res.stderr, "overlap", c[1])
 	}
 	assert.Equal(t, []string{"exports/2026/a.csv", "exports/b.txt"}, e.keys(t, "raw", ""))
+	// A destination bucket that does not exist is found before anything
+	// is read (a HEAD answers 404 for it as for a missing key).
+	res = runCLI(t, "", "redact", "oss://raw/exports/", "--to", "oss://nosuchbucket/copy/", "--endpoint", e.url)
+	assert.Equal(t, exitUsage, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "NoSuchBucket")
+	assert.NotContains(t, res.stderr, "redact started")
 
 	// And back to a local folder.
 	dst := filepath.Join(t.TempDir(), "local")
