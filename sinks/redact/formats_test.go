@@ -633,3 +633,34 @@ func TestRedactNamesThatCollide(t *testing.T) {
 	assert.Equal(t, int64(1), tally.Written)
 	assert.Equal(t, []string{"data/x.txt"}, listFiles(t, dst))
 }
+
+// commitFails is a destination whose uploads all fail at the end.
+type commitFails struct{ LocalDest }
+
+func (d *commitFails) Create(ctx context.Context, rel string) (Output, error) {
+	o, err := d.LocalDest.Create(ctx, rel)
+	return failingCommit{o}, err
+}
+
+type failingCommit struct{ Output }
+
+func (o failingCommit) Commit(context.Context) error {
+	o.Abort()
+	return errors.New("upload refused")
+}
+
+// TestRedactCommitFails: an object whose copy could not be published
+// fails with write_error, and its values do not count as replaced.
+func TestRedactCommitFails(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{"a.txt": []byte("tel 13812348000\n")}
+	var got *Result
+	tally, _, err := Run(context.Background(), Config{Policy: defaultPolicy(t), OnResult: func(r *Result) { got = r }},
+		&scannertest.MemSource{Files: files}, engine(t), &commitFails{LocalDest{Root: t.TempDir()}})
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	assert.Equal(t, StatusFailed, got.Status)
+	assert.Equal(t, ReasonWriteError, got.Reason)
+	assert.Zero(t, tally.Written)
+	assert.Zero(t, tally.Values, "nothing written, nothing replaced")
+}

@@ -66,6 +66,7 @@ func (o *objRun) run(rel string) {
 	switch {
 	case err == nil:
 		if cerr := out.Commit(o.ctx); cerr != nil {
+			res.Values = nil // nothing was written: nothing was replaced
 			res.Status, res.Reason, res.Err = StatusFailed, ReasonWriteError, safe(cerr)
 			return
 		}
