@@ -15,7 +15,10 @@ func (s *Scanner) runUser() error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		if len(ri.keywords) > 0 && len(ri.fieldToks) == 0 && !s.fieldHinted(ri) {
+		// A rule that needs a keyword runs only around its keywords; one
+		// whose keywords are optional (they raise confidence) runs over
+		// the whole chunk, as DESIGN.md section 5 says.
+		if ri.rule.KeywordsRequired && len(ri.keywords) > 0 && len(ri.fieldToks) == 0 && !s.fieldHinted(ri) {
 			s.userNearKeywords(ri)
 			continue
 		}

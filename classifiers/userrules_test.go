@@ -31,6 +31,11 @@ rules:
     pattern: '\b\d{16}\b'
     validator: luhn
     mask: {keep_first: 4, keep_last: 4}
+  - id: badge_no
+    category: identity
+    level: S2
+    pattern: 'BDG-\d{5}'
+    keywords: [badge, 工牌]
   - id: slow_rule
     category: identity
     level: S1
@@ -55,6 +60,8 @@ func TestUserRules(t *testing.T) {
 	}{
 		{"keyword present", "工号: EMP-123456", []string{"employee_no EMP-****56"}},
 		{"keyword required", "ref EMP-123456", nil},
+		{"keyword optional, none near", "ref BDG-12345", []string{"badge_no *********"}},
+		{"keyword optional, one near", "badge BDG-12345", []string{"badge_no *********"}},
 		{"allow list value", "工号 EMP-000000", nil},
 		{"allow list pattern", "工号 EMP-912345", nil},
 		{"validator passes", "loyalty 4111111111111111 ok", []string{"bank_card 411111******1111", "loyalty_card 4111********1111"}},
@@ -74,6 +81,12 @@ func TestUserRules(t *testing.T) {
 			assert.ElementsMatch(t, tt.want, got)
 		})
 	}
+	// An optional keyword raises confidence.
+	near, far := scanString(t, e, "badge BDG-12345").ms, scanString(t, e, "ref BDG-12345").ms
+	require.Len(t, near, 1)
+	require.Len(t, far, 1)
+	assert.Greater(t, near[0].Confidence, far[0].Confidence)
+	assert.Contains(t, near[0].Evidence, "keyword:badge")
 }
 
 // TestUserRuleTimeout: a backtracking pattern on hostile input is stopped
