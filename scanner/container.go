@@ -152,6 +152,7 @@ type archive struct {
 	encodings   map[string]bool
 	err         error // first limit error, else first other error
 	unsupported int
+	unread      int // members whose bytes could not be read (encrypted)
 	index       int
 }
 
@@ -259,6 +260,10 @@ func (o *objectScan) finishArchive(a *archive, err error) error {
 	}
 	if a.unsupported > 0 {
 		o.note(fmt.Sprintf("%s: %d %s member(s) not scanned: unsupported format", o.where(), a.unsupported, a.kind))
+	}
+	if a.unread > 0 {
+		// Their content is unknown: the object was not wholly scanned.
+		a.keep(&errNotRead{msg: fmt.Sprintf("%d %s member(s) not scanned: encrypted or compressed with an unsupported method", a.unread, a.kind)})
 	}
 	if err != nil {
 		return err

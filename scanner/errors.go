@@ -33,6 +33,14 @@ func (e *errMalformed) Error() string {
 // errEmpty marks an object with no bytes.
 var errEmpty = errors.New("empty object")
 
+// errNotRead marks archive members whose bytes could not be read at all
+// (encrypted, or compressed with a method Go does not implement): unlike a
+// member of an unsupported format, what they hold is unknown, so the
+// object is partial.
+type errNotRead struct{ msg string }
+
+func (e *errNotRead) Error() string { return e.msg }
+
 // errLimit marks an archive or decompression limit.
 type errLimit struct{ msg string }
 
@@ -43,6 +51,7 @@ func (w *worker) classify(res *ObjectResult, err error, read int64) {
 	var unsup *errUnsupported
 	var malformed *errMalformed
 	var limit *errLimit
+	var notRead *errNotRead
 	own := true // our own error texts carry no content; others are redacted
 	switch {
 	case err == nil:
@@ -61,6 +70,8 @@ func (w *worker) classify(res *ObjectResult, err error, read int64) {
 		res.Status, res.Reason = StatusPartial, ReasonArchiveLimit
 	case errors.As(err, &malformed):
 		res.Status, res.Reason = StatusPartial, ReasonMalformed
+	case errors.As(err, &notRead):
+		res.Status, res.Reason = StatusPartial, ReasonUnsupported
 	case isCorrupt(err):
 		res.Status, res.Reason = StatusPartial, ReasonMalformed
 		own = false

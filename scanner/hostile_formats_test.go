@@ -38,6 +38,33 @@ func overlappingZip(t testing.TB, copies int) []byte {
 	return append(out, end...)
 }
 
+// flagEncrypted marks the zip member named name as encrypted (APPNOTE
+// 4.4.4, general purpose flag bit 0) in its local and central headers.
+func flagEncrypted(t testing.TB, z []byte, name string) []byte {
+	t.Helper()
+	z = append([]byte(nil), z...)
+	n := 0
+	for _, sig := range []struct {
+		magic      string
+		flag, name int
+	}{{"PK\x03\x04", 6, 30}, {"PK\x01\x02", 8, 46}} {
+		for off := 0; ; {
+			i := bytes.Index(z[off:], []byte(sig.magic))
+			if i < 0 {
+				break
+			}
+			at := off + i
+			if bytes.HasPrefix(z[at+sig.name:], []byte(name)) {
+				z[at+sig.flag] |= 1
+				n++
+			}
+			off = at + 4
+		}
+	}
+	require.Equal(t, 2, n, "local and central header of %s", name)
+	return z
+}
+
 // pngOf is a blank PNG of the given size.
 func pngOf(t testing.TB, w, h int) []byte {
 	t.Helper()
@@ -73,10 +100,12 @@ func TestHostileFormats(t *testing.T) {
 		"bad_xml.docx":       must(corpus.Zip([]corpus.Member{{Name: "word/document.xml", Data: []byte("<w:document><w:p><w:t>" + ids[0] + "</w:t></w:p><w:p")}}))(t),
 		"huge_member.tar.gz": must(corpus.TarGz([]corpus.Member{{Name: "a.csv", Data: []byte(text)}, {Name: "big.log", Data: make([]byte, 5<<20)}}))(t),
 		"many.zip":           must(corpus.Zip(many))(t),
-		"身份证正面.jpg":          []byte("\xff\xd8\xff\xe0 not really a jpeg"),
-		"scan0001.png":       pngOf(t, 856, 540),
-		"icon.png":           pngOf(t, 32, 32),
-		"report.pdf":         []byte("%PDF-1.7\n" + text),
+		"encrypted.zip": flagEncrypted(t, must(corpus.Zip([]corpus.Member{{Name: "a.csv", Data: []byte(text)},
+			{Name: "secret.csv", Data: []byte(text)}}))(t), "secret.csv"),
+		"身份证正面.jpg":    []byte("\xff\xd8\xff\xe0 not really a jpeg"),
+		"scan0001.png": pngOf(t, 856, 540),
+		"icon.png":     pngOf(t, 32, 32),
+		"report.pdf":   []byte("%PDF-1.7\n" + text),
 	}
 	cfg := scanner.Config{Workers: 3, MaxRatio: 100, MaxDecodedSize: 4 << 20, MaxMembers: 50}
 	sink := run(t, &scannertest.MemSource{Files: files}, cfg)
@@ -101,6 +130,8 @@ func TestHostileFormats(t *testing.T) {
 		{"bad_xml.docx", scanner.StatusPartial, scanner.ReasonMalformed, 1},
 		{"huge_member.tar.gz", scanner.StatusPartial, scanner.ReasonArchiveLimit, len(rows) - 1},
 		{"many.zip", scanner.StatusPartial, scanner.ReasonArchiveLimit, 50},
+		// An encrypted member's content is unknown: not a clean bill.
+		{"encrypted.zip", scanner.StatusPartial, scanner.ReasonUnsupported, len(rows) - 1},
 		{"身份证正面.jpg", scanner.StatusSkipped, scanner.ReasonUnsupported, 0},
 		{"scan0001.png", scanner.StatusSkipped, scanner.ReasonUnsupported, 0},
 		{"report.pdf", scanner.StatusSkipped, scanner.ReasonUnsupported, 0},

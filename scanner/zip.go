@@ -80,9 +80,10 @@ func (o *objectScan) zipMember(a *archive, f *zip.File, depth int) error {
 		return err
 	}
 	if f.Flags&0x1 != 0 || (f.Method != zip.Store && f.Method != zip.Deflate) {
-		// Encrypted (APPNOTE 4.4.4 bit 0) or a method Go cannot read.
+		// Encrypted (APPNOTE 4.4.4 bit 0) or a method Go cannot read:
+		// the bytes themselves are out of reach.
 		a.index++
-		a.unsupported++
+		a.unread++
 		return nil
 	}
 	comp := int64(f.CompressedSize64)
