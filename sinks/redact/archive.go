@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/piiscan/piiscan/scanner"
@@ -104,6 +105,25 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 		if f.FileInfo().IsDir() {
 			if _, err := zw.CreateHeader(hdr); err != nil {
 				return err
+			}
+			continue
+		}
+		switch {
+		case f.Mode()&fs.ModeSymlink != 0:
+			// A link's data is its target's path, not content: kept as is.
+			if err := copyZipMember(zw, f); err != nil {
+				return err
+			}
+			continue
+		case f.Flags&0x1 != 0 || (f.Method != zip.Store && f.Method != zip.Deflate):
+			// Encrypted (APPNOTE 4.4.4 bit 0) or a method Go cannot read:
+			// left out, or copied as it is with --copy-unsupported.
+			copied := o.w.cfg.CopyUnsupported
+			o.memberIssue(path, &unsupportedError{format: "encrypted zip member, or an unsupported compression method"}, copied)
+			if copied {
+				if err := copyZipMember(zw, f); err != nil {
+					return err
+				}
 			}
 			continue
 		}

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -663,4 +664,55 @@ func TestRedactCommitFails(t *testing.T) {
 	assert.Equal(t, ReasonWriteError, got.Reason)
 	assert.Zero(t, tally.Written)
 	assert.Zero(t, tally.Values, "nothing written, nothing replaced")
+}
+
+// TestRedactZipLinksAndEncrypted: a zip's symbolic link is kept as it is
+// (its data is a path, not content); an encrypted member cannot be read,
+// so it is left out, or copied as it is with CopyUnsupported, and listed.
+func TestRedactZipLinksAndEncrypted(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name string, mode fs.FileMode, flags uint16, data string) {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Flags: flags}
+		h.SetMode(mode)
+		w, err := zw.CreateHeader(h)
+		require.NoError(t, err)
+		_, err = w.Write([]byte(data))
+		require.NoError(t, err)
+	}
+	add("a.csv", 0o644, 0, "mobile\n"+rawMobile+"\n")
+	add("link.csv", fs.ModeSymlink|0o777, 0, "a.csv")
+	add("secret.csv", 0o644, 0x1, "mobile\n"+rawMobile+"\n") // flagged: read as if encrypted
+	require.NoError(t, zw.Close())
+
+	for _, copyUnsupported := range []bool{false, true} {
+		dst, tally := redactFiles(t, Config{CopyUnsupported: copyUnsupported}, map[string][]byte{"a.zip": buf.Bytes()})
+		var issues []string
+		for _, i := range tally.NotRewritten {
+			issues = append(issues, string(i.Status)+" "+i.Reason+" "+strings.TrimPrefix(i.Object, "mem://"))
+		}
+		want := StatusSkipped
+		if copyUnsupported {
+			want = StatusCopied
+		}
+		assert.ElementsMatch(t, []string{"partial unsupported_format a.zip", string(want) + " unsupported_format a.zip!secret.csv"}, issues)
+		out := readFile(t, dst, "a.zip")
+		zr, err := zip.NewReader(bytes.NewReader(out), int64(len(out)))
+		require.NoError(t, err)
+		names := map[string]*zip.File{}
+		for _, f := range zr.File {
+			names[f.Name] = f
+		}
+		require.NotNil(t, names["link.csv"])
+		assert.True(t, names["link.csv"].Mode()&fs.ModeSymlink != 0, "still a link")
+		assert.Equal(t, "a.csv", string(zipMember(t, out, "link.csv")), "the link's target, unchanged")
+		assert.Equal(t, "mobile\n138****8000\n", string(zipMember(t, out, "a.csv")))
+		if copyUnsupported {
+			require.NotNil(t, names["secret.csv"])
+			assert.NotZero(t, names["secret.csv"].Flags&0x1, "copied with its header")
+		} else {
+			assert.Nil(t, names["secret.csv"], "left out")
+		}
+	}
 }
