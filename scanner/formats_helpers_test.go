@@ -95,11 +95,12 @@ type patient struct {
 	Lng       float64   `parquet:"lng"`
 }
 
-// parquetOf writes patients, rowGroup rows per row group.
-func parquetOf(t testing.TB, rows []patient, rowGroup int) []byte {
+// parquetOf writes patients, rowGroup rows per row group, with the
+// writer options opts (key/value metadata).
+func parquetOf(t testing.TB, rows []patient, rowGroup int, opts ...parquet.WriterOption) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[patient](&buf, parquet.MaxRowsPerRowGroup(int64(rowGroup)))
+	w := parquet.NewGenericWriter[patient](&buf, append(opts, parquet.MaxRowsPerRowGroup(int64(rowGroup)))...)
 	_, err := w.Write(rows)
 	require.NoError(t, err)
 	require.NoError(t, w.Close())

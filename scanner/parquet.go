@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/piiscan/piiscan/classifiers"
 )
@@ -29,6 +30,8 @@ import (
 // engine's result depends on the record (birth dates, coordinate pairs,
 // keywords of neighbouring fields), so per-row scanning is what keeps
 // every finding's location and record rules right.
+//
+// The footer's key/value metadata follows the rows (parquetKeyValues).
 
 // Limits on the footer: parquet-go allocates the footer length it reads.
 const maxParquetFooter = 64 << 20
@@ -62,19 +65,52 @@ func (o *objectScan) scanParquet(in *input) error {
 	b := newBatch(o)
 	var off, rec, unpacked int64
 	rows := make([]parquet.Row, 128)
+	var lerr error
 	for gi, rg := range f.RowGroups() {
 		for _, c := range f.Metadata().RowGroups[gi].Columns {
 			unpacked += c.MetaData.TotalUncompressedSize
 		}
-		if lerr := o.parquetLimit(unpacked, size); lerr != nil {
-			return errors.Join(b.finish(), lerr)
+		if lerr = o.parquetLimit(unpacked, size); lerr != nil {
+			break
 		}
 		if err := o.parquetRowGroup(b, rg, cols, rows, &off, &rec); err != nil {
 			return errors.Join(b.finish(), err)
 		}
 	}
-	return b.finish()
+	// The footer is already in memory: its metadata is read even when the
+	// row groups were over a limit.
+	if err := o.parquetKeyValues(b, f.Metadata().KeyValueMetadata, &off); err != nil {
+		return errors.Join(b.finish(), lerr, err)
+	}
+	return errors.Join(b.finish(), lerr)
 }
+
+// parquetKeyValues scans the footer's key/value metadata after the rows,
+// as one more record with no index (record is null): writers put free
+// text there (an owner, a description, a query with its literals, pandas'
+// and Arrow's schemas), and the redact writer rewrites it. Each value is a
+// value of its own, field = parquet.kv.<key>, at the offsets that follow
+// the rows'. Keys are not scanned, like JSON keys, and are written through
+// SafeName like any field. The entries come in parquet-go's order (sorted
+// by key), which the redact writer sees too.
+func (o *objectScan) parquetKeyValues(b *batch, kvs []format.KeyValue, off *int64) error {
+	b.beginRecord()
+	for _, kv := range kvs {
+		if kv.Value == "" {
+			continue
+		}
+		if err := o.ctx.Err(); err != nil {
+			return err
+		}
+		if err := writeValue(b, o.w.field(parquetKVField(kv.Key)), []byte(kv.Value), -1, off); err != nil {
+			return err
+		}
+	}
+	return b.endRecord()
+}
+
+// parquetKVField is the field name of a key/value metadata entry.
+func parquetKVField(key string) string { return "parquet.kv." + key }
 
 // checkParquetFooter refuses a footer longer than the file or than
 // maxParquetFooter before parquet-go allocates it.
