@@ -50,6 +50,10 @@ func EncodingOf(enc string) encoding.Encoding { return encodingOf(enc) }
 // child to the leaf, reps whether each level is repeated.
 func ParquetColumnPath(segs []string, reps []bool) string { return columnPath(segs, reps) }
 
+// ParquetKeyValueField is the field name the scanner gives a value of a
+// Parquet file's key/value metadata: parquet.kv.<key>.
+func ParquetKeyValueField(key string) string { return parquetKVField(key) }
+
 // ReasonOf maps an open or read error to a reason code (permission_denied,
 // not_found, timeout, read_error, or an *ObjectError's own reason).
 func ReasonOf(err error) Reason { return reasonOf(err) }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -193,6 +194,7 @@ func sameStructure(t *testing.T, name string, orig, cp []byte) {
 		assert.Equal(t, fo.Schema().String(), fc.Schema().String())
 		assert.Equal(t, fo.NumRows(), fc.NumRows())
 		assert.Len(t, fc.RowGroups(), len(fo.RowGroups()))
+		assert.ElementsMatch(t, slices.Collect(maps.Keys(kvMetadata(t, orig))), slices.Collect(maps.Keys(kvMetadata(t, cp))), "key/value metadata keys")
 	case strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".tsv"):
 		comma := ','
 		if strings.HasSuffix(name, ".tsv") {

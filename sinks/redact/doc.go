@@ -25,7 +25,9 @@
 //	jsonl      the same per line; a line that does not parse is rewritten
 //	           as text
 //	parquet    the same schema, row groups and row count; byte arrays and
-//	           numbers replaced per value, repeated numeric columns whole
+//	           numbers replaced per value, repeated numeric columns whole;
+//	           the footer's key/value metadata keeps its keys, matches in
+//	           its values replaced within the value (parquet.go keyValues)
 //	avro       the same header (schema, codec, sync marker) and record
 //	           count; values re-encoded in their types, a value whose
 //	           type cannot hold its replacement null when nullable, else

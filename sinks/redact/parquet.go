@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/classifiers/deid"
@@ -16,7 +17,8 @@ import (
 
 // Parquet is rewritten row group by row group with parquet-go's generic
 // rows: the same schema (the file's own), the same row groups and row
-// count, the key/value metadata and the first column's codec. Values go
+// count, the key/value metadata (its values de-identified: keyValues) and
+// the first column's codec. Values go
 // to the engine as the scanner presents them (scanner/parquet.go): each
 // row a record, field = the column path, typed values as text (dates
 // 2006-01-02, timestamps RFC 3339, decimals with their scale), the
@@ -54,9 +56,6 @@ func (o *objRun) parquet(br *bufio.Reader, file *os.File, w io.Writer) error {
 	}
 	opts := []parquet.WriterOption{f.Schema()}
 	md := f.Metadata()
-	for _, kv := range md.KeyValueMetadata {
-		opts = append(opts, parquet.KeyValueMetadata(kv.Key, kv.Value))
-	}
 	if len(md.RowGroups) > 0 && len(md.RowGroups[0].Columns) > 0 {
 		// Keep the source's codec when parquet-go has it (it returns an
 		// "unsupported" codec, never nil, for the others: then the
@@ -85,7 +84,51 @@ func (o *objRun) parquet(br *bufio.Reader, file *os.File, w io.Writer) error {
 			return err
 		}
 	}
+	if err := b.keyValues(md.KeyValueMetadata); err != nil {
+		return err
+	}
 	return pw.Close()
+}
+
+// keyValues sets the footer's key/value metadata of the copy, each value
+// de-identified as the scanner reads it (scanner/parquet.go
+// parquetKeyValues): after the rows, all entries one record, field =
+// parquet.kv.<key>, every match replaced within the value and the rest of
+// it kept. Keys are kept; so are values without matches, byte for byte
+// (pandas' and Arrow's schemas among them).
+func (b *pqBatch) keyValues(kvs []format.KeyValue) error {
+	b.rec++
+	for _, kv := range kvs {
+		if kv.Value == "" {
+			continue
+		}
+		start := len(b.buf)
+		b.buf = append(b.buf, kv.Value...)
+		f := b.o.w.field(scanner.ParquetKeyValueField(kv.Key))
+		b.spans = append(b.spans, classifiers.Span{Start: start, End: len(b.buf), Field: f, Record: b.rec, Kind: deid.KindText})
+		b.buf = append(b.buf, '\n')
+	}
+	var edits [][]edit
+	if len(b.spans) > 0 {
+		var err error
+		if edits, err = b.o.w.ed.records(b.o.ctx, b.buf, b.spans, false); err != nil {
+			return err
+		}
+	}
+	n := 0
+	for _, kv := range kvs {
+		v := kv.Value
+		if v != "" {
+			if es := edits[n]; len(es) > 0 {
+				sp := b.spans[n]
+				v = string(splice(nil, b.buf[sp.Start:sp.End], es))
+			}
+			n++
+		}
+		b.w.SetKeyValueMetadata(kv.Key, v)
+	}
+	b.buf, b.spans = b.buf[:0], b.spans[:0]
+	return nil
 }
 
 // randomAccess returns the object as an io.ReaderAt: the local file
