@@ -522,7 +522,9 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 			o.pend = o.pend[:0]
 			w.finishObject(o)
 		}
-		res.Duration = time.Since(start)
+		if res != nil { // nil: abandoned at the hard deadline
+			res.Duration = time.Since(start)
+		}
 	}()
 	if w.preSkip(res) {
 		return res

@@ -212,3 +212,22 @@ func TestLimitReaderStopsAtEOF(t *testing.T) {
 	_, err = l.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// TestRunAbandonsAfterGrace: an object still being read when the grace
+// period after an interrupt ends is abandoned and counted, without a
+// crash (a nil result used to be written to), and nothing half-scanned
+// reaches the sink.
+func TestRunAbandonsAfterGrace(t *testing.T) {
+	t.Parallel()
+	src := &scannertest.StallSource{MemSource: scannertest.MemSource{Files: map[string][]byte{"a.txt": nil, "b.txt": nil}},
+		Head: "手机 13812348000\n", Opened: make(chan struct{}, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-src.Opened; cancel() }()
+	sink := &scannertest.Sink{}
+	st, err := scanner.Run(ctx, scanner.Config{ScanID: "t", Workers: 1, Prefetch: -1, Grace: 10 * time.Millisecond}, src, engine(t), sink)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.True(t, st.Interrupted)
+	assert.GreaterOrEqual(t, st.Abandoned, int64(1))
+	assert.Equal(t, st.Listed, st.Written+st.Abandoned)
+	assert.Empty(t, sink.Results)
+}

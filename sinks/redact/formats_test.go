@@ -564,33 +564,15 @@ func TestRedactReadsAhead(t *testing.T) {
 	}
 }
 
-// stallSource's objects give a few bytes, then stall until their context
-// ends: a rewrite that outlasts the grace period of an interrupt.
-type stallSource struct {
-	scannertest.MemSource
-	opened chan struct{}
-}
-
-func (s *stallSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadCloser, error) {
-	select {
-	case s.opened <- struct{}{}:
-	default:
-	}
-	return io.NopCloser(io.MultiReader(strings.NewReader("tel 13812348000\n"), ctxReader{ctx})), nil
-}
-
-type ctxReader struct{ ctx context.Context }
-
-func (r ctxReader) Read([]byte) (int, error) { <-r.ctx.Done(); return 0, r.ctx.Err() }
-
 // TestRedactAbandonsAfterGrace: an object still being rewritten when the
 // grace period after an interrupt ends is abandoned: counted, its output
 // discarded, and no crash (a nil result used to be written to).
 func TestRedactAbandonsAfterGrace(t *testing.T) {
 	t.Parallel()
-	src := &stallSource{MemSource: scannertest.MemSource{Files: map[string][]byte{"a.txt": nil, "b.txt": nil}}, opened: make(chan struct{}, 1)}
+	src := &scannertest.StallSource{MemSource: scannertest.MemSource{Files: map[string][]byte{"a.txt": nil, "b.txt": nil}},
+		Head: "tel 13812348000\n", Opened: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-src.opened; cancel() }()
+	go func() { <-src.Opened; cancel() }()
 	dst := t.TempDir()
 	tally, st, err := Run(ctx, Config{Policy: defaultPolicy(t), Workers: 1, Prefetch: -1, Grace: 10 * time.Millisecond},
 		src, engine(t), &LocalDest{Root: dst})
