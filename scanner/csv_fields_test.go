@@ -1,0 +1,151 @@
+package scanner_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// csvValues reads data with CSVReader, whole or one byte at a time, and
+// returns the rows' values; it checks that Raw and End give back data.
+func csvValues(t *testing.T, data string, delim byte, oneByte bool) [][]string {
+	t.Helper()
+	var r io.Reader = strings.NewReader(data)
+	if oneByte {
+		r = iotest.OneByteReader(r)
+	}
+	rd := scanner.NewCSVReader(r, delim)
+	var rows [][]string
+	var row []string
+	var back bytes.Buffer
+	for {
+		f, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		require.Equal(t, int64(back.Len()), f.Off)
+		back.Write(f.Raw)
+		back.Write(f.End)
+		row = append(row, string(f.Value))
+		if f.EOL {
+			rows, row = append(rows, row), nil
+		}
+	}
+	require.Empty(t, row)
+	require.Equal(t, data, back.String(), "Raw and End are the stream")
+	return rows
+}
+
+func TestCSVReader(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		delim    byte
+		want     [][]string
+	}{
+		{"plain lf", "a,b\n1,2\n", ',', [][]string{{"a", "b"}, {"1", "2"}}},
+		{"crlf, no final break", "a,b\r\n1,2", ',', [][]string{{"a", "b"}, {"1", "2"}}},
+		{"lone cr", "a\rb\r", ',', [][]string{{"a"}, {"b"}}},
+		{"blank lines", "a\n\n\r\nb\n", ',', [][]string{{"a"}, {""}, {""}, {"b"}}},
+		{"quote inside an unquoted field", "x \"y\" z,2\n", ',', [][]string{{`x "y" z`, "2"}}},
+		{"text after a closing quote", "\"VIP\" customer\tE1\nr\tE2\n", '\t', [][]string{{"VIP customer", "E1"}, {"r", "E2"}}},
+		{"quoted delimiter, line break, escaped quotes", "\"a,\r\nb \"\"c\"\"\",2\n", ',', [][]string{{"a,\r\nb \"c\"", "2"}}},
+		{"empty quoted", "\"\",\"\"\"\"\n", ',', [][]string{{"", `"`}}},
+		{"never closed", "a,\"b\nc,d", ',', [][]string{{"a", "b\nc,d"}}},
+		{"quote right at the end", "a,\"", ',', [][]string{{"a", ""}}},
+		{"trailing delimiter", "a,\n", ',', [][]string{{"a", ""}}},
+		{"tsv keeps commas", "a,b\tc\n", '\t', [][]string{{"a,b", "c"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, csvValues(t, tt.in, tt.delim, false))
+			assert.Equal(t, tt.want, csvValues(t, tt.in, tt.delim, true), "one byte reads")
+		})
+	}
+}
+
+// TestCSVReaderMatchesDecoder: on generated CSV and TSV full of quotes,
+// delimiters and line breaks, a mobile number is found by the scan exactly
+// where CSVReader puts a value holding it (stream offset, record, field).
+func TestCSVReaderMatchesDecoder(t *testing.T) {
+	t.Parallel()
+	const mobile = "13812348000"
+	pieces := []string{"a", "b c", `"`, `""`, ",", "\t", "\n", "\r\n", "\r", " ", " " + mobile + " "}
+	rng := rand.New(rand.NewPCG(7, 11))
+	files := map[string][]byte{}
+	for i := range 300 {
+		var b strings.Builder
+		b.WriteString("note,mobile\tphone\n") // a header row, whatever follows
+		for range 4 + rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		ext := ".csv"
+		if i%3 == 0 {
+			ext = ".tsv"
+		}
+		files[fmt.Sprintf("f%03d%s", i, ext)] = []byte(b.String())
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 4})
+	for name, data := range files {
+		delim := byte(',')
+		if strings.HasSuffix(name, ".tsv") {
+			delim = '\t'
+		}
+		res := sink.ByName(name)
+		require.NotNil(t, res, name)
+		var got []string
+		for _, l := range locs(res) {
+			if l.Type == "cn_mobile" && l.Len == int32(len(mobile)) {
+				got = append(got, fmt.Sprintf("off=%d rec=%d", l.Off, l.Record))
+			}
+		}
+		assert.ElementsMatch(t, expectedMobiles(t, data, delim, mobile), got, "%s: %q", name, data)
+	}
+}
+
+// expectedMobiles lists where the scan should report mobile: in each
+// value holding it, at the value's offset (after an opening quote) plus
+// its index in the unescaped value, in the value's data record (the first
+// row is the header).
+func expectedMobiles(t *testing.T, data []byte, delim byte, mobile string) []string {
+	t.Helper()
+	rd := scanner.NewCSVReader(bytes.NewReader(data), delim)
+	var out []string
+	row := int64(-1)
+	for {
+		f, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		require.NoError(t, err)
+		base := f.Off
+		if f.Quoted {
+			base++
+		}
+		for v, at := string(f.Value), 0; ; {
+			i := strings.Index(v[at:], mobile)
+			if i < 0 {
+				break
+			}
+			out = append(out, "off="+strconv.FormatInt(base+int64(at+i), 10)+" rec="+strconv.FormatInt(row, 10))
+			at += i + len(mobile)
+		}
+		if f.EOL {
+			row++
+		}
+	}
+}
