@@ -16,8 +16,10 @@
 //
 //	text       chunk by chunk in bounded memory; the original encoding
 //	           (UTF-8 with or without BOM, UTF-16, GB18030, Latin-1) is kept
-//	csv, tsv   encoding/csv: the same rows, columns and header; quoting
-//	           may change (minimal quoting)
+//	csv, tsv   the scanner's field reader (scanner.CSVReader): the same
+//	           rows, columns and header; every byte but the replaced
+//	           values is copied (quoting, blank lines, line endings); a
+//	           changed cell keeps its quotes or is quoted when it must be
 //	json       a streaming tokenizer that copies every byte it does not
 //	           replace: keys, nesting, white space and record counts stay;
 //	           strings are re-escaped, numbers stay numbers or become null,

@@ -48,7 +48,7 @@ func TestRedactTextFormats(t *testing.T) {
 			want: "手机：138****8000 ok\r\nip 登录IP:58.22.*.*\n", status: StatusRewritten},
 		{name: "csv with header and lat/lng columns", file: "s.csv",
 			in:   "store,lat,lng,mobile\r\nA,39.904200,116.407400,\"" + rawMobile + "\"\r\n",
-			want: "store,lat,lng,mobile\r\nA,39.9,116.4,138****8000\r\n", status: StatusRewritten},
+			want: "store,lat,lng,mobile\r\nA,39.9,116.4,\"138****8000\"\r\n", status: StatusRewritten}, // a changed cell keeps its quotes
 		{name: "csv without header", file: "n.csv", in: rawID + "," + rawMobile + "\n",
 			want: "44971519510707773X,138****8000\n", status: StatusRewritten},
 		{name: "tsv", file: "e.tsv", in: "name\tmobile\n张三\t" + rawMobile + "\n",
