@@ -57,7 +57,7 @@ func TestRedactTextFormats(t *testing.T) {
 			in: "{\n  \"user\": {\"mobile\": \"" + rawMobile + "\", \"geo\": [39.904200, 116.407400]},\n" +
 				"  \"face_embedding\": [" + face + "],\n  \"phone\": " + rawMobile + ",\n  \"esc\": \"\\u624b\\u673a\\uff1a" + rawMobile + "\"\n}\n",
 			want: "{\n  \"user\": {\"mobile\": \"138****8000\", \"geo\": [39.9,116.4]},\n" +
-				"  \"face_embedding\": [],\n  \"phone\": null,\n  \"esc\": \"手机：138****8000\"\n}\n", status: StatusRewritten},
+				"  \"face_embedding\": [],\n  \"phone\": null,\n  \"esc\": \"\\u624b\\u673a\\uff1a138****8000\"\n}\n", status: StatusRewritten},
 		{name: "json records", file: "r.json", in: `[{"lat": 39.904200, "lng": 116.407400}, {"email": "` + rawEmail + `"}]`,
 			want: `[{"lat": 39.9, "lng": 116.4}, {"email": "z****.***@example.com"}]`, status: StatusRewritten},
 		{name: "json that stops parsing is partial", file: "m.json", in: `{"mobile": "` + rawMobile + `", "x": [1, 手机 ` + rawMobile,

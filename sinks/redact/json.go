@@ -18,7 +18,8 @@ import (
 // (or of an array directly in the top-level object) or the lines of JSON
 // Lines, a run of numbers in an array = one comma-separated value at the
 // array's path. When a batch of records is classified, the pending output
-// is written with the slots that have edits replaced: strings re-escaped,
+// is written with the slots that have edits replaced: in strings only the
+// replaced parts (escapes elsewhere kept as they were, json_string.go),
 // numbers as numbers or null, a numeric array that is the whole array
 // (a face embedding) by [] or a list of numbers. Keys, nesting, white
 // space and record counts stay as they were.
@@ -90,6 +91,9 @@ type jsonRW struct {
 	src   byteSource
 	lines bool
 	off   int64 // bytes read, for error offsets
+	// fits says whether the output encoding holds a character (nil: all
+	// of Unicode); replaced strings escape those it does not.
+	fits func(rune) bool
 
 	out   []byte
 	slots []jslot
@@ -102,10 +106,15 @@ type jsonRW struct {
 	root  *pathNode
 	nodes int
 	tmp   []byte
+	// scratch of spliceString
+	bounds []int
+	unesc  []byte
 }
 
-func (o *objRun) json(r io.Reader, lines bool, w io.Writer) error {
-	p := &jsonRW{o: o, w: w, lines: lines, root: &pathNode{name: "$"}}
+// json rewrites a JSON document or JSON Lines (lines) read from r, in
+// UTF-8, to w; fits is runeFits of the encoding w writes to.
+func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool) error {
+	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if lines {
 		return p.jsonLines(br)

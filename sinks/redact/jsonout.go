@@ -1,9 +1,6 @@
 package redact
 
-import (
-	"bytes"
-	"unicode/utf8"
-)
+import "bytes"
 
 // flush classifies the batch and writes the pending output with the
 // edited slots replaced. more continues the last record in the next batch.
@@ -42,10 +39,11 @@ func (p *jsonRW) flush(more bool) error {
 // result always has the slot's JSON type (or null): a string stays a
 // string, a number a number, an array an array.
 func (p *jsonRW) slotValue(dst []byte, s jslot, v []byte, es []edit) []byte {
+	if s.kind == slotString {
+		return p.spliceString(dst, p.out[s.o0:s.o1], v, es)
+	}
 	nv := splice(nil, v, es)
 	switch s.kind {
-	case slotString:
-		return appendJSONString(dst, nv)
 	case slotNumber:
 		if validNumber(nv) || string(nv) == "null" {
 			return append(dst, nv...)
@@ -77,42 +75,6 @@ func (p *jsonRW) slotValue(dst []byte, s jslot, v []byte, es []edit) []byte {
 		return append(dst, "[]"...)
 	}
 	return append(dst, nv...) // slotText: a line that is not JSON
-}
-
-// appendJSONString appends s as a JSON string: quotes, backslashes and
-// control characters escaped, invalid UTF-8 written as U+FFFD.
-func appendJSONString(dst, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+n]...)
-		}
-		i += n
-	}
-	return append(dst, '"')
 }
 
 // validNumber reports a JSON number literal (RFC 8259 section 6).

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
@@ -35,9 +36,9 @@ func (o *objRun) text(br *bufio.Reader, head []byte, name string, depth int, w i
 	case scanner.FormatTSV:
 		err = o.csv(dec, '\t', ew)
 	case scanner.FormatJSON:
-		err = o.json(dec, false, ew)
+		err = o.json(dec, false, ew, runeFits(enc))
 	case scanner.FormatJSONL:
-		err = o.json(dec, true, ew)
+		err = o.json(dec, true, ew, runeFits(enc))
 	default:
 		err = o.textStream(dec, ew)
 	}
@@ -50,7 +51,8 @@ func (o *objRun) text(br *bufio.Reader, head []byte, name string, depth int, w i
 // encodeWriter returns a writer that encodes UTF-8 into enc, after writing
 // the byte order mark the original had; close flushes the encoder.
 // Characters a legacy encoding cannot represent (a replacement in another
-// script) are written as its replacement character.
+// script) are written as its replacement character; the JSON rewriter
+// escapes them first (runeFits).
 func encodeWriter(enc string, head []byte, w io.Writer) (io.Writer, func() error, error) {
 	nop := func() error { return nil }
 	switch enc {
@@ -78,6 +80,32 @@ func encodeWriter(enc string, head []byte, w io.Writer) (io.Writer, func() error
 	}
 	tw := transform.NewWriter(w, encoding.ReplaceUnsupported(e.NewEncoder()))
 	return tw, tw.Close, nil
+}
+
+// runeFits returns whether encoding enc can hold a character, or nil
+// when it holds all of Unicode (UTF-8, UTF-16, GB18030). The JSON
+// rewriter writes the characters that do not fit as \uXXXX escapes, so
+// the copy stays valid JSON with nothing lost (RFC 8259 section 7).
+func runeFits(enc string) func(rune) bool {
+	switch enc {
+	case scanner.EncUTF8, scanner.EncUTF8BOM, scanner.EncUTF16LE, scanner.EncUTF16BE, scanner.EncGB18030:
+		return nil
+	case scanner.EncLatin1:
+		return func(r rune) bool { return r <= 0xff }
+	}
+	e := scanner.EncodingOf(enc)
+	if e == nil {
+		return nil
+	}
+	// Another legacy encoding: ask its encoder.
+	en := e.NewEncoder()
+	return func(r rune) bool {
+		if r < utf8.RuneSelf {
+			return true
+		}
+		_, err := en.String(string(r))
+		return err == nil
+	}
 }
 
 // textStream rewrites plain text chunk by chunk (scanner.Chunker): each
