@@ -148,7 +148,8 @@ func appendJSONString(dst, s []byte, fits func(rune) bool) []byte {
 
 // appendJSONChars appends s escaped for a JSON string: quotes,
 // backslashes and control characters escaped, characters fits rejects
-// (nil: none) as \uXXXX, invalid UTF-8 as U+FFFD.
+// (nil: none) as \uXXXX, invalid UTF-8 as U+FFFD except for the bytes a
+// legacy decoder kept (isByteEscape), which the encoder writes back.
 func appendJSONChars(dst, s []byte, fits func(rune) bool) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -173,7 +174,12 @@ func appendJSONChars(dst, s []byte, fits func(rune) bool) []byte {
 		r, n := utf8.DecodeRune(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
-			dst = append(dst, `\ufffd`...)
+			if _, ok := byteEscape(s[i:]); ok {
+				n = 3
+				dst = append(dst, s[i:i+n]...)
+			} else {
+				dst = append(dst, `\ufffd`...)
+			}
 		case fits != nil && !fits(r):
 			if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
 				dst = appendUEscape(appendUEscape(dst, r1), r2)

@@ -24,6 +24,9 @@ func (o *objRun) text(br *bufio.Reader, head []byte, name string, depth int, w i
 		o.res.Encoding = enc
 	}
 	dec := scanner.DecodeReader(enc, br)
+	if e := scanner.EncodingOf(enc); e != nil && keepsBytes(e) {
+		dec = newKeepDecoder(br, e) // bytes that do not decode are kept (charset.go)
+	}
 	tf := scanner.TextFormat(name, scanner.DecodeHead(enc, head))
 	o.addFormat(tf)
 	ew, closeEnc, err := encodeWriter(enc, head, w)
@@ -52,7 +55,8 @@ func (o *objRun) text(br *bufio.Reader, head []byte, name string, depth int, w i
 // the byte order mark the original had; close flushes the encoder.
 // Characters a legacy encoding cannot represent (a replacement in another
 // script) are written as its replacement character; the JSON rewriter
-// escapes them first (runeFits).
+// escapes them first (runeFits). Bytes a GB18030 decoder kept escaped
+// are written back as they were (charset.go).
 func encodeWriter(enc string, head []byte, w io.Writer) (io.Writer, func() error, error) {
 	nop := func() error { return nil }
 	switch enc {
@@ -77,6 +81,10 @@ func encodeWriter(enc string, head []byte, w io.Writer) (io.Writer, func() error
 	e := scanner.EncodingOf(enc)
 	if e == nil {
 		return w, nop, nil
+	}
+	if keepsBytes(e) {
+		kw := newKeepEncoder(w, e)
+		return kw, kw.Close, nil
 	}
 	tw := transform.NewWriter(w, encoding.ReplaceUnsupported(e.NewEncoder()))
 	return tw, tw.Close, nil
