@@ -49,7 +49,8 @@ type Config struct {
 	Filter func(scanner.ObjectInfo) bool
 	// TempDir holds temporary files ("" = the system temporary directory).
 	TempDir string
-	// Logger receives a Warn line per object not rewritten; nil discards.
+	// Logger receives a Warn line per object not rewritten in full
+	// (partial, copied, skipped or failed); nil discards.
 	Logger *slog.Logger
 	// OnResult, if set, is called with each result from the one goroutine
 	// that tallies them (progress displays).

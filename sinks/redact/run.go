@@ -211,11 +211,26 @@ func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scan
 		o.abort()
 		return nil
 	}
-	if res.Status != StatusRewritten {
-		w.cfg.Logger.Warn("object not rewritten", "key", info.Key, "status", string(res.Status),
+	if msg := warning(res.Status); msg != "" {
+		w.cfg.Logger.Warn(msg, "key", info.Key, "status", string(res.Status),
 			"reason", string(res.Reason), "err", errText(res.Err))
 	}
 	return res
+}
+
+// warning is the log message of an object with status s, "" for one
+// rewritten: partial and copied objects were written, so the message
+// says how.
+func warning(s Status) string {
+	switch s {
+	case StatusRewritten:
+		return ""
+	case StatusPartial:
+		return "object partly rewritten"
+	case StatusCopied:
+		return "object copied unchanged"
+	}
+	return "object not rewritten" // skipped or failed: nothing written
 }
 
 func errText(err error) string {
