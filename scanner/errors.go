@@ -104,6 +104,10 @@ func reasonOf(err error) Reason {
 	if errors.As(err, &oe) && oe.Reason != "" {
 		return oe.Reason
 	}
+	var unsup *errUnsupported
+	if errors.As(err, &unsup) {
+		return ReasonUnsupported
+	}
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return ReasonPermissionDenied

@@ -145,7 +145,7 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 			}
 		}
 		if !fi.IsDir() {
-			if err := emit(abs, filepath.Base(abs), fi); err != nil {
+			if err := emit(abs, filepath.Base(abs), s.special(abs, fi)); err != nil {
 				return err
 			}
 			continue
@@ -269,10 +269,10 @@ func (s *LocalSource) walkDir(ctx context.Context, root, prefix string, trail []
 					return emit(abs, filepath.Join(rel, name), fi)
 				})
 			}
-			return emit(p, rel, fi)
+			return emit(p, rel, s.special(p, fi))
 		}
 		if !d.Type().IsRegular() {
-			return nil // devices, sockets, pipes
+			return nil // devices, sockets, pipes found in a folder are not objects
 		}
 		fi, err := d.Info()
 		if err != nil {
@@ -311,6 +311,27 @@ func inFolder(path, dir string) bool {
 }
 
 // errInfo stands in for the FileInfo of an entry that could not be read.
+// special lists a file that is not a regular one (a named pipe, a device,
+// a socket), named as a target or reached through a link, as skipped
+// without opening it: opening a pipe blocks until a writer comes, and a
+// device may never end. Other files pass through.
+func (s *LocalSource) special(abs string, fi fs.FileInfo) fs.FileInfo {
+	if fi.Mode().IsRegular() {
+		return fi
+	}
+	kind := "device"
+	switch {
+	case fi.Mode()&fs.ModeNamedPipe != 0:
+		kind = "named pipe"
+	case fi.Mode()&fs.ModeSocket != 0:
+		kind = "socket"
+	}
+	s.mu.Lock()
+	s.listErr[fileKey(abs)] = &errUnsupported{format: kind + ", not a regular file (to scan a stream, pipe it to piiscan scan -)"}
+	s.mu.Unlock()
+	return errInfo{name: fi.Name()}
+}
+
 type errInfo struct{ name string }
 
 func (e errInfo) Name() string       { return e.name }

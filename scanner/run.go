@@ -558,6 +558,9 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 			return nil
 		}
 		res.Status, res.Reason, res.Err = StatusFailed, reasonOf(err), safeErr(err)
+		if res.Reason == ReasonUnsupported { // not a regular file: never opened
+			res.Status = StatusSkipped
+		}
 		return res
 	}
 	defer rc.Close()

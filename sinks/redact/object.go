@@ -41,6 +41,9 @@ func (o *objRun) run(rel string) {
 	}
 	if err != nil {
 		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
+		if res.Reason == scanner.ReasonUnsupported { // not a regular file: never opened
+			res.Status = StatusSkipped
+		}
 		return
 	}
 	defer rc.Close()
@@ -105,6 +108,9 @@ func (o *objRun) copyRaw(rel string) {
 	rc, err := o.w.src.Open(o.ctx, res.Info)
 	if err != nil {
 		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
+		if res.Reason == scanner.ReasonUnsupported { // not a regular file: never opened
+			res.Status = StatusSkipped
+		}
 		return
 	}
 	defer rc.Close()
