@@ -425,7 +425,9 @@ func digitRun(s string) int {
 }
 
 // SafeName returns a field name fit for output: runs that look like personal
-// values (five or more digits, or anything with an '@') are replaced with
+// values (five or more digits, digit groups split by single spaces or
+// dashes holding seven or more digits, as "138 1234 8000" or
+// "1101 0519 4912 3100 2X", or anything with an '@') are replaced with
 // <redacted>, and the name is cut to 256 bytes. A CSV without a header or a
 // JSON object keyed by phone number must not leak through the field column.
 func SafeName(name string) string {
@@ -436,6 +438,7 @@ func SafeName(name string) string {
 		}
 		name = name[:cut]
 	}
+	name = redactGroups(name)
 	isTok := func(c byte) bool {
 		return c >= '0' && c <= '9' || isLetter(c) || c == '@' || c == '.' || c == '+' || c == '-' || c == '_'
 	}
@@ -491,4 +494,53 @@ func SafeName(name string) string {
 		return name
 	}
 	return b.String()
+}
+
+// redactGroups replaces in name each sequence of digit groups joined by
+// single spaces or dashes that holds seven digits or more (a phone or ID
+// number written in groups), with a check letter X after it, by
+// <redacted>. Dates (2026-11-24), years (2025 2026) and groups that go
+// on from a word (q1 2025, v1-2) are kept.
+func redactGroups(name string) string {
+	var b []byte
+	last := 0
+	for i := 0; i < len(name); {
+		if !isDigit(name[i]) || i > 0 && (isDigit(name[i-1]) || isLetter(name[i-1])) {
+			i++
+			continue
+		}
+		j, digits, groups, years := i, 0, 0, true
+		var lens [3]int
+		for {
+			k := j
+			for k < len(name) && isDigit(name[k]) {
+				k++
+			}
+			if groups < len(lens) {
+				lens[groups] = k - j
+			}
+			g := name[j:k]
+			years = years && len(g) == 4 && (g[:2] == "19" || g[:2] == "20")
+			digits, groups, j = digits+k-j, groups+1, k
+			if j+1 < len(name) && (name[j] == ' ' || name[j] == '-') && isDigit(name[j+1]) {
+				j++
+				continue
+			}
+			break
+		}
+		if j < len(name) && (name[j] == 'X' || name[j] == 'x') && (j+1 == len(name) || !isLetter(name[j+1])) {
+			j++
+		}
+		date := groups == 3 && digits == 8 && (lens == [3]int{4, 2, 2} || lens == [3]int{2, 2, 4})
+		if groups > 1 && digits >= 7 && !date && !years {
+			b = append(b, name[last:i]...)
+			b = append(b, "<redacted>"...)
+			last = j
+		}
+		i = j
+	}
+	if b == nil {
+		return name
+	}
+	return string(append(b, name[last:]...))
 }

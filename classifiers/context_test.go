@@ -125,5 +125,23 @@ func TestSafeName(t *testing.T) {
 	assert.Equal(t, "$.users.<redacted>.name", SafeName("$.users.13812348000.name"))
 	assert.Equal(t, "<redacted>", SafeName("zhang@example.com"))
 	assert.Equal(t, "col_2024", SafeName("col_2024"))
+	// Numbers written in groups, as people write phone and ID numbers.
+	for name, want := range map[string]string{
+		"$.users.138 1234 8000.phone":  "$.users.<redacted>.phone",
+		"$.u.138-1234-8000.n":          "$.u.<redacted>.n",
+		"$.1101 0519 4912 3100 2X":     "$.<redacted>",
+		"1101-0519-4912-3100-2x.note":  "<redacted>.note",
+		"tel 138 1234 8000 (home)":     "tel <redacted> (home)",
+		"+86 138 1234 8000":            "+<redacted>",
+		"sales 2026-11-24":             "sales 2026-11-24",
+		"24-11-2026 total":             "24-11-2026 total",
+		"q1 2025 2026":                 "q1 2025 2026",
+		"tel 555-1234":                 "tel <redacted>",
+		"v1.2.3-4":                     "v1.2.3-4",
+		"room 12-34":                   "room 12-34",
+		"6222 0202 0011 2233 445 card": "<redacted> card",
+	} {
+		assert.Equal(t, want, SafeName(name), name)
+	}
 	assert.LessOrEqual(t, len(SafeName(strings.Repeat("名", 200))), 256)
 }
