@@ -185,6 +185,13 @@ func (s *LocalSource) coveredRoots() []bool {
 		}
 	}
 	covered := make([]bool, len(rs))
+	stdin := false
+	for i, r := range s.cfg.Roots {
+		if r == "-" {
+			covered[i] = stdin // stdin can be read once
+			stdin = true
+		}
+	}
 	for i, r := range rs {
 		for j, o := range rs {
 			if i != j && r.abs != "" && o.folder && inFolder(r.abs, o.abs) && (r.abs != o.abs || j < i) {

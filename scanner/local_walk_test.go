@@ -173,6 +173,10 @@ func TestLocalWalkOverlappingRoots(t *testing.T) {
 	require.NoError(t, os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "link")))
 	keys = keysBelow(dir, walk(t, scanner.LocalConfig{Roots: []string{filepath.Join(dir, "link"), filepath.Join(dir, "link", "x.txt")}}))
 	assert.Equal(t, []string{"link/x.txt"}, keys)
+
+	// Stdin given twice is read once: two readers would split it.
+	listed := walk(t, scanner.LocalConfig{Roots: []string{"-", filepath.Join(dir, "b.txt"), "-"}, Stdin: strings.NewReader("")})
+	assert.Equal(t, []string{"-", "b.txt"}, namesOf(listed))
 }
 
 // PruneDir keeps the walk out of a folder whose files are all left out;
