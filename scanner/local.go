@@ -52,12 +52,11 @@ type LocalSource struct {
 	skipAbs []string
 }
 
-// skipped reports (and logs) a file or folder of cfg.Skip. Only entries
-// with a skipped one's name are compared (a link's target is compared
-// whatever its name: link), so most cost nothing.
-func (s *LocalSource) skipped(p string, fi fs.FileInfo, link bool) bool {
+// skipped reports (and logs) a file or folder of cfg.Skip, compared by
+// device and inode, so also when a link names it (--out outlink).
+func (s *LocalSource) skipped(p string, fi fs.FileInfo) bool {
 	for _, sk := range s.skip {
-		if (link || sk.Name() == filepath.Base(p)) && fi != nil && os.SameFile(sk, fi) {
+		if fi != nil && os.SameFile(sk, fi) {
 			s.cfg.Logger.Info("not scanned: it is the scan's own output", "path", p)
 			return true
 		}
@@ -109,7 +108,7 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 		}
 	}
 	emit := func(abs, name string, fi fs.FileInfo) error {
-		if s.skipped(abs, fi, false) {
+		if s.skipped(abs, fi) {
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
@@ -244,7 +243,7 @@ func (s *LocalSource) walkDir(ctx context.Context, root, prefix string, trail []
 				return filepath.SkipDir
 			}
 			if len(s.skip) > 0 && p != start {
-				if fi, err := d.Info(); err == nil && s.skipped(p, fi, false) {
+				if fi, err := d.Info(); err == nil && s.skipped(p, fi) {
 					return filepath.SkipDir
 				}
 			}
@@ -260,7 +259,7 @@ func (s *LocalSource) walkDir(ctx context.Context, root, prefix string, trail []
 				s.cfg.Logger.Warn("link not followed", "path", p, "err", err)
 				return nil
 			}
-			if s.skipped(p, fi, true) {
+			if s.skipped(p, fi) {
 				return nil
 			}
 			if fi.IsDir() {

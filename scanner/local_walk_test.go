@@ -152,6 +152,19 @@ func TestLocalWalkSkip(t *testing.T) {
 	assert.Equal(t, []string{"data/a.txt"}, names)
 	assert.Equal(t, 4, strings.Count(log.String(), "it is the scan's own output"), log.String()) // out, out-link, state.json, zz/later.json
 
+	// The output folder named through a link is still the output folder,
+	// under its own name too.
+	log.Reset()
+	src, err = scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{dir}, FollowSymlinks: true,
+		Skip: []string{"out-link"}, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	require.NoError(t, err)
+	names = nil
+	require.NoError(t, src.Walk(context.Background(), func(o scanner.ObjectInfo) error {
+		names = append(names, o.Name)
+		return nil
+	}))
+	assert.NotContains(t, strings.Join(names, " "), "x.parquet", "out and out-link are both the output")
+
 	// An explicit root is scanned even when it is the output folder.
 	names = namesOf(walk(t, scanner.LocalConfig{Roots: []string{filepath.Join(dir, "out")}, Skip: []string{"out"}}))
 	assert.Equal(t, []string{"findings/x.parquet"}, names)
