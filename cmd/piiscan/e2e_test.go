@@ -290,3 +290,16 @@ func TestE2EDuckDB(t *testing.T) {
 	}, counts.Rows[0])
 	assert.Positive(t, sum.Counters.Findings)
 }
+
+// TestQuietLogs: --quiet leaves warnings and errors only, unless
+// --log-level asks for more; scan and redact alike.
+func TestQuietLogs(t *testing.T) {
+	src := writeTree(t, map[string]string{"a.txt": "手机：" + cliMobile + "\n", "bad.gz": "\x1f\x8b\x08\x00garbage"})
+	for _, cmd := range [][]string{{"scan", src, "--out", t.TempDir()}, {"redact", src, "--to", filepath.Join(t.TempDir(), "copy")}} {
+		res := runCLI(t, "", append(cmd, "--quiet")...)
+		assert.NotContains(t, res.stderr, `"level":"INFO"`, cmd[0])
+		assert.Contains(t, res.stderr, `"level":"WARN"`, "%s: the damaged file is still reported", cmd[0])
+		res = runCLI(t, "", append(cmd, "--quiet", "--log-level", "info")...)
+		assert.Contains(t, res.stderr, `"level":"INFO"`, cmd[0])
+	}
+}

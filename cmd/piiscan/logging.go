@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/spf13/cobra"
+
 	"fmt"
 	"io"
 	"log/slog"
@@ -80,4 +82,13 @@ func newLogger(c *console, format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(c, opts)), nil
 	}
 	return nil, usageErr("--log-format %q: want text or json", format)
+}
+
+// quietLevel is the log level of a run: with --quiet, warnings and errors
+// only, unless --log-level was given.
+func quietLevel(cmd *cobra.Command, quiet bool, level string) string {
+	if quiet && !cmd.Flags().Changed("log-level") {
+		return "warn"
+	}
+	return level
 }

@@ -119,7 +119,7 @@ error; 3 some objects failed; 130 interrupted.`,
 	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links")
 	fl.StringVar(&f.runID, "run-id", "", "id of this run, recorded in the summary (default: time and a random suffix)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no summary on stderr (warnings and errors still logged)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no summary and no info logs on stderr: warnings and errors only (unless --log-level is given)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json (default: text on a terminal, json otherwise)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fl.StringVar(&f.endpoint, "endpoint", "", "OSS endpoint `URL` for oss:// SRC, DST and --summary")
@@ -144,7 +144,7 @@ type redactRun struct {
 
 func runRedact(cmd *cobra.Command, f *redactFlags, src string) error {
 	con := newConsole(cmd.ErrOrStderr())
-	logger, err := newLogger(con, f.logFormat, f.logLevel)
+	logger, err := newLogger(con, f.logFormat, quietLevel(cmd, f.quiet, f.logLevel))
 	if err != nil {
 		return err
 	}

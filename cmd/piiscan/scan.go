@@ -88,7 +88,7 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	f.limits.register(fl, "scanning")
 	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at or above this `LEVEL` (S1..S4)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr (warnings and errors still logged)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress, no summary and no info logs on stderr: warnings and errors only (unless --log-level is given)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json (default: text on a terminal, json otherwise)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (off: links are not scanned)")
@@ -127,7 +127,7 @@ type scanConfig struct {
 
 func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	con := newConsole(cmd.ErrOrStderr())
-	logger, err := newLogger(con, f.logFormat, f.logLevel)
+	logger, err := newLogger(con, f.logFormat, quietLevel(cmd, f.quiet, f.logLevel))
 	if err != nil {
 		return err
 	}
