@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -317,6 +318,17 @@ func redactDest(ctx context.Context, f *redactFlags, src string, logger *slog.Lo
 		u, err := parseOSSURL(f.to)
 		if err != nil {
 			return nil, "", usageErr("--to %w", err)
+		}
+		if !isOSS(src) && u.prefix != "" && !strings.HasSuffix(u.prefix, "/") {
+			// A single file copied to a key of its own, as to a local file.
+			if fi, err := os.Stat(src); err == nil && fi.Mode().IsRegular() {
+				dir, name := path.Split(u.prefix)
+				up, err := ossUploader(ctx, f, u.bucket, dir, logger)
+				if err != nil {
+					return nil, "", err
+				}
+				return &redact.OSSDest{URI: u.String(), Publish: up.Publish, Name: name}, u.String(), nil
+			}
 		}
 		if u.prefix != "" && !strings.HasSuffix(u.prefix, "/") {
 			u.prefix += "/"

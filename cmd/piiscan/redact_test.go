@@ -281,6 +281,15 @@ func TestRedactCLIOSS(t *testing.T) {
 	assert.Contains(t, res.stderr, "NoSuchBucket")
 	assert.NotContains(t, res.stderr, "redact started")
 
+	// A single local file goes to the key it is given, as to a local file.
+	one := writeTree(t, map[string]string{"a.txt": "手机：" + cliMobile + "\n"})
+	res = runCLI(t, "", "redact", filepath.Join(one, "a.txt"), "--to", "oss://safe/single/one.txt", "--endpoint", e.url)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, []string{"single/one.txt", "single/one.txt.piiscan-redact.json"}, e.keys(t, "safe", "single/"))
+	b, err = os.ReadFile(e.download(t, "safe", "single/one.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "手机：138****8000\n", string(b))
+
 	// And back to a local folder.
 	dst := filepath.Join(t.TempDir(), "local")
 	res = runCLI(t, "", "redact", "oss://safe/copy/", "--to", dst, "--endpoint", e.url)

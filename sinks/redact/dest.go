@@ -113,6 +113,9 @@ type OSSDest struct {
 	// TempDir holds the files until they are uploaded ("" = the system
 	// temporary directory).
 	TempDir string
+	// Name, when set, is the key (below Publish's prefix) every object is
+	// written to: a single-file SRC copied to a key of its own.
+	Name string
 }
 
 var _ Dest = (*OSSDest)(nil)
@@ -127,6 +130,9 @@ func (d *OSSDest) Create(_ context.Context, rel string) (Output, error) {
 	f, err := os.CreateTemp(d.TempDir, "piiscan-redact-*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	if d.Name != "" {
+		rel = d.Name
 	}
 	return &uploadOutput{f: f, rel: rel, publish: d.Publish}, nil
 }
