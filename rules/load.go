@@ -113,6 +113,12 @@ func Load(r io.Reader, name string) (*Pack, error) {
 	p.Source = name
 	for i := range p.Rules {
 		p.Rules[i].Source = name
+		// A level is matched in any case but written to findings as given:
+		// store the catalogue's spelling, so "s2" and "S2" are one grade in
+		// findings and summaries. A bad level is left for Validate to name.
+		if lv, err := ParseLevel(p.Rules[i].Level); err == nil {
+			p.Rules[i].Level = lv
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
