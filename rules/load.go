@@ -108,7 +108,7 @@ func Load(r io.Reader, name string) (*Pack, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{File: name, Err: errors.New("empty file: want a mapping with a rules list")}
 		}
-		return nil, &Error{File: name, Err: fmt.Errorf("yaml: %w", err)}
+		return nil, &Error{File: name, Err: yamlError(data, err)}
 	}
 	p.Source = name
 	for i := range p.Rules {
