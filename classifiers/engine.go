@@ -59,10 +59,12 @@ type Engine struct {
 	notAfter   time.Time // latest plausible birth date
 	ruleset    string
 	fields     map[string][]fieldToken // record-rule field kinds
-	allow      map[string]bool
-	allowRes   []*regexp2.Regexp
-	log        *slog.Logger
-	randKey    bool
+	// allow is the rule packs' allow list (values never reported, whatever
+	// the rule) in each canonical form a compiled rule uses.
+	allow    [numCanonKinds]allowSet
+	allowRes []*regexp2.Regexp
+	log      *slog.Logger
+	randKey  bool
 }
 
 // ruleInfo is a rule prepared for matching.
@@ -78,7 +80,9 @@ type ruleInfo struct {
 	negIdx     kwIndex // negatives by first byte
 	fieldToks  []fieldToken
 	negFields  []fieldToken
-	allow      map[string]bool
+	canon      canonKind // how the rule's canonical values are built
+	allow      allowSet  // the rule's own allow list, canonical
+	packAllow  allowSet  // the packs' allow list in the rule's form
 	allowRes   []*regexp2.Regexp
 	re         *regexp2.Regexp // user pattern rules
 	validator  Validator
@@ -102,7 +106,6 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 		byDet:   map[string]*ruleInfo{},
 		ruleset: rs.ID(),
 		fields:  map[string][]fieldToken{},
-		allow:   map[string]bool{},
 		log:     opts.Logger,
 	}
 	if e.log == nil {
@@ -131,9 +134,6 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			e.fields[kind] = append(e.fields[kind], newFieldToken(t))
 		}
 	}
-	for _, v := range rs.Allow {
-		e.allow[v] = true
-	}
 	for _, p := range rs.AllowPatterns {
 		re, err := compilePattern(p)
 		if err != nil {
@@ -145,6 +145,13 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 		ri, err := e.prepare(i, r)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: rule %s: %v", ErrRule, sourceName(r), r.ID, err)
+		}
+		// The packs' allow list, canonicalised once per form in use.
+		if len(rs.Allow) > 0 {
+			if e.allow[ri.canon] == nil {
+				e.allow[ri.canon] = newAllowSet(ri.canon, rs.Allow)
+			}
+			ri.packAllow = e.allow[ri.canon]
 		}
 		e.rules = append(e.rules, ri)
 		if ri.detector != "" {
@@ -218,7 +225,7 @@ func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 		level:      rules.LevelRank(r.Level),
 		conf:       float32(r.Confidence),
 		window:     r.EffectiveWindow(),
-		allow:      map[string]bool{},
+		canon:      detectorCanon[r.Detector],
 		detector:   r.Detector,
 		evidence:   "format",
 		maskTagged: "<redacted:" + r.Category + ">",
@@ -262,9 +269,7 @@ func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 	for _, f := range r.FieldNames {
 		ri.fieldToks = append(ri.fieldToks, newFieldToken(f))
 	}
-	for _, v := range r.Allow {
-		ri.allow[v] = true
-	}
+	ri.allow = newAllowSet(ri.canon, r.Allow)
 	for _, p := range r.AllowPatterns {
 		re, err := compilePattern(p)
 		if err != nil {
@@ -308,13 +313,14 @@ func (e *Engine) Rules() []RuleInfo {
 	return out
 }
 
-// allowed reports whether a canonical value is on an allow list.
+// allowed reports whether a canonical value is on an allow list. The
+// lists hold canonical values too (see canonical).
 func (e *Engine) allowed(ri *ruleInfo, canon []byte) bool {
-	if len(e.allow) == 0 && len(ri.allow) == 0 && len(e.allowRes) == 0 && len(ri.allowRes) == 0 {
+	if len(ri.packAllow) == 0 && len(ri.allow) == 0 && len(e.allowRes) == 0 && len(ri.allowRes) == 0 {
 		return false
 	}
 	s := string(canon)
-	if e.allow[s] || ri.allow[s] {
+	if ri.packAllow[s] || ri.allow[s] {
 		return true
 	}
 	for _, re := range e.allowRes {

@@ -28,7 +28,8 @@ type Pack struct {
 	// Version is a free-form pack version recorded in every finding.
 	Version string `yaml:"version,omitempty"`
 	Rules   []Rule `yaml:"rules"`
-	// Allow lists canonical values never reported, whatever the rule.
+	// Allow lists values never reported, whatever the rule; each entry is
+	// compared in the canonical form of the rule that matched.
 	Allow []string `yaml:"allow,omitempty"`
 	// AllowPatterns are regexp2 patterns matched against canonical values.
 	AllowPatterns []string `yaml:"allow_patterns,omitempty"`

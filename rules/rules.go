@@ -64,8 +64,11 @@ type Rule struct {
 	// keys (lower case, without _ - . and spaces): a hit is context, like a keyword.
 	FieldNames []string `yaml:"field_names,omitempty"`
 
-	// Allow lists canonical values never reported; AllowPatterns are regexp2
-	// patterns matched against the canonical value.
+	// Allow lists values never reported. Entries are brought to the rule's
+	// canonical form before comparing (upper-case IDs, lower-case e-mail,
+	// digits of phones and cards; see classifiers), so they may be written
+	// as people write them. AllowPatterns are regexp2 patterns matched
+	// against the canonical value.
 	Allow         []string `yaml:"allow,omitempty"`
 	AllowPatterns []string `yaml:"allow_patterns,omitempty"`
 
