@@ -105,7 +105,9 @@ type Mask struct {
 }
 
 // Examples are strings a rule must find (Match) and must not find (NoMatch).
-// Every built-in rule carries both lists; tests run them.
+// Every built-in rule carries both lists; tests run them. A user rule's
+// examples are run whenever its pack is loaded by a command
+// (classifiers.Engine.CheckExamples), and a failing one is a bad pack.
 type Examples struct {
 	Match   []string `yaml:"match,omitempty"`
 	NoMatch []string `yaml:"no_match,omitempty"`
