@@ -235,6 +235,9 @@ func resolveRedact(cmd *cobra.Command, f *redactFlags, src string, logger *slog.
 		if err != nil {
 			return nil, &exitError{code: exitUsage, err: err}
 		}
+		if err := checkExamples(cmd.Context(), r.engine); err != nil {
+			return nil, err
+		}
 	}
 	r.runID = f.runID
 	if r.runID == "" {

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
 )
 
 func newRulesCmd() *cobra.Command {
@@ -26,7 +27,7 @@ func newRulesCmd() *cobra.Command {
 		Short: "One line per data type: id, category, level, description",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rs, err := loadRuleset(packs)
+			rs, err := loadCheckedRuleset(cmd.Context(), packs)
 			if err != nil {
 				return err
 			}
@@ -43,7 +44,7 @@ func newRulesCmd() *cobra.Command {
 		Short: "Print one rule as YAML",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rs, err := loadRuleset(packs)
+			rs, err := loadCheckedRuleset(cmd.Context(), packs)
 			if err != nil {
 				return err
 			}
@@ -79,11 +80,32 @@ func newRulesCmd() *cobra.Command {
 			if err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
+			if err := checkExamples(cmd.Context(), eng); err != nil {
+				return err
+			}
 			return rulesTest(cmd.OutOrStdout(), eng, text)
 		},
 	}
 	cmd.AddCommand(list, show, test)
 	return cmd
+}
+
+// loadCheckedRuleset loads the rules for list and show. With user packs it
+// also compiles them and runs their examples, so that a bad pack fails
+// every command that loads it, as scan would.
+func loadCheckedRuleset(ctx context.Context, packs []string) (*rules.Ruleset, error) {
+	rs, err := loadRuleset(packs)
+	if err != nil || len(packs) == 0 {
+		return rs, err
+	}
+	eng, err := classifiers.Compile(rs, classifiers.Options{HMACKey: []byte("piiscan-rules-test")})
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	if err := checkExamples(ctx, eng); err != nil {
+		return nil, err
+	}
+	return rs, nil
 }
 
 // rulesTest prints the matches of text, one per line, masked.

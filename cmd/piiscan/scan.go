@@ -284,7 +284,23 @@ func resolveScan(cmd *cobra.Command, f *scanFlags, con *console, logger *slog.Lo
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
+	if err := checkExamples(cmd.Context(), sc.engine); err != nil {
+		return nil, err
+	}
 	return sc, nil
+}
+
+// checkExamples runs the user packs' rule examples on the engine a command
+// scans with (DESIGN.md section 5): a rule whose examples fail is a bad
+// pack, reported before anything is scanned.
+func checkExamples(ctx context.Context, eng *classifiers.Engine) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := eng.CheckExamples(ctx); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return nil
 }
 
 // loadRuleset merges the built-in pack with user packs; a broken pack is
