@@ -364,6 +364,21 @@ func (e *Engine) Field(name string) *Field {
 	return f
 }
 
+// Keys returns the field of the keys of an object at this path, for
+// objects keyed by personal values (phone numbers, e-mail addresses, ID
+// numbers): the same name and field-name hints, but none of the rules that
+// judge a value by its field alone (categories, names, biometrics) and no
+// kind, since a key under "$.diagnosis" is as often a field name ("icd10")
+// as a value. Nil for nil.
+func (f *Field) Keys() *Field {
+	if f == nil {
+		return nil
+	}
+	k := *f
+	k.valueRules, k.weakName, k.namePart, k.kind = nil, false, false, kindNone
+	return &k
+}
+
 // mostSpecificBiometric keeps, of the biometric rules a field name matches,
 // those that match it with the longest name: "speaker_embedding" holds a
 // voiceprint, not a face, although face_feature knows "embedding" too.

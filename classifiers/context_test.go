@@ -89,6 +89,24 @@ func TestFieldKinds(t *testing.T) {
 	}
 }
 
+// TestFieldKeys: the field of an object's keys keeps the path's name and
+// hints but judges nothing by the name alone.
+func TestFieldKeys(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	for _, name := range []string{"$.diagnosis", "$.patient.birth_date", "$.face_embedding", "$.customer_name", "$.phone_index"} {
+		f := e.Field(name)
+		k := f.Keys()
+		assert.Equal(t, f.Name, k.Name, name)
+		assert.Equal(t, f.hints, k.hints, name)
+		assert.Empty(t, k.valueRules, name)
+		assert.False(t, k.weakName || k.namePart, name)
+		assert.Equal(t, kindNone, k.kind, name)
+	}
+	assert.NotEmpty(t, e.Field("$.diagnosis").valueRules, "the path itself keeps its rules")
+	assert.Nil(t, (*Field)(nil).Keys())
+}
+
 // TestKeywordContext: keywords and negative labels in text and records.
 func TestKeywordContext(t *testing.T) {
 	t.Parallel()
