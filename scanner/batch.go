@@ -212,6 +212,15 @@ func (b *batch) endValue() error {
 	return nil
 }
 
+// dropValue discards the open value, which must not be streaming (a JSON
+// key read the slow way that turned out to be a plain field name).
+func (b *batch) dropValue() {
+	if b.vstart >= 0 {
+		b.buf = b.buf[:b.vstart]
+	}
+	b.vstart, b.vslot = -1, nil
+}
+
 // endRecord closes the current record and scans the batch when it is big.
 func (b *batch) endRecord() error {
 	if !b.inRec {

@@ -21,6 +21,12 @@ import (
 // against the member that came next the last time (objects of one shape
 // list their keys in one order) before the map, so it costs a compare.
 //
+// A key that could itself be a personal value (an object keyed by phone
+// number, e-mail or ID number: maps, indexes, caches) is a value too, at
+// the path of the object that holds it, so its own name is no context for
+// it. Only keys with a digit or an '@' qualify; a known key's answer is
+// kept on its path node (pathNode.scan), so field names cost nothing more.
+//
 // It is written by hand rather than on encoding/json because the standard
 // decoder allocates per token, gives no offsets for values and has no
 // nesting limit; this parser keeps memory bounded by the nesting depth and
@@ -34,6 +40,7 @@ type jsonParser struct {
 	err   error
 
 	nl, bs nextByte // the next '\n' and '\\'
+	keyHit bool     // the key readString is reading may be a personal value
 
 	root    *pathNode
 	nodes   int
@@ -50,13 +57,17 @@ type jsonParser struct {
 // pathNode is one JSON path; its field is prepared once and shared by
 // every value at that path.
 type pathNode struct {
-	name string
-	key  string // the member name under its parent object
-	idx  int    // index in the parent's kids
-	slot fieldSlot
-	keys map[string]*pathNode
-	kids []*pathNode // in order of first appearance
-	elem *pathNode
+	name    string
+	key     string // the member name under its parent object
+	idx     int    // index in the parent's kids
+	slot    fieldSlot
+	keySlot fieldSlot // of the keys of the object at this path (Field.Keys)
+	keys    map[string]*pathNode
+	kids    []*pathNode // in order of first appearance
+	elem    *pathNode
+	// scan says the key may be a personal value (keyScan); exact, that key
+	// is the whole member name (not cut at maxJSONKey, not the overflow's).
+	scan, exact bool
 }
 
 type jsonFrame struct {
@@ -130,6 +141,8 @@ func (n *pathNode) add(key, name string) *pathNode {
 		n.keys = map[string]*pathNode{}
 	}
 	c := &pathNode{name: name, key: key, idx: len(n.kids)}
+	c.exact = len(key) < maxJSONKey && key != "\x00*"
+	c.scan = !c.exact || keyScan(key)
 	n.keys[key] = c
 	n.kids = append(n.kids, c)
 	return c
@@ -149,6 +162,14 @@ func (p *jsonParser) slotOf(n *pathNode) *fieldSlot {
 		n.slot.f = p.o.w.field(n.name) // cached by the worker across objects
 	}
 	return &n.slot
+}
+
+// keySlotOf returns the field slot of the keys of the object at n.
+func (p *jsonParser) keySlotOf(n *pathNode) *fieldSlot {
+	if n.keySlot.f == nil {
+		n.keySlot.f = p.slotOf(n).f.Keys()
+	}
+	return &n.keySlot
 }
 
 // more reads on (see window.more), keeping the bytes from keep.

@@ -136,6 +136,11 @@ func (p *jsonParser) members(f *jsonFrame) error {
 			return nil
 		}
 		node := p.lookup(f, buf[s:min(q, s+maxJSONKey)])
+		if node.scan {
+			if err := p.keyValue(f, node, buf[s:q], s); err != nil {
+				return err
+			}
+		}
 		f.memberKey, f.expect = node, expColon
 		i = q + 1
 		for i < len(buf) && buf[i] == ' ' {
@@ -262,17 +267,56 @@ func (p *jsonParser) member(f *jsonFrame) (*pathNode, error) {
 			}
 			p.breaks(buf, s, q)
 			p.i = q + 1
-			return p.lookup(f, buf[s:min(q, s+maxJSONKey)]), nil
+			n := p.lookup(f, buf[s:min(q, s+maxJSONKey)])
+			if n.scan {
+				if err := p.keyValue(f, n, buf[s:q], s); err != nil {
+					return nil, err
+				}
+			}
+			return n, nil
 		}
 		if p.w.eof || len(buf)-p.i > maxInline || !p.more(p.i) {
 			break
 		}
 	}
-	p.key = p.key[:0]
+	// The slow way reads the key into p.key and, as a value may be, into
+	// the batch; the value is dropped there unless it qualifies (a key
+	// long enough to be streamed stays).
+	p.key, p.keyHit = p.key[:0], false
+	p.b.beginSlot(p.keySlotOf(f.node), spanLoc{off: p.w.off + int64(p.i) + 1, rec: p.recRef()})
 	if err := p.readString(true); err != nil {
 		return nil, err
 	}
+	if p.keyHit || p.b.stream != nil {
+		if err := p.b.endValue(); err != nil {
+			return nil, err
+		}
+	} else {
+		p.b.dropValue()
+	}
 	return p.lookup(f, p.key), nil
+}
+
+// keyValue adds the key of a member of f, key at buf[s:] in the window,
+// as a value at f's path when it may be a personal value; n is the
+// member's node, whose scan flag is set.
+func (p *jsonParser) keyValue(f *jsonFrame, n *pathNode, key []byte, s int) error {
+	if !n.exact && !keyScan(key) {
+		return nil
+	}
+	return p.b.add(p.keySlotOf(f.node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, key)
+}
+
+// keyScan reports whether a key may be a personal value: it holds a digit
+// or an '@' (phone and ID numbers, e-mail addresses). Other keys are
+// field names, which the engine already reads as context.
+func keyScan[T string | []byte](key T) bool {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c-'0' <= 9 || c == '@' {
+			return true
+		}
+	}
+	return false
 }
 
 // lookup returns the child of f's node for key: first the member that
@@ -362,16 +406,17 @@ func (p *jsonParser) readString(key bool) error {
 	}
 }
 
-// out passes a piece of a string to the key (cut at maxJSONKey bytes) or
-// to the open value.
+// out passes a piece of a string to the open value and, for a key, to
+// the key (cut at maxJSONKey bytes), noting whether it may be a personal
+// value.
 func (p *jsonParser) out(key bool, seg []byte) error {
-	if !key {
-		return p.b.write(seg)
+	if key {
+		if room := maxJSONKey - len(p.key); room > 0 {
+			p.key = append(p.key, seg[:min(room, len(seg))]...)
+		}
+		p.keyHit = p.keyHit || keyScan(seg)
 	}
-	if room := maxJSONKey - len(p.key); room > 0 {
-		p.key = append(p.key, seg[:min(room, len(seg))]...)
-	}
-	return nil
+	return p.b.write(seg)
 }
 
 // escape decodes one backslash escape (JSON RFC 8259 section 7), joining
