@@ -299,9 +299,11 @@ func (p *jsonParser) member(f *jsonFrame) (*pathNode, error) {
 
 // keyValue adds the key of a member of f, key at buf[s:] in the window,
 // as a value at f's path when it may be a personal value; n is the
-// member's node, whose scan flag is set.
+// member's node, whose scan flag is set. A key longer than maxInline is
+// scanned whatever it holds, as the slow way streams it before it knows
+// (sinks/redact reads keys by the same rule).
 func (p *jsonParser) keyValue(f *jsonFrame, n *pathNode, key []byte, s int) error {
-	if !n.exact && !keyScan(key) {
+	if !n.exact && len(key) <= maxInline && !keyScan(key) {
 		return nil
 	}
 	return p.b.add(p.keySlotOf(f.node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, key)
