@@ -23,7 +23,11 @@
 //	json       a streaming tokenizer that copies every byte it does not
 //	           replace: keys, nesting, white space and record counts stay;
 //	           strings are re-escaped, numbers stay numbers or become null,
-//	           numeric arrays (face vectors) become []
+//	           numeric arrays (face vectors) become []; a key the scanner
+//	           reads as a value (one with a digit or an '@': an object
+//	           keyed by phone number) is replaced like a string, so two
+//	           keys of one object may come out the same (JSON allows
+//	           duplicate keys; a reader that keeps one loses the other)
 //	jsonl      the same per line; a line that does not parse is rewritten
 //	           as text
 //	parquet    the same schema, row groups and row count; byte arrays and

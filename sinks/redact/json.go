@@ -21,8 +21,11 @@ import (
 // is written with the slots that have edits replaced: in strings only the
 // replaced parts (escapes elsewhere kept as they were, json_string.go),
 // numbers as numbers or null, a numeric array that is the whole array
-// (a face embedding) by [] or a list of numbers. Keys, nesting, white
-// space and record counts stay as they were.
+// (a face embedding) by [] or a list of numbers. A key with a digit or an
+// '@' is a string value too, at the path of its object, as the scanner
+// reads it (an object keyed by phone number), and is replaced the same
+// way; other keys, nesting, white space and record counts stay as they
+// were.
 //
 // Memory: the pending output and values of one batch (about batchBytes
 // of values, flushed at record ends), plus the longest string. A
@@ -34,6 +37,9 @@ const (
 	maxJSONKey   = 128
 	maxJSONNodes = 20000
 	maxPending   = 16 << 20
+	// maxKeyInline is the scanner's maxInline: a longer key is a value
+	// whatever it holds (keyValue).
+	maxKeyInline = 64 << 10
 )
 
 // slotKind is what a slot of the pending output holds.
@@ -56,10 +62,11 @@ type jslot struct {
 
 // pathNode is one JSON path; its field is prepared once.
 type pathNode struct {
-	name  string
-	field *classifiers.Field
-	keys  map[string]*pathNode
-	elem  *pathNode
+	name     string
+	field    *classifiers.Field
+	keyField *classifiers.Field // of the keys of the object at this path
+	keys     map[string]*pathNode
+	elem     *pathNode
 }
 
 // jsonFrame is an open container.
@@ -250,6 +257,14 @@ func (p *jsonRW) fieldOf(n *pathNode) *classifiers.Field {
 		n.field = p.o.w.field(n.name)
 	}
 	return n.field
+}
+
+// keyFieldOf returns the field of the keys of the object at n.
+func (p *jsonRW) keyFieldOf(n *pathNode) *classifiers.Field {
+	if n.keyField == nil {
+		n.keyField = p.fieldOf(n).Keys()
+	}
+	return n.keyField
 }
 
 func (p *jsonRW) child(n *pathNode, key []byte) *pathNode {

@@ -29,8 +29,12 @@ func (p *jsonRW) object(node *pathNode) error {
 		if c != '"' {
 			return p.malformed("expected a key")
 		}
+		o0 := len(p.out)
 		if err := p.readKey(); err != nil {
 			return err
+		}
+		if keyScan(p.tmp) || len(p.tmp) > maxKeyInline {
+			p.keyValue(node, o0)
 		}
 		if c, err = p.wsMust(); err != nil {
 			return err
@@ -59,6 +63,33 @@ func (p *jsonRW) object(node *pathNode) error {
 	_, _ = p.next()
 	p.stack = p.stack[:len(p.stack)-1]
 	return nil
+}
+
+// keyValue adds the key just read (p.tmp; its token is p.out[o0:]) as a
+// string value of the object at node, as the scanner does
+// (scanner/json_value.go keyValue): the field of the object's keys, the
+// record the object is in. Its slot is a string's, so a replaced key stays
+// a JSON string with its other escapes kept.
+func (p *jsonRW) keyValue(node *pathNode, o0 int) {
+	if !p.inRec {
+		p.beginRecord()
+	}
+	b0 := len(p.buf)
+	p.buf = append(p.buf, p.tmp...)
+	p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.keyFieldOf(node), Record: p.rec, Kind: deid.KindJSONString})
+	p.buf = append(p.buf, '\n')
+	p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotString})
+}
+
+// keyScan reports whether a key may be a personal value: it holds a digit
+// or an '@' (scanner/json_value.go keyScan).
+func keyScan(key []byte) bool {
+	for _, c := range key {
+		if c-'0' <= 9 || c == '@' {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *jsonRW) array(node *pathNode) error {
