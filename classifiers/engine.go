@@ -85,6 +85,7 @@ type ruleInfo struct {
 	packAllow  allowSet  // the packs' allow list in the rule's form
 	allowRes   []*regexp2.Regexp
 	re         *regexp2.Regexp // user pattern rules
+	at         *regexp2.Regexp // re anchored where the search starts (\G), to step past a timed-out attempt; nil if it does not compile
 	validator  Validator
 	detector   string
 	evidence   string // base evidence: checksum or format
@@ -249,6 +250,13 @@ func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 			return nil, err
 		}
 		ri.re = re
+		// The twin tries one start position only (see userStep). The group
+		// is non-capturing, so group numbers and backreferences are kept.
+		// A pattern the wrapper breaks (an x-mode comment running to its
+		// end) keeps no twin, and its scan stops at a timeout as before.
+		if at, err := compilePattern(`\G(?:` + r.Pattern + `)`); err == nil {
+			ri.at = at
+		}
 	}
 	if r.Validator != "" {
 		v, ok := Validators[r.Validator]

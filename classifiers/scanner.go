@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"hash"
 	"slices"
+	"time"
 
 	"github.com/piiscan/piiscan/classifiers/deid"
 )
@@ -107,6 +108,9 @@ type Scanner struct {
 	tmpl      []int             // and template starts
 	points    []recPoint        // coordinates found by the text detectors in this call
 	stats     Stats
+	userTO    []RuleTimeouts // user rules that gave up on text at a timeout, this object
+	toLeft    int            // timeouts the current user rule may still have in this call
+	toUntil   time.Time      // end of the current user rule's recovery time in this call
 }
 
 // Stats counts a scanner's work, for benchmarks and debugging.
@@ -132,10 +136,12 @@ func (e *Engine) NewScanner() *Scanner {
 // turns it off). Used to write de-identified copies.
 func (s *Scanner) SetPolicy(p *deid.Policy) { s.policy = p }
 
-// Reset forgets per-object state: an open record and location traces.
+// Reset forgets per-object state: an open record, location traces and
+// user-rule timeouts.
 func (s *Scanner) Reset() {
 	s.open = recFacts{}
 	s.traces = nil
+	s.userTO = s.userTO[:0]
 }
 
 // Stats returns the counters since the scanner was made.

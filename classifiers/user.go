@@ -2,7 +2,10 @@ package classifiers
 
 import (
 	"bytes"
+	"time"
 	"unicode/utf8"
+
+	"github.com/dlclark/regexp2"
 )
 
 // runUser runs the user rules (regexp2 patterns). A rule with keywords and
@@ -18,6 +21,7 @@ func (s *Scanner) runUser() error {
 		// A rule that needs a keyword runs only around its keywords; one
 		// whose keywords are optional (they raise confidence) runs over
 		// the whole chunk, as DESIGN.md section 5 says.
+		s.toLeft, s.toUntil = maxUserTimeouts, time.Time{}
 		if ri.rule.KeywordsRequired && len(ri.keywords) > 0 && len(ri.fieldToks) == 0 && !s.fieldHinted(ri) {
 			s.userNearKeywords(ri)
 			continue
@@ -86,7 +90,9 @@ func sortWindows(w [][2]int) {
 	}
 }
 
-// userWindow runs one pattern over buf[a:b].
+// userWindow runs one pattern over buf[a:b]. A search that hits the
+// regexp2 match timeout is taken up again past the attempt that stuck
+// (userStep), so one hostile stretch does not hide the matches after it.
 func (s *Scanner) userWindow(ri *ruleInfo, a, b int) {
 	s.runes = s.runes[:0]
 	s.r2b = s.r2b[:0]
@@ -97,22 +103,163 @@ func (s *Scanner) userWindow(ri *ruleInfo, a, b int) {
 		i += n
 	}
 	s.r2b = append(s.r2b, b)
-	m, err := ri.re.FindRunesMatch(s.runes)
-	for err == nil && m != nil {
-		start := s.r2b[m.Index]
-		end := s.r2b[m.Index+m.Length]
-		if start >= s.own1 {
-			break
+	from := 0 // rune index the search goes on from
+	for {
+		m, err := ri.re.FindRunesMatchStartingAt(s.runes, from)
+		for err == nil && m != nil {
+			if !s.userMatch(ri, m) {
+				return
+			}
+			from = after(m)
+			if from > len(s.runes) {
+				return
+			}
+			m, err = ri.re.FindRunesMatchStartingAt(s.runes, from)
 		}
-		val := s.buf[start:end]
-		s.stats.Candidates++
-		if end > start && (ri.validator == nil || ri.validator(val)) {
-			s.canon = append(s.canon[:0], val...)
-			s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: ri.validator != nil})
+		if err == nil {
+			return
 		}
-		m, err = ri.re.FindNextMatch(m)
-	}
-	if err != nil {
+		// The error is a timeout. Its text quotes the input: drop it.
 		s.stats.Timeouts++
+		var ok bool
+		if from, ok = s.userStep(ri, from); !ok {
+			return
+		}
 	}
 }
+
+// userMatch emits a user-rule match; it reports false once the match
+// starts past the owned region, where the search can stop.
+func (s *Scanner) userMatch(ri *ruleInfo, m *regexp2.Match) bool {
+	start := s.r2b[m.Index]
+	end := s.r2b[m.Index+m.Length]
+	if start >= s.own1 {
+		return false
+	}
+	val := s.buf[start:end]
+	s.stats.Candidates++
+	if end > start && (ri.validator == nil || ri.validator(val)) {
+		s.canon = append(s.canon[:0], val...)
+		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: ri.validator != nil})
+	}
+	return true
+}
+
+// after is where the search goes on after m: its end, or one past an
+// empty match (as regexp2's FindNextMatch does).
+func after(m *regexp2.Match) int {
+	if m.Length == 0 {
+		return m.Index + 1
+	}
+	return m.Index + m.Length
+}
+
+// Bounds on the work spent past the timeouts of one user rule in one call
+// (ScanText, ScanRecords), so that hostile text costs a rule a few seconds
+// per call at most. A timeout takes rules.PatternTimeout plus one to two
+// ticks of regexp2's coarse clock (regexp2.DefaultClockPeriod): about a
+// quarter of a second.
+const (
+	maxUserTimeouts = 8               // start positions given up on
+	maxUserRecovery = 2 * time.Second // spent stepping past them
+	// maxObjectTimeouts bounds a rule's timeouts in one object (since
+	// Reset): past it, a timeout ends the window at once, as a hostile
+	// file of many chunks would otherwise cost seconds per chunk.
+	maxObjectTimeouts = 64
+	// stepQuiet is how many start positions are tried one by one after
+	// the last stuck one before the ordinary search takes over again.
+	stepQuiet = 64
+)
+
+// userStep takes up a search from rune index from that timed out. regexp2
+// does not say which attempt stuck, so the anchored twin (ri.at) tries
+// the start positions one by one, each under its own timeout, as the
+// search did, until one matches (it is emitted) or times out. A stuck
+// position is skipped, and so are the positions after it when they
+// stick too: by 1, 2, 4... runes, so that a long hostile run costs a
+// few timeouts, not one per rune (the runs skipped are why the object is
+// reported partial). After stepQuiet quiet positions the ordinary search
+// takes over again. userStep returns where it goes on, or false when the
+// window is done or given up (the budget of the call is spent).
+func (s *Scanner) userStep(ri *ruleInfo, from int) (int, bool) {
+	if ri.at == nil || s.toLeft <= 0 || s.userTimeoutsOf(ri) >= maxObjectTimeouts {
+		s.userGaveUp(ri, true)
+		return 0, false
+	}
+	now := time.Now()
+	if s.toUntil.IsZero() {
+		s.toUntil = now.Add(maxUserRecovery)
+	}
+	skip, quiet, stuck := 1, 0, false
+	for p := from; p <= len(s.runes); {
+		if s.ctx.Err() != nil || time.Now().After(s.toUntil) {
+			s.userGaveUp(ri, true)
+			return 0, false
+		}
+		m, err := ri.at.FindRunesMatchStartingAt(s.runes, p)
+		switch {
+		case err != nil:
+			s.stats.Timeouts++
+			s.toLeft--
+			if s.toLeft <= 0 {
+				s.userGaveUp(ri, true)
+				return 0, false
+			}
+			s.userGaveUp(ri, false)
+			p += skip
+			skip *= 2
+			quiet, stuck = 0, true
+			continue
+		case m != nil:
+			if !s.userMatch(ri, m) {
+				return 0, false
+			}
+			return after(m), true
+		}
+		p++
+		skip = 1
+		if quiet++; stuck && quiet >= stepQuiet {
+			return p, true
+		}
+	}
+	return 0, false
+}
+
+// userGaveUp notes that ri gave up on a start position, or with rest set
+// on the rest of a window, in this object.
+func (s *Scanner) userGaveUp(ri *ruleInfo, rest bool) {
+	for i := range s.userTO {
+		if t := &s.userTO[i]; t.RuleID == ri.rule.ID {
+			t.Timeouts++
+			t.GaveUp = t.GaveUp || rest
+			return
+		}
+	}
+	s.userTO = append(s.userTO, RuleTimeouts{RuleID: ri.rule.ID, Timeouts: 1, GaveUp: rest})
+}
+
+// userTimeoutsOf returns ri's timeouts in this object.
+func (s *Scanner) userTimeoutsOf(ri *ruleInfo) int {
+	for i := range s.userTO {
+		if s.userTO[i].RuleID == ri.rule.ID {
+			return s.userTO[i].Timeouts
+		}
+	}
+	return 0
+}
+
+// RuleTimeouts says that a user rule hit the regexp2 match timeout in the
+// current object, so that matches of it may be missing.
+type RuleTimeouts struct {
+	RuleID string
+	// Timeouts counts the places the rule gave up on: a start position
+	// (and the skipped ones after it), or the rest of a window.
+	Timeouts int
+	// GaveUp is set when the rest of a window was left unscanned (the
+	// pattern cannot be stepped, or the call's budget was spent).
+	GaveUp bool
+}
+
+// UserTimeouts lists the user rules that gave up on text since Reset, in
+// the order they first did. The slice is valid until the next Reset.
+func (s *Scanner) UserTimeouts() []RuleTimeouts { return s.userTO }
