@@ -30,6 +30,38 @@ func (e *errMalformed) Error() string {
 	return fmt.Sprintf("%s: %s at byte %d; the rest was scanned as text", e.format, e.msg, e.off)
 }
 
+// ErrRuleTimeout marks an object on which a user rule hit the regexp2
+// match timeout: the scan went on past the places it stuck (or gave up on
+// the rest of a window), so matches of that rule may be missing there.
+var ErrRuleTimeout = errors.New("user rule match timeout")
+
+// noteRuleTimeouts reports the user rules that timed out on the object
+// (see classifiers.Scanner.UserTimeouts): a complete object becomes
+// partial with reason timeout; one already not complete keeps its reason
+// and gets a note. The text names rules and counts, never content.
+func (w *worker) noteRuleTimeouts(res *ObjectResult) {
+	to := w.sc.UserTimeouts()
+	if len(to) == 0 {
+		return
+	}
+	var b strings.Builder
+	for i, t := range to {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "rule %s %d times", t.RuleID, t.Timeouts)
+		if t.GaveUp {
+			b.WriteString(" (gave up on part of the text)")
+		}
+	}
+	err := fmt.Errorf("%w: %s; its matches where it stuck may be missing", ErrRuleTimeout, b.String())
+	if res.Status == StatusComplete {
+		res.Status, res.Reason, res.Err = StatusPartial, ReasonTimeout, err
+		return
+	}
+	res.Notes = append(res.Notes, err.Error())
+}
+
 // errEmpty marks an object with no bytes.
 var errEmpty = errors.New("empty object")
 

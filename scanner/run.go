@@ -578,9 +578,13 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 	}
 	w.finishObject(o)
 	w.classify(res, err, body.n)
+	w.noteRuleTimeouts(res)
 	w.noteSample(res)
 	if err == nil {
 		if changed := w.changed(info); changed != nil {
+			if res.Reason == ReasonTimeout {
+				res.Notes = append(res.Notes, res.Err.Error())
+			}
 			res.Status, res.Reason, res.Err = StatusPartial, ReasonChanged, changed
 		}
 	}
