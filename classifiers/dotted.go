@@ -46,11 +46,58 @@ func (s *Scanner) dotted(ts int) int {
 	}
 	switch n {
 	case 4:
-		s.ipv4(start, end, comps[:4])
+		if !versionBefore(buf, start) {
+			s.ipv4(start, end, comps[:4])
+		}
 	case 2:
 		return s.gpsPair(start, comps[0], comps[1])
 	}
 	return end
+}
+
+// versionBefore reports a dotted quad that the bytes before it call a
+// version: a requirement operator right before it (pkg==3.10.2.1,
+// ">= 1.2.3.4"), or a name ending in "version" (AssemblyVersion("1.0.0.0"),
+// FileVersion: …) or the word "ver" a few separators before it. "v1.2.3.4"
+// and "pkg@1.2.3.4" are glued and skipped already; "version 1.2.3.4" is
+// also a negative keyword, but a name like AssemblyVersion is not a word,
+// and a positive keyword does not overrule this. ASCII, case-insensitive,
+// a few byte compares per quad.
+func versionBefore(buf []byte, start int) bool {
+	p := start
+	if p > 0 && buf[p-1] == ' ' {
+		p--
+	}
+	if p >= 2 && buf[p-1] == '=' {
+		switch buf[p-2] {
+		case '=', '>', '<', '~':
+			return true
+		}
+	}
+	// Up to three separators: AssemblyVersion("1.0.0.0"), Version: 1.2.3.4.
+	p = start
+	for k := 0; k < 3 && p > 0 && isVersionSep(buf[p-1]); k++ {
+		p--
+	}
+	if p >= 7 && asciiFoldEq(buf[p-7:p], "version") {
+		return true
+	}
+	return p >= 3 && asciiFoldEq(buf[p-3:p], "ver") && (p == 3 || !isLetter(buf[p-4]))
+}
+
+func isVersionSep(c byte) bool {
+	return c == ' ' || c == '"' || c == '\'' || c == '(' || c == '=' || c == ':'
+}
+
+// asciiFoldEq reports whether b equals the lower-case ASCII word w, ignoring
+// ASCII case.
+func asciiFoldEq(b []byte, w string) bool {
+	for i := range len(w) {
+		if b[i]|0x20 != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func skipDotted(buf []byte, i int) int {

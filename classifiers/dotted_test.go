@@ -3,9 +3,11 @@ package classifiers
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -30,5 +32,48 @@ func TestExactDecimalMatchesParseFloat(t *testing.T) {
 		}
 		require.True(t, ok)
 		require.Equal(t, math.Float64bits(want), math.Float64bits(v), "%s", b)
+	}
+}
+
+// TestIPv4VersionStrings: dotted quads that their context calls versions
+// are not IPv4 addresses; addresses next to other words still are.
+func TestIPv4VersionStrings(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		ip   bool
+	}{
+		{`[assembly: AssemblyVersion("1.0.0.0")]`, false},
+		{`[assembly: AssemblyFileVersion('2.1.0.0')]`, false},
+		{"Assembly 4.0.0.0", false},
+		{"mscorlib, Version=4.0.0.0, Culture=neutral", false},
+		{"pkg==3.10.2.1", false},
+		{"pkg >= 1.2.3.4", false},
+		{"pkg<=1.2.3.4", false},
+		{"pkg~=1.2.3.4", false},
+		{"version 10.0.19041.1", false},
+		{"Version: 10.1.2.3", false},
+		{"ver 1.2.3.4", false},
+		{"ver. 1.2.3.4", false},
+		{"v1.2.3.4", false},
+		{"lodash@4.17.21.1", false},
+		{"FileVersion: 6.1.7601.1", false},
+		{"client 10.0.0.1", true},
+		{"ip=192.168.1.20", true},
+		{"1.2.3.4:8080", true},
+		{"ip 1.2.3.4 version 2", true},
+		{"server 10.0.0.1", true},
+		{"driver: 10.0.0.1", true},
+		{"<td>10.0.0.1</td>", true},
+		{`if ip == "10.0.0.1"`, true},
+		{"addr: 8.8.8.8 (ver 2)", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			got := slices.Contains(scanString(t, e, tt.text).types(), "ipv4")
+			assert.Equal(t, tt.ip, got)
+		})
 	}
 }
