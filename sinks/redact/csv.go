@@ -252,7 +252,7 @@ func (p *csvRW) flush(more bool) error {
 // the original was quoted or v holds the delimiter, a quote or a line
 // break (RFC 4180 section 2); as it is otherwise.
 func csvCell(dst, v []byte, delim byte, quoted bool) []byte {
-	if !quoted && bytes.IndexByte(v, delim) < 0 && bytes.IndexAny(v, "\"\r\n") < 0 {
+	if !quoted && bytes.IndexByte(v, delim) < 0 && !bytes.ContainsAny(v, "\"\r\n") {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')
