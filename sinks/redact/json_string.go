@@ -123,20 +123,26 @@ func hex4At(raw []byte, i int) (rune, bool) {
 	}
 	var r rune
 	for _, c := range raw[i : i+4] {
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d, ok := hexVal(c)
+		if !ok {
 			return 0, false
 		}
 		r = r<<4 | rune(d)
 	}
 	return r, true
+}
+
+// hexVal is the value of a hexadecimal digit.
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // appendJSONString appends s as a JSON string (appendJSONChars in quotes).

@@ -154,15 +154,8 @@ func (p *jsonRW) hex4() (rune, error) {
 		if err != nil {
 			return 0, p.malformed("bad \\u escape")
 		}
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d, ok := hexVal(c)
+		if !ok {
 			return 0, p.malformed("bad \\u escape")
 		}
 		r = r<<4 | rune(d)
