@@ -561,6 +561,7 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 		if res.Reason == ReasonUnsupported { // not a regular file: never opened
 			res.Status = StatusSkipped
 		}
+		w.cfg.Logger.Warn("object not complete", "key", info.Key, "status", string(res.Status), "reason", string(res.Reason), "err", errString(res.Err))
 		return res
 	}
 	defer rc.Close()

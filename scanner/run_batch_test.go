@@ -1,9 +1,12 @@
 package scanner_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -230,4 +233,18 @@ func TestRunAbandonsAfterGrace(t *testing.T) {
 	assert.GreaterOrEqual(t, st.Abandoned, int64(1))
 	assert.Equal(t, st.Listed, st.Written+st.Abandoned)
 	assert.Empty(t, sink.Results)
+}
+
+// TestFailedOpensAreLogged: an object that cannot be opened is named in a
+// warning, as a damaged one is (with --quiet, warnings are all a user
+// sees of what failed).
+func TestFailedOpensAreLogged(t *testing.T) {
+	t.Parallel()
+	var log bytes.Buffer
+	src := &scannertest.MemSource{Files: map[string][]byte{"ok.txt": []byte("x\n")}, Errors: map[string]error{"denied.txt": fs.ErrPermission}}
+	run(t, src, scanner.Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	assert.Contains(t, log.String(), "object not complete")
+	assert.Contains(t, log.String(), "denied.txt")
+	assert.Contains(t, log.String(), "permission_denied")
+	assert.NotContains(t, log.String(), "ok.txt")
 }
