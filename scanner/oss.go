@@ -155,6 +155,23 @@ func NewOSSSource(cfg OSSConfig) (*OSSSource, error) {
 // URI returns the source's target, "oss://bucket/prefix".
 func (s *OSSSource) URI() string { return "oss://" + s.cfg.Bucket + "/" + s.cfg.Prefix }
 
+// Probe lists one key of the prefix, to find before a run starts that
+// the bucket answers with these credentials (a missing bucket, a bad key
+// or a denied listing), with the retries of Walk.
+func (s *OSSSource) Probe(ctx context.Context) error {
+	err := s.cfg.Retry.Do(ctx, func() error {
+		_, err := s.api.ListObjectsV2(oss.WithContext(ctx), oss.Prefix(s.cfg.Prefix), oss.MaxKeys(1))
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("list %s: %w", s.URI(), DescribeOSS(err))
+	}
+	return nil
+}
+
 // Walk lists the prefix with ListObjectsV2, page by page (continuation
 // tokens, "ListObjectsV2 pagination" in the OSS API reference), calling fn
 // for each object as its page arrives: only one page of keys is held at a

@@ -256,6 +256,18 @@ func TestOSSFatalErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("missing bucket after other targets", func(t *testing.T) {
+		// Probed before the first target is scanned, not found after.
+		env := newOSSEnv(t, []string{"corpus"}, nil)
+		env.write(t, "corpus", "a.txt", "contact user@example.com\n")
+		local := writeTree(t, map[string]string{"b.txt": "contact user@example.com\n"})
+		out := filepath.Join(t.TempDir(), "out")
+		res := env.scan(t, "oss://corpus/", local, "oss://nosuchbucket/", "--out", out, "--quiet")
+		assert.Equal(t, exitUsage, res.code, "stderr:\n%s", res.stderr)
+		assert.Contains(t, res.stderr, "NoSuchBucket")
+		_, err := os.Stat(filepath.Join(out, "objects"))
+		assert.ErrorIs(t, err, os.ErrNotExist, "nothing was scanned")
+	})
 	t.Run("no credentials", func(t *testing.T) {
 		t.Setenv(envOSSKeyID, "")
 		t.Setenv(envOSSSecret, "")
