@@ -152,8 +152,8 @@ func fuzzRun(t *testing.T, files map[string][]byte, chunk scanner.ChunkConfig) *
 // it never panics, and what it accepts encodes and reads back the same.
 func FuzzReadState(f *testing.F) {
 	s := scanner.NewState(scanner.StateRun{ScanID: "a", StartedAt: t0, Ruleset: "r"})
-	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/k", Size: 1, ETag: "E"}, scanner.StatusComplete, "", t0)
-	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/l", Size: 1, ETag: "F"}, scanner.StatusFailed, scanner.ReasonReadError, t0)
+	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/k", Size: 1, ETag: "E"}, scanner.StatusComplete, "", t0, "")
+	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/l", Size: 1, ETag: "F"}, scanner.StatusFailed, scanner.ReasonReadError, t0, "")
 	var b bytes.Buffer
 	if err := s.Encode(&b, false, 1, t0); err != nil {
 		f.Fatal(err)

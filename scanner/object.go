@@ -17,6 +17,7 @@ type objectScan struct {
 	w         *worker
 	res       *ObjectResult
 	base      Finding // the columns shared by every finding of the object
+	top       uint8   // LevelRank of the highest sensitivity so far
 	container *string // archive member path, nil at top level
 	format    string  // inner format of the current stream
 	formats   []string
@@ -52,6 +53,9 @@ const (
 )
 
 func (o *objectScan) addFinding(f Finding) {
+	if r := LevelRank(f.Sensitivity); r > o.top {
+		o.top = r
+	}
 	if n := len(o.findings); n == cap(o.findings) {
 		// Double, up to the spill threshold. append grows a slice this
 		// large by a quarter at a time, which copied each of an object's

@@ -624,6 +624,7 @@ func (w *worker) finishObject(o *objectScan) {
 		res.Columns = o.verdicts()
 	}
 	res.Notes = append(res.Notes, o.warnings...)
+	res.TopLevel = levelName(o.top)
 }
 
 func joinFormats(f []string) string {

@@ -62,12 +62,13 @@ type StateHeader struct {
 //
 //	{"k":"oss://b/a.csv","v":"5B3C…","t":1763856000000,"s":"complete","r":0,"n":0}
 type stateLine struct {
-	Key     string `json:"k"` // the object column
-	Version string `json:"v"` // object_version: ETag, or size-mtime for files
-	At      int64  `json:"t"` // scanned_at, Unix milliseconds
-	Outcome string `json:"s"` // status, or status/reason
-	Ruleset int    `json:"r"` // index into StateHeader.Rulesets
-	Run     int    `json:"n"` // index into StateHeader.Runs
+	Key     string `json:"k"`           // the object column
+	Version string `json:"v"`           // object_version: ETag, or size-mtime for files
+	At      int64  `json:"t"`           // scanned_at, Unix milliseconds
+	Outcome string `json:"s"`           // status, or status/reason
+	Ruleset int    `json:"r"`           // index into StateHeader.Rulesets
+	Run     int    `json:"n"`           // index into StateHeader.Runs
+	Level   string `json:"l,omitempty"` // the highest sensitivity of its findings
 }
 
 // stateEntry is a stateLine in memory: 32 bytes plus the key and version
@@ -78,7 +79,8 @@ type stateEntry struct {
 	ruleset uint16
 	outcome uint16
 	run     uint16
-	seen    bool // listed by this run
+	level   uint8 // highest sensitivity of its findings, 1..4 (S1..S4); 0 none
+	seen    bool  // listed by this run
 }
 
 // State is the incremental state: per object key, the version, ruleset
@@ -175,7 +177,7 @@ func ReadState(r io.Reader, run StateRun) (*State, error) {
 		if l.Key == "" || l.Ruleset < 0 || l.Ruleset >= len(rsIdx) || l.Run < 0 || l.Run >= len(runIdx) || l.Outcome == "" {
 			return nil, fmt.Errorf("read state line %d: missing key or outcome, or an index out of range", n)
 		}
-		e := stateEntry{version: l.Version, at: l.At, ruleset: rsIdx[l.Ruleset], run: runIdx[l.Run], outcome: s.outcome(l.Outcome)}
+		e := stateEntry{version: l.Version, at: l.At, ruleset: rsIdx[l.Ruleset], run: runIdx[l.Run], outcome: s.outcome(l.Outcome), level: LevelRank(l.Level)}
 		if e.ruleset != s.rs {
 			s.stats.OtherRuleset++
 		}
@@ -277,11 +279,43 @@ func (s *State) skip(o ObjectInfo, mark bool) (Reason, string) {
 	return ReasonUnchanged, fmt.Sprintf("unchanged since its scan at %s (same object_version and ruleset)", at)
 }
 
-// Record notes the outcome of a scanned object. Call it only once the
-// object's rows are in a published file: an object in the state is not
-// scanned again by a resumed run. Unchanged rows and objects without a
-// version are not recorded (the former keep their entry).
-func (s *State) Record(o ObjectInfo, status Status, reason Reason, at time.Time) {
+// EarlierAttempt reports whether key's entry was written by an earlier
+// attempt of this very scan id (an interrupted run resumed under the same
+// --scan-id): its rows are already in a part of this scan, so a second row
+// would count it twice. It returns the highest sensitivity of the
+// object's findings ("" when none).
+func (s *State) EarlierAttempt(key string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[key]
+	if !ok || s.run.ScanID == "" || s.runs.name(e.run) != s.run.ScanID {
+		return "", false
+	}
+	return levelName(e.level), true
+}
+
+// LevelRank is the rank of a sensitivity: 1..4 for S1..S4, 0 for anything
+// else.
+func LevelRank(level string) uint8 {
+	if len(level) == 2 && level[0] == 'S' && level[1] >= '1' && level[1] <= '4' {
+		return level[1] - '0'
+	}
+	return 0
+}
+
+func levelName(r uint8) string {
+	if r == 0 {
+		return ""
+	}
+	return "S" + string('0'+rune(r))
+}
+
+// Record notes the outcome of a scanned object and the highest
+// sensitivity of its findings. Call it only once the object's rows are in
+// a published file: an object in the state is not scanned again by a
+// resumed run. Unchanged rows and objects without a version are not
+// recorded (the former keep their entry).
+func (s *State) Record(o ObjectInfo, status Status, reason Reason, at time.Time, level string) {
 	v := o.Version()
 	if reason == ReasonUnchanged || v == "" {
 		return
@@ -292,7 +326,7 @@ func (s *State) Record(o ObjectInfo, status Status, reason Reason, at time.Time)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.entries[o.Key] = stateEntry{version: v, at: at.UnixMilli(), ruleset: s.rs, outcome: s.outcome(outcome), run: s.self, seen: true}
+	s.entries[o.Key] = stateEntry{version: v, at: at.UnixMilli(), ruleset: s.rs, outcome: s.outcome(outcome), run: s.self, level: LevelRank(level), seen: true}
 }
 
 // outcome interns an outcome and notes whether it is final. Callers hold
@@ -371,7 +405,7 @@ func (s *State) Encode(w io.Writer, complete bool, parts int, now time.Time) err
 	for _, k := range keys {
 		e := s.entries[k]
 		l = stateLine{Key: k, Version: e.version, At: e.at, Outcome: s.outcomes.name(e.outcome),
-			Ruleset: rsMap[e.ruleset], Run: runMap[e.run]}
+			Ruleset: rsMap[e.ruleset], Run: runMap[e.run], Level: levelName(e.level)}
 		if err := enc.Encode(&l); err != nil {
 			return fmt.Errorf("write state: %w", err)
 		}

@@ -68,7 +68,7 @@ func TestStateSkipRules(t *testing.T) {
 			o := obj("file:///d/a.csv", 10)
 			for _, complete := range []bool{true, false} {
 				s := scanner.NewState(runInfo("run1", "rs1"))
-				s.Record(o, tt.rec.status, tt.rec.reason, t0)
+				s.Record(o, tt.rec.status, tt.rec.reason, t0, "")
 				next, _ := roundTrip(t, s, complete, runInfo("run2", "rs1"))
 				reason, note := next.Skip(o)
 				want := tt.afterComplete
@@ -91,9 +91,9 @@ func TestStateVersionAndRuleset(t *testing.T) {
 	t.Parallel()
 	s := scanner.NewState(runInfo("run1", "rs1"))
 	a, b, stdin := obj("file:///d/a", 10), obj("file:///d/b", 20), scanner.ObjectInfo{Source: "stdin", Key: "stdin://", Size: -1}
-	s.Record(a, scanner.StatusComplete, "", t0)
-	s.Record(b, scanner.StatusComplete, "", t0)
-	s.Record(stdin, scanner.StatusComplete, "", t0)
+	s.Record(a, scanner.StatusComplete, "", t0, "")
+	s.Record(b, scanner.StatusComplete, "", t0, "")
+	s.Record(stdin, scanner.StatusComplete, "", t0, "")
 	assert.Equal(t, 2, s.Len(), "stdin has no version and is not recorded")
 
 	same, _ := roundTrip(t, s, true, runInfo("run2", "rs1"))
@@ -123,12 +123,12 @@ func TestStatePrune(t *testing.T) {
 	t.Parallel()
 	s := scanner.NewState(runInfo("run1", "rs"))
 	for _, k := range []string{"a", "b", "c"} {
-		s.Record(obj("file:///"+k, 1), scanner.StatusComplete, "", t0)
+		s.Record(obj("file:///"+k, 1), scanner.StatusComplete, "", t0, "")
 	}
 	next, _ := roundTrip(t, s, true, runInfo("run2", "rs"))
-	next.Skip(obj("file:///a", 1))                                     // listed, unchanged
-	next.Record(obj("file:///b", 2), scanner.StatusComplete, "", t0)   // listed, rescanned
-	next.Record(obj("file:///new", 2), scanner.StatusComplete, "", t0) // new
+	next.Skip(obj("file:///a", 1))                                         // listed, unchanged
+	next.Record(obj("file:///b", 2), scanner.StatusComplete, "", t0, "")   // listed, rescanned
+	next.Record(obj("file:///new", 2), scanner.StatusComplete, "", t0, "") // new
 	interrupted, text := roundTrip(t, next, false, runInfo("run3", "rs"))
 	assert.Equal(t, 4, interrupted.Len(), "an interrupted run forgets nothing:\n%s", text)
 	assert.True(t, interrupted.Stats().Resumed)
@@ -148,7 +148,7 @@ func TestStateResumeChain(t *testing.T) {
 	t.Parallel()
 	failed := obj("file:///f", 1)
 	s := scanner.NewState(runInfo("run1", "rs"))
-	s.Record(failed, scanner.StatusFailed, scanner.ReasonReadError, t0)
+	s.Record(failed, scanner.StatusFailed, scanner.ReasonReadError, t0, "")
 	second, _ := roundTrip(t, s, false, runInfo("run2", "rs"))
 	third, text := roundTrip(t, second, false, runInfo("run3", "rs"))
 	assert.Equal(t, []string{"run1"}, third.Header().Pending, text)
@@ -168,8 +168,8 @@ func TestStateResumeChain(t *testing.T) {
 func TestStateFormat(t *testing.T) {
 	t.Parallel()
 	s := scanner.NewState(scanner.StateRun{ScanID: "day2", Shard: "-shard-1-of-2", StartedAt: t0, Ruleset: "sha256:ab"})
-	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/z.csv", Size: 3, ETag: "E2"}, scanner.StatusPartial, scanner.ReasonMalformed, t0)
-	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/a \"q\".csv", Size: 3, ETag: "E1"}, scanner.StatusComplete, "", t0)
+	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/z.csv", Size: 3, ETag: "E2"}, scanner.StatusPartial, scanner.ReasonMalformed, t0, "")
+	s.Record(scanner.ObjectInfo{Source: "oss", Key: "oss://b/a \"q\".csv", Size: 3, ETag: "E1"}, scanner.StatusComplete, "", t0, "")
 	var b bytes.Buffer
 	require.NoError(t, s.Encode(&b, true, 2, t0.Add(time.Minute)))
 	want := `{"piiscan_state":1,"scan_id":"day2","shard":"-shard-1-of-2","started_at":"2026-11-20T03:00:00Z","written_at":"2026-11-20T03:01:00Z","complete":true,"objects":2,"parts":2,"rulesets":["sha256:ab"],"runs":["day2"],"pending":[]}
@@ -215,7 +215,7 @@ func TestRunSkipAndState(t *testing.T) {
 	st := scanner.NewState(runInfo("run1", "rs"))
 	sink := run(t, src, scanner.Config{Skip: st.Skip})
 	for _, r := range sink.Results {
-		st.Record(r.Info, r.Status, r.Reason, r.ScannedAt)
+		st.Record(r.Info, r.Status, r.Reason, r.ScannedAt, r.TopLevel)
 	}
 	assert.Equal(t, 2, src.opens())
 	next, _ := roundTrip(t, st, true, runInfo("run2", "rs"))
@@ -228,6 +228,18 @@ func TestRunSkipAndState(t *testing.T) {
 	}
 	assert.Zero(t, src.opens(), "unchanged objects are not downloaded")
 	assert.Equal(t, int64(2), next.Stats().Unchanged)
+
+	// The highest sensitivity of each object's findings is kept, and an
+	// entry is an earlier attempt's only for a run of the same scan id.
+	key := func(name string) string { return sink.ByName(name).Info.Key }
+	_, ok := next.EarlierAttempt(key("a.txt"))
+	assert.False(t, ok, "written by run1, read by run2")
+	again, _ := roundTrip(t, st, false, runInfo("run1", "rs"))
+	lvl, ok := again.EarlierAttempt(key("a.txt"))
+	assert.True(t, ok, "written by an earlier attempt of run1")
+	assert.Equal(t, "S3", lvl, "a resident ID")
+	_, ok = again.EarlierAttempt("file:///nowhere")
+	assert.False(t, ok)
 }
 
 // countingSource counts Open calls (from several workers at once).
@@ -256,7 +268,7 @@ func TestStateMemory(t *testing.T) {
 	s := scanner.NewState(runInfo("run1", "rs"))
 	for i := range n {
 		key := fmt.Sprintf("oss://compliance-bucket/exports/2026/11/part-%08d.csv.gz", i) // 58 bytes
-		s.Record(scanner.ObjectInfo{Source: "oss", Key: key, Size: 1, ETag: fmt.Sprintf("%032X", i)}, scanner.StatusComplete, "", t0)
+		s.Record(scanner.ObjectInfo{Source: "oss", Key: key, Size: 1, ETag: fmt.Sprintf("%032X", i)}, scanner.StatusComplete, "", t0, "")
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)

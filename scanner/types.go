@@ -182,6 +182,9 @@ type ObjectResult struct {
 	// Notes are PII-free observations for the summary (e.g. an image named
 	// like an ID-card scan).
 	Notes []string
+	// TopLevel is the highest sensitivity of the findings (S1..S4), ""
+	// when there are none.
+	TopLevel string
 }
 
 // FindingCount returns the number of findings, in memory and spilled.

@@ -88,6 +88,7 @@ type pendingObject struct {
 	status scanner.Status
 	reason scanner.Reason
 	at     time.Time
+	level  string // highest sensitivity of its findings
 }
 
 func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental) (*checkpointSink, error) {
@@ -127,7 +128,16 @@ func (c *checkpointSink) WriteObject(ctx context.Context, r *scanner.ObjectResul
 	if c.closed {
 		return fmt.Errorf("write object %s: sink closed", r.Info.Key)
 	}
-	p := pendingObject{info: r.Info, status: r.Status, reason: r.Reason, at: r.ScannedAt}
+	if c.inc.continues && r.Reason == scanner.ReasonUnchanged {
+		if level, ok := c.inc.state.EarlierAttempt(r.Info.Key); ok {
+			// An earlier attempt of this scan id wrote its rows: a second
+			// row would list it twice under one scan id.
+			c.inc.earlier++
+			c.inc.earlierTop = max(c.inc.earlierTop, scanner.LevelRank(level))
+			return nil
+		}
+	}
+	p := pendingObject{info: r.Info, status: r.Status, reason: r.Reason, at: r.ScannedAt, level: r.TopLevel}
 	if err := c.seg.WriteObject(ctx, r); err != nil {
 		return err
 	}
@@ -185,7 +195,7 @@ func (c *checkpointSink) publish(ctx context.Context) error {
 	c.tally.Add(t)
 	c.collect(c.seg)
 	for _, p := range c.pending {
-		c.inc.state.Record(p.info, p.status, p.reason, p.at)
+		c.inc.state.Record(p.info, p.status, p.reason, p.at, p.level)
 	}
 	c.pending = c.pending[:0]
 	c.log.Info("checkpoint", "part", c.part, "objects", t.Objects, "findings", t.Findings)

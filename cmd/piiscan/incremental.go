@@ -32,7 +32,12 @@ type incremental struct {
 	// Job): parts are numbered after the ones it published.
 	continues bool
 	parts     int // parts published, those of earlier attempts included
-	logger    *slog.Logger
+	// earlier counts the objects an earlier attempt of this scan id wrote
+	// (no second row), and earlierTop the highest sensitivity of their
+	// findings (LevelRank), for --fail-on.
+	earlier    int64
+	earlierTop uint8
+	logger     *slog.Logger
 }
 
 // stateLocation applies the shard suffix to a state path, before its
@@ -113,7 +118,7 @@ func (in *incremental) note(c sinks.Tally) string {
 		msg += fmt.Sprintf("; resumed unfinished run %s (its objects were not scanned again)", h.ScanID)
 	}
 	if in.continues {
-		msg += "; this attempt continues an interrupted attempt of the same scan id, whose parts are kept: counters cover this attempt only"
+		msg += fmt.Sprintf("; this attempt continues an interrupted attempt of the same scan id, whose parts are kept: counters cover this attempt only, and the %d object(s) that attempt wrote are not listed again", in.earlier)
 	}
 	return msg
 }
@@ -270,4 +275,10 @@ func writeMaybeGzip(w io.Writer, gz bool, write func(io.Writer) error) error {
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// earlierAtOrAbove reports whether an earlier attempt of this scan id
+// wrote a finding at or above level: --fail-on judges the whole run.
+func (in *incremental) earlierAtOrAbove(level string) bool {
+	return in != nil && in.earlierTop > 0 && in.earlierTop >= scanner.LevelRank(level)
 }

@@ -218,6 +218,7 @@ func (o *ops) annotate(s *sinks.Summary) {
 			o.sample.Bytes, where, part))
 	}
 	if o.inc != nil {
+		s.ObjectsListed -= o.inc.earlier // rows of an earlier attempt of this scan id
 		s.Notes = append(s.Notes, o.inc.note(c))
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -82,12 +83,43 @@ func TestResume(t *testing.T) {
 			assert.True(t, readStateHeader(t, state).Complete)
 			objects := readTable[scanner.ObjectRow](t, out, "objects")
 			assert.Equal(t, wantObjects, objectIDs(objects, root, true), "one real row per object")
-			assert.Equal(t, len(partial), countBy(objects)["skipped/unchanged"], "the resumed run skips what the partial run published")
+			if tt.resumeID == "partial" {
+				assert.Zero(t, countBy(objects)["skipped/unchanged"], "a retry under the same scan id does not list again what its earlier attempt wrote")
+				assert.Len(t, objects, len(wantObjects), "one row per object under the scan id")
+			} else {
+				assert.Equal(t, len(partial), countBy(objects)["skipped/unchanged"], "the resumed run skips what the partial run published")
+			}
 			requireSameFindings(t, wantFindings, findingIDs(readTable[scanner.Finding](t, out, "findings"), root))
 			temps, _ := filepath.Glob(filepath.Join(out, "*", "dt=*", ".*"))
 			assert.Empty(t, temps, "no temporary files left in the dataset")
 			_, err := os.Stat(filepath.Join(out, stagingDir))
 			assert.ErrorIs(t, err, os.ErrNotExist, "the crashed run's staging files are removed")
 		})
+	}
+}
+
+// TestRetryKeepsFailOn: a retry under the same scan id judges --fail-on
+// on the whole run, the earlier attempt's findings included, and writes no
+// second row for the objects that attempt wrote.
+func TestRetryKeepsFailOn(t *testing.T) {
+	src := writeTree(t, map[string]string{"a.txt": "身份证号：" + cliID + "\n"})
+	out, state := t.TempDir(), filepath.Join(t.TempDir(), "state.jsonl")
+	args := []string{"scan", src, "--out", out, "--incremental", state, "--scan-id", "job-1", "--fail-on", "S3", "--quiet"}
+	res := runCLI(t, "", args...)
+	require.Equal(t, exitFindings, res.code, res.stderr)
+	// Make the state that of an attempt that was interrupted after it
+	// published a.txt, then retry with a clean file added.
+	b, err := os.ReadFile(state)
+	require.NoError(t, err)
+	b = bytes.Replace(b, []byte(`"complete":true`), []byte(`"complete":false`), 1)
+	require.NoError(t, os.WriteFile(state, b, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "b.txt"), []byte("nothing here\n"), 0o644))
+
+	res = runCLI(t, "", args...)
+	assert.Equal(t, exitFindings, res.code, "a.txt's S3 finding, written by the first attempt, counts: %s", res.stderr)
+	rows := readTable[scanner.ObjectRow](t, out, "objects")
+	assert.Len(t, rows, 2, "a.txt once, b.txt once")
+	for _, r := range rows {
+		assert.NotEqual(t, string(scanner.ReasonUnchanged), r.Reason, r.Object)
 	}
 }

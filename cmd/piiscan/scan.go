@@ -233,7 +233,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return &exitError{code: exitUsage, err: stateErr}
 	case sumErr != nil:
 		return &exitError{code: exitUsage, err: fmt.Errorf("write summary: %w", sumErr)}
-	case sc.failOn != "" && summary.Counters.AtOrAbove(sc.failOn) > 0:
+	case sc.failOn != "" && (summary.Counters.AtOrAbove(sc.failOn) > 0 || op.inc.earlierAtOrAbove(sc.failOn)):
 		return &exitError{code: exitFindings}
 	case summary.Counters.ObjectsByStatus[string(scanner.StatusFailed)] > 0:
 		return &exitError{code: exitFailedObjs}
