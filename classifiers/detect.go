@@ -90,9 +90,15 @@ func (s *Scanner) number(i int) int {
 	if (i == 0 || !glueBefore[buf[i-1]]) && (j == len(buf) || !glueAfter[buf[j]]) {
 		// A run of 10 to 19 digits with nothing to glue it to is one group:
 		// validate it directly (order numbers and timestamps end here).
-		if n := j - i; n >= 10 && n < 20 {
+		switch n := j - i; {
+		case n >= 10 && n < 20:
 			s.gs[0] = group{s: i, e: j}
-			s.tryGroups(s.gs[:1], false)
+			s.tryGroups(s.gs[:1], 0, 0, false, false)
+		case n <= 4 && j < len(buf) && buf[j] == 0xEF:
+			// "（010）62345678": an area code in full-width parentheses.
+			if end, ok := s.parenLandline(i, j); ok {
+				return end
+			}
 		}
 		return j
 	}
@@ -498,6 +504,7 @@ func hasDigit(b []byte) bool {
 // matchGroups tries every run of whole groups, longest first from each start,
 // and keeps the first validated value; a validated run is consumed.
 func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast, plus bool) {
+	took := -1 // the last group of the last validated run
 	for a := 0; a < len(gs); a++ {
 		if a == 0 && blockFirst {
 			continue
@@ -519,7 +526,8 @@ func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast, plus bool) {
 			if nd > 19 {
 				continue
 			}
-			if s.tryGroups(gs[a:b+1], plus && a == 0) {
+			if s.tryGroups(gs, a, b, plus && a == 0, took == a-1 && a > 0) {
+				took = b
 				a = b
 				break
 			}
@@ -558,7 +566,7 @@ var (
 	// IMEIs are written solid or as AA-BBBBBB-CCCCCC-D, TAC-SNR-CD (8-6-1)
 	// and 6-2-6-1 (the old TAC and final assembly code).
 	imeiShapes   = [][]int{{15}, {2, 6, 6, 1}, {8, 6, 1}, {6, 2, 6, 1}}
-	idShapes     = [][]int{{18}, {6, 8, 4}, {6, 4, 4, 4}}
+	idShapes     = [][]int{{18}, {6, 8, 4}, {6, 4, 4, 4}, {4, 4, 4, 4, 2}}
 	mobileShapes = [][]int{{11}, {3, 4, 4}, {3, 8}, {4, 7}}
 )
 
@@ -577,9 +585,11 @@ func cardShape(gs []group) bool {
 	return true
 }
 
-// tryGroups validates a run of groups as a resident ID, a mobile number or a
-// payment card, in that order, and reports whether one validated.
-func (s *Scanner) tryGroups(gs []group, plus bool) bool {
+// tryGroups validates the run seq[a:b+1] of a group sequence as a resident
+// ID, a mobile number or a payment card, in that order, and reports whether
+// one validated. taken says a value was found in the groups just before.
+func (s *Scanner) tryGroups(seq []group, a, b int, plus, taken bool) bool {
+	gs := seq[a : b+1]
 	if !s.sameSep(gs) {
 		return false
 	}
@@ -613,7 +623,7 @@ func (s *Scanner) tryGroups(gs []group, plus bool) bool {
 		return true
 	}
 	if d[0] == '0' || plus {
-		if s.tryLandline(gs, d, plus) {
+		if s.tryLandline(gs, d, plus, seq, a, taken) {
 			return true
 		}
 	}

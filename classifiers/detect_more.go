@@ -172,7 +172,9 @@ func areaCode(d []byte) int {
 }
 
 // landline validates digits (trunk 0 included) as a fixed-line number:
-// area code and a 7 or 8 digit subscriber number not starting with 0 or 1.
+// area code and a subscriber number not starting with 0 or 1, of 8 digits
+// after a two-digit area code (010 and 02x: Beijing, Shanghai, Guangzhou and
+// the other large cities all dial eight) and of 7 or 8 after a three-digit one.
 func landline(d []byte) bool {
 	if len(d) < 10 || len(d) > 12 || d[0] != '0' {
 		return false
@@ -183,15 +185,21 @@ func landline(d []byte) bool {
 	}
 	n := len(d) - 1 - a
 	sub := d[1+a:]
-	return (n == 7 || n == 8) && sub[0] >= '2'
+	return (n == 8 || n == 7 && a == 3) && sub[0] >= '2'
 }
 
 // tryLandline accepts the group layouts of fixed-line numbers: area code
 // apart ("010-12345678", "0755 1234567"), solid (with context), or after
-// +86 with the trunk 0 dropped ("+86 21 6123 4567").
-func (s *Scanner) tryLandline(gs []group, d []byte, plus bool) bool {
+// +86 or 0086 with the trunk 0 dropped ("+86 21 6123 4567", "0086 21
+// 61234567"). gs is the run being tried; seq is the whole group sequence
+// holding it, from which before groups precede it (taken: a value was
+// found in them).
+func (s *Scanner) tryLandline(gs []group, d []byte, plus bool, seq []group, before int, taken bool) bool {
 	ri := s.e.det[dCnLandline]
 	if ri == nil {
+		return false
+	}
+	if len(gs) < len(seq) && !s.landlineApart(gs, seq, before, taken) {
 		return false
 	}
 	start, end := gs[0].s, gs[len(gs)-1].e
@@ -199,10 +207,12 @@ func (s *Scanner) tryLandline(gs []group, d []byte, plus bool) bool {
 	needCtx := false
 	switch {
 	case (plus || len(gs) > 1 && gs[0].e-gs[0].s == 2) && d[0] == '8' && d[1] == '6':
-		num = append([]byte{'0'}, d[2:]...)
+		num = append(append(s.canon[:0], '0'), d[2:]...)
 		if plus {
 			start--
 		}
+	case len(gs) > 1 && gs[0].e-gs[0].s == 4 && string(d[:4]) == "0086":
+		num = append(append(s.canon[:0], '0'), d[4:]...)
 	case len(gs) == 1:
 		needCtx = true
 	default:
@@ -219,15 +229,56 @@ func (s *Scanner) tryLandline(gs []group, d []byte, plus bool) bool {
 	return s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, needCtx: needCtx})
 }
 
+// landlineApart reports whether a landline found in some of the groups of
+// a longer sequence stands apart from the others, so that the sequence is
+// clearly two values rather than one long number written in groups
+// ("0571 8888 6666 1234", "1234 0755 8765 4321 00" are activation codes
+// and account numbers). A neighbouring group stands apart when it is
+// joined by another separator than the run's own ("010-62345678
+// 13812345678"), is a whole number itself (seven or more digits), or, before
+// the run, held a value already found. After the run an extension may
+// follow: one last group of at most six digits after an area code and a
+// subscriber number written whole ("010-62345678-1234").
+func (s *Scanner) landlineApart(gs, seq []group, before int, taken bool) bool {
+	buf := s.buf
+	var sep byte
+	if len(gs) > 1 {
+		sep = buf[gs[1].s-1]
+	}
+	if before > 0 {
+		p := seq[before-1]
+		if !taken && buf[gs[0].s-1] == sep && p.e-p.s < 7 {
+			return false
+		}
+	}
+	if after := before + len(gs); after < len(seq) {
+		n := seq[after]
+		if buf[n.s-1] == sep && n.e-n.s < 7 &&
+			!(len(gs) == 2 && after == len(seq)-1 && n.e-n.s <= 6 && gs[1].e-gs[1].s >= 7) {
+			return false
+		}
+	}
+	return true
+}
+
 // parenLandline handles "(010)12345678" and "(0755) 8765 4321": an area
-// code in parentheses, then the subscriber number.
+// code in parentheses, ASCII or full-width ("（010）62345678"), then the
+// subscriber number.
 func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 	buf := s.buf
-	if ts < 1 || buf[ts-1] != '(' || te >= len(buf) || buf[te] != ')' || te-ts < 3 || te-ts > 4 || buf[ts] != '0' {
+	if te-ts < 3 || te-ts > 4 || buf[ts] != '0' {
+		return 0, false
+	}
+	open, i := ts-1, te+1
+	switch {
+	case ts >= 1 && buf[ts-1] == '(' && te < len(buf) && buf[te] == ')':
+	case ts >= 3 && buf[ts-3] == 0xEF && buf[ts-2] == 0xBC && buf[ts-1] == 0x88 &&
+		te+2 < len(buf) && buf[te] == 0xEF && buf[te+1] == 0xBC && buf[te+2] == 0x89: // （ ）
+		open, i = ts-3, te+3
+	default:
 		return 0, false
 	}
 	d := append(s.digits[:0], buf[ts:te]...)
-	i := te + 1
 	if i < len(buf) && buf[i] == ' ' {
 		i++
 	}
@@ -244,7 +295,7 @@ func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 	}
 	ri := s.e.det[dCnLandline]
 	s.canon = append(s.canon[:0], d...)
-	return end, ri != nil && s.emit(candidate{ri: ri, start: ts - 1, end: end, canon: s.canon})
+	return end, ri != nil && s.emit(candidate{ri: ri, start: open, end: end, canon: s.canon})
 }
 
 // intlPhone reads a number after '+' at plus ("+1 (415) 555-2671") and

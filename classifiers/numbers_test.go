@@ -1,0 +1,66 @@
+package classifiers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// numberCase is a text and the matches expected in it, each written
+// "data_type:masked" and joined by spaces ("" for none).
+type numberCase struct{ text, want string }
+
+func runNumberCases(t *testing.T, cases []numberCase) {
+	t.Helper()
+	e := builtinEngine(t)
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			var got []string
+			for _, m := range scanString(t, e, c.text).ms {
+				got = append(got, m.DataType+":"+m.Masked)
+			}
+			assert.Equal(t, c.want, strings.Join(got, " "), "%q", c.text)
+		})
+	}
+}
+
+// Landlines: full-width parentheses, the 0086 prefix, and eight digits
+// after the two-digit area codes.
+func TestLandlineForms(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"联系电话（010）62345678", "cn_landline:0106*****78"},
+		{"电话（0755）8765 4321", "cn_landline:0755******21"},
+		{"（010） 6234-5678 转", "cn_landline:0106*****78"},
+		{"电话：0086 21 61234567", "cn_landline:0216*****67"},
+		{"tel 0086-755-87654321", "cn_landline:0755******21"},
+		{"电话：010-6234567", ""},
+		{"电话 021 6123456", ""},
+		{"（010）6234567", ""},
+		// Unchanged.
+		{"(010)62345678", "cn_landline:0106*****78"},
+		{"电话 0755-2345678", "cn_landline:0755*****78"},
+		{"tel +86 21 6123 4567", "cn_landline:0216*****67"},
+		{"（010）", ""},
+		{"第（123）条", ""},
+		{"电话：0086 138 1234 8000", "cn_mobile:138****8000"},
+	})
+}
+
+// A landline is not cut out of a longer sequence of digit groups, unless
+// the sequence is clearly two values.
+func TestLandlineNotInsideLongerSequence(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"激活码 0571 8888 6666 1234", ""},
+		{"账号 1234 0755 8765 4321 00", ""},
+		{"编号 0755 8765 4321 12", ""},
+		{"身份证 1101 0519 9003 0712 39", "cn_resident_id:110***********1239"},
+		{"身份证 1101 0519 9003 0712 38", ""},
+		// Two values.
+		{"电话 010-62345678 13812348000", "cn_landline:0106*****78 cn_mobile:138****8000"},
+		{"电话 13812348000 010 62345678", "cn_mobile:138****8000 cn_landline:0106*****78"},
+		{"电话 010 6234 5678 13812348000", "cn_landline:0106*****78 cn_mobile:138****8000"},
+		{"电话 010-62345678-1234", "cn_landline:0106*****78"},
+		{"电话 0755 8765 4321", "cn_landline:0755******21"},
+	})
+}
