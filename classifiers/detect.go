@@ -1,8 +1,10 @@
 package classifiers
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"strings"
 )
 
 // The parsers of the single pass (pass.go). The pass sends the bytes that
@@ -94,6 +96,8 @@ func (s *Scanner) number(i int) int {
 		case n >= 10 && n < 20:
 			s.gs[0] = group{s: i, e: j}
 			s.tryGroups(s.gs[:1], 0, 0, false, false)
+		case n == disabilityLen:
+			s.disabilityCert(i, j)
 		case n <= 4 && j < len(buf) && buf[j] == 0xEF:
 			// "（010）62345678": an area code in full-width parentheses.
 			if end, ok := s.parenLandline(i, j); ok {
@@ -457,6 +461,10 @@ func (s *Scanner) groups(ts int) int {
 			return end
 		}
 	}
+	if n == 1 && digits == disabilityLen && !blockFirst && !blockLast {
+		s.disabilityCert(gs[0].s, gs[0].e)
+		return end
+	}
 	s.matchGroups(gs[:n], blockFirst, blockLast, plus)
 	return end
 }
@@ -643,6 +651,59 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus, taken bool) bool {
 		return true
 	}
 	return false
+}
+
+// disabilityLen is the length of a disability certificate number (second
+// generation 残疾人证): the holder's resident ID, the disability category
+// (1 视力 to 7 多重) and its level (1 to 4).
+const disabilityLen = 20
+
+// disabilityCert reports the resident ID held in a disability certificate
+// number buf[start:end] (20 digits). The canonical value is the ID, so the
+// finding joins the holder's other findings; the match covers the whole
+// number. An ID with two more digits is also the shape of many transaction
+// numbers, so the number must be labelled as a certificate: 残疾 (残疾人证,
+// 残疾证号) just before it, or a field named so.
+func (s *Scanner) disabilityCert(start, end int) {
+	d := append(s.digits[:0], s.buf[start:end]...)
+	s.digits = d
+	if d[18] < '1' || d[18] > '7' || d[19] < '1' || d[19] > '4' {
+		return
+	}
+	s.stats.Candidates++
+	birth, ok := residentID(d[:18], s.e.notAfter)
+	if !ok || !s.disabilityLabel(start) {
+		return
+	}
+	minor := underAge(birth, s.e.asOf, 14)
+	ev := "disability_certificate"
+	if minor {
+		ev = "disability_certificate,minor:birth_date_in_id"
+	}
+	s.emit(candidate{ri: s.e.det[dCnResidentId], start: start, end: end, canon: d[:18], minor: minor, strong: true, evidence: ev})
+}
+
+// disabilityWord labels a disability certificate number (残疾).
+var disabilityWord = []byte("残疾")
+
+// disabilityLabel reports 残疾 in the negWindow bytes before start (in
+// records, of the same value), or a field whose name holds 残疾 or
+// "disab".
+func (s *Scanner) disabilityLabel(start int) bool {
+	lo := max(0, start-negWindow)
+	f := s.textField
+	if s.spans != nil {
+		i := s.spanAt(start)
+		if i < 0 {
+			return false
+		}
+		f = s.spans[i].Field
+		lo = max(lo, s.spans[i].Start)
+	}
+	if f != nil && (strings.Contains(f.Name, "残疾") || strings.Contains(strings.ToLower(f.Name), "disab")) {
+		return true
+	}
+	return bytes.Contains(s.buf[lo:start], disabilityWord)
 }
 
 func (s *Scanner) tryResidentID(d []byte, start, end int) bool {

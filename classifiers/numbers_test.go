@@ -64,3 +64,18 @@ func TestLandlineNotInsideLongerSequence(t *testing.T) {
 		{"电话 0755 8765 4321", "cn_landline:0755******21"},
 	})
 }
+
+// A disability certificate number is the holder's resident ID and two
+// digits (category, level).
+func TestDisabilityCertificate(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"残疾人证号：11010519900307123942", "cn_resident_id:110***********1239"},
+		{"残疾证 11010519900307123911", "cn_resident_id:110***********1239"},
+		{"残疾人证号：11010519900307123982", ""}, // category 8
+		{"残疾人证号：11010519900307123945", ""}, // level 5
+		{"残疾人证号：11010519900307123842", ""}, // bad check digit
+		{"11010519900307123942", ""},
+		{"交易流水号：11010519900307123942", ""},
+		{"身份证 11010519900307123942", ""},
+	})
+}
