@@ -615,7 +615,7 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus, taken bool) bool {
 		}
 		// A unified social credit code may end in X too.
 		if len(d) == 18 && len(gs) == 1 && uscc(d) {
-			s.emit(candidate{ri: s.e.det[dCnUscc], start: start, end: end, canon: d, strong: true})
+			s.emit(candidate{ri: s.e.det[dCnUscc], start: start, end: end, canon: d})
 			return true
 		}
 		return false
@@ -623,8 +623,11 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus, taken bool) bool {
 	if len(d) == 18 && layoutIs(gs, idShapes...) && s.tryResidentID(d, start, end) {
 		return true
 	}
+	// A code of digits only is not proven by its check character the way
+	// one with letters is: one 18-digit number in about 10,000 passes (an
+	// order or transaction number), so a negative label ("订单号") vetoes it.
 	if len(d) == 18 && len(gs) == 1 && uscc(d) {
-		s.emit(candidate{ri: s.e.det[dCnUscc], start: start, end: end, canon: d, strong: true})
+		s.emit(candidate{ri: s.e.det[dCnUscc], start: start, end: end, canon: d})
 		return true
 	}
 	if s.tryMobile(gs, d, plus) {

@@ -79,3 +79,16 @@ func TestDisabilityCertificate(t *testing.T) {
 		{"身份证 11010519900307123942", ""},
 	})
 }
+
+// Digit-only credit codes are vetoed by a negative label; codes with
+// letters are proven by their check character.
+func TestUSCCNegativeKeywords(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"订单号：893198797198377412", ""},
+		{"交易流水 893198797198377412", ""},
+		{"order no 893198797198377412", ""},
+		{"893198797198377412", "cn_uscc:89319879********12"},
+		{"统一社会信用代码 订单号 893198797198377412", "cn_uscc:89319879********12"},
+		{"订单号 91350100M000100Y43", "cn_uscc:91350100********43"},
+	})
+}
