@@ -768,7 +768,11 @@ func (s *Scanner) tryMobile(gs []group, d []byte, plus bool) bool {
 
 // token handles an alphanumeric token with letters: resident IDs written
 // with a trailing X are handled by groups; here are the letter-prefixed
-// identity numbers (HKID, Taiwan ID, passport) and IBANs.
+// identity numbers (HKID, Taiwan ID, passport), codes and IBANs. Their
+// letters may be written in lower case ("a123456789", "iban de89 ..."):
+// they are validated and reported in upper case, the canonical form, with
+// the same structure and check characters. Shapes that a lower-case hex
+// string takes (a commit hash, a random id) need context in lower case.
 func (s *Scanner) token(ts, te int) int {
 	buf := s.buf
 	t := buf[ts:te]
@@ -776,19 +780,30 @@ func (s *Scanner) token(ts, te int) int {
 		return te // an e-mail local part
 	}
 	nl := 0
-	for nl < len(t) && t[nl] >= 'A' && t[nl] <= 'Z' {
+	lower := false
+	for nl < len(t) && isLetter(t[nl]) {
+		lower = lower || t[nl] >= 'a'
 		nl++
 	}
-	if len(t) == 18 && uscc(t) {
-		s.canon = append(s.canon[:0], t...)
-		s.emit(candidate{ri: s.e.det[dCnUscc], start: ts, end: te, canon: s.canon, strong: true})
-		return te
+	if len(t) == 18 {
+		u := t
+		if hasLower(t) {
+			if hasUpper(t) {
+				return te // mixed case: not a code
+			}
+			u = s.upperOf(t)
+		}
+		if uscc(u) {
+			s.canon = append(s.canon[:0], u...)
+			s.emit(candidate{ri: s.e.det[dCnUscc], start: ts, end: te, canon: s.canon, strong: true})
+			return te
+		}
 	}
 	if ps, ok := s.plate(ts, te); ok {
 		s.emitPlate(ps, te)
 		return te
 	}
-	if nl == 1 && len(t) == 3 && isDigit(t[1]) && isDigit(t[2]) && s.e.icdRule != nil {
+	if nl == 1 && !lower && len(t) == 3 && isDigit(t[1]) && isDigit(t[2]) && s.e.icdRule != nil {
 		return s.icd10(ts, te)
 	}
 	if s.hasNet && te < len(buf) && (te-ts == 2 && buf[te] == '-' || te-ts == 4 && buf[te] == '.') {
@@ -799,8 +814,8 @@ func (s *Scanner) token(ts, te int) int {
 	if nl == 0 || nl > 2 || !allDigitsOrA(t[nl:]) {
 		// IBANs continue past this token ("GB82 WEST 1234 ...").
 		if nl == 2 && len(t) >= 4 && isDigit(t[2]) && isDigit(t[3]) {
-			if end, ok := s.scanIBAN(ts); ok {
-				s.emit(candidate{ri: s.e.det[dIban], start: ts, end: end, canon: s.canon, strong: true})
+			if end, ok, weak := s.scanIBAN(ts); ok {
+				s.emit(candidate{ri: s.e.det[dIban], start: ts, end: end, canon: s.canon, strong: !weak, needCtx: weak})
 				return end
 			}
 		}
@@ -808,11 +823,19 @@ func (s *Scanner) token(ts, te int) int {
 	}
 	digits := t[nl:]
 	nd := len(digits)
+	if lower || digits[nd-1] == 'a' {
+		if hasUpper(t) {
+			return te // mixed case ("Ab123456", "A123456a"): not an identifier
+		}
+		lower = true
+		t = s.upperOf(t)
+		digits = t[nl:]
+	}
 	s.stats.Candidates++
 	// IBAN with a numeric BBAN written in groups: "DE89 3704 0044 ...".
 	if nl == 2 && nd >= 2 && isDigit(digits[0]) && isDigit(digits[1]) {
-		if end, ok := s.scanIBAN(ts); ok {
-			s.emit(candidate{ri: s.e.det[dIban], start: ts, end: end, canon: s.canon, strong: true})
+		if end, ok, weak := s.scanIBAN(ts); ok {
+			s.emit(candidate{ri: s.e.det[dIban], start: ts, end: end, canon: s.canon, strong: !weak, needCtx: weak})
 			return end
 		}
 	}
@@ -850,27 +873,98 @@ func (s *Scanner) token(ts, te int) int {
 		return te
 	}
 	// HKID: one or two letters, six digits and a check character, solid
-	// ("A1234563") or with the check in parentheses ("A123456(3)").
+	// ("A1234563") or with the check in parentheses ("A123456(3)", also
+	// after a space or in full-width parentheses: "A123456 (3)",
+	// "A123456（3）"). Solid in lower case it needs context: "e1234567"
+	// may be a short commit hash.
 	end := te
 	s.canon = append(s.canon[:0], t...)
-	if nd == 6 && allDigits(digits) && te+2 < len(buf) && buf[te] == '(' && buf[te+2] == ')' && (isDigit(buf[te+1]) || buf[te+1] == 'A') {
-		s.canon = append(s.canon, buf[te+1])
-		end = te + 3
+	if nd == 6 && allDigits(digits) {
+		c, e := hkidCheck(buf, te)
+		if e == 0 || isLetter(c) && (c >= 'a') != lower {
+			return te // no check character, or one of the other case
+		}
+		s.canon = append(s.canon, upperTable[c])
+		end = e
+		lower = false // the parentheses make the shape unambiguous
 	} else if nd != 7 || !allDigits(digits[:6]) {
 		return te
 	}
 	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
-		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: true})
+		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: !lower, needCtx: lower})
 		return end
 	}
 	return te
 }
 
+// hkidCheck reads an HKID's check character in parentheses after its
+// digits end at te: "(3)", " (3)", "（3）" (full-width). It returns the
+// character and the end, or 0, 0.
+func hkidCheck(buf []byte, te int) (byte, int) {
+	i := te
+	if i < len(buf) && buf[i] == ' ' {
+		i++
+	}
+	var c byte
+	switch {
+	case i+2 < len(buf) && buf[i] == '(' && buf[i+2] == ')':
+		c, i = buf[i+1], i+3
+	case i+6 < len(buf) && buf[i] == 0xEF && buf[i+1] == 0xBC && buf[i+2] == 0x88 &&
+		buf[i+4] == 0xEF && buf[i+5] == 0xBC && buf[i+6] == 0x89: // （ ）
+		c, i = buf[i+3], i+7
+	default:
+		return 0, 0
+	}
+	if !isDigit(c) && c != 'A' && c != 'a' {
+		return 0, 0
+	}
+	return c, i
+}
+
+// upperOf returns t in upper case, in a buffer of the scanner's.
+func (s *Scanner) upperOf(t []byte) []byte {
+	s.upper = s.upper[:0]
+	for _, c := range t {
+		s.upper = append(s.upper, upperTable[c])
+	}
+	return s.upper
+}
+
+func hasUpper(t []byte) bool {
+	for _, c := range t {
+		if c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLower(t []byte) bool {
+	for _, c := range t {
+		if c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
 func allDigitsOrA(b []byte) bool {
 	for i, c := range b {
-		if !isDigit(c) && !(c == 'A' && i == len(b)-1) {
+		if !isDigit(c) && !((c == 'A' || c == 'a') && i == len(b)-1) {
 			return false
 		}
 	}
 	return len(b) > 0
 }
+
+// upperTable maps ASCII lower-case letters to upper case and every other
+// byte to itself.
+var upperTable = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if c >= 'a' && c <= 'z' {
+			t[c] = byte(c) - 'a' + 'A'
+		}
+	}
+	return t
+}()

@@ -68,38 +68,54 @@ func iban(v []byte) bool {
 	return ibanMod97(v)
 }
 
-// scanIBAN reads an IBAN starting at p (two upper-case letters, two digits),
-// written solid or in groups of four separated by single spaces or dashes.
-// It returns the end offset and true when a valid IBAN ends at a boundary.
-func (s *Scanner) scanIBAN(p int) (int, bool) {
+// scanIBAN reads an IBAN starting at p (two letters, two digits), written
+// solid or in groups of four separated by single spaces or dashes, in
+// upper or lower case; s.canon holds it in upper case. It returns the end
+// offset and true when a valid IBAN ends at a boundary (its letters all of
+// one case: "LV80 bANK ..." is not one), and weak when the
+// IBAN is written in lower case with hex letters only (a-f): such a string
+// may be a hash or a random id that passed mod 97 (one in 97 does), so it
+// needs context.
+func (s *Scanner) scanIBAN(p int) (end int, ok, weak bool) {
 	buf := s.buf
 	if p+4 > len(buf) {
-		return 0, false
+		return 0, false, false
 	}
-	want, ok := ibanLengths[[2]byte{buf[p], buf[p+1]}]
+	want, ok := ibanLengths[[2]byte{upperTable[buf[p]], upperTable[buf[p+1]]}]
 	if !ok {
-		return 0, false
+		return 0, false, false
 	}
 	s.canon = s.canon[:0]
 	i := p
 	var sep byte
+	upper, lower, hex := false, false, true
 	for len(s.canon) < want && i < len(buf) {
 		c := buf[i]
 		switch {
-		case isDigit(c) || (c >= 'A' && c <= 'Z'):
+		case isDigit(c):
 			s.canon = append(s.canon, c)
 			i++
+		case c >= 'A' && c <= 'Z':
+			s.canon = append(s.canon, c)
+			upper = true
+			hex = hex && isHexByte(c)
+			i++
+		case c >= 'a' && c <= 'z':
+			s.canon = append(s.canon, c-'a'+'A')
+			lower = true
+			hex = hex && isHexByte(c)
+			i++
 		case (c == ' ' || c == '-') && len(s.canon)%4 == 0 && (sep == 0 || sep == c) &&
-			i+1 < len(buf) && isUpperAlnum(buf[i+1]):
+			i+1 < len(buf) && isAlnum(buf[i+1]):
 			sep = c
 			i++
 		default:
-			return 0, false
+			return 0, false, false
 		}
 	}
-	if len(s.canon) != want || (i < len(buf) && isAlnum(buf[i])) {
-		return 0, false
+	if len(s.canon) != want || (i < len(buf) && isAlnum(buf[i])) || upper && lower {
+		return 0, false, false
 	}
 	s.stats.Candidates++
-	return i, iban(s.canon)
+	return i, iban(s.canon), lower && hex
 }

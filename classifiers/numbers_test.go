@@ -80,6 +80,39 @@ func TestDisabilityCertificate(t *testing.T) {
 	})
 }
 
+// Lower-case identifiers are validated like upper-case ones and reported
+// in upper case; mixed case is not an identifier.
+func TestLowerCaseIdentifiers(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"iban de89370400440532013000", "iban:DE89**************3000"},
+		{"iban de89 3704 0044 0532 0130 00", "iban:DE89**************3000"},
+		{"gb82west12345698765432", "iban:GB82**************5432"},
+		{"护照号码：e12345678", "cn_passport:E******78"},
+		{"z683365(a)", "hk_id:Z******A"},
+		{"hkid z6833653", ""}, // bad check digit
+		{"hkid a1234563", "hk_id:A******3"},
+		{"a123456789", "tw_id:A*******89"},
+		{"统一社会信用代码 91350100m000100y43", "cn_uscc:91350100********43"},
+		// Hex strings and words: structure and check characters as in
+		// upper case, and context for the shapes a hex string takes.
+		{"de89370400440532013000", ""},
+		{"de89370400440532013001", ""},
+		{"commit a1234563", ""},
+		{"a123456788", ""},
+		{"e12345678", ""},
+		{"91350100m000100y44", ""},
+		{"LV80 bANK 0000 4351 9500 1", ""},
+		{"GB82west12345698765432", ""},
+		{"Z683365(a)", ""},
+		{"aB9876543", ""},
+		{"icd e11.9", ""},
+		// Unchanged.
+		{"IBAN DE89 3704 0044 0532 0130 00", "iban:DE89**************3000"},
+		{"A123456789", "tw_id:A*******89"},
+		{"Z683365(A)", "hk_id:Z******A"},
+	})
+}
+
 // Digit-only credit codes are vetoed by a negative label; codes with
 // letters are proven by their check character.
 func TestUSCCNegativeKeywords(t *testing.T) {
@@ -90,5 +123,19 @@ func TestUSCCNegativeKeywords(t *testing.T) {
 		{"893198797198377412", "cn_uscc:89319879********12"},
 		{"统一社会信用代码 订单号 893198797198377412", "cn_uscc:89319879********12"},
 		{"订单号 91350100M000100Y43", "cn_uscc:91350100********43"},
+	})
+}
+
+// HKIDs with the check character in full-width parentheses or after a
+// space.
+func TestHKIDBrackets(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"香港身份證 Z683365（A）", "hk_id:Z******A"},
+		{"Z683365 (A)", "hk_id:Z******A"},
+		{"A123456 (3) ok", "hk_id:A******3"},
+		{"Z683365（3）", ""},
+		{"Z683365 (B)", ""},
+		{"Z683365  (A)", ""},
+		{"Z683365(A)", "hk_id:Z******A"},
 	})
 }

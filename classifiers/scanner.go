@@ -81,6 +81,7 @@ type Scanner struct {
 	canon    []byte            // canonical value of the current candidate
 	low      []byte            // lower-cased keyword window
 	digits   []byte            // concatenated digit groups
+	upper    []byte            // an alphanumeric token in upper case (token)
 	runes    []rune            // regexp2 window
 	r2b      []int             // rune index -> byte offset
 
