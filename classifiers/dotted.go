@@ -206,6 +206,12 @@ func exactDecimal(ip, fp []byte) (v float64, ok bool) {
 var (
 	latWords = [][]byte{[]byte("latitude"), []byte("lat"), []byte("纬度"), []byte("緯度")}
 	lngWords = [][]byte{[]byte("longitude"), []byte("lng"), []byte("lon"), []byte("经度"), []byte("經度")}
+	// Labels of a whole pair, which name its order: 经纬度 and lnglat
+	// (AMap, Baidu) put the longitude first, 纬经度 and latlng the
+	// latitude. They hold a latitude and a longitude word, so they are
+	// looked for first and win when they end at or after those words.
+	lngLatWords = [][]byte{[]byte("经纬度"), []byte("經緯度"), []byte("lnglat"), []byte("lng_lat"), []byte("lng,lat"), []byte("lng/lat"), []byte("lonlat"), []byte("lon_lat"), []byte("lon,lat")}
+	latLngWords = [][]byte{[]byte("纬经度"), []byte("緯經度"), []byte("latlng"), []byte("lat_lng"), []byte("lat,lng"), []byte("lat/lng"), []byte("latlon"), []byte("lat_lon"), []byte("lat,lon")}
 )
 
 // gpsPair looks for a second decimal after the first: "39.9042,116.4074",
@@ -213,6 +219,9 @@ var (
 // Unlabelled pairs need four decimals each (or two with a location keyword or
 // column); labelled pairs need two. Pairs written longitude first are put
 // in latitude,longitude order when the first number cannot be a latitude.
+// A pair label (经纬度, lnglat; 纬经度, latlng) gives the order when both
+// orders are in range, and gives way when only the other one is
+// ("经纬度：39.9042,116.4074" is written latitude first all the same).
 func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	buf := s.buf
 	// Cheap structural checks first: at least two decimals, an integer part
@@ -237,11 +246,16 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	// Labels before the first number.
 	before := s.lowWindow(max(0, first.start-16), first.start)
 	latAt, lngAt := -1, -1
+	pairLngFirst, pairLatFirst := false, false
 	if labelled {
 		latAt, lngAt = lastWord(before, latWords), lastWord(before, lngWords)
+		if la, ll := lastWord(before, lngLatWords), lastWord(before, latLngWords); max(la, ll) >= max(latAt, lngAt) && max(la, ll) >= 0 {
+			pairLngFirst, pairLatFirst = la > ll, ll > la
+			latAt, lngAt = -1, -1
+		}
 	}
 	firstLat, firstLng := latAt > lngAt, lngAt > latAt
-	labelled = firstLat || firstLng
+	labelled = firstLat || firstLng || pairLngFirst || pairLatFirst
 	// The second number: after a separator, or after the other label.
 	k := end
 	limit := min(len(buf), end+48)
@@ -294,7 +308,14 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 		return end
 	}
 	lat, lng := first.v, second.v
-	if firstLng || (!firstLat && math.Abs(lat) > 90 && math.Abs(lng) <= 90) {
+	switch {
+	case firstLng:
+		lat, lng = lng, lat
+	case pairLngFirst:
+		if !(math.Abs(lng) > 90 && math.Abs(lat) <= 90) {
+			lat, lng = lng, lat
+		}
+	case !firstLat && math.Abs(lat) > 90 && math.Abs(lng) <= 90:
 		lat, lng = lng, lat
 	}
 	s.stats.Candidates++

@@ -1,0 +1,58 @@
+package classifiers
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// found returns the masked values of the matches of one data type.
+func (c *collector) found(dataType string) []string {
+	var out []string
+	for _, m := range c.ms {
+		if m.DataType == dataType {
+			out = append(out, m.Masked)
+		}
+	}
+	return out
+}
+
+// TestGPSPairLabelOrder: a label naming the whole pair gives its order:
+// 经纬度 and lnglat (AMap, Baidu) longitude first, 纬经度 and latlng
+// latitude first, unless only the other order is in range.
+func TestGPSPairLabelOrder(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		want []string // masked lat,lng
+	}{
+		{"经纬度：116.407400,39.904200", []string{"39.90,116.41"}},
+		{"lnglat=121.473701,31.230416", []string{"31.23,121.47"}},
+		{"lng_lat: 121.473701, 31.230416", []string{"31.23,121.47"}},
+		{"lonlat=-73.985700,40.748400", []string{"40.75,-73.99"}},
+		{"lng,lat: -73.9857,40.7484", []string{"40.75,-73.99"}},
+		{"經緯度 121.5654,25.0330", []string{"25.03,121.57"}},
+		{"latlng=39.904200,116.407400", []string{"39.90,116.41"}},
+		{"lat_lng 40.748400,-73.985700", []string{"40.75,-73.99"}},
+		{"lat,lng: 39.904200,116.407400", []string{"39.90,116.41"}},
+		{"纬经度 39.90,116.40", []string{"39.90,116.40"}},
+		// Only the other order is in range: the numbers win.
+		{"经纬度：39.904200,116.407400", []string{"39.90,116.41"}},
+		{"latlng=116.407400,39.904200", []string{"39.90,116.41"}},
+		// Still working.
+		{"位置：116.407400,39.904200", []string{"39.90,116.41"}},
+		{"lat: 31.230416, lng: 121.473701", []string{"31.23,121.47"}},
+		{"lng: 121.473701, lat: 31.230416", []string{"31.23,121.47"}},
+		{"经度116.40 纬度39.90", []string{"39.90,116.40"}},
+		{"纬度：39.9042 经度：116.4074", []string{"39.90,116.41"}},
+		{"(22.5431, 114.0579)", []string{"22.54,114.06"}},
+		{"price 120.5000,190.2500", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("gps_coordinate"))
+		})
+	}
+}
