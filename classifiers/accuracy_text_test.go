@@ -1,9 +1,11 @@
 package classifiers
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // found returns the masked values of the matches of one data type.
@@ -54,5 +56,47 @@ func TestGPSPairLabelOrder(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("gps_coordinate"))
 		})
+	}
+}
+
+// TestBankCardOrderNumbers: invoice, contract, serial and payment order
+// numbers that pass Luhn are not cards, in text or in columns so named;
+// a card label or column still wins.
+func TestBankCardOrderNumbers(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		card bool
+	}{
+		{"发票号码 6222021234567894", false},
+		{"发票号：4111111111111111", false},
+		{"序列号 6222021234567894", false},
+		{"批次号:6222021234567894", false},
+		{"合同编号 6228480402564890018", false},
+		{"编号 6222021234567894", false},
+		{"trade_no=6222021234567894", false},
+		{"out_trade_no=4111111111111111&total=1", false},
+		{`{"request_id": "6222021234567894"}`, false},
+		{"SN: 6222021234567894", false},
+		{"(csv) out_trade_no,发票号码|6222021234567894,4111111111111111", false},
+		{"(csv) outTradeNo,amount|6222021234567894,12.50", false},
+		{"(csv) request_id,sn|6222021234567894,4111111111111111", false},
+		{"(csv) 合同编号|6228480402564890018", false},
+		// Cards keep matching.
+		{"卡号 6217000010001234569", true},
+		{"卡号：6222021234567894 编号 1", true},
+		{"发票号码 123，银行卡 6222021234567894", true},
+		{"6228480402564890018", true},
+		{"card: 4111 1111 1111 1111", true},
+		{"(csv) card_no,发票号码|6222021234567894,12", true},
+		{"(csv) name,card_no|x,6222021234567894", true},
+		{"snapshot 6222021234567894", true},
+	}
+	sc := e.NewScanner()
+	for _, tt := range tests {
+		found, err := runExample(context.Background(), sc, tt.text)
+		require.NoError(t, err)
+		assert.Equal(t, tt.card, found.has("bank_card"), tt.text)
 	}
 }
