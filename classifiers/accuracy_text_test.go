@@ -100,3 +100,43 @@ func TestBankCardOrderNumbers(t *testing.T) {
 		assert.Equal(t, tt.card, found.has("bank_card"), tt.text)
 	}
 }
+
+// TestEmailURLUserinfo: the password of a connection string's userinfo
+// (scheme://user:password@host) and an SSH git remote are not addresses;
+// addresses elsewhere in URLs and after mailto: are.
+func TestEmailURLUserinfo(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"DATABASE_URL=postgres://app:s3cret@db.internal.example.com:5432/app", nil},
+		{"postgresql://app:s3cret@db.example.com/app?sslmode=require", nil},
+		{"MONGO_URI=mongodb+srv://admin:pa55w0rd@cluster0.example.mongodb.net/db", nil},
+		{"mongodb://user:pass@mongo1.example.com:27017,mongo2.example.com:27017/db", nil},
+		{"REDIS_URL=redis://:s3cret@redis.example.com:6379/0", nil},
+		{"redis://default:p@ss@redis.example.com:6379", nil},
+		{"mysql://root:hunter2@db.example.com:3306/app", nil},
+		{"amqp://guest:guest@rabbit.example.com:5672/", nil},
+		{"git clone git@github.com:org/repo.git", nil},
+		{"remote.origin.url=git@gitlab.example.com:group/project.git", nil},
+		{"ssh://git@github.com/org/repo.git", nil},
+		// Still addresses.
+		{"mailto:zhang.san@example.com", []string{"z***@example.com"}},
+		{"email=zhang.san@example.com", []string{"z***@example.com"}},
+		{"https://example.com/unsubscribe?email=zhang.san@example.com", []string{"z***@example.com"}},
+		{"<a href=\"mailto:li.si@example.org\">", []string{"l***@example.org"}},
+		{"ftp://zhang.san@example.com", []string{"z***@example.com"}},
+		{"contact git@example.com for access", []string{"g***@example.com"}},
+		{"From: git@example.com: merged", []string{"g***@example.com"}},
+		{"user:zhang.san@example.com", []string{"z***@example.com"}},
+		{"https://example.com/a:b zhang.san@example.com", []string{"z***@example.com"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("email"))
+		})
+	}
+}

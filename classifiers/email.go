@@ -36,6 +36,9 @@ func (s *Scanner) email(at int) {
 	if j == at || buf[at-1] == '.' {
 		return
 	}
+	if urlUserinfo(buf, j, at) {
+		return
+	}
 	k := at + 1
 	labels := 0
 	lastStart := k
@@ -65,6 +68,9 @@ func (s *Scanner) email(at int) {
 	if k < len(buf) && (buf[k] == '@' || buf[k] == '_') {
 		return
 	}
+	if gitRemote(buf, j, at, k) {
+		return
+	}
 	tld := buf[lastStart:k]
 	if len(tld) < 2 || len(tld) > 30 {
 		return
@@ -85,6 +91,41 @@ func (s *Scanner) email(at int) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dEmail], start: j, end: k, canon: s.canon, strong: true})
+}
+
+// maxUserinfo bounds urlUserinfo's look back.
+const maxUserinfo = 128
+
+// urlUserinfo reports a local part buf[j:at] that is the password of a
+// URL's userinfo, scheme://user:password@host (a connection string such as
+// postgres://app:s3cret@db.example.com/app): the bytes before it, back to
+// "://", hold no '/', '?', '#' or space and do hold a ':'. A password may
+// hold an '@' of its own (redis://:p@ss@host).
+func urlUserinfo(buf []byte, j, at int) bool {
+	colon := false
+	p := j
+	for p > 0 && at-p < maxUserinfo {
+		c := buf[p-1]
+		if c <= ' ' || c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || c >= 0x80 {
+			break
+		}
+		if c == ':' {
+			colon = true
+		}
+		p--
+	}
+	return colon && p >= 3 && buf[p-1] == '/' && buf[p-2] == '/' && buf[p-3] == ':'
+}
+
+// gitRemote reports git@host:org/repo, an SSH remote (and
+// ssh://git@host/...): the local part is "git" and the host is followed by
+// ':' and a path ("git@example.com: merged" is an address), or the address
+// follows "://".
+func gitRemote(buf []byte, j, at, k int) bool {
+	if at-j != 3 || !asciiFoldEq(buf[j:at], "git") {
+		return false
+	}
+	return k+1 < len(buf) && buf[k] == ':' && buf[k+1] > ' ' || j >= 3 && string(buf[j-3:j]) == "://"
 }
 
 // maxTLDs bounds the scanner's table of top-level domains (text may hold
