@@ -140,3 +140,37 @@ func TestEmailURLUserinfo(t *testing.T) {
 		})
 	}
 }
+
+// TestPercentEncodedValues: an e-mail address with its '@' written %40
+// and a phone number after %2B, in a URL's query, are found, with the
+// same canonical value (fingerprint) as written plainly.
+func TestPercentEncodedValues(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text, dataType, plain string
+		span                  string // the bytes the match covers
+	}{
+		{"GET /subscribe?email=zhang%40example.com HTTP/1.1", "email", "zhang@example.com", "zhang%40example.com"},
+		{"/u?e=Li.Si%40Mail.QQ.com&x=1", "email", "li.si@mail.qq.com", "Li.Si%40Mail.QQ.com"},
+		{"GET /sms/send?phone=%2B8613812348000", "cn_mobile", "13812348000", "%2B8613812348000"},
+		{"to=%2b8613812348000&t=1", "cn_mobile", "13812348000", "%2b8613812348000"},
+		{"GET /call?to=%2B14155552671 HTTP/1.1", "phone_number", "+1 415-555-2671", "%2B14155552671"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			c := scanString(t, e, tt.text)
+			require.Equal(t, []string{tt.dataType}, c.types())
+			m := c.ms[0]
+			assert.Equal(t, tt.span, tt.text[m.Start:m.End])
+			p := scanString(t, e, tt.plain)
+			require.Len(t, p.ms, 1)
+			assert.Equal(t, p.ms[0].Fingerprint, m.Fingerprint)
+		})
+	}
+	// Not values: an escape on its own, or one that leads nowhere.
+	for _, text := range []string{"100%40", "x%40y", "a%40localhost", "%2B", "%2Bfoo", "rate=5%2B3", "q=%40example.com"} {
+		assert.Empty(t, scanString(t, e, text).types(), text)
+	}
+}

@@ -72,6 +72,11 @@ var detectorEvidence = map[string]string{
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
 	buf := s.buf
+	if i > 0 && buf[i-1] == '%' {
+		if end := s.percent(i); end > 0 {
+			return end
+		}
+	}
 
 	// Fast path: an isolated run of fewer than ten digits ("200", "34:",
 	// "id=123456789 ") starts nothing. Isolated means no letter, digit
@@ -95,7 +100,7 @@ func (s *Scanner) number(i int) int {
 		switch n := j - i; {
 		case n >= 10 && n < 20:
 			s.gs[0] = group{s: i, e: j}
-			s.tryGroups(s.gs[:1], 0, 0, false, false)
+			s.tryGroups(s.gs[:1], 0, 0, 0, false)
 		case n == disabilityLen:
 			s.disabilityCert(i, j)
 		case n <= 4 && j < len(buf) && buf[j] == 0xEF:
@@ -168,6 +173,24 @@ func (s *Scanner) number(i int) int {
 		return s.dotted(ts)
 	}
 	return s.groups(ts)
+}
+
+// percent handles the digit after a '%' of a URL's percent-encoding:
+// "%40" is an e-mail address's '@' (?email=zhang%40example.com) and "%2B"
+// the '+' before a country code (?phone=%2B8613812348000). It returns
+// where scanning resumes, or 0 when neither is there.
+func (s *Scanner) percent(i int) int {
+	buf := s.buf
+	if i+2 >= len(buf) {
+		return 0
+	}
+	switch {
+	case buf[i] == '4' && buf[i+1] == '0':
+		return s.emailAt(i-1, 3)
+	case buf[i] == '2' && buf[i+1]|0x20 == 'b' && isDigit(buf[i+2]):
+		return s.groups(i + 2)
+	}
+	return 0
 }
 
 // spaceIsolated reports a digit run buf[i:j] between spaces that no group
@@ -434,12 +457,12 @@ func (s *Scanner) groups(ts int) int {
 	if start >= 2 && buf[start-1] == '.' && isDigit(buf[start-2]) || start >= 1 && buf[start-1] == '@' {
 		blockFirst = true
 	}
-	plus := start >= 1 && buf[start-1] == '+'
+	plus := plusWidth(buf, start)
 	digits := 0
 	for _, g := range gs[:n] {
 		digits += g.e - g.s
 	}
-	if digits < 10 && !plus {
+	if digits < 10 && plus == 0 {
 		// No digit type is this short (dates, times, counts): only a
 		// licence plate's serial ("沪C 88888") can be here.
 		if n == 1 && !blockFirst && digits >= 5 {
@@ -450,8 +473,8 @@ func (s *Scanner) groups(ts int) int {
 		return end
 	}
 	blockLast := end < len(buf) && (buf[end] == '@' || buf[end] == '.' && end+1 < len(buf) && isDigit(buf[end+1]))
-	if plus && !blockFirst {
-		if e, ok := s.intlPhone(start - 1); ok {
+	if plus > 0 && !blockFirst {
+		if e, ok := s.intlPhone(start-plus, start); ok {
 			return e
 		}
 	}
@@ -467,6 +490,18 @@ func (s *Scanner) groups(ts int) int {
 	}
 	s.matchGroups(gs[:n], blockFirst, blockLast, plus)
 	return end
+}
+
+// plusWidth returns the width of a plus sign right before the digits at
+// start: 1 for '+', 3 for a URL's "%2B", else 0.
+func plusWidth(buf []byte, start int) int {
+	switch {
+	case start >= 1 && buf[start-1] == '+':
+		return 1
+	case start >= 3 && buf[start-3] == '%' && buf[start-2] == '2' && buf[start-1]|0x20 == 'b':
+		return 3
+	}
+	return 0
 }
 
 // isTimeZ reports that buf[q:p] ends a UTC time: digits and Z after a
@@ -511,7 +546,7 @@ func hasDigit(b []byte) bool {
 
 // matchGroups tries every run of whole groups, longest first from each start,
 // and keeps the first validated value; a validated run is consumed.
-func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast, plus bool) {
+func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast bool, plus int) {
 	took := -1 // the last group of the last validated run
 	for a := 0; a < len(gs); a++ {
 		if a == 0 && blockFirst {
@@ -534,7 +569,11 @@ func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast, plus bool) {
 			if nd > 19 {
 				continue
 			}
-			if s.tryGroups(gs, a, b, plus && a == 0, took == a-1 && a > 0) {
+			p := plus
+			if a > 0 {
+				p = 0
+			}
+			if s.tryGroups(gs, a, b, p, took == a-1 && a > 0) {
 				took = b
 				a = b
 				break
@@ -595,8 +634,9 @@ func cardShape(gs []group) bool {
 
 // tryGroups validates the run seq[a:b+1] of a group sequence as a resident
 // ID, a mobile number or a payment card, in that order, and reports whether
-// one validated. taken says a value was found in the groups just before.
-func (s *Scanner) tryGroups(seq []group, a, b int, plus, taken bool) bool {
+// one validated. plus is the width of a plus sign before the first group
+// (plusWidth); taken says a value was found in the groups just before.
+func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	gs := seq[a : b+1]
 	if !s.sameSep(gs) {
 		return false
@@ -633,7 +673,7 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus, taken bool) bool {
 	if s.tryMobile(gs, d, plus) {
 		return true
 	}
-	if d[0] == '0' || plus {
+	if d[0] == '0' || plus > 0 {
 		if s.tryLandline(gs, d, plus, seq, a, taken) {
 			return true
 		}
@@ -725,13 +765,13 @@ func (s *Scanner) tryResidentID(d []byte, start, end int) bool {
 
 // tryMobile accepts 11 digits in a mobile segment, alone or after a +86,
 // 86 or 0086 country code written as its own group or glued to the number.
-func (s *Scanner) tryMobile(gs []group, d []byte, plus bool) bool {
+func (s *Scanner) tryMobile(gs []group, d []byte, plus int) bool {
 	start := gs[0].s
 	body := gs
 	num := d
 	switch {
 	case len(d) == 11:
-	case len(d) == 13 && d[0] == '8' && d[1] == '6' && (plus || gs[0].e-gs[0].s == 2):
+	case len(d) == 13 && d[0] == '8' && d[1] == '6' && (plus > 0 || gs[0].e-gs[0].s == 2):
 		num = d[2:]
 		if gs[0].e-gs[0].s == 2 {
 			body = gs[1:]
@@ -759,9 +799,7 @@ func (s *Scanner) tryMobile(gs []group, d []byte, plus bool) bool {
 	if !cnMobile(num) {
 		return false
 	}
-	if plus {
-		start--
-	}
+	start -= plus
 	s.emit(candidate{ri: s.e.det[dCnMobile], start: start, end: gs[len(gs)-1].e, canon: num})
 	return true
 }

@@ -194,7 +194,7 @@ func landline(d []byte) bool {
 // 61234567"). gs is the run being tried; seq is the whole group sequence
 // holding it, from which before groups precede it (taken: a value was
 // found in them).
-func (s *Scanner) tryLandline(gs []group, d []byte, plus bool, seq []group, before int, taken bool) bool {
+func (s *Scanner) tryLandline(gs []group, d []byte, plus int, seq []group, before int, taken bool) bool {
 	ri := s.e.det[dCnLandline]
 	if ri == nil {
 		return false
@@ -206,11 +206,9 @@ func (s *Scanner) tryLandline(gs []group, d []byte, plus bool, seq []group, befo
 	num := d
 	needCtx := false
 	switch {
-	case (plus || len(gs) > 1 && gs[0].e-gs[0].s == 2) && d[0] == '8' && d[1] == '6':
+	case (plus > 0 || len(gs) > 1 && gs[0].e-gs[0].s == 2) && d[0] == '8' && d[1] == '6':
 		num = append(append(s.canon[:0], '0'), d[2:]...)
-		if plus {
-			start--
-		}
+		start -= plus
 	case len(gs) > 1 && gs[0].e-gs[0].s == 4 && string(d[:4]) == "0086":
 		num = append(append(s.canon[:0], '0'), d[4:]...)
 	case len(gs) == 1:
@@ -298,19 +296,20 @@ func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 	return end, ri != nil && s.emit(candidate{ri: ri, start: open, end: end, canon: s.canon})
 }
 
-// intlPhone reads a number after '+' at plus ("+1 (415) 555-2671") and
-// validates it with libphonenumber's metadata. Mainland numbers (+86) are
-// left to the mobile and landline detectors.
-func (s *Scanner) intlPhone(plus int) (int, bool) {
+// intlPhone reads a number after the plus sign at plus ("+1 (415)
+// 555-2671", or "%2B1..." with the digits at from) and validates it with
+// libphonenumber's metadata. Mainland numbers (+86) are left to the mobile
+// and landline detectors.
+func (s *Scanner) intlPhone(plus, from int) (int, bool) {
 	ri := s.e.det[dPhoneNumber]
 	if ri == nil {
 		return 0, false
 	}
 	buf := s.buf
 	d := append(s.digits[:0], '+')
-	end := plus + 1
+	end := from
 	last := end
-	for end < len(buf) && end-plus < 24 {
+	for end < len(buf) && end-from < 23 {
 		c := buf[end]
 		if isDigit(c) {
 			d = append(d, c)

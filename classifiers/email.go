@@ -20,13 +20,18 @@ func isLabelChar(c byte) bool { return isAlnum(c) || c == '-' }
 // characters before it, a domain of two or more labels after it, and a top
 // level domain that ICANN delegates (golang.org/x/net/publicsuffix), so
 // user@localhost, a@b.c and log lines like x@y.z123 are not addresses.
-func (s *Scanner) email(at int) {
+func (s *Scanner) email(at int) { s.emailAt(at, 1) }
+
+// emailAt is email with the '@' at buf[at:at+w]: one byte, or the three of
+// "%40" in a URL's query ("?email=zhang%40example.com"), whose canonical
+// value has the '@'. It returns the end of the address, or 0.
+func (s *Scanner) emailAt(at, w int) int {
 	buf := s.buf
 	j := at
 	for j > 0 && isLocalChar(buf[j-1]) {
 		j--
 		if at-j > maxLocal {
-			return
+			return 0
 		}
 	}
 	// The local part may not start or end with punctuation.
@@ -34,12 +39,12 @@ func (s *Scanner) email(at int) {
 		j++
 	}
 	if j == at || buf[at-1] == '.' {
-		return
+		return 0
 	}
-	if urlUserinfo(buf, j, at) {
-		return
+	if w == 1 && urlUserinfo(buf, j, at) {
+		return 0
 	}
-	k := at + 1
+	k := at + w
 	labels := 0
 	lastStart := k
 	for {
@@ -49,7 +54,7 @@ func (s *Scanner) email(at int) {
 		}
 		if k == ls || buf[ls] == '-' || buf[k-1] == '-' {
 			if labels == 0 {
-				return
+				return 0
 			}
 			k = ls - 1 // drop the trailing dot
 			break
@@ -62,35 +67,37 @@ func (s *Scanner) email(at int) {
 		}
 		break
 	}
-	if labels < 2 || k-at-1 > maxDomain {
-		return
+	if labels < 2 || k-at-w > maxDomain {
+		return 0
 	}
 	if k < len(buf) && (buf[k] == '@' || buf[k] == '_') {
-		return
+		return 0
 	}
 	if gitRemote(buf, j, at, k) {
-		return
+		return 0
 	}
 	tld := buf[lastStart:k]
 	if len(tld) < 2 || len(tld) > 30 {
-		return
+		return 0
 	}
-	s.canon = append(s.canon[:0], buf[j:k]...)
+	s.canon = append(s.canon[:0], buf[j:at]...)
+	s.canon = append(append(s.canon, '@'), buf[at+w:k]...)
 	lowerASCII(s.canon, s.canon)
 	t := s.canon[len(s.canon)-len(tld):]
 	// A TLD is letters, or an internationalized one in punycode (xn--p1ai).
 	if !(len(t) > 4 && string(t[:4]) == "xn--") {
 		for _, c := range t {
 			if !isLetter(c) {
-				return
+				return 0
 			}
 		}
 	}
 	s.stats.Candidates++
 	if !s.icannTLD(t) {
-		return
+		return 0
 	}
 	s.emit(candidate{ri: s.e.det[dEmail], start: j, end: k, canon: s.canon, strong: true})
+	return k
 }
 
 // maxUserinfo bounds urlUserinfo's look back.
