@@ -174,3 +174,34 @@ func TestPercentEncodedValues(t *testing.T) {
 		assert.Empty(t, scanString(t, e, text).types(), text)
 	}
 }
+
+// TestProseAddressOverlap: anchors of one address (6号 and 3号 in
+// 6号院3号楼) report it once, the longest; separate addresses stay apart.
+func TestProseAddressOverlap(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		want []string // the bytes of each match
+	}{
+		{"地址：北京市朝阳区阜通东大街6号院3号楼", []string{"北京市朝阳区阜通东大街6号院3号"}},
+		{"地址：北京市朝阳区阜通东大街6号院3号楼2单元501室", []string{"北京市朝阳区阜通东大街6号院3号楼2单元501室"}},
+		{"住在上海市徐汇区漕溪北路88号院2号楼", []string{"上海市徐汇区漕溪北路88号院2号"}},
+		{"寄往广东省深圳市南山区科技南路18号2栋301室", []string{"广东省深圳市南山区科技南路18号2栋301室"}},
+		{"家庭住址：北京市朝阳区建国路88号，公司地址：上海市浦东新区世纪大道100号",
+			[]string{"北京市朝阳区建国路88号", "上海市浦东新区世纪大道100号"}},
+		{"建国路88号", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for _, m := range scanString(t, e, tt.text).ms {
+				if m.DataType == "cn_address" {
+					got = append(got, tt.text[m.Start:m.End])
+				}
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

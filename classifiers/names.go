@@ -94,10 +94,19 @@ func addressSpan(v []byte) ([2]int, bool) {
 
 // proseAddresses finds addresses in free text: every "号" or "室" preceded
 // by a digit anchors a look back (at most 40 characters, stopping at
-// punctuation) for an address start.
+// punctuation) for an address start. Anchors whose addresses overlap
+// ("阜通东大街6号院3号楼" holds one at 6号 and one at 3号) report the longest
+// only.
 func (s *Scanner) proseAddresses(ri *ruleInfo) {
 	buf := s.buf
 	from := 0
+	pend := [2]int{-1, -1} // the address waiting for the ones overlapping it
+	flush := func() {
+		if pend[0] >= 0 {
+			s.canon = append(s.canon[:0], buf[pend[0]:pend[1]]...)
+			s.emit(candidate{ri: ri, start: pend[0], end: pend[1], canon: s.canon})
+		}
+	}
 	for _, at := range s.anchors {
 		if at < from || at+3 > len(buf) {
 			continue
@@ -134,12 +143,20 @@ func (s *Scanner) proseAddresses(ri *ruleInfo) {
 			continue
 		}
 		start, end := b+sp[0], b+sp[1]
-		s.canon = append(s.canon[:0], buf[start:end]...)
-		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon})
+		switch {
+		case pend[0] >= 0 && start < pend[1] && pend[0] < end:
+			if end-start > pend[1]-pend[0] {
+				pend = [2]int{start, end}
+			}
+		default:
+			flush()
+			pend = [2]int{start, end}
+		}
 		if end > from {
 			from = end
 		}
 	}
+	flush()
 }
 
 // isCJKPunct reports a full-width punctuation mark (，。；：！？、 and brackets).
