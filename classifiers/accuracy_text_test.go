@@ -236,3 +236,52 @@ func TestProseTermOwnKeyword(t *testing.T) {
 		})
 	}
 }
+
+// TestIPv4NotPersonal: a version after a User-Agent product name, the
+// loopback network and a document's section number at the start of a
+// line are not IPv4 addresses; addresses at the start of log lines, in
+// URLs and paths are.
+func TestIPv4NotPersonal(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		ip   bool
+	}{
+		{"User-Agent: MyApp/4.2.1.1 (Android 13)", false},
+		{"ua=okhttp/4.9.3.1", false},
+		{"Mozilla/5.0 (Linux) MyApp-Lite/10.2.0.15", false},
+		{"listening on 127.0.0.1:8080", false},
+		{"connect to 127.10.20.30 refused", false},
+		{"client 127.0.0.1", false},
+		{"bind 0.0.0.0:80", false},
+		{"broadcast 255.255.255.255", false},
+		{"5.2.3.1 个人信息的收集", false},
+		{"目录\n5.2.3.1 个人信息的收集\n5.2.3.2 个人信息的使用", false},
+		{"  5.2.3.1 个人信息的收集", false},
+		{"## 5.2.3.1 个人信息的收集", false},
+		// Addresses.
+		{"10.1.2.3 - - [24/Nov/2026:06:38:24 +0800] \"GET / HTTP/1.1\" 200 612", true},
+		{"ok\n10.1.2.3 - - [24/Nov/2026:06:38:24 +0800] \"GET / HTTP/1.1\" 200", true},
+		{"10.1.2.3 GET /index.html", true},
+		{"1.2.3.4 frank [10/Oct/2000:13:55:36 -0700]", true},
+		{"192.168.1.10 登录成功", true},
+		{"客户端 5.2.3.1 登录", true},
+		{"GET /api/hosts/10.0.0.1 HTTP/1.1", true},
+		{"http://10.0.0.1/admin", true},
+		{"X-Forwarded-For: 10.0.0.1, 128.0.0.1", true},
+		{"client 10.0.0.1", true},
+		{"upstream: 126.255.255.255", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			got := scanString(t, e, tt.text).found("ipv4") != nil
+			assert.Equal(t, tt.ip, got)
+		})
+	}
+	// In records, a value is not a document's line.
+	found, err := runExample(context.Background(), e.NewScanner(), "(column note) 5.2.3.1 北京")
+	require.NoError(t, err)
+	assert.True(t, found.has("ipv4"))
+}

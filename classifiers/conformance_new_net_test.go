@@ -263,6 +263,8 @@ var newNetDisagreements = []confDisagreement{
 		input: "::ffff:255.255.255.255", says: "[0,22)", we: "none", reason: v6Mapped},
 	{name: "presidio_ipv6_::ffff:0.0.0.0_mapped_unspecified", source: "presidio IP_ADDRESS ipv6",
 		input: "::ffff:0.0.0.0", says: "[0,14)", we: "none", reason: v6Mapped},
+	{name: "presidio_ipv6_::ffff:127.0.0.1_mapped_loopback", source: "presidio IP_ADDRESS ipv6",
+		input: "::ffff:127.0.0.1", says: "[0,16)", we: "none", reason: v6MappedLoopback},
 	{name: "presidio_ipv6_fe80::1%eth0_zone", source: "presidio IP_ADDRESS ipv6",
 		input: "fe80::1%eth0", says: "[0,12)", we: "[0,7)", reason: v6Zone},
 	{name: "presidio_ipv6_fe80::1%eth0/64_zone_prefix", source: "presidio IP_ADDRESS ipv6",
@@ -284,8 +286,12 @@ var newNetDisagreements = []confDisagreement{
 }
 
 // v6Mapped: an IPv4-mapped address follows the ipv4 rules.
-const v6Mapped = "policy: an IPv4-mapped IPv6 address follows the ipv4 rules, which leave out 0.0.0.0/8 " +
-	"and the broadcast address 255.255.255.255"
+const (
+	v6Mapped = "policy: an IPv4-mapped IPv6 address follows the ipv4 rules, which leave out 0.0.0.0/8 " +
+		"and the broadcast address 255.255.255.255"
+	v6MappedLoopback = "policy: an IPv4-mapped IPv6 address follows the ipv4 rules, which leave out " +
+		"the loopback network 127.0.0.0/8"
+)
 
 // TestConformanceNewNetShapes pins down the shapes behind the MAC bugs and
 // the IPv6 group rule named above, beyond the vectors' own spellings.
@@ -301,7 +307,8 @@ func TestConformanceNewNetShapes(t *testing.T) {
 		{"mac_dotted_first_group_with_letter_found", "mac 001a.2b3c.4d5e", "mac_address", "[4,18)"},
 		{"mac_dotted_first_group_leading_letter_found", "mac a012.3456.789a", "mac_address", "[4,18)"},
 		{"ipv6_mapped_with_ffff_found", "::ffff:10.0.0.1", "ipv6", "[0,15)"},
-		{"ipv6_mapped_loopback_found", "::ffff:127.0.0.1", "ipv6", "[0,16)"},
+		{"ipv6_mapped_loopback_rejected", "::ffff:127.0.0.1", "ipv6", "none"},
+		{"ipv6_compatible_loopback_range_found", "::127.0.0.1", "ipv6", "[0,11)"},
 		{"ipv6_compatible_found", "::10.0.0.1", "ipv6", "[0,10)"},
 		{"ipv6_compatible_192_found", "::192.168.1.1", "ipv6", "[0,13)"},
 		{"ipv6_short_groups_rejected", "1::2", "ipv6", "none"},

@@ -126,6 +126,8 @@ const (
 		"so the span ends before the '/'"
 	ipSpecial = "policy: ipv4 rejects the unspecified address 0.0.0.0 and the broadcast address " +
 		"255.255.255.255, which identify no host"
+	ipLoopback = "policy: ipv4 rejects the loopback network 127.0.0.0/8, a host talking to itself, " +
+		"which identifies no one (as ipv6 rejects ::1)"
 )
 
 var presidioDisagreements = []confDisagreement{
@@ -148,6 +150,8 @@ var presidioDisagreements = []confDisagreement{
 		input: "Default 0.0.0.0", says: "[8,15)", we: "none", reason: ipSpecial},
 	{name: "presidio_ip_0.0.0.0/0", source: "presidio IP_ADDRESS",
 		input: "0.0.0.0/0", says: "[0,9)", we: "none", reason: ipSpecial},
+	{name: "presidio_ip_localhost_127.0.0.1", source: "presidio IP_ADDRESS",
+		input: "localhost 127.0.0.1", says: "[10,19)", we: "none", reason: ipLoopback},
 	{name: "presidio_ip_192.168.1.0/24_cidr", source: "presidio IP_ADDRESS",
 		input: "192.168.1.0/24", says: "[0,14)", we: "[0,11)", reason: ipCIDR},
 	{name: "presidio_ip_10.0.0.0/8_cidr", source: "presidio IP_ADDRESS",

@@ -504,7 +504,7 @@ func (s *Scanner) ipv6(a, b int) {
 	if addr.Is4In6() {
 		// An IPv4-mapped address follows the IPv4 rules.
 		v4 := addr.Unmap().As4()
-		if v4[0] == 0 || v4 == [4]byte{255, 255, 255, 255} {
+		if v4[0] == 0 || v4[0] == 127 || v4 == [4]byte{255, 255, 255, 255} {
 			return
 		}
 	} else if addr.IsUnspecified() || addr.IsLoopback() {

@@ -46,7 +46,9 @@ func (s *Scanner) dotted(ts int) int {
 	}
 	switch n {
 	case 4:
-		if !versionBefore(buf, start) {
+		// Section numbers are a document's: a value of records starts a
+		// "line" of the buffer of its own.
+		if !versionBefore(buf, start) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) {
 			s.ipv4(start, end, comps[:4])
 		}
 	case 2:
@@ -57,13 +59,17 @@ func (s *Scanner) dotted(ts int) int {
 
 // versionBefore reports a dotted quad that the bytes before it call a
 // version: a requirement operator right before it (pkg==3.10.2.1,
-// ">= 1.2.3.4"), or a name ending in "version" (AssemblyVersion("1.0.0.0"),
-// FileVersion: …) or the word "ver" a few separators before it. "v1.2.3.4"
-// and "pkg@1.2.3.4" are glued and skipped already; "version 1.2.3.4" is
-// also a negative keyword, but a name like AssemblyVersion is not a word,
-// and a positive keyword does not overrule this. ASCII, case-insensitive,
-// a few byte compares per quad.
+// ">= 1.2.3.4"), a product token of a User-Agent (MyApp/4.2.1.1), or a
+// name ending in "version" (AssemblyVersion("1.0.0.0"), FileVersion: …) or
+// the word "ver" a few separators before it. "v1.2.3.4" and "pkg@1.2.3.4"
+// are glued and skipped already; "version 1.2.3.4" is also a negative
+// keyword, but a name like AssemblyVersion is not a word, and a positive
+// keyword does not overrule this. ASCII, case-insensitive, a few byte
+// compares per quad.
 func versionBefore(buf []byte, start int) bool {
+	if start > 0 && buf[start-1] == '/' && productToken(buf, start-1) {
+		return true
+	}
 	p := start
 	if p > 0 && buf[p-1] == ' ' {
 		p--
@@ -83,6 +89,43 @@ func versionBefore(buf []byte, start int) bool {
 		return true
 	}
 	return p >= 3 && asciiFoldEq(buf[p-3:p], "ver") && (p == 3 || !isLetter(buf[p-4]))
+}
+
+// productToken reports a User-Agent product name before the '/' at
+// slash ("MyApp/4.2.1.1", "okhttp/4.9.3.1"): a word that starts with a
+// letter and is not a path segment (the byte before it is not '/' or
+// '.'), so ".../hosts/10.0.0.1" and "http://10.0.0.1" stay addresses.
+func productToken(buf []byte, slash int) bool {
+	p := slash
+	for p > 0 && slash-p < 32 && (isAlnum(buf[p-1]) || buf[p-1] == '-' || buf[p-1] == '_' || buf[p-1] == '.') {
+		p--
+	}
+	if p == slash || !isLetter(buf[p]) {
+		return false
+	}
+	return p == 0 || buf[p-1] != '/' && !isAlnum(buf[p-1])
+}
+
+// sectionNumber reports a dotted quad that numbers a section of a
+// document: at the start of a line (after spaces, tabs or a Markdown
+// heading's '#'), each part of one or two digits, and then a space and a
+// non-ASCII character ("5.2.3.1 个人信息的收集"). A log line that starts
+// with a client address goes on in ASCII (nginx's "10.1.2.3 - - [...]",
+// "10.1.2.3 GET /"), and one with three-digit parts is an address anyway.
+func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
+	if end+1 >= len(buf) || buf[end] != ' ' || buf[end+1] < 0x80 {
+		return false
+	}
+	for _, c := range comps {
+		if c[1]-c[0] > 2 {
+			return false
+		}
+	}
+	p := start
+	for p > 0 && start-p < 16 && (buf[p-1] == ' ' || buf[p-1] == '\t' || buf[p-1] == '#') {
+		p--
+	}
+	return p == 0 || buf[p-1] == '\n'
 }
 
 func isVersionSep(c byte) bool {
@@ -108,8 +151,10 @@ func skipDotted(buf []byte, i int) int {
 }
 
 // ipv4 validates a dotted quad: parts of one to three digits, each 0-255,
-// not the unspecified address 0.0.0.0 or broadcast 255.255.255.255, and a
-// first part that is not 0. The canonical form drops leading zeros.
+// not broadcast 255.255.255.255, and a first part that is neither 0 (0.0.0.0
+// and "this network") nor 127 (loopback, 127.0.0.0/8: a machine talking to
+// itself, no one's personal data, as ::1 for IPv6). The canonical form
+// drops leading zeros.
 func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 	s.canon = s.canon[:0]
 	var v [4]int
@@ -131,7 +176,7 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
 	}
 	s.stats.Candidates++
-	if v[0] == 0 || v == [4]int{255, 255, 255, 255} {
+	if v[0] == 0 || v[0] == 127 || v == [4]int{255, 255, 255, 255} {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon})
