@@ -105,7 +105,7 @@ func (s *Scanner) spanFacts(r *recFacts, i int, fl *Field) {
 			r.lng, r.lngOK = x, true
 		}
 	case kindBirthDate:
-		if b, ok := parseBirthDate(v); ok && !b.After(s.e.notAfter) && underAge(b, s.e.asOf, 14) {
+		if b, ok := earliestBirth(v, s.e.notAfter); ok && underAge(b, s.e.asOf, 14) {
 			r.birthMinor = true
 		}
 	}
@@ -179,17 +179,31 @@ func parseCoord(v []byte) (float64, bool) {
 	return x, err == nil
 }
 
-// parseBirthDate reads the date forms found in birth-date columns:
-// 2012-03-04, 2012/3/4, 2012.03.04, 20120304 and 2012年3月4日, each
-// optionally followed by a time.
-func parseBirthDate(v []byte) (time.Time, bool) {
-	if len(v) < 8 || len(v) > 40 {
+// earliestBirth reads a birth-date column value and returns the earliest
+// day its subject can have been born on, no later than notAfter. A full date
+// (2012-03-04, 2012/3/4, 2012.03.04, 20120304, 2012年3月4日, optionally
+// followed by a time) is that day. A year and month alone (2015-07,
+// 2015.07, 2015/7, 201507, 2015年7月) give the 1st of the month: a subject
+// born that day is the oldest the value allows. A day and month written
+// before the year (03/01/2015, 3-1-2015, 03.01.2015) read either way round,
+// and the earlier real date of the two readings counts. A subject is then
+// certainly under an age when the earliest birth day makes them so.
+func earliestBirth(v []byte, notAfter time.Time) (time.Time, bool) {
+	if len(v) < 6 || len(v) > 40 {
 		return time.Time{}, false
 	}
-	if allDigits(v[:8]) && (len(v) == 8 || !isDigit(v[8])) {
-		return parseDate8(v)
+	if allDigits(v[:6]) && (len(v) == 6 || len(v) >= 8 && allDigits(v[:8]) && (len(v) == 8 || !isDigit(v[8]))) {
+		if len(v) == 6 { // YYYYMM
+			return monthStart(num(v[:4]), num(v[4:6]), notAfter)
+		}
+		if b, ok := parseDate8(v); ok && !b.After(notAfter) {
+			return b, true
+		}
+		return time.Time{}, false
 	}
-	var parts [3]int
+	// Up to three numbers, each followed by a separator: - / . or one of
+	// 年 月 日 (3 bytes each); a time may follow the third.
+	var parts, lens [3]int
 	n, i := 0, 0
 	for n < 3 && i < len(v) {
 		j := i
@@ -199,15 +213,11 @@ func parseBirthDate(v []byte) (time.Time, bool) {
 		if j == i || j-i > 4 {
 			return time.Time{}, false
 		}
-		x, _ := strconv.Atoi(string(v[i:j]))
-		parts[n] = x
+		parts[n], lens[n] = num(v[i:j]), j-i
 		n++
-		if n == 1 && j-i != 4 {
-			return time.Time{}, false
-		}
-		// Separators: - / . or the 年 月 日 characters (3 bytes each).
 		switch {
-		case j < len(v) && (v[j] == '-' || v[j] == '/' || v[j] == '.'):
+		case j == len(v):
+		case v[j] == '-' || v[j] == '/' || v[j] == '.':
 			j++
 		case bytes.HasPrefix(v[j:], []byte("年")), bytes.HasPrefix(v[j:], []byte("月")), bytes.HasPrefix(v[j:], []byte("日")):
 			j += 3
@@ -216,8 +226,51 @@ func parseBirthDate(v []byte) (time.Time, bool) {
 		}
 		i = j
 	}
-	if n != 3 {
+	switch {
+	case n == 2 && i == len(v) && lens[0] == 4 && lens[1] <= 2:
+		return monthStart(parts[0], parts[1], notAfter)
+	case n != 3:
+		return time.Time{}, false
+	case lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2:
+		if b, ok := makeDate(parts[0], parts[1], parts[2]); ok && !b.After(notAfter) {
+			return b, true
+		}
+	case lens[0] <= 2 && lens[1] <= 2 && lens[2] == 4:
+		// DD/MM/YYYY or MM/DD/YYYY: keep the earlier real date.
+		dm, okDM := makeDate(parts[2], parts[1], parts[0])
+		md, okMD := makeDate(parts[2], parts[0], parts[1])
+		okDM = okDM && !dm.After(notAfter)
+		okMD = okMD && !md.After(notAfter)
+		switch {
+		case okDM && okMD:
+			if md.Before(dm) {
+				return md, true
+			}
+			return dm, true
+		case okDM:
+			return dm, true
+		case okMD:
+			return md, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// monthStart returns the 1st of month m of year y, if that is a real month
+// that has begun by notAfter.
+func monthStart(y, m int, notAfter time.Time) (time.Time, bool) {
+	b, ok := makeDate(y, m, 1)
+	if !ok || b.After(notAfter) {
 		return time.Time{}, false
 	}
-	return makeDate(parts[0], parts[1], parts[2])
+	return b, true
+}
+
+// num reads a run of at most 9 ASCII digits.
+func num(d []byte) int {
+	x := 0
+	for _, c := range d {
+		x = x*10 + int(c-'0')
+	}
+	return x
 }
