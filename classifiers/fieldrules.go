@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -174,18 +175,14 @@ func isHex(b []byte) bool {
 	return true
 }
 
-// looksLikeName accepts a Chinese name (two to four Han characters starting
-// with a common surname, optionally with a middle dot for transliterated
-// names) or a Latin name (two or three words of letters, each capitalised,
-// or all upper case).
 // looksLikeNamePart reports one part of a name, as a first_name or
-// last_name column holds it: a capitalized Latin word ("Wei", "O'Brien"),
-// or two or three Han characters (a surname is not required: 小明).
+// last_name column holds it: a capitalized Latin word ("Wei", "O'Brien",
+// "José"), or one to three Han characters (a surname is not required: 小明).
 func looksLikeNamePart(v []byte) bool {
 	if len(v) > 40 {
 		return false
 	}
-	if v[0] >= utf8.RuneSelf {
+	if r, _ := utf8.DecodeRune(v); r >= utf8.RuneSelf && !isLatinLetter(r) {
 		n := utf8.RuneCount(v)
 		if n < 1 || n > 3 {
 			return false
@@ -197,22 +194,18 @@ func looksLikeNamePart(v []byte) bool {
 		}
 		return true
 	}
-	if len(v) < 2 || !(v[0] >= 'A' && v[0] <= 'Z') {
-		return false
-	}
-	for _, c := range v[1:] {
-		if !isLetter(c) && c != '\'' && c != '-' {
-			return false
-		}
-	}
-	return true
+	return latinNameWord(string(v))
 }
 
+// looksLikeName accepts a Chinese name (two to four Han characters starting
+// with a common surname, optionally with a middle dot for transliterated
+// names) or a Latin name (two or three words of letters, each capitalised,
+// or all upper case; letters with diacritics count: José García).
 func looksLikeName(v []byte) bool {
 	if len(v) > 64 {
 		return false
 	}
-	if v[0] >= utf8.RuneSelf {
+	if r, _ := utf8.DecodeRune(v); r >= utf8.RuneSelf && !isLatinLetter(r) {
 		n := utf8.RuneCount(v)
 		if n < 2 || n > 4 {
 			return false
@@ -229,15 +222,43 @@ func looksLikeName(v []byte) bool {
 		return false
 	}
 	for _, w := range words {
-		if len(w) < 2 || !(w[0] >= 'A' && w[0] <= 'Z') {
+		if !latinNameWord(w) {
 			return false
-		}
-		for i := 1; i < len(w); i++ {
-			c := w[i]
-			if !isLetter(c) && c != '\'' && c != '-' {
-				return false
-			}
 		}
 	}
 	return true
+}
+
+// latinNameWord reports a capitalised word of at least two Latin letters,
+// apostrophes and hyphens: Li, O'Brien, Jean-Luc, Müller, Łukasz.
+func latinNameWord(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
+	r, size := utf8.DecodeRuneInString(w)
+	if !isLatinUpper(r) {
+		return false
+	}
+	for _, r := range w[size:] {
+		if !isLatinLetter(r) && r != '\'' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// isLatinLetter reports a letter of Basic Latin, the Latin-1 Supplement
+// (À-ÿ but for × and ÷) or Latin Extended-A (Ā-ſ).
+func isLatinLetter(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isLetter(byte(r))
+	}
+	return r >= 0xc0 && r <= 0x17f && r != 0xd7 && r != 0xf7
+}
+
+func isLatinUpper(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'A' && r <= 'Z'
+	}
+	return isLatinLetter(r) && unicode.IsUpper(r)
 }

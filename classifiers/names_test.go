@@ -1,0 +1,46 @@
+package classifiers
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestPersonNameDiacritics checks that Latin names with diacritics (letters
+// of the Latin-1 Supplement and Latin Extended-A) are names.
+func TestPersonNameDiacritics(t *testing.T) {
+	testNameColumns(t, []nameCase{
+		{[]string{"customer_name"}, []string{"José García"}, true},
+		{[]string{"customer_name"}, []string{"François Müller"}, true},
+		{[]string{"customer_name"}, []string{"Zoë Saldaña"}, true},
+		{[]string{"customer_name"}, []string{"Łukasz Wałęsa"}, true},
+		{[]string{"customer_name"}, []string{"Émile Zola"}, true},
+		{[]string{"customer_name"}, []string{"JOSÉ GARCÍA"}, true},
+		{[]string{"customer_name"}, []string{"Jose Garcia"}, true},
+		{[]string{"full_name"}, []string{"Mary-Jane O'Brien"}, true},
+		{[]string{"first_name"}, []string{"José"}, true},
+		{[]string{"last_name"}, []string{"Müller"}, true},
+		{[]string{"name", "email"}, []string{"Zoë Saldaña", "zoe@example.com"}, true},
+		{[]string{"customer_name"}, []string{"josé garcía"}, false},
+		{[]string{"customer_name"}, []string{"Price × Qty"}, false},
+		{[]string{"customer_name"}, []string{"Ωmega Alpha"}, false},
+		{[]string{"last_name"}, []string{"ü"}, false},
+	})
+}
+
+type nameCase struct {
+	header []string
+	row    []string
+	name   bool
+}
+
+func testNameColumns(t *testing.T, cases []nameCase) {
+	e := builtinEngine(t)
+	for _, tc := range cases {
+		t.Run(tc.header[0]+"="+tc.row[0], func(t *testing.T) {
+			c := scanTable(t, e, tc.header, [][]string{tc.row})
+			assert.Equal(t, tc.name, slices.Contains(c.types(), "person_name"), "%v", c.types())
+		})
+	}
+}
