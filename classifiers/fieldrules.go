@@ -59,8 +59,9 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 		c := candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true}
 		if sp.Field.weakName {
 			// A bare "name" column may hold products or places: report it
-			// only next to other personal data of the same record.
-			if !s.companion[sp.Record] {
+			// only next to other personal data of the same record, and
+			// not when it names a team, a company or a place.
+			if !s.companion[sp.Record] || p.notAName(v) {
 				return
 			}
 			c.evidence = "companion"
@@ -261,4 +262,26 @@ func isLatinUpper(r rune) bool {
 		return r >= 'A' && r <= 'Z'
 	}
 	return isLatinLetter(r) && unicode.IsUpper(r)
+}
+
+// notAName reports a value that names an organisation, a team or a place
+// rather than a person (Support Team, Main Street, 万达广场): an ASCII word
+// of the rule's not_name_words as a whole word, or a Chinese one as the end
+// of the value.
+func (p *params) notAName(v []byte) bool {
+	for _, t := range p.notName {
+		if !t.ascii {
+			if bytes.HasSuffix(v, t.b) {
+				return true
+			}
+			continue
+		}
+		for w := range bytes.FieldsSeq(v) {
+			w = bytes.TrimRight(w, ".,")
+			if len(w) == len(t.b) && equalFold(w, t.b) {
+				return true
+			}
+		}
+	}
+	return false
 }

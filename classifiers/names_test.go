@@ -44,3 +44,24 @@ func testNameColumns(t *testing.T, cases []nameCase) {
 		})
 	}
 }
+
+// TestBareNameNotOrganisation checks that a bare name column next to other
+// personal data does not make a team, a company or a place a person.
+func TestBareNameNotOrganisation(t *testing.T) {
+	testNameColumns(t, []nameCase{
+		{[]string{"name", "email"}, []string{"Support Team", "help@example.com"}, false},
+		{[]string{"name", "email"}, []string{"Data Science", "ds@example.com"}, false},
+		{[]string{"name", "email"}, []string{"Main Street", "post@example.com"}, false},
+		{[]string{"name", "email"}, []string{"Acme Group Ltd.", "info@example.com"}, false},
+		{[]string{"name", "phone"}, []string{"万达广场", "13812348000"}, false},
+		{[]string{"name", "phone"}, []string{"王记饭店", "13812348000"}, false},
+		{[]string{"name", "phone"}, []string{"华为公司", "13812348000"}, false},
+		{[]string{"名称", "手机"}, []string{"万科中心", "13812348000"}, false},
+		{[]string{"name", "phone"}, []string{"万达", "13812348000"}, true},
+		{[]string{"name", "email"}, []string{"Mary Team", "mary@example.com"}, false},
+		{[]string{"name", "email"}, []string{"Teamo Smith", "ts@example.com"}, true},
+		{[]string{"name", "phone"}, []string{"王小明", "13812348000"}, true},
+		{[]string{"name", "email"}, []string{"Li Wei", "li.wei@example.com"}, true},
+		{[]string{"姓名"}, []string{"张三"}, true},
+	})
+}

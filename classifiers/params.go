@@ -19,11 +19,13 @@ type params struct {
 	minBytes int             // biometric blobs: fewest decoded bytes
 	weak     []fieldToken    // person names: fields that need a companion finding
 	parts    []fieldToken    // person names: fields holding one part (first_name)
+	notName  []keyword       // person names: words of organisations and places (weak fields)
 }
 
 var knownParams = map[string]bool{
 	"values": true, "empty": true, "any_value": true, "icd10": true,
 	"min_dims": true, "min_bytes": true, "weak_fields": true, "part_fields": true,
+	"not_name_words": true,
 }
 
 // compileParams checks and compiles a rule's params.
@@ -71,6 +73,9 @@ func compileParams(r rules.Rule) (params, error) {
 	}
 	for _, v := range r.Params["part_fields"] {
 		p.parts = append(p.parts, newFieldToken(v))
+	}
+	for _, v := range r.Params["not_name_words"] {
+		p.notName = append(p.notName, newKeyword(v))
 	}
 	return p, nil
 }
