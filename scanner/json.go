@@ -10,7 +10,8 @@ import (
 // every string and number is a value whose field is its JSON path, with
 // array indexes written [*] ($.patients[*].id_no), and record rules see the
 // right grouping: each line of JSON Lines, each element of a top-level
-// array (or of the first array of a top-level object) is one record.
+// array (or of the first array of objects or arrays in a top-level
+// object) is one record.
 // Runs of numbers in an array (a coordinate pair, an embedding vector)
 // are one value, written with commas.
 //

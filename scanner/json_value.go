@@ -43,13 +43,23 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 	f := jsonFrame{node: node, array: array, expect: expKeyOrEnd}
 	if array {
 		f.expect = expValueOrEnd
-		f.records = !p.lines && p.recs < 0 && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
+		// The records: the elements of a top-level array, or of the first
+		// array of objects (or arrays) in a top-level object. An array of
+		// numbers or strings there ({"user_id": .., "embedding": [..]}) is a
+		// value of the document's one record, not a list of records.
+		f.records = !p.lines && p.recs < 0 && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array && p.containerNext()))
 		if f.records {
 			p.recs = len(p.stack)
 		}
 	}
 	p.stack = append(p.stack, f)
 	return nil
+}
+
+// containerNext reports an object or an array at p.i, after white space.
+func (p *jsonParser) containerNext() bool {
+	c, ok := p.peek()
+	return ok && (c == '{' || c == '[')
 }
 
 // step advances the innermost open container, starting at byte c.

@@ -15,7 +15,7 @@ import (
 // value sits in it (a slot). Values go to the engine as the scanner's JSON
 // decoder presents them (scanner/json.go): field = the JSON path with
 // array indexes written [*], records = the elements of a top-level array
-// (or of an array directly in the top-level object) or the lines of JSON
+// (or of an array of objects or arrays directly in the top-level object) or the lines of JSON
 // Lines, a run of numbers in an array = one comma-separated value at the
 // array's path. When a batch of records is classified, the pending output
 // is written with the slots that have edits replaced: in strings only the

@@ -101,6 +101,16 @@ func (p *jsonRW) array(node *pathNode) error {
 	if _, err := p.next(); err != nil {
 		return err
 	}
+	if f.records && len(p.stack) == 1 {
+		// In a top-level object, only an array of objects (or arrays) holds
+		// records; numbers or strings are values of the document's record,
+		// as in the scanner (scanner/json_value.go push).
+		c, err := p.wsMust()
+		if err != nil {
+			return err
+		}
+		f.records = c == '{' || c == '['
+	}
 	p.stack = append(p.stack, f)
 	top := func() *jsonFrame { return &p.stack[len(p.stack)-1] }
 	for {

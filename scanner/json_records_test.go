@@ -1,0 +1,56 @@
+package scanner_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// TestJSONScalarArrayInRecord checks the record grouping of a JSON
+// document: an array of numbers or strings in a top-level object is a value
+// of the document's record, so record rules (here: a birth date making its
+// subject a minor) see the fields before and after it; the first array of
+// objects is still the list of records.
+func TestJSONScalarArrayInRecord(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, doc string
+		want      []loc // Type, Record and Minor only
+	}{
+		{"strings before the birth date",
+			`{"姓名":"王小明","tags":["a","b"],"birth_date":"2015-03-01","phone":"13812348000"}`,
+			[]loc{{Type: "person_name", Record: -1, Minor: true}, {Type: "cn_mobile", Record: -1, Minor: true}}},
+		{"numbers before the birth date",
+			`{"phone":"13812348000","scores":[1,2,3],"dob":"2015-03-01"}`,
+			[]loc{{Type: "cn_mobile", Record: -1, Minor: true}}},
+		{"empty array",
+			`{"phone":"13812348000","tags":[],"dob":"2015-03-01"}`,
+			[]loc{{Type: "cn_mobile", Record: -1, Minor: true}}},
+		{"records after a scalar array",
+			`{"tags":["x"],"patients":[{"phone":"13812348000","dob":"2015-03-01"},{"email":"a.b@example.com","dob":"1990-01-01"}]}`,
+			[]loc{{Type: "cn_mobile", Record: 0, Minor: true}, {Type: "email", Record: 1}}},
+		{"top-level array of objects",
+			`[{"phone":"13812348000","dob":"2015-03-01"},{"email":"a.b@example.com"}]`,
+			[]loc{{Type: "cn_mobile", Record: 0, Minor: true}, {Type: "email", Record: 1}}},
+	}
+	files := map[string][]byte{}
+	for i, tc := range cases {
+		files[string(rune('a'+i))+".json"] = []byte(tc.doc)
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sink.ByName(string(rune('a'+i)) + ".json")
+			require.NotNil(t, r)
+			var got []loc
+			for _, l := range locs(r) {
+				got = append(got, loc{Type: l.Type, Record: l.Record, Minor: l.Minor})
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
