@@ -264,6 +264,15 @@ type Field struct {
 	valueRules []*ruleInfo
 	weakName   bool
 	namePart   bool // a first_name or last_name column: one word is a name
+	// ctxRules judge this field's values whole, but only in a record with
+	// a field whose name has a subject word (subject): an "embedding"
+	// next to a user_id or a face_image is a face feature, next to a
+	// product_id it is not.
+	ctxRules []*ruleInfo
+	subject  bool
+	// recWork: record rules have work on this field (any of the above, or
+	// a kind).
+	recWork bool
 }
 
 type bitset []uint64
@@ -327,6 +336,28 @@ func (e *Engine) Field(name string) *Field {
 				}
 			}
 		}
+		if !hinted && len(ri.params.generic) > 0 {
+			switch genericField(name, words, low, &ri.params) {
+			case genericNamed:
+				hinted = true
+				f.hints.set(ri.idx)
+				if bioLen == nil {
+					bioLen = map[int]int{}
+				}
+				bioLen[ri.idx] = max(bioLen[ri.idx], 0)
+			case genericBare:
+				f.ctxRules = append(f.ctxRules, ri)
+				continue
+			}
+		}
+		if len(ri.params.subject) > 0 && !f.subject {
+			for _, t := range ri.params.subject {
+				if matchField(words, low, t) {
+					f.subject = true
+					break
+				}
+			}
+		}
 		if !hinted {
 			weak := false
 			for _, t := range ri.params.weak {
@@ -361,7 +392,83 @@ func (e *Engine) Field(name string) *Field {
 			break
 		}
 	}
+	f.setRecWork()
 	return f
+}
+
+func (f *Field) setRecWork() {
+	f.recWork = len(f.valueRules) > 0 || len(f.ctxRules) > 0 || f.subject || f.kind != kindNone
+}
+
+// Names of biometric fields that do not say whose vector they hold.
+const (
+	genericNone  = iota // not such a name: another word qualifies it (text_embedding)
+	genericNamed        // the name or its path has a subject word: user_embedding, $.person.vector
+	genericBare         // embedding, feature_vector, 特征向量: whose depends on the record
+)
+
+// genericField classifies a field name for a biometric rule with generic
+// field names: the last key must be made of generic names and subject
+// words only (digits aside), at least one generic.
+func genericField(name string, words []string, low string, p *params) int {
+	gen, subj := false, false
+	for _, w := range lastFieldWords(name) {
+		if allDigitString(w) {
+			continue
+		}
+		ok, g, s := composeField(w, p.generic, p.subject, 0)
+		if !ok {
+			return genericNone
+		}
+		gen, subj = gen || g, subj || s
+	}
+	if !gen {
+		return genericNone
+	}
+	if subj {
+		return genericNamed
+	}
+	for _, t := range p.subject {
+		if matchField(words, low, t) {
+			return genericNamed
+		}
+	}
+	return genericBare
+}
+
+// composeField reports whether w is a concatenation of generic and subject
+// tokens, and which kinds it used.
+func composeField(w string, generic, subject []fieldToken, depth int) (ok, gen, subj bool) {
+	if w == "" {
+		return true, false, false
+	}
+	if depth > 8 {
+		return false, false, false
+	}
+	for _, t := range generic {
+		if t.norm != "" && strings.HasPrefix(w, t.norm) {
+			if ok, _, s := composeField(w[len(t.norm):], generic, subject, depth+1); ok {
+				return true, true, s
+			}
+		}
+	}
+	for _, t := range subject {
+		if t.norm != "" && strings.HasPrefix(w, t.norm) {
+			if ok, g, _ := composeField(w[len(t.norm):], generic, subject, depth+1); ok {
+				return true, g, true
+			}
+		}
+	}
+	return false, false, false
+}
+
+func allDigitString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Keys returns the field of the keys of an object at this path, for
@@ -375,7 +482,8 @@ func (f *Field) Keys() *Field {
 		return nil
 	}
 	k := *f
-	k.valueRules, k.weakName, k.namePart, k.kind = nil, false, false, kindNone
+	k.valueRules, k.ctxRules, k.weakName, k.namePart, k.kind = nil, nil, false, false, kindNone
+	k.setRecWork()
 	return &k
 }
 

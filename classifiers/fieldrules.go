@@ -50,7 +50,11 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 			return
 		}
 		s.canon = canon
-		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev})
+		c := candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev}
+		if !sp.Field.hints.has(ri.idx) {
+			c.also = "context:subject" // a ctxRules field: another field names the subject
+		}
+		s.emit(c)
 	case "person_name":
 		if !looksLikeName(v) && !(sp.Field != nil && sp.Field.namePart && looksLikeNamePart(v)) {
 			return

@@ -20,12 +20,14 @@ type params struct {
 	weak     []fieldToken    // person names: fields that need a companion finding
 	parts    []fieldToken    // person names: fields holding one part (first_name)
 	notName  []keyword       // person names: words of organisations and places (weak fields)
+	generic  []fieldToken    // biometric vectors: field names that do not say whose (embedding)
+	subject  []fieldToken    // biometric vectors: words that do (face, user, 人脸)
 }
 
 var knownParams = map[string]bool{
 	"values": true, "empty": true, "any_value": true, "icd10": true,
 	"min_dims": true, "min_bytes": true, "weak_fields": true, "part_fields": true,
-	"not_name_words": true,
+	"not_name_words": true, "generic_fields": true, "subject_words": true,
 }
 
 // compileParams checks and compiles a rule's params.
@@ -73,6 +75,12 @@ func compileParams(r rules.Rule) (params, error) {
 	}
 	for _, v := range r.Params["part_fields"] {
 		p.parts = append(p.parts, newFieldToken(v))
+	}
+	for _, v := range r.Params["generic_fields"] {
+		p.generic = append(p.generic, newFieldToken(v))
+	}
+	for _, v := range r.Params["subject_words"] {
+		p.subject = append(p.subject, newFieldToken(v))
 	}
 	for _, v := range r.Params["not_name_words"] {
 		p.notName = append(p.notName, newKeyword(v))

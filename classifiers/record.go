@@ -19,6 +19,7 @@ type recFacts struct {
 	latField   *Field
 	gpsDone    bool
 	birthMinor bool
+	subject    bool // a field names a subject (user_id, face_image): see Field.ctxRules
 	// location traces: the record's points and its subject field, if any
 	points       [][2]int32
 	subjectFP    string
@@ -50,10 +51,19 @@ func (s *Scanner) recordFacts() []recFacts {
 		}
 		recs = append(recs, f)
 		r := &recs[len(recs)-1]
+		s.ctxSpans = s.ctxSpans[:0]
 		for ; i < len(spans) && spans[i].Record == rec; i++ {
 			// Most fields have no record rule: test that first, in the loop.
-			if fl := spans[i].Field; fl != nil && (len(fl.valueRules) > 0 || fl.kind != kindNone) {
+			if fl := spans[i].Field; fl != nil && fl.recWork {
 				s.spanFacts(r, i, fl)
+			}
+		}
+		// Fields whose rules need a subject field anywhere in the record.
+		if r.subject {
+			for _, k := range s.ctxSpans {
+				for _, ri := range spans[k].Field.ctxRules {
+					s.fieldValue(ri, k, r)
+				}
 			}
 		}
 	}
@@ -86,6 +96,10 @@ func (s *Scanner) spanFacts(r *recFacts, i int, fl *Field) {
 	for _, ri := range fl.valueRules {
 		s.fieldValue(ri, i, r)
 	}
+	if len(fl.ctxRules) > 0 {
+		s.ctxSpans = append(s.ctxSpans, i)
+	}
+	r.subject = r.subject || fl.subject
 	if fl.kind == kindNone {
 		return
 	}

@@ -100,6 +100,7 @@ type Scanner struct {
 	companion map[int64]bool // records of this call with identity/contact data
 	seen      [][2]int       // prose term ranges reported in this call
 	recs      []recFacts     // reused by recordFacts
+	ctxSpans  []int          // recordFacts: spans of fields with ctxRules in the current record
 	policy    *deid.Policy   // de-identification, when making copies
 	traces    map[string]*trace
 	hasNet    bool              // IPv6 or MAC rules are enabled

@@ -1,6 +1,7 @@
 package scanner_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,5 +53,48 @@ func TestJSONScalarArrayInRecord(t *testing.T) {
 			}
 			assert.Equal(t, tc.want, got)
 		})
+	}
+}
+
+// TestJSONEmbeddings checks face features in JSON documents: a text or
+// product embedding is not one, an embedding next to a user id is.
+func TestJSONEmbeddings(t *testing.T) {
+	t.Parallel()
+	vec := func(n int) string {
+		s := "["
+		for i := range n {
+			if i > 0 {
+				s += ","
+			}
+			s += strconv.FormatFloat(float64(i%97-48)/211, 'f', 6, 64)
+		}
+		return s + "]"
+	}
+	cases := map[string]struct {
+		doc  string
+		face int
+	}{
+		"text.json":    {`{"doc_id":"d1","text_embedding":` + vec(384) + `}`, 0},
+		"product.json": {`{"product_id":"p1","embedding":` + vec(384) + `}`, 0},
+		"user.json":    {`{"user_id":"u1","embedding":` + vec(512) + `}`, 1},
+		"face.json":    {`{"id":"x","face_embedding":` + vec(128) + `}`, 1},
+		"users.json":   {`[{"user_id":"u1","embedding":` + vec(64) + `},{"user_id":"u2","embedding":` + vec(64) + `}]`, 2},
+		"docs.jsonl":   {`{"doc_id":"d1","embedding":` + vec(64) + "}\n" + `{"doc_id":"d2","embedding":` + vec(64) + "}\n", 0},
+	}
+	files := map[string][]byte{}
+	for name, tc := range cases {
+		files[name] = []byte(tc.doc)
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for name, tc := range cases {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		n := 0
+		for _, l := range locs(r) {
+			if l.Type == "face_feature" {
+				n++
+			}
+		}
+		assert.Equal(t, tc.face, n, name)
 	}
 }
