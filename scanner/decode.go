@@ -57,6 +57,11 @@ func (o *objectScan) decode(r io.Reader, name string, depth int) error {
 		return o.claimed(name, f, o.scanParquet(in))
 	case FormatAvro:
 		return o.claimed(name, f, o.scanAvro(in))
+	case FormatFMR:
+		// Raw bytes, no character decoding: the engine reads the header.
+		o.formats = append(o.formats, f)
+		o.format = f
+		return o.claimed(name, f, o.scanText(br, nil, 0))
 	case FormatImage:
 		o.imageNote(name, head)
 	}

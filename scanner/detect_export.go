@@ -18,7 +18,7 @@ const SniffLen = sniffLen
 
 // DetectFormat returns the format of an object from its head (up to
 // SniffLen bytes) and its name: FormatEmpty, FormatGzip, FormatZip,
-// FormatTar, FormatParquet, FormatAvro, FormatPDF, FormatImage,
+// FormatTar, FormatParquet, FormatAvro, FormatPDF, FormatImage, FormatFMR,
 // FormatBinary, FormatText, or the name of another recognised binary
 // format (bzip2, xz, zstd, 7z, rar, elf, ole2). Content decides; the name
 // only breaks ties. Text formats are told apart by TextFormat.

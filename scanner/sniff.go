@@ -26,6 +26,10 @@ const (
 	FormatXLSX    = "xlsx"
 	FormatDOCX    = "docx"
 	FormatPPTX    = "pptx"
+	// FormatFMR is a finger minutiae record (ISO/IEC 19794-2, ANSI/INCITS
+	// 378) stored as a file of its own: binary, but scanned as it is, for
+	// the fingerprint_template detector finds the raw "FMR\0" header.
+	FormatFMR = "fmr"
 )
 
 // sniffLen is how much of an object's head detection looks at.
@@ -44,6 +48,8 @@ var magics = []struct {
 	{FormatParquet, 0, "PAR1"},
 	{FormatAvro, 0, "Obj\x01"},
 	{FormatPDF, 0, "%PDF-"},
+	{FormatFMR, 0, "FMR\x00 20\x00"}, // ISO/IEC 19794-2:2005, ANSI/INCITS 378-2004
+	{FormatFMR, 0, "FMR\x00030\x00"}, // ISO/IEC 19794-2:2011
 	{FormatImage, 0, "\x89PNG\r\n\x1a\n"},
 	{FormatImage, 0, "\xff\xd8\xff"},
 	{FormatImage, 0, "GIF87a"},
