@@ -713,9 +713,13 @@ func (s *Scanner) disabilityCert(start, end int) {
 	if d[18] < '1' || d[18] > '7' || d[19] < '1' || d[19] > '4' {
 		return
 	}
+	// The label first: it is rare, and cheaper than the ID's checks.
+	if !s.disabilityLabel(start) {
+		return
+	}
 	s.stats.Candidates++
 	birth, ok := residentID(d[:18], s.e.notAfter)
-	if !ok || !s.disabilityLabel(start) {
+	if !ok {
 		return
 	}
 	minor := underAge(birth, s.e.asOf, 14)
@@ -724,6 +728,16 @@ func (s *Scanner) disabilityCert(start, end int) {
 		ev = "disability_certificate,minor:birth_date_in_id"
 	}
 	s.emit(candidate{ri: s.e.det[dCnResidentId], start: start, end: end, canon: d[:18], minor: minor, strong: true, evidence: ev})
+}
+
+// containsFold reports whether s holds sub (ASCII), in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // disabilityWord labels a disability certificate number (残疾).
@@ -743,7 +757,7 @@ func (s *Scanner) disabilityLabel(start int) bool {
 		f = s.spans[i].Field
 		lo = max(lo, s.spans[i].Start)
 	}
-	if f != nil && (strings.Contains(f.Name, "残疾") || strings.Contains(strings.ToLower(f.Name), "disab")) {
+	if f != nil && (strings.Contains(f.Name, "残疾") || containsFold(f.Name, "disab")) {
 		return true
 	}
 	return bytes.Contains(s.buf[lo:start], disabilityWord)

@@ -294,9 +294,13 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	pairLngFirst, pairLatFirst := false, false
 	if labelled {
 		latAt, lngAt = lastWord(before, latWords), lastWord(before, lngWords)
-		if la, ll := lastWord(before, lngLatWords), lastWord(before, latLngWords); max(la, ll) >= max(latAt, lngAt) && max(la, ll) >= 0 {
-			pairLngFirst, pairLatFirst = la > ll, ll > la
-			latAt, lngAt = -1, -1
+		// Every pair label holds a latitude or a longitude word (经纬度
+		// holds 纬度, lnglat holds lat): without one, there is none.
+		if max(latAt, lngAt) >= 0 {
+			if la, ll := lastWord(before, lngLatWords), lastWord(before, latLngWords); max(la, ll) >= max(latAt, lngAt) && max(la, ll) >= 0 {
+				pairLngFirst, pairLatFirst = la > ll, ll > la
+				latAt, lngAt = -1, -1
+			}
 		}
 	}
 	firstLat, firstLng := latAt > lngAt, lngAt > latAt
@@ -471,11 +475,16 @@ func (s *Scanner) lowWindow(a, b int) []byte {
 }
 
 // lastWord returns the end of the last occurrence of any word, or -1.
+// The text is a short label window (16 bytes): a backward loop on each
+// word's first byte beats bytes.LastIndex, which hashes (Rabin-Karp).
 func lastWord(text []byte, words [][]byte) int {
 	best := -1
 	for _, w := range words {
-		if i := bytes.LastIndex(text, w); i >= 0 && i+len(w) > best {
-			best = i + len(w)
+		for i := len(text) - len(w); i >= 0 && i+len(w) > best; i-- {
+			if text[i] == w[0] && bytes.Equal(text[i:i+len(w)], w) {
+				best = i + len(w)
+				break
+			}
 		}
 	}
 	return best

@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -75,5 +76,38 @@ func TestIPv4VersionStrings(t *testing.T) {
 			got := slices.Contains(scanString(t, e, tt.text).types(), "ipv4")
 			assert.Equal(t, tt.ip, got)
 		})
+	}
+}
+
+// TestPairLabelsHoldAWord: every pair label (经纬度, lnglat, ...) holds a
+// latitude or a longitude word, which gpsPair relies on to skip looking
+// for pair labels when it found neither.
+func TestPairLabelsHoldAWord(t *testing.T) {
+	for _, w := range append(append([][]byte{}, lngLatWords...), latLngWords...) {
+		assert.True(t, lastWord(w, latWords) >= 0 || lastWord(w, lngWords) >= 0, "%s", w)
+	}
+}
+
+// TestLastWordAgrees: the backward loop finds what bytes.LastIndex finds.
+func TestLastWordAgrees(t *testing.T) {
+	ref := func(text []byte, words [][]byte) int {
+		best := -1
+		for _, w := range words {
+			if i := bytes.LastIndex(text, w); i >= 0 && i+len(w) > best {
+				best = i + len(w)
+			}
+		}
+		return best
+	}
+	r := rand.New(rand.NewPCG(8, 8))
+	alphabet := []string{"l", "a", "t", "n", "g", "o", "_", ",", "纬", "经", "度", " ", ":"}
+	lists := [][][]byte{latWords, lngWords, lngLatWords, latLngWords}
+	for n := range 20000 {
+		var text []byte
+		for range r.IntN(12) {
+			text = append(text, alphabet[r.IntN(len(alphabet))]...)
+		}
+		words := lists[r.IntN(len(lists))]
+		require.Equal(t, ref(text, words), lastWord(text, words), "case %d: %q", n, text)
 	}
 }
