@@ -153,6 +153,7 @@ func TestPercentEncodedValues(t *testing.T) {
 	}{
 		{"GET /subscribe?email=zhang%40example.com HTTP/1.1", "email", "zhang@example.com", "zhang%40example.com"},
 		{"/u?e=Li.Si%40Mail.QQ.com&x=1", "email", "li.si@mail.qq.com", "Li.Si%40Mail.QQ.com"},
+		{"/u?e=li%40163.com&x=1", "email", "li@163.com", "li%40163.com"}, // the domain starts with digits
 		{"GET /sms/send?phone=%2B8613812348000", "cn_mobile", "13812348000", "%2B8613812348000"},
 		{"to=%2b8613812348000&t=1", "cn_mobile", "13812348000", "%2b8613812348000"},
 		{"GET /call?to=%2B14155552671 HTTP/1.1", "phone_number", "+1 415-555-2671", "%2B14155552671"},

@@ -72,12 +72,6 @@ var detectorEvidence = map[string]string{
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
 	buf := s.buf
-	if i > 0 && buf[i-1] == '%' {
-		if end := s.percent(i); end > 0 {
-			return end
-		}
-	}
-
 	// Fast path: an isolated run of fewer than ten digits ("200", "34:",
 	// "id=123456789 ") starts nothing. Isolated means no letter, digit
 	// separator, dot or plus sign on either side, which would make it part
@@ -116,6 +110,13 @@ func (s *Scanner) number(i int) int {
 		ts--
 		if i-ts > maxTok {
 			return skipAlnum(buf, i)
+		}
+	}
+	if ts == i && i > 0 && buf[i-1] == '%' {
+		// Percent-encoding: "%40" and "%2B" are glued to what follows, so
+		// they never take the fast paths above.
+		if end := s.percent(i); end > 0 {
+			return end
 		}
 	}
 	// buf[i:j] are digits: the token goes on from j.
