@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"hash"
 	"slices"
-	"time"
 
 	"github.com/piiscan/piiscan/classifiers/deid"
 )
@@ -112,7 +111,6 @@ type Scanner struct {
 	stats     Stats
 	userTO    []RuleTimeouts // user rules that gave up on text at a timeout, this object
 	toLeft    int            // timeouts the current user rule may still have in this call
-	toUntil   time.Time      // end of the current user rule's recovery time in this call
 }
 
 // Stats counts a scanner's work, for benchmarks and debugging.

