@@ -207,37 +207,6 @@ func TestProseAddressOverlap(t *testing.T) {
 	}
 }
 
-// TestProseTermOwnKeyword: a dictionary value that holds one of its rule's
-// keywords (中共党员 holds 党员, 肢体残疾 holds 残疾) is not its own context;
-// a keyword outside it still is.
-func TestProseTermOwnKeyword(t *testing.T) {
-	t.Parallel()
-	e := builtinEngine(t)
-	tests := []struct {
-		text string
-		want []string
-	}{
-		{"本次招聘要求：中共党员优先", nil},
-		{"无障碍设施方便肢体残疾人士出行", nil},
-		{"本岗位中共预备党员优先", nil},
-		{"政治面貌：中共党员", []string{"specific_identity"}},
-		{"党员身份：中共党员", []string{"specific_identity"}},
-		{"残疾类别：肢体残疾", []string{"specific_identity"}},
-		{"她是一名中共党员，民族为回族", []string{"specific_identity", "specific_identity"}},
-		{"该员工有犯罪记录，前科一次", []string{"specific_identity"}},
-		{"他信仰佛教多年", []string{"religious_belief"}},
-		{"患者张某，诊断：高血压3级", []string{"medical_health"}},
-		// A keyword next to the term, not inside it: left as it is.
-		{"糖尿病患者饮食指南", []string{"medical_health"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			t.Parallel()
-			assert.Equal(t, tt.want, scanString(t, e, tt.text).types())
-		})
-	}
-}
-
 // TestIPv4NotPersonal: a version after a User-Agent product name, the
 // loopback network and a document's section number at the start of a
 // line are not IPv4 addresses; addresses at the start of log lines, in

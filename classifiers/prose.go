@@ -21,7 +21,7 @@ func (s *Scanner) prose() {
 		}
 		ri := s.e.proseRules[r.rule]
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
-		s.termsIn(ri, a, b, pos, pos+len(r.kw.b), r.kw.evidence())
+		s.termsIn(ri, a, b, r.kw.evidence())
 	}
 	set.each(s.buf, max(0, s.own0-reach), s.own0-1, found)
 	for _, p := range s.kwHits {
@@ -42,11 +42,8 @@ func (s *Scanner) windowBounds(start, end, w int) (int, int) {
 	return a, b
 }
 
-// termsIn reports every dictionary term of ri found in buf[a:b], the
-// window of the keyword at buf[k0:k1]. A term holding the keyword (中共党员
-// and 党员, 肢体残疾 and 残疾) is not found by it: the value would be its
-// own context.
-func (s *Scanner) termsIn(ri *ruleInfo, a, b, k0, k1 int, ev string) {
+// termsIn reports every dictionary term of ri found in buf[a:b].
+func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 	for _, t := range ri.params.terms {
 		for from := a; from < b; {
 			i := indexFold(s.buf[from:b], t.b)
@@ -55,7 +52,7 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b, k0, k1 int, ev string) {
 			}
 			at := from + i
 			from = at + len(t.b)
-			if t.ascii && !wordAt(s.buf, at, len(t.b)) || at <= k0 && k1 <= at+len(t.b) {
+			if t.ascii && !wordAt(s.buf, at, len(t.b)) {
 				continue
 			}
 			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) {
