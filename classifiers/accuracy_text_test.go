@@ -226,10 +226,12 @@ func TestIPv4NotPersonal(t *testing.T) {
 		{"client 127.0.0.1", false},
 		{"bind 0.0.0.0:80", false},
 		{"broadcast 255.255.255.255", false},
-		{"5.2.3.1 个人信息的收集", false},
-		{"目录\n5.2.3.1 个人信息的收集\n5.2.3.2 个人信息的使用", false},
-		{"  5.2.3.1 个人信息的收集", false},
 		{"## 5.2.3.1 个人信息的收集", false},
+		{"目录\n### 5.2.3.1 个人信息的收集\n### 5.2.3.2 个人信息的使用", false},
+		// Without a heading's '#', a line starting with small parts is as
+		// likely an application log: reported.
+		{"10.1.2.3 登录成功", true},
+		{"目录\n10.0.0.5 用户admin登录", true},
 		// Addresses.
 		{"10.1.2.3 - - [24/Nov/2026:06:38:24 +0800] \"GET / HTTP/1.1\" 200 612", true},
 		{"ok\n10.1.2.3 - - [24/Nov/2026:06:38:24 +0800] \"GET / HTTP/1.1\" 200", true},

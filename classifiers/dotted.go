@@ -107,9 +107,9 @@ func productToken(buf []byte, slash int) bool {
 }
 
 // sectionNumber reports a dotted quad that numbers a section of a
-// document: at the start of a line (after spaces, tabs or a Markdown
-// heading's '#'), each part of one or two digits, and then a space and a
-// non-ASCII character ("5.2.3.1 个人信息的收集"). A log line that starts
+// document: at the start of a Markdown heading ("## 5.2.3.1 个人信息的收集"),
+// each part of one or two digits, and then a space and a non-ASCII
+// character. A log line that starts
 // with a client address goes on in ASCII (nginx's "10.1.2.3 - - [...]",
 // "10.1.2.3 GET /"), and one with three-digit parts is an address anyway.
 func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
@@ -121,11 +121,14 @@ func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
 			return false
 		}
 	}
-	p := start
+	p, heading := start, false
 	for p > 0 && start-p < 16 && (buf[p-1] == ' ' || buf[p-1] == '\t' || buf[p-1] == '#') {
+		heading = heading || buf[p-1] == '#'
 		p--
 	}
-	return p == 0 || buf[p-1] == '\n'
+	// Only a Markdown heading: a plain line starting "10.1.2.3 登录成功"
+	// is an application log, and 10.x addresses have small parts.
+	return heading && (p == 0 || buf[p-1] == '\n')
 }
 
 func isVersionSep(c byte) bool {
