@@ -839,16 +839,17 @@ func (s *Scanner) token(ts, te int) int {
 		nl++
 	}
 	if len(t) == 18 {
-		u := t
-		if hasLower(t) {
+		u, low := t, hasLower(t)
+		if low {
 			if hasUpper(t) {
 				return te // mixed case: not a code
 			}
 			u = s.upperOf(t)
 		}
 		if uscc(u) {
+			// In lower case it needs context, like the other identifiers.
 			s.canon = append(s.canon[:0], u...)
-			s.emit(candidate{ri: s.e.det[dCnUscc], start: ts, end: te, canon: s.canon, strong: true})
+			s.emit(candidate{ri: s.e.det[dCnUscc], start: ts, end: te, canon: s.canon, strong: !low, needCtx: low})
 			return te
 		}
 	}
@@ -920,8 +921,10 @@ func (s *Scanner) token(ts, te int) int {
 	// Taiwan ID: a letter and nine digits.
 	if nl == 1 && nd == 9 && allDigits(digits) {
 		if twID(t) {
+			// In lower case it needs context: "e284265919" is as often a
+			// short commit hash or a generated name.
 			s.canon = append(s.canon[:0], t...)
-			s.emit(candidate{ri: s.e.det[dTwId], start: ts, end: te, canon: s.canon, strong: true})
+			s.emit(candidate{ri: s.e.det[dTwId], start: ts, end: te, canon: s.canon, strong: !lower, needCtx: lower})
 		}
 		return te
 	}

@@ -91,8 +91,13 @@ func TestLowerCaseIdentifiers(t *testing.T) {
 		{"z683365(a)", "hk_id:Z******A"},
 		{"hkid z6833653", ""}, // bad check digit
 		{"hkid a1234563", "hk_id:A******3"},
-		{"a123456789", "tw_id:A*******89"},
+		{"身分證 a123456789", "tw_id:A*******89"},
 		{"统一社会信用代码 91350100m000100y43", "cn_uscc:91350100********43"},
+		// In lower case without context: commit hashes, generated names.
+		{"a123456789", ""},
+		{"commit e284265919 fix", ""},
+		{"var x802714224 = 1", ""},
+		{"91350100m000100y43", ""},
 		// Hex strings and words: structure and check characters as in
 		// upper case, and context for the shapes a hex string takes.
 		{"de89370400440532013000", ""},
