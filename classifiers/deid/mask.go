@@ -99,7 +99,11 @@ func (m *Mask) mask(ctx OpContext, v []byte) ([]byte, error) {
 	// The region to mask: all, before or after a character.
 	lo, hi := 0, len(v)
 	if m.cfg.Before != "" {
-		if i := bytes.Index(v, []byte(m.cfg.Before)); i >= 0 {
+		i := bytes.Index(v, []byte(m.cfg.Before))
+		if i < 0 && m.cfg.Before == "@" {
+			i = bytes.Index(v, []byte("%40")) // an address in a URL: zhang%40example.com
+		}
+		if i >= 0 {
 			hi = i
 		}
 	}

@@ -24,6 +24,7 @@ func TestMask(t *testing.T) {
 		{"resident id 3/4", deid.MaskConfig{KeepFirst: 3, KeepLast: 4}, "cn_resident_id", "11010519491231002X", "110***********002X"},
 		{"hkid parentheses", deid.MaskConfig{KeepFirst: 1, KeepLast: 1}, "hk_id", "A123456(3)", "A******(3)"},
 		{"email before @", deid.MaskConfig{Before: "@", KeepFirst: 1}, "email", "zhang.san@example.com", "z****.***@example.com"},
+		{"email in a url, @ written %40", deid.MaskConfig{Before: "@", KeepFirst: 1}, "email", "zhang.san%40example.com", "z****.***%40example.com"},
 		{"after a character", deid.MaskConfig{After: "@"}, "email", "zhang@example.com", "zhang@*******.***"},
 		{"range", deid.MaskConfig{From: 6, To: 14}, "cn_resident_id", "440104195101058590", "440104********8590"},
 		{"range past the end", deid.MaskConfig{From: 2, To: 99}, "x", "abcd", "ab**"},
