@@ -25,9 +25,9 @@
 //	           strings are re-escaped, numbers stay numbers or become null,
 //	           numeric arrays (face vectors) become []; a key the scanner
 //	           reads as a value (one with a digit or an '@': an object
-//	           keyed by phone number) is replaced like a string, so two
-//	           keys of one object may come out the same (JSON allows
-//	           duplicate keys; a reader that keeps one loses the other)
+//	           keyed by phone number) is replaced like a string; keys of
+//	           one object replaced alike get "#2", "#3", ... so that they
+//	           stay distinct (a reader keeps one of two equal keys)
 //	jsonl      the same per line; a line that does not parse is rewritten
 //	           as text
 //	parquet    the same schema, row groups and row count; byte arrays and

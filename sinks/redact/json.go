@@ -58,6 +58,7 @@ type jslot struct {
 	span   int
 	kind   slotKind
 	n      int // numbers in a run
+	obj    int // for a key: the serial of its object (keyed), else 0
 }
 
 // pathNode is one JSON path; its field is prepared once.
@@ -82,6 +83,7 @@ type jsonFrame struct {
 	runN     int
 	arrO0    int // output offset of '['
 	elems    int
+	obj      int // an object's serial (jsonRW.objs)
 	node     *pathNode
 }
 
@@ -116,6 +118,11 @@ type jsonRW struct {
 	// scratch of spliceString
 	bounds []int
 	unesc  []byte
+	// objs numbers the objects; keyed holds, per object still open at the
+	// last flush, the keys written for its replaced keys, so that two keys
+	// masked alike ("138****5678") do not become one (keyed.go).
+	objs  int
+	keyed map[int]map[string]bool
 }
 
 // json rewrites a JSON document or JSON Lines (lines) read from r, in

@@ -42,7 +42,7 @@ func TestRedactJSONKeys(t *testing.T) {
 		// keys, and the copy keeps both members (doc.go).
 		{name: "keys that mask alike", file: "f.json",
 			in:   `{"13812348000":1,"13898768000":2}`,
-			want: `{"138****8000":1,"138****8000":2}`},
+			want: `{"138****8000":1,"138****8000#2":2}`}, // kept distinct (keyed.go)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,4 +142,40 @@ func containsAny(s string, vs []string) bool {
 		}
 	}
 	return false
+}
+
+// TestRedactJSONKeysStayDistinct: keys masked alike (138****5678) stay
+// distinct within their object, "#2", "#3" appended, so that a reader
+// keeps every entry; keys of different objects are left alone, and so is
+// an object larger than one batch of the rewriter.
+func TestRedactJSONKeysStayDistinct(t *testing.T) {
+	t.Parallel()
+	small := `{"hosts":{"10.20.1.5":{"cpu":91},"10.20.7.9":{"cpu":12}},"by_phone":{"13812345678":"a","13899995678":"b"},"other":{"13800005678":"c"}}` + "\n"
+	var big strings.Builder
+	big.WriteString(`{"by_phone":{`)
+	const n = 5000
+	for i := range n {
+		if i > 0 {
+			big.WriteByte(',')
+		}
+		fmt.Fprintf(&big, `"138%04d5678":%d`, i, i) // all masked to 138****5678
+	}
+	big.WriteString("}}\n")
+	lines := `{"13812345678":1}` + "\n" + `{"13899995678":2}` + "\n"
+	dst, _ := redactFiles(t, Config{}, map[string][]byte{"s.json": []byte(small), "b.json": []byte(big.String()), "l.jsonl": []byte(lines)})
+
+	assert.Equal(t, `{"hosts":{"10.20.*.*":{"cpu":91},"10.20.*.*#2":{"cpu":12}},"by_phone":{"138****5678":"a","138****5678#2":"b"},"other":{"138****5678":"c"}}`+"\n",
+		string(readFile(t, dst, "s.json")))
+	assert.Equal(t, `{"138****5678":1}`+"\n"+`{"138****5678":2}`+"\n", string(readFile(t, dst, "l.jsonl")), "one object per line")
+
+	var doc struct {
+		ByPhone map[string]int `json:"by_phone"`
+	}
+	require.NoError(t, json.Unmarshal(readFile(t, dst, "b.json"), &doc))
+	assert.Len(t, doc.ByPhone, n, "every entry kept")
+	seen := map[int]bool{}
+	for _, v := range doc.ByPhone {
+		seen[v] = true
+	}
+	assert.Len(t, seen, n)
 }

@@ -17,7 +17,8 @@ func (p *jsonRW) object(node *pathNode) error {
 	if _, err := p.next(); err != nil {
 		return err
 	}
-	p.stack = append(p.stack, jsonFrame{node: node})
+	p.objs++
+	p.stack = append(p.stack, jsonFrame{node: node, obj: p.objs})
 	for first := true; ; first = false {
 		c, err := p.wsMust()
 		if err != nil {
@@ -78,7 +79,7 @@ func (p *jsonRW) keyValue(node *pathNode, o0 int) {
 	p.buf = append(p.buf, p.tmp...)
 	p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.keyFieldOf(node), Record: p.rec, Kind: deid.KindJSONString})
 	p.buf = append(p.buf, '\n')
-	p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotString})
+	p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotString, obj: p.stack[len(p.stack)-1].obj})
 }
 
 // keyScan reports whether a key may be a personal value: it holds a digit

@@ -23,6 +23,9 @@ func (p *jsonRW) flush(more bool) error {
 		}
 		sp := p.spans[s.span]
 		p.tmp = p.slotValue(p.tmp[:0], s, p.buf[sp.Start:sp.End], es)
+		if s.obj > 0 {
+			p.tmp = p.uniqueKey(s.obj, p.tmp)
+		}
 		if _, err := p.w.Write(p.tmp); err != nil {
 			return err
 		}
@@ -32,6 +35,7 @@ func (p *jsonRW) flush(more bool) error {
 		return err
 	}
 	p.out, p.slots, p.buf, p.spans = p.out[:0], p.slots[:0], p.buf[:0], p.spans[:0]
+	p.forgetClosedObjects()
 	return nil
 }
 
