@@ -38,3 +38,14 @@ func TestLoadNormalizesLevel(t *testing.T) {
 		})
 	}
 }
+
+// TestLevelRank: ranks of the four levels in any case, 0 for the rest, and
+// back.
+func TestLevelRank(t *testing.T) {
+	for level, want := range map[string]int{"S1": 1, "s2": 2, "S3": 3, "s4": 4, "S0": 0, "S5": 0, "": 0, "S": 0, "S12": 0, "T1": 0, "ſ1": 1} {
+		assert.Equal(t, want, LevelRank(level), "%q", level)
+	}
+	for r, want := range map[int]string{0: "", 1: "S1", 4: "S4", 5: "", -1: ""} {
+		assert.Equal(t, want, LevelName(r), "%d", r)
+	}
+}

@@ -129,14 +129,26 @@ func (r Rule) EffectiveMaxLen() int {
 	return 256
 }
 
-// LevelRank returns 1..4 for S1..S4 and 0 for anything else.
+// LevelRank returns 1..4 for S1..S4 (any case) and 0 for anything else.
+// It runs for every finding, so the common spelling is checked first.
 func LevelRank(level string) int {
+	if len(level) == 2 && level[0]|0x20 == 's' && level[1] >= '1' && level[1] <= '4' {
+		return int(level[1] - '0')
+	}
 	for i, l := range Levels {
 		if strings.EqualFold(l, level) {
 			return i + 1
 		}
 	}
 	return 0
+}
+
+// LevelName is the level of rank 1..4 (S1..S4), "" for any other rank.
+func LevelName(rank int) string {
+	if rank < 1 || rank > len(Levels) {
+		return ""
+	}
+	return Levels[rank-1]
 }
 
 // ParseLevel checks a level given on the command line (S1..S4, any case).

@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
 )
 
 // objectScan is the state of one object being scanned by one worker: where
@@ -17,7 +18,7 @@ type objectScan struct {
 	w         *worker
 	res       *ObjectResult
 	base      Finding // the columns shared by every finding of the object
-	top       uint8   // LevelRank of the highest sensitivity so far
+	top       int     // rules.LevelRank of the highest sensitivity so far
 	container *string // archive member path, nil at top level
 	format    string  // inner format of the current stream
 	formats   []string
@@ -53,7 +54,7 @@ const (
 )
 
 func (o *objectScan) addFinding(f Finding) {
-	if r := LevelRank(f.Sensitivity); r > o.top {
+	if r := rules.LevelRank(f.Sensitivity); r > o.top {
 		o.top = r
 	}
 	if n := len(o.findings); n == cap(o.findings) {

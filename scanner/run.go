@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
 )
 
 // Config configures a run. Zero values are documented per field and
@@ -624,7 +625,7 @@ func (w *worker) finishObject(o *objectScan) {
 		res.Columns = o.verdicts()
 	}
 	res.Notes = append(res.Notes, o.warnings...)
-	res.TopLevel = levelName(o.top)
+	res.TopLevel = rules.LevelName(o.top)
 }
 
 func joinFormats(f []string) string {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/piiscan/piiscan/rules"
 )
 
 // StateFormat is the version of the incremental state format, the value of
@@ -177,7 +179,7 @@ func ReadState(r io.Reader, run StateRun) (*State, error) {
 		if l.Key == "" || l.Ruleset < 0 || l.Ruleset >= len(rsIdx) || l.Run < 0 || l.Run >= len(runIdx) || l.Outcome == "" {
 			return nil, fmt.Errorf("read state line %d: missing key or outcome, or an index out of range", n)
 		}
-		e := stateEntry{version: l.Version, at: l.At, ruleset: rsIdx[l.Ruleset], run: runIdx[l.Run], outcome: s.outcome(l.Outcome), level: LevelRank(l.Level)}
+		e := stateEntry{version: l.Version, at: l.At, ruleset: rsIdx[l.Ruleset], run: runIdx[l.Run], outcome: s.outcome(l.Outcome), level: uint8(rules.LevelRank(l.Level))}
 		if e.ruleset != s.rs {
 			s.stats.OtherRuleset++
 		}
@@ -291,23 +293,7 @@ func (s *State) EarlierAttempt(key string) (string, bool) {
 	if !ok || s.run.ScanID == "" || s.runs.name(e.run) != s.run.ScanID {
 		return "", false
 	}
-	return levelName(e.level), true
-}
-
-// LevelRank is the rank of a sensitivity: 1..4 for S1..S4, 0 for anything
-// else.
-func LevelRank(level string) uint8 {
-	if len(level) == 2 && level[0] == 'S' && level[1] >= '1' && level[1] <= '4' {
-		return level[1] - '0'
-	}
-	return 0
-}
-
-func levelName(r uint8) string {
-	if r == 0 {
-		return ""
-	}
-	return "S" + string('0'+rune(r))
+	return rules.LevelName(int(e.level)), true
 }
 
 // Record notes the outcome of a scanned object and the highest
@@ -326,7 +312,7 @@ func (s *State) Record(o ObjectInfo, status Status, reason Reason, at time.Time,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.entries[o.Key] = stateEntry{version: v, at: at.UnixMilli(), ruleset: s.rs, outcome: s.outcome(outcome), run: s.self, level: LevelRank(level), seen: true}
+	s.entries[o.Key] = stateEntry{version: v, at: at.UnixMilli(), ruleset: s.rs, outcome: s.outcome(outcome), run: s.self, level: uint8(rules.LevelRank(level)), seen: true}
 }
 
 // outcome interns an outcome and notes whether it is final. Callers hold
@@ -405,7 +391,7 @@ func (s *State) Encode(w io.Writer, complete bool, parts int, now time.Time) err
 	for _, k := range keys {
 		e := s.entries[k]
 		l = stateLine{Key: k, Version: e.version, At: e.at, Outcome: s.outcomes.name(e.outcome),
-			Ruleset: rsMap[e.ruleset], Run: runMap[e.run], Level: levelName(e.level)}
+			Ruleset: rsMap[e.ruleset], Run: runMap[e.run], Level: rules.LevelName(int(e.level))}
 		if err := enc.Encode(&l); err != nil {
 			return fmt.Errorf("write state: %w", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piiscan/piiscan/rules"
 	"github.com/piiscan/piiscan/scanner"
 	"github.com/piiscan/piiscan/sinks"
 )
@@ -133,7 +134,7 @@ func (c *checkpointSink) WriteObject(ctx context.Context, r *scanner.ObjectResul
 			// An earlier attempt of this scan id wrote its rows: a second
 			// row would list it twice under one scan id.
 			c.inc.earlier++
-			c.inc.earlierTop = max(c.inc.earlierTop, scanner.LevelRank(level))
+			c.inc.earlierTop = max(c.inc.earlierTop, rules.LevelRank(level))
 			return nil
 		}
 	}

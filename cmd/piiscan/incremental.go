@@ -16,6 +16,7 @@ import (
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
+	"github.com/piiscan/piiscan/rules"
 	"github.com/piiscan/piiscan/scanner"
 	"github.com/piiscan/piiscan/sinks"
 )
@@ -36,7 +37,7 @@ type incremental struct {
 	// (no second row), and earlierTop the highest sensitivity of their
 	// findings (LevelRank), for --fail-on.
 	earlier    int64
-	earlierTop uint8
+	earlierTop int
 	logger     *slog.Logger
 }
 
@@ -280,5 +281,5 @@ type readCloser struct {
 // earlierAtOrAbove reports whether an earlier attempt of this scan id
 // wrote a finding at or above level: --fail-on judges the whole run.
 func (in *incremental) earlierAtOrAbove(level string) bool {
-	return in != nil && in.earlierTop > 0 && in.earlierTop >= scanner.LevelRank(level)
+	return in != nil && in.earlierTop > 0 && in.earlierTop >= rules.LevelRank(level)
 }
