@@ -264,6 +264,7 @@ type Field struct {
 	valueRules []*ruleInfo
 	weakName   bool
 	namePart   bool // a first_name or last_name column: one word is a name
+	disability bool // the name says 残疾 or disab...: it labels a disability certificate number
 	// ctxRules judge this field's values whole, but only in a record with
 	// a field whose name has a subject word (subject): an "embedding"
 	// next to a user_id or a face_image is a face feature, next to a
@@ -296,6 +297,7 @@ func (e *Engine) Field(name string) *Field {
 	}
 	words := fieldWords(name)
 	low := strings.ToLower(name)
+	f.disability = strings.Contains(low, "残疾") || strings.Contains(low, "disab")
 	var bioLen map[int]int // biometric rules: the longest field name matched
 	for _, ri := range e.rules {
 		for _, t := range ri.fieldToks {

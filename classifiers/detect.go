@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"strings"
 )
 
 // The parsers of the single pass (pass.go). The pass sends the bytes that
@@ -731,16 +730,6 @@ func (s *Scanner) disabilityCert(start, end int) {
 	s.emit(candidate{ri: s.e.det[dCnResidentId], start: start, end: end, canon: d[:18], minor: minor, strong: true, evidence: ev})
 }
 
-// containsFold reports whether s holds sub (ASCII), in any case.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // disabilityWord labels a disability certificate number (残疾).
 var disabilityWord = []byte("残疾")
 
@@ -758,7 +747,7 @@ func (s *Scanner) disabilityLabel(start int) bool {
 		f = s.spans[i].Field
 		lo = max(lo, s.spans[i].Start)
 	}
-	if f != nil && (strings.Contains(f.Name, "残疾") || containsFold(f.Name, "disab")) {
+	if f != nil && f.disability {
 		return true
 	}
 	return bytes.Contains(s.buf[lo:start], disabilityWord)
