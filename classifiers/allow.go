@@ -162,21 +162,18 @@ func dropSeparators(v, seps string) string {
 
 // lowerASCIIString lowers ASCII letters only, as the e-mail detector does.
 func lowerASCIIString(v string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r - 'A' + 'a'
-		}
-		return r
-	}, v)
+	b := []byte(v)
+	lowerASCII(b, b)
+	return string(b)
 }
 
+// upperASCII raises ASCII letters only, as the identity detectors do.
 func upperASCII(v string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r - 'a' + 'A'
-		}
-		return r
-	}, v)
+	b := []byte(v)
+	for i, c := range b {
+		b[i] = upperTable[c]
+	}
+	return string(b)
 }
 
 // ipv4Canon drops leading zeros from each part, as the detector does.

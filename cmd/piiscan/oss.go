@@ -181,7 +181,7 @@ func newSource(cmd *cobra.Command, f *scanFlags, targets, own []string, logger *
 	if ms.local != nil && len(ms.remote) == 0 {
 		return ms.local, nil
 	}
-	if len(ms.remote)+btoi(ms.local != nil) > 1 {
+	if len(ms.remote) > 1 || ms.local != nil {
 		// Targets are listed one after another: a bucket that does not
 		// answer must stop the run before the others are scanned, not
 		// after (a single target fails at its first page anyway).
@@ -346,11 +346,4 @@ func (o *outputs) finish(uploaded bool, logger *slog.Logger) {
 	if err := os.RemoveAll(o.dir); err != nil {
 		logger.Warn("remove temporary outputs", "path", o.dir, "err", err)
 	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
