@@ -3,6 +3,7 @@ package classifiers
 import (
 	"net/netip"
 	"strings"
+	"unsafe"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -497,7 +498,13 @@ func (s *Scanner) ipv6(a, b int) {
 		return
 	}
 	s.stats.Candidates++
-	addr, err := netip.ParseAddr(string(t))
+	if !ipv6Groups(t) {
+		return
+	}
+	// netip keeps neither the string nor the error once we drop them, so
+	// the bytes are lent to it; a shape that passed ipv6Groups rarely
+	// fails here, and a failure is what allocates (the error).
+	addr, err := netip.ParseAddr(unsafe.String(&t[0], len(t)))
 	if err != nil || !addr.Is6() {
 		return
 	}
@@ -510,8 +517,56 @@ func (s *Scanner) ipv6(a, b int) {
 	} else if addr.IsUnspecified() || addr.IsLoopback() {
 		return
 	}
-	s.canon = append(s.canon[:0], addr.String()...)
+	s.canon = addr.AppendTo(s.canon[:0])
 	s.emit(candidate{ri: s.e.det[dIpv6], start: a, end: b, canon: s.canon})
+}
+
+// ipv6Groups reports whether t has the group structure of an IPv6
+// address: groups of one to four hex digits split by ':', at most one
+// "::", eight groups without it and fewer with it, the last group
+// possibly an IPv4 part (counted as two groups, its digits left to
+// netip). It keeps the decoys (log times, hashes with colons) from
+// netip.ParseAddr, whose errors allocate.
+func ipv6Groups(t []byte) bool {
+	groups, gap, i := 0, false, 0
+	if len(t) >= 2 && t[0] == ':' && t[1] == ':' {
+		gap, i = true, 2
+		if len(t) == 2 {
+			return true
+		}
+	}
+	for i < len(t) {
+		j := i
+		for j < len(t) && j-i <= 4 && isHexByte(t[j]) {
+			j++
+		}
+		if j < len(t) && t[j] == '.' {
+			// The IPv4 part ends the address.
+			return i > 0 && groups+2 <= 8 && (gap || groups+2 == 8)
+		}
+		if j == i || j-i > 4 {
+			return false
+		}
+		groups++
+		if j == len(t) {
+			break
+		}
+		if t[j] != ':' || j+1 == len(t) {
+			return false // a single ':' cannot end the address
+		}
+		i = j + 1
+		if t[i] == ':' {
+			if gap {
+				return false
+			}
+			gap = true
+			i++
+			if i == len(t) {
+				break
+			}
+		}
+	}
+	return groups <= 8 && (gap && groups < 8 || groups == 8)
 }
 
 // dotted reports an embedded IPv4 part (a last group with three dots),
