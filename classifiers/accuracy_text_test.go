@@ -257,3 +257,39 @@ func TestIPv4NotPersonal(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, found.has("ipv4"))
 }
+
+// TestProseGeneralStatements: a category value in a statement about
+// people in general (job requirements, drug labels, medical literature)
+// is not a person's data; the same value said of a person still is.
+func TestProseGeneralStatements(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text, dataType string
+		want           int
+	}{
+		{"招聘要求：中共党员优先，本科及以上学历", "specific_identity", 0},
+		{"岗位条件：中共党员，五年以上工作经验", "specific_identity", 0},
+		{"申请人须为中共党员", "specific_identity", 0},
+		{"本品糖尿病患者慎用", "medical_health", 0},
+		{"高血压患者禁用，孕妇忌用", "medical_health", 0},
+		{"糖尿病的诊断标准：空腹血糖≥7.0mmol/L", "medical_health", 0},
+		{"Requirements: practising Christian preferred", "religious_belief", 0},
+		// Said of a person.
+		{"员工张三是中共党员", "specific_identity", 1},
+		{"政治面貌：中共党员", "specific_identity", 1},
+		{"她是一名中共党员，民族为回族", "specific_identity", 2},
+		{"患者张某，诊断：高血压3级", "medical_health", 1},
+		{"患者要求出院，诊断：糖尿病", "medical_health", 1},
+		{"patient diagnosed with asthma, follow-up required", "medical_health", 1},
+		{"他信仰佛教多年", "religious_belief", 1},
+		// The clause before belongs to another statement.
+		{"招聘已结束。员工张三是中共党员", "specific_identity", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Len(t, scanString(t, e, tt.text).found(tt.dataType), tt.want)
+		})
+	}
+}

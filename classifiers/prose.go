@@ -55,7 +55,7 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 			if t.ascii && !wordAt(s.buf, at, len(t.b)) {
 				continue
 			}
-			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) {
+			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) || s.generic(at, at+len(t.b)) {
 				continue
 			}
 			s.canon = append(s.canon[:0], s.buf[at:at+len(t.b)]...)
@@ -74,4 +74,79 @@ func (s *Scanner) seenAt(a, b int) bool {
 	}
 	s.seen = append(s.seen, [2]int{a, b})
 	return false
+}
+
+// Phrases that make a category value in free text a statement about
+// people in general, not about a person: job requirements (招聘要求：中共党员
+// 优先, 申请人须为中共党员), drug labels (糖尿病患者慎用) and medical
+// literature (糖尿病的诊断标准). They are ASCII lower case or UTF-8.
+var (
+	// genericAfter: right after the value, past an optional genericWho.
+	genericAfter = [][]byte{
+		[]byte("优先"), []byte("慎用"), []byte("禁用"), []byte("忌用"), []byte("不宜"), []byte("不得"), []byte("除外"),
+		[]byte("诊断标准"), []byte("的诊断标准"), []byte("防治"), []byte("的防治"), []byte("的预防"),
+		[]byte(" preferred"), []byte(" is preferred"), []byte(" are preferred"), []byte(" required"), []byte(" is required"),
+	}
+	// genericWho: who the phrase is about ("糖尿病患者慎用", "党员者优先").
+	genericWho = [][]byte{[]byte("患者"), []byte("病人"), []byte("人群"), []byte("人员"), []byte("人士"), []byte("者"), []byte(" patients"), []byte(" candidates")}
+	// genericBefore: earlier in the value's clause.
+	genericBefore = [][]byte{
+		[]byte("招聘"), []byte("要求："), []byte("要求:"), []byte("条件："), []byte("条件:"), []byte("须为"), []byte("须是"),
+		[]byte("必须是"), []byte("仅限"), []byte("限于"), []byte("适用于"), []byte("本品"),
+		[]byte("requirement"), []byte("must be"), []byte("applicants"),
+	}
+)
+
+// genericClause is how far back the clause of a value is searched.
+const genericClause = 48
+
+// generic reports whether the value buf[a:b] is named in a general
+// statement (see genericAfter), within its record's value when scanning
+// records.
+func (s *Scanner) generic(a, b int) bool {
+	buf := s.buf
+	lo, hi := max(0, a-genericClause), min(len(buf), b+24)
+	if s.spans != nil {
+		if i := s.spanAt(a); i >= 0 {
+			lo, hi = max(lo, s.spans[i].Start), min(hi, s.spans[i].End)
+		}
+	}
+	after := buf[b:hi]
+	for _, w := range genericWho {
+		if hasPrefixFold(after, w) {
+			after = after[len(w):]
+			break
+		}
+	}
+	for _, p := range genericAfter {
+		if hasPrefixFold(after, p) {
+			return true
+		}
+	}
+	// The clause before: back to the last clause break (，。；！？ , ; or a
+	// line break).
+	clause := buf[lo:a]
+	for i := len(clause) - 1; i >= 0; i-- {
+		c := clause[i]
+		if c == '\n' || c == ';' || c == '!' || c == '?' || c == ',' && (i+1 == len(clause) || clause[i+1] == ' ') {
+			clause = clause[i+1:]
+			break
+		}
+		if i >= 2 && (c == 0x8c || c == 0x9b || c == 0x81 || c == 0x9f) && clause[i-2] == 0xef && clause[i-1] == 0xbc ||
+			i >= 2 && c == 0x82 && clause[i-2] == 0xe3 && clause[i-1] == 0x80 {
+			clause = clause[i+1:] // ，；！？ and 。
+			break
+		}
+	}
+	for _, p := range genericBefore {
+		if indexFold(clause, p) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixFold reports whether b starts with lower, folding ASCII case.
+func hasPrefixFold(b, lower []byte) bool {
+	return len(b) >= len(lower) && equalFold(b[:len(lower)], lower)
 }
