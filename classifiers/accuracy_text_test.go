@@ -275,6 +275,13 @@ func TestProseGeneralStatements(t *testing.T) {
 		{"高血压患者禁用，孕妇忌用", "medical_health", 0},
 		{"糖尿病的诊断标准：空腹血糖≥7.0mmol/L", "medical_health", 0},
 		{"Requirements: practising Christian preferred", "religious_belief", 0},
+		// Statements about a population.
+		{"据统计，我国糖尿病患者超过1亿人", "medical_health", 0},
+		{"佛教是世界三大宗教之一，信仰自由受法律保护", "religious_belief", 0},
+		{"全市共有残疾人8.5万名，其中肢体残疾3万名", "specific_identity", 0},
+		{"我国有56个民族，汉族人口占91%", "specific_identity", 0},
+		{"diabetes patients should monitor blood sugar", "medical_health", 0},
+		{"The clinic treats patients with asthma and COPD", "medical_health", 0},
 		// Said of a person.
 		{"员工张三是中共党员", "specific_identity", 1},
 		{"政治面貌：中共党员", "specific_identity", 1},
@@ -283,6 +290,9 @@ func TestProseGeneralStatements(t *testing.T) {
 		{"患者要求出院，诊断：糖尿病", "medical_health", 1},
 		{"patient diagnosed with asthma, follow-up required", "medical_health", 1},
 		{"他信仰佛教多年", "religious_belief", 1},
+		{"John was diagnosed with diabetes in 2019", "medical_health", 1},
+		{"李四，男，汉族，1985年生，中共党员", "specific_identity", 2},
+		{"残疾类别：肢体残疾，残疾等级：三级", "specific_identity", 1},
 		// The clause before belongs to another statement.
 		{"招聘已结束。员工张三是中共党员", "specific_identity", 1},
 	}

@@ -89,6 +89,13 @@ var (
 	}
 	// genericWho: who the phrase is about ("糖尿病患者慎用", "党员者优先").
 	genericWho = [][]byte{[]byte("患者"), []byte("病人"), []byte("人群"), []byte("人员"), []byte("人士"), []byte("者"), []byte(" patients"), []byte(" candidates")}
+	// genericClause: anywhere in the value's clause, statements about
+	// a population (据统计，我国糖尿病患者超过1亿人; 汉族人口占91%).
+	genericMass = [][]byte{
+		[]byte("我国"), []byte("全国"), []byte("全省"), []byte("全市"), []byte("全球"), []byte("世界"), []byte("统计"),
+		[]byte("人口"), []byte("万名"), []byte("万人"), []byte("亿人"), []byte("发病率"), []byte("患病率"), []byte("死亡率"),
+		[]byte("patients"), []byte("people with"), []byte("population"), []byte("prevalence"), []byte("worldwide"),
+	}
 	// genericBefore: earlier in the value's clause.
 	genericBefore = [][]byte{
 		[]byte("招聘"), []byte("要求："), []byte("要求:"), []byte("条件："), []byte("条件:"), []byte("须为"), []byte("须是"),
@@ -105,7 +112,7 @@ const genericClause = 48
 // records.
 func (s *Scanner) generic(a, b int) bool {
 	buf := s.buf
-	lo, hi := max(0, a-genericClause), min(len(buf), b+24)
+	lo, hi := max(0, a-genericClause), min(len(buf), b+genericClause)
 	if s.spans != nil {
 		if i := s.spanAt(a); i >= 0 {
 			lo, hi = max(lo, s.spans[i].Start), min(hi, s.spans[i].End)
@@ -123,27 +130,56 @@ func (s *Scanner) generic(a, b int) bool {
 			return true
 		}
 	}
-	// The clause before: back to the last clause break (，。；！？ , ; or a
-	// line break).
-	clause := buf[lo:a]
-	for i := len(clause) - 1; i >= 0; i-- {
-		c := clause[i]
-		if c == '\n' || c == ';' || c == '!' || c == '?' || c == ',' && (i+1 == len(clause) || clause[i+1] == ' ') {
-			clause = clause[i+1:]
-			break
-		}
-		if i >= 2 && (c == 0x8c || c == 0x9b || c == 0x81 || c == 0x9f) && clause[i-2] == 0xef && clause[i-1] == 0xbc ||
-			i >= 2 && c == 0x82 && clause[i-2] == 0xe3 && clause[i-1] == 0x80 {
-			clause = clause[i+1:] // ，；！？ and 。
+	// The clause: back to the last clause break and on to the next.
+	c0 := lo
+	for i := a - 1; i >= lo; i-- {
+		if n := clauseBreak(buf, lo, i); n > 0 {
+			c0 = i + 1
 			break
 		}
 	}
+	c1 := hi
+	for i := b; i < hi; i++ {
+		if n := clauseBreak(buf, b, i); n > 0 {
+			c1 = i + 1 - n
+			break
+		}
+	}
+	before := buf[c0:a]
 	for _, p := range genericBefore {
-		if indexFold(clause, p) >= 0 {
+		if indexFold(before, p) >= 0 {
+			return true
+		}
+	}
+	for _, p := range genericMass {
+		if indexFold(buf[c0:a], p) >= 0 || indexFold(buf[b:c1], p) >= 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// clauseBreak reports whether buf[i] is the last byte of a clause break
+// (，。；！？, a line break, ';', '!', '?', or ',' before a space or at
+// the end), not reading before lo; it returns the break's length, or 0.
+func clauseBreak(buf []byte, lo, i int) int {
+	switch c := buf[i]; c {
+	case '\n', ';', '!', '?':
+		return 1
+	case ',':
+		if i+1 == len(buf) || buf[i+1] == ' ' {
+			return 1
+		}
+	case 0x8c, 0x9b, 0x81, 0x9f: // ，；！？
+		if i-2 >= lo && buf[i-2] == 0xef && buf[i-1] == 0xbc {
+			return 3
+		}
+	case 0x82: // 。
+		if i-2 >= lo && buf[i-2] == 0xe3 && buf[i-1] == 0x80 {
+			return 3
+		}
+	}
+	return 0
 }
 
 // hasPrefixFold reports whether b starts with lower, folding ASCII case.
