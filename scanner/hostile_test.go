@@ -71,7 +71,11 @@ func TestHostileInputs(t *testing.T) {
 	// The workers read every object themselves: how a slow object ends
 	// (partial, with what was read) must not depend on when a read-ahead
 	// goroutine gets a CPU. TestPrefetchHostile covers reading ahead.
-	sink := run(t, wrapped, scanner.Config{Workers: 3, ObjectTimeout: 300 * time.Millisecond, MaxObjectSize: 250_000, MaxRatio: 100, Prefetch: -1})
+	// The timeout is far above what any other object needs even on a
+	// loaded machine under -race (300 ms was once too little for the
+	// gzip bomb to reach its ratio limit first), and far below the 20 s
+	// slow.txt takes.
+	sink := run(t, wrapped, scanner.Config{Workers: 3, ObjectTimeout: 3 * time.Second, MaxObjectSize: 250_000, MaxRatio: 100, Prefetch: -1})
 	require.Len(t, sink.Results, len(files)+1, "one result per object")
 
 	tests := []struct {

@@ -124,7 +124,7 @@ func TestPrefetchHostile(t *testing.T) {
 		"panic.txt": func(io.Reader) io.Reader { return panicReader{} },
 		"slow.txt":  func(r io.Reader) io.Reader { return slowReader{r} },
 	}}
-	sink := run(t, wrapped, scanner.Config{Workers: 2, ObjectTimeout: 300 * time.Millisecond, Prefetch: 4})
+	sink := run(t, wrapped, scanner.Config{Workers: 2, ObjectTimeout: 3 * time.Second, Prefetch: 4}) // see TestHostileInputs
 	require.Len(t, sink.Results, 5)
 	for name, want := range map[string]struct {
 		status scanner.Status
