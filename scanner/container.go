@@ -11,6 +11,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // input is a stream being decoded, with what detection already read.
@@ -171,9 +174,9 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 		return err
 	}
 	prev := o.container
-	full := name
+	full := memberPath(name)
 	if prev != nil {
-		full = *prev + "/" + name
+		full = *prev + "/" + full
 	}
 	o.container = &full
 	mark := len(o.formats)
@@ -269,6 +272,24 @@ func (o *objectScan) finishArchive(a *archive, err error) error {
 		return err
 	}
 	return a.err
+}
+
+// memberPath is an archive member's name as container_path text. Names
+// are bytes: a zip without its UTF-8 flag or an old tar holds them in the
+// encoding of the machine that made it, which for the archives this tool
+// meets is GBK (a zip made on Chinese Windows). A name that is not UTF-8
+// is decoded as GB18030 when every byte of it decodes, else its invalid
+// bytes are written as %XX: the column is UTF-8 text, and a Parquet
+// string that is not UTF-8 makes the whole file unreadable for DuckDB,
+// Spark and Trino.
+func memberPath(name string) string {
+	if utf8.ValidString(name) {
+		return name
+	}
+	if out, err := simplifiedchinese.GB18030.NewDecoder().String(name); err == nil && !strings.ContainsRune(out, utf8.RuneError) {
+		return out
+	}
+	return EscapeInvalidUTF8(name)
 }
 
 // note adds a PII-free observation to the object's result.

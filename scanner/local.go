@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // LocalConfig configures a LocalSource.
@@ -93,8 +94,44 @@ func NewLocalSource(cfg LocalConfig) (*LocalSource, error) {
 	return &LocalSource{cfg: cfg, listErr: map[string]error{}}, nil
 }
 
-// fileKey is the object URI of a local path.
-func fileKey(abs string) string { return "file://" + filepath.ToSlash(abs) }
+// fileKey is the object URI of a local path. A path is bytes, and the
+// object column and the state are UTF-8 text: a byte that is not part of
+// valid UTF-8 (a GBK file name copied from Windows) is written as %XX, so
+// that the outputs stay readable (DuckDB, Spark and Trino refuse a Parquet
+// string that is not UTF-8) and two such names stay apart. Open reads the
+// path from ObjectInfo.Path, not from the key.
+func fileKey(abs string) string { return "file://" + EscapeInvalidUTF8(filepath.ToSlash(abs)) }
+
+// EscapeInvalidUTF8 returns s with every byte that is not part of valid
+// UTF-8 written as %XX (upper-case hex); valid text is returned as is.
+func EscapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte('%')
+			b.WriteByte(hex[s[i]>>4])
+			b.WriteByte(hex[s[i]&15])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// localPath is the path of a listed file.
+func localPath(o ObjectInfo) string {
+	if o.Path != "" {
+		return o.Path
+	}
+	return filepath.FromSlash(strings.TrimPrefix(o.Key, "file://"))
+}
 
 // Walk lists the roots in order; folders are walked in lexical order.
 func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error {
@@ -114,7 +151,7 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return fn(ObjectInfo{Source: "file", Key: fileKey(abs), Name: filepath.ToSlash(name), Size: fi.Size(), ModTime: fi.ModTime()})
+		return fn(ObjectInfo{Source: "file", Key: fileKey(abs), Path: abs, Name: filepath.ToSlash(name), Size: fi.Size(), ModTime: fi.ModTime()})
 	}
 	covered := s.coveredRoots()
 	for i, root := range s.cfg.Roots {
@@ -358,8 +395,7 @@ func (s *LocalSource) Open(_ context.Context, o ObjectInfo) (io.ReadCloser, erro
 	if lerr != nil {
 		return nil, &ObjectError{Key: o.Key, Op: "list", Reason: reasonOf(lerr), Err: lerr}
 	}
-	path := filepath.FromSlash(o.Key[len("file://"):])
-	f, err := openFile(path)
+	f, err := openFile(localPath(o))
 	if err != nil {
 		return nil, &ObjectError{Key: o.Key, Op: "open", Reason: reasonOf(err), Err: err}
 	}
@@ -371,7 +407,7 @@ func (s *LocalSource) Changed(o ObjectInfo) error {
 	if o.Source != "file" || o.ModTime.IsZero() {
 		return nil
 	}
-	fi, err := os.Stat(filepath.FromSlash(o.Key[len("file://"):]))
+	fi, err := os.Stat(localPath(o))
 	if err != nil {
 		return fmt.Errorf("file vanished during the scan: %w", err)
 	}

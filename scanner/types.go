@@ -18,6 +18,10 @@ type ObjectInfo struct {
 	// Key is the object's URI as written to outputs: file:///abs/path,
 	// stdin:// or oss://bucket/key.
 	Key string
+	// Path is the local path of a file (Source "file"): Key is its URI,
+	// with the bytes that are not UTF-8 escaped, so it is not always the
+	// path. Empty for other sources.
+	Path string
 	// Name is the path used for format detection and globs (relative to
 	// the scanned root for files, the key for OSS).
 	Name    string

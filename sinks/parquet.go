@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -173,6 +174,7 @@ func (p *Parquet) writeObject(r *scanner.ObjectResult) error {
 		}
 	}
 	row := r.Row(p.cfg.ScanID)
+	validUTF8Row(&row)
 	if err := p.objects.write([]scanner.ObjectRow{row}); err != nil {
 		return err
 	}
@@ -196,6 +198,7 @@ func (p *Parquet) writeFindings(r *scanner.ObjectResult, fs []scanner.Finding) e
 				f.ScannedAt = r.ScannedAt
 			}
 			f.ScannedAt = f.ScannedAt.UTC()
+			validUTF8Finding(f)
 		}
 		if err := p.findings.write(p.batch); err != nil {
 			return err
@@ -339,4 +342,30 @@ func (p *Parquet) FillSummary(s *Summary) {
 	s.Notes = p.Notes()
 	s.Outputs = p.Outputs()
 	s.Outputs.Summary = SummaryRelPath(p.cfg.ScanID, p.cfg.Shard)
+}
+
+// validUTF8Finding and validUTF8Row make every string column valid UTF-8,
+// writing a stray byte as %XX. Parquet strings are UTF-8, and DuckDB,
+// Spark and Trino refuse a whole file for one string that is not: a name
+// that reaches a column as bytes (a file or archive member named in GBK,
+// an error quoting one) must not make the run's dataset unreadable. The
+// sources escape names already; this is the last line of defence, and
+// costs a validity check per string.
+func validUTF8Finding(f *scanner.Finding) {
+	for _, s := range []*string{&f.ScanID, &f.Object, &f.ObjectVersion, &f.Format, &f.DataType, &f.Category,
+		&f.Sensitivity, &f.MaskedValue, &f.Fingerprint, &f.Evidence, &f.Ruleset} {
+		*s = scanner.EscapeInvalidUTF8(*s)
+	}
+	for _, p := range []**string{&f.ContainerPath, &f.Field} {
+		if *p != nil && !utf8.ValidString(**p) {
+			v := scanner.EscapeInvalidUTF8(**p)
+			*p = &v
+		}
+	}
+}
+
+func validUTF8Row(r *scanner.ObjectRow) {
+	for _, s := range []*string{&r.ScanID, &r.Object, &r.ObjectVersion, &r.Format, &r.Encoding, &r.Status, &r.Reason, &r.Error} {
+		*s = scanner.EscapeInvalidUTF8(*s)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -489,4 +490,37 @@ func TestParquetColumnStatistics(t *testing.T) {
 	for _, col := range []string{"masked_value", "fingerprint"} {
 		assert.False(t, stats[col], "%s has no min/max", col)
 	}
+}
+
+// TestParquetStringsAreUTF8: Parquet strings are UTF-8, and DuckDB,
+// Spark and Trino refuse a whole file for one string that is not. Bytes
+// that reach a column from outside (a name in GBK, an error quoting a
+// path) are written as %XX, so one odd name cannot make a run's dataset
+// unreadable.
+func TestParquetStringsAreUTF8(t *testing.T) {
+	t.Parallel()
+	const bad = "/data/\xc3\xfb\xb5\xa5.csv"
+	r := &scanner.ObjectResult{
+		Info:      scanner.ObjectInfo{Source: "file", Key: "file://" + bad, Size: 10, ModTime: time.Unix(1_790_000_000, 0)},
+		ScannedAt: scannedAt, Status: scanner.StatusFailed, Reason: scanner.ReasonReadError,
+		Err: errors.New("open " + bad + ": input/output error"), Format: "csv", Encoding: "gb18030",
+		Findings: []scanner.Finding{{
+			ScannedAt: scannedAt, Object: "file://" + bad, ObjectVersion: "10-1", ContainerPath: ptr("a\xffb.csv"),
+			Format: "csv", Field: ptr("t\xe9l"), DataType: "cn_mobile", Category: "contact", Sensitivity: "S2",
+			MaskedValue: "138****8000", Fingerprint: fakeFP(1), Evidence: "field:t\xe9l", Ruleset: "r",
+		}},
+	}
+	findingsPath, objectsPath := writeDataset(t, testConfig(t.TempDir()), []*scanner.ObjectResult{r}).Paths()
+	got := readRows[scanner.Finding](t, findingsPath)
+	require.Len(t, got, 1)
+	f := got[0]
+	assert.Equal(t, "file:///data/%C3%FB%B5%A5.csv", f.Object)
+	assert.Equal(t, "a%FFb.csv", *f.ContainerPath)
+	assert.Equal(t, "t%E9l", *f.Field)
+	assert.Equal(t, "field:t%E9l", f.Evidence)
+	rows := readRows[scanner.ObjectRow](t, objectsPath)
+	require.Len(t, rows, 1)
+	assert.Equal(t, "file:///data/%C3%FB%B5%A5.csv", rows[0].Object)
+	assert.Equal(t, "open /data/%C3%FB%B5%A5.csv: input/output error", rows[0].Error)
+	assert.Equal(t, "a\xffb.csv", *r.Findings[0].ContainerPath, "the caller's finding is not changed")
 }
