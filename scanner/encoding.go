@@ -105,8 +105,12 @@ func looksGB18030(head []byte) bool {
 		switch {
 		case r < utf8.RuneSelf:
 		case r == utf8.RuneError:
-			// The sample may end inside a character; tolerate one at the end.
-			if i < len(out)-4 {
+			// The sample may end inside a character: tolerate the lead
+			// bytes of a cut sequence at the very end (with the digit
+			// bytes of a four-byte one), not a byte that fails before a
+			// newline or a letter, as Latin-1 'José\n' ending a small
+			// file does.
+			if !cutAtEnd(out[i:]) {
 				return false
 			}
 		case r >= 0x4e00 && r <= 0x9fff, r >= 0x3000 && r <= 0x303f, r >= 0xff00 && r <= 0xffef:
@@ -116,6 +120,21 @@ func looksGB18030(head []byte) bool {
 		}
 	}
 	return cjk > 0 && cjk >= 4*other
+}
+
+// cutAtEnd reports whether what follows an invalid byte in the decoded
+// sample is only what a GB18030 sequence cut by the end of the sample
+// leaves: replacement characters and the digits of a four-byte sequence.
+func cutAtEnd(rest []byte) bool {
+	if len(rest) > 8 {
+		return false
+	}
+	for _, c := range bytes.ReplaceAll(rest, []byte("\uFFFD"), nil) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // encodingOf returns the x/text encoding for a name, nil for UTF-8.
