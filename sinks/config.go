@@ -80,6 +80,13 @@ const maxScanIDLen = 128
 // shardPattern is the shard suffix of DESIGN.md section 3.
 var shardPattern = regexp.MustCompile(`^-shard-[0-9]+-of-[0-9]+$`)
 
+// reservedSuffix matches the endings that output file names add to a
+// scan id: the shard suffix and the -part-<k> of an incremental run's
+// checkpoints. A scan id that ends in one cannot be told from a run of
+// another id (scan "x-part-1" from part 1 of scan "x"), and readers of
+// the dataset such as piiscan report go by the file names.
+var reservedSuffix = regexp.MustCompile(`(-shard-[0-9]+-of-[0-9]+|-part-[0-9]+)$`)
+
 // Validate reports the first problem with the configuration.
 func (c ParquetConfig) Validate() error {
 	if c.Root == "" {
@@ -103,6 +110,9 @@ func (c ParquetConfig) Validate() error {
 func validateName(scanID, shard string) error {
 	if len(scanID) > maxScanIDLen || !scanIDPattern.MatchString(scanID) {
 		return fmt.Errorf("invalid scan id %q: want 1-128 of [A-Za-z0-9._-], starting with a letter or digit", scanID)
+	}
+	if m := reservedSuffix.FindString(scanID); m != "" {
+		return fmt.Errorf("invalid scan id %q: it ends in %q, which output file names add for shards and checkpoint parts (-shard-<i>-of-<n>, -part-<k>)", scanID, m)
 	}
 	if shard != "" && !shardPattern.MatchString(shard) {
 		return fmt.Errorf("invalid shard suffix %q: want -shard-<i>-of-<n>", shard)

@@ -369,6 +369,12 @@ func TestParquetConfigValidate(t *testing.T) {
 		{"slash in scan id", func(c *ParquetConfig) { c.ScanID = "a/b" }, "invalid scan id"},
 		{"longest scan id", func(c *ParquetConfig) { c.ScanID = strings.Repeat("a", 128) }, ""},
 		{"scan id too long", func(c *ParquetConfig) { c.ScanID = strings.Repeat("a", 129) }, "invalid scan id"},
+		// Output names add these endings, and readers (piiscan report) go
+		// by them: scan "nightly-part-3" read as part 3 of scan "nightly",
+		// and report --latest or --scan-id then kept none of its rows.
+		{"scan id ending like a part", func(c *ParquetConfig) { c.ScanID = "nightly-part-3" }, "output file names add"},
+		{"scan id ending like a shard", func(c *ParquetConfig) { c.ScanID = "nightly-shard-1-of-2" }, "output file names add"},
+		{"scan id with part inside", func(c *ParquetConfig) { c.ScanID = "nightly-part-3-eu" }, ""},
 		{"bad shard", func(c *ParquetConfig) { c.Shard = "shard1" }, "invalid shard suffix"},
 		{"bad compression", func(c *ParquetConfig) { c.Compression = "gzip" }, "unknown compression"},
 		{"negative row groups", func(c *ParquetConfig) { c.RowGroupRows = -1 }, "negative row group size"},
