@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -301,5 +302,49 @@ func TestProseGeneralStatements(t *testing.T) {
 			t.Parallel()
 			assert.Len(t, scanString(t, e, tt.text).found(tt.dataType), tt.want)
 		})
+	}
+}
+
+// TestBankCardNetworkLengths: a Luhn-valid number in an issuer range is a
+// card only at a length its network issues. Logs are full of 13-19 digit
+// ids (orders, tasks, batches, snowflakes); one in ten passes Luhn and a
+// third start in some network's range, so without the lengths a log of
+// 20,000 lines gave about a thousand S3 "cards" (an 18-digit number
+// starting 52 or 23 is no Mastercard, a 13-digit one starting 65 no
+// Discover card).
+func TestBankCardNetworkLengths(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	// withLuhn completes a prefix to n digits (sevens, then the check digit).
+	withLuhn := func(prefix string, n int) string {
+		b := []byte(prefix + strings.Repeat("7", n-1-len(prefix)))
+		for c := byte('0'); c <= '9'; c++ {
+			if luhn(append(b, c)) {
+				return string(append(b, c))
+			}
+		}
+		panic("unreachable")
+	}
+	tests := []struct {
+		prefix string
+		n      int
+		card   bool
+	}{
+		{"52", 16, true}, {"52", 18, false}, {"52", 19, false}, {"2345", 16, true}, {"2345", 18, false},
+		{"41", 13, true}, {"41", 16, true}, {"41", 19, true}, {"41", 15, false}, {"41", 17, false}, {"41", 18, false},
+		{"34", 15, true}, {"34", 16, false},
+		{"36", 14, true}, {"38", 13, false}, {"38", 16, true},
+		{"65", 16, true}, {"65", 19, true}, {"65", 13, false}, {"60", 15, false},
+		{"3530", 16, true}, {"3530", 15, false},
+		{"2201", 16, true}, {"2201", 13, false},
+		{"62", 16, true}, {"62", 19, true}, {"62", 13, false}, {"81", 17, true},
+		{"67", 13, true}, {"58", 18, true}, // Maestro: 12-19 digits
+	}
+	sc := e.NewScanner()
+	for _, tt := range tests {
+		v := withLuhn(tt.prefix, tt.n)
+		found, err := runExample(context.Background(), sc, "payment "+v)
+		require.NoError(t, err)
+		assert.Equal(t, tt.card, found.has("bank_card"), "%s..., %d digits", tt.prefix, tt.n)
 	}
 }
