@@ -348,3 +348,30 @@ func TestBankCardNetworkLengths(t *testing.T) {
 		assert.Equal(t, tt.card, found.has("bank_card"), "%s..., %d digits", tt.prefix, tt.n)
 	}
 }
+
+// TestIBANGroups: an IBAN written in groups has a separator after every
+// four characters. A 16-character hex span id followed by a word passed
+// (the separator was allowed at any multiple of four, and the word's
+// letters made it more than hex), so a log line gave an S3 IBAN.
+func TestIBANGroups(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		iban bool
+	}{
+		{"span_id=de742f933684b4b1 create order", false},
+		{"DE893704 0044 0532 0130 00", false},
+		{"DE89 37040044 0532 0130 00", false},
+		{"DE89 3704 0044 0532 0130 00", true},
+		{"DE89-3704-0044-0532-0130-00", true},
+		{"DE89370400440532013000", true},
+		{"iban de89 3704 0044 0532 0130 00", true},
+	}
+	sc := e.NewScanner()
+	for _, tt := range tests {
+		found, err := runExample(context.Background(), sc, tt.text)
+		require.NoError(t, err)
+		assert.Equal(t, tt.iban, found.has("iban"), tt.text)
+	}
+}

@@ -88,26 +88,36 @@ func (s *Scanner) scanIBAN(p int) (end int, ok, weak bool) {
 	s.canon = s.canon[:0]
 	i := p
 	var sep byte
+	group := 0 // characters since the last separator
 	upper, lower, hex := false, false, true
 	for len(s.canon) < want && i < len(buf) {
 		c := buf[i]
+		if sep != 0 && group == 4 && isAlnum(c) {
+			// Written in groups, every group but the last is four long:
+			// "de742f933684b4b1 create" (a hex id, then a word) is not
+			// an IBAN in groups.
+			return 0, false, false
+		}
 		switch {
 		case isDigit(c):
 			s.canon = append(s.canon, c)
+			group++
 			i++
 		case c >= 'A' && c <= 'Z':
 			s.canon = append(s.canon, c)
 			upper = true
 			hex = hex && isHexByte(c)
+			group++
 			i++
 		case c >= 'a' && c <= 'z':
 			s.canon = append(s.canon, c-'a'+'A')
 			lower = true
 			hex = hex && isHexByte(c)
+			group++
 			i++
-		case (c == ' ' || c == '-') && len(s.canon)%4 == 0 && (sep == 0 || sep == c) &&
+		case (c == ' ' || c == '-') && group == 4 && (sep == 0 || sep == c) &&
 			i+1 < len(buf) && isAlnum(buf[i+1]):
-			sep = c
+			sep, group = c, 0
 			i++
 		default:
 			return 0, false, false
