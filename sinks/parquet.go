@@ -185,7 +185,7 @@ func (p *Parquet) writeObject(r *scanner.ObjectResult) error {
 // writeFindings stamps fs into the reused batch buffer and writes it in
 // batches. Copying keeps the caller's slice untouched.
 func (p *Parquet) writeFindings(r *scanner.ObjectResult, fs []scanner.Finding) error {
-	used := 0
+	used, last := 0, ""
 	for len(fs) > 0 {
 		n := min(len(fs), batchRows)
 		used = max(used, n)
@@ -198,7 +198,7 @@ func (p *Parquet) writeFindings(r *scanner.ObjectResult, fs []scanner.Finding) e
 				f.ScannedAt = r.ScannedAt
 			}
 			f.ScannedAt = f.ScannedAt.UTC()
-			validUTF8Finding(f)
+			validUTF8Finding(f, &last)
 		}
 		if err := p.findings.write(p.batch); err != nil {
 			return err
@@ -350,10 +350,17 @@ func (p *Parquet) FillSummary(s *Summary) {
 // that reaches a column as bytes (a file or archive member named in GBK,
 // an error quoting one) must not make the run's dataset unreadable. The
 // sources escape names already; this is the last line of defence, and
-// costs a validity check per string.
-func validUTF8Finding(f *scanner.Finding) {
-	for _, s := range []*string{&f.ScanID, &f.Object, &f.ObjectVersion, &f.Format, &f.DataType, &f.Category,
-		&f.Sensitivity, &f.MaskedValue, &f.Fingerprint, &f.Evidence, &f.Ruleset} {
+// costs a validity check per string that comes from the data.
+func validUTF8Finding(f *scanner.Finding, last *string) {
+	// Scan id, data type, category, sensitivity, ruleset and format come
+	// from validated flags and rule packs (YAML is UTF-8), the fingerprint
+	// is hex: only what comes from the data is checked, and the object's
+	// name once per run of findings of one object (last).
+	if f.Object != *last {
+		f.Object = scanner.EscapeInvalidUTF8(f.Object)
+		*last = f.Object
+	}
+	for _, s := range []*string{&f.ObjectVersion, &f.MaskedValue, &f.Evidence} {
 		*s = scanner.EscapeInvalidUTF8(*s)
 	}
 	for _, p := range []**string{&f.ContainerPath, &f.Field} {
