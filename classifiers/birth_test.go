@@ -1,6 +1,8 @@
 package classifiers
 
 import (
+	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,3 +60,61 @@ func TestBirthDateMinor(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenRecordEnds: a record left open by ScanRecords(more) ends with
+// its record facts (here a birth date that makes its subject a minor) when
+// the next call does not continue it, before that call's own records: the
+// caller holds a record's findings until EndRecord, and a record never
+// ended would leave them to the next record's minor rule.
+func TestOpenRecordEnds(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		name    string
+		next    []string // values of the second call's spans
+		nextRec int64
+		more    bool
+		want    []string // matches (m<record>) and ends (end<record>/<minor>) in order
+	}{
+		{name: "another record", next: []string{"13912345678"}, nextRec: 1,
+			want: []string{"m0", "end0/true", "m1", "end1/false"}},
+		{name: "no spans", want: []string{"m0", "end0/true"}},
+		{name: "no spans, more", more: true, want: []string{"m0"}},
+		{name: "the same record", next: []string{"13912345678"}, nextRec: 0,
+			want: []string{"m0", "m0", "end0/true"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := e.NewScanner()
+			ev := &eventLog{}
+			ctx := context.Background()
+			first := []byte("2015-03-01\n13812348000\n")
+			spans := []Span{{Start: 0, End: 10, Field: e.Field("birth_date"), Record: 0}, {Start: 11, End: 22, Field: e.Field("手机"), Record: 0}}
+			require.NoError(t, sc.ScanRecords(ctx, first, spans, true, ev))
+			var buf []byte
+			spans = spans[:0]
+			for _, v := range tt.next {
+				spans = append(spans, Span{Start: len(buf), End: len(buf) + len(v), Field: e.Field("手机"), Record: tt.nextRec})
+				buf = append(append(buf, v...), '\n')
+			}
+			require.NoError(t, sc.ScanRecords(ctx, buf, spans, tt.more, ev))
+			assert.Equal(t, tt.want, ev.events)
+		})
+	}
+}
+
+// eventLog is an Emitter that logs matches and record ends in order.
+type eventLog struct{ events []string }
+
+func (l *eventLog) Match(m *Match) error {
+	l.events = append(l.events, fmt.Sprintf("m%d", m.Record))
+	return nil
+}
+
+func (l *eventLog) EndRecord(r int64, minor bool) error {
+	l.events = append(l.events, fmt.Sprintf("end%d/%t", r, minor))
+	return nil
+}
+
+func (l *eventLog) Anchor(int) any { return nil }

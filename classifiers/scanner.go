@@ -193,8 +193,18 @@ func (c *countEmitter) Anchor(int) any              { return nil }
 // ScanRecords classifies buf, whose values are described by spans. Every
 // record ends in this call unless more is set, in which case the last record
 // continues in the next call (its birth date or coordinates may come later).
+// A record left open that the next call does not continue (its first span
+// is of another record, or it has none and more is not set) ended before
+// it: EndRecord is called for it first.
 func (s *Scanner) ScanRecords(ctx context.Context, buf []byte, spans []Span, more bool, em Emitter) error {
 	s.begin(ctx, buf, 0, len(buf), spans, nil)
+	if s.open.active && (len(spans) == 0 && !more || len(spans) > 0 && spans[0].Record != s.open.rec) {
+		o := s.open
+		s.open = recFacts{}
+		if err := em.EndRecord(o.rec, o.birthMinor); err != nil {
+			return err
+		}
+	}
 	if len(spans) == 0 {
 		return nil
 	}
