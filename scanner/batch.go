@@ -36,6 +36,21 @@ const (
 	maxInline  = 64 << 10
 )
 
+// A record is scanned in parts once it holds maxRecordBytes of values or
+// maxRecordSpans values and a buffer of the batch is full: the batch is
+// scanned with the record left open (flush(true), as before a streamed
+// value) instead of growing, so that one huge record (a JSON document that
+// is one object with a million members, a CSV row of a million cells)
+// costs the memory of a batch, not of the record. Record rules that carry
+// over (birth date, coordinate fields) still see the whole record; keyword
+// windows and companions stop at a part's edge. Records under the bounds,
+// nearly all, are scanned whole as before. Variables, so that tests can
+// lower them.
+var (
+	maxRecordBytes = 4 * batchBytes
+	maxRecordSpans = 1 << 16
+)
+
 // batch assembles structured records (CSV rows, JSON objects, Parquet rows)
 // for ScanRecords. Values are copied into one buffer, separated by '\n',
 // which no detector crosses.
@@ -50,6 +65,9 @@ type batch struct {
 	vfield *classifiers.Field
 	vslot  *fieldSlot // the open value's slot, when its parser counts values
 	vloc   spanLoc
+	// where the open record starts in buf and spans (0 once a flush left
+	// it open), for maxRecordBytes and maxRecordSpans
+	recBuf, recSpan int
 	// lazy locations: win holds the bytes of locs[lazy:] and of vloc, whose
 	// line and column are still 0 (nil for formats without lines)
 	win  *window
@@ -92,6 +110,7 @@ func (b *batch) beginRecord() {
 	}
 	b.rec++
 	b.inRec = true
+	b.recBuf, b.recSpan = len(b.buf), len(b.spans)
 }
 
 // beginValue opens a value of field f at loc.
@@ -142,7 +161,13 @@ func (b *batch) addSlow(s *fieldSlot, loc spanLoc, v []byte) error {
 		return nil
 	}
 	if k := len(b.spans); k == cap(b.spans) || k == cap(b.locs) {
-		b.spans, b.locs = slices.Grow(b.spans, 1), slices.Grow(b.locs, 1)
+		if b.over() {
+			if err := b.split(); err != nil {
+				return err
+			}
+		} else {
+			b.spans, b.locs = slices.Grow(b.spans, 1), slices.Grow(b.locs, 1)
+		}
 	}
 	b.beginSlot(s, loc)
 	if err := b.write(v); err != nil {
@@ -179,13 +204,18 @@ func (b *batch) write(p []byte) error {
 	if len(b.buf)-b.vstart+len(p) > maxInline {
 		return b.startStream(p)
 	}
+	if len(b.buf)+len(p) > cap(b.buf) && b.over() {
+		if err := b.split(); err != nil {
+			return err
+		}
+	}
 	b.buf = append(b.buf, p...)
 	return nil
 }
 
 // writeByte appends one byte of the open value.
 func (b *batch) writeByte(c byte) error {
-	if b.stream == nil && len(b.buf)-b.vstart < maxInline {
+	if b.stream == nil && len(b.buf)-b.vstart < maxInline && len(b.buf) < cap(b.buf) {
 		b.buf = append(b.buf, c)
 		return nil
 	}
@@ -201,6 +231,11 @@ func (b *batch) endValue() error {
 		return nil
 	}
 	if len(b.buf) > b.vstart {
+		if (len(b.spans) == cap(b.spans) || len(b.locs) == cap(b.locs)) && b.over() {
+			if err := b.split(); err != nil {
+				return err
+			}
+		}
 		b.spans = append(b.spans, classifiers.Span{Start: b.vstart, End: len(b.buf), Field: b.vfield, Record: b.rec})
 		b.locs = append(b.locs, b.vloc)
 		b.buf = append(b.buf, '\n')
@@ -209,6 +244,31 @@ func (b *batch) endValue() error {
 		}
 	}
 	b.vstart, b.vslot = -1, nil
+	return nil
+}
+
+// over reports that the open record holds maxRecordBytes of values or
+// maxRecordSpans values. It is asked only where a buffer is full, so that
+// add's fast path pays nothing for it.
+func (b *batch) over() bool {
+	return b.inRec && (len(b.buf)-b.recBuf >= maxRecordBytes || len(b.spans)-b.recSpan >= maxRecordSpans)
+}
+
+// split scans the batch, the open record continuing in the next flush,
+// where a full buffer would otherwise grow; an open value moves to the
+// start of the emptied buffer and goes on there. Growing happens only for
+// records under the bounds, so the buffers stay within about twice them.
+func (b *batch) split() error {
+	if b.vstart < 0 {
+		return b.flush(true)
+	}
+	full, v := b.buf, b.vstart
+	b.buf = b.buf[:v]
+	if err := b.flush(true); err != nil {
+		return err
+	}
+	b.buf = append(b.buf, full[v:]...) // within the same array: a move to its start
+	b.vstart = 0
 	return nil
 }
 
@@ -250,7 +310,8 @@ func (b *batch) finish() error {
 // in the next flush (its record rules wait for its remaining fields).
 func (b *batch) flush(more bool) error {
 	o := b.o
-	if len(b.spans) > 0 {
+	if len(b.spans) > 0 || !more {
+		// With no spans this only ends a record an earlier flush left open.
 		if b.stats && !b.counted {
 			b.countValues()
 		}
@@ -260,10 +321,12 @@ func (b *batch) flush(more bool) error {
 		n := int64(len(b.buf) - len(b.spans)) // separators are not data
 		o.bytes += n
 		o.w.progress.addBytes(n)
-	} else if !more && len(o.pend) > 0 {
-		o.closeRecord(false)
+	}
+	if !more && len(o.pend) > 0 {
+		o.closeRecord(false) // a record the engine did not hold open
 	}
 	b.buf, b.spans, b.locs = b.buf[:0], b.spans[:0], b.locs[:0]
+	b.recBuf, b.recSpan = 0, 0
 	b.lazy = 0
 	b.lastSpan = -1
 	return o.ctx.Err()

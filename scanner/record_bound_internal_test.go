@@ -1,0 +1,82 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
+)
+
+// manyKeys is a JSON document that is one object keyed by n phone
+// numbers, each holding {"v": pad}: one record with n findings.
+func manyKeys(n int, pad string) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + strconv.Itoa(13800000000+i) + `":{"v":"` + pad + `"}`)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// watchReader reads an object for objectScan o and notes, at each read,
+// how many of the bytes read so far o has not classified yet.
+type watchReader struct {
+	r    io.Reader
+	o    *objectScan
+	read int64
+	held int64 // the most bytes read and not yet classified
+}
+
+func (w *watchReader) Read(p []byte) (int, error) {
+	w.held = max(w.held, w.read-w.o.bytes)
+	n, err := w.r.Read(p)
+	w.read += int64(n)
+	return n, err
+}
+
+// TestJSONManyKeysBounded: a JSON document that is one object with very
+// many keys is one record; scanning it holds the same at any size: bytes
+// read and not yet classified, while every key is found, at the object's
+// path.
+func TestJSONManyKeysBounded(t *testing.T) {
+	t.Parallel()
+	b, err := rules.Builtin()
+	require.NoError(t, err)
+	rs, err := rules.Merge(b)
+	require.NoError(t, err)
+	eng, err := classifiers.Compile(rs, classifiers.Options{HMACKey: []byte("k")})
+	require.NoError(t, err)
+	type peaks struct{ size, held int }
+	scan := func(n int) peaks {
+		cfg := &Config{ScanID: "t", Workers: 1, TempDir: t.TempDir()}
+		require.NoError(t, cfg.Validate())
+		w := newWorker(cfg, nil, eng)
+		o := &objectScan{ctx: context.Background(), w: w, res: &ObjectResult{}, findings: newFindings()}
+		doc := manyKeys(n, strings.Repeat("x", 1000))
+		wr := &watchReader{r: bytes.NewReader(doc), o: o}
+		require.NoError(t, o.scanJSON(wr, false))
+		require.Nil(t, o.spill)
+		assert.Len(t, o.findings, n, "every key is found")
+		for _, f := range o.findings {
+			if assert.NotNil(t, f.Field) {
+				assert.Equal(t, "$", *f.Field)
+			}
+		}
+		return peaks{size: len(doc), held: int(wr.held)}
+	}
+	small, big := scan(5000), scan(10000)
+	assert.LessOrEqual(t, big.held, small.held+batchBytes, "bytes read and not yet classified")
+	assert.Less(t, big.held, big.size/4)
+}
