@@ -322,7 +322,7 @@ func (b *batch) flush(more bool) error {
 		o.bytes += n
 		o.w.progress.addBytes(n)
 	}
-	if !more && len(o.pend) > 0 {
+	if !more && (len(o.pend) > 0 || o.crowd) {
 		o.closeRecord(false) // a record the engine did not hold open
 	}
 	b.buf, b.spans, b.locs = b.buf[:0], b.spans[:0], b.locs[:0]
@@ -442,8 +442,7 @@ func (r *recEmitter) Match(m *classifiers.Match) error {
 			col += int64(utf8.RuneCount(seg))
 		}
 	}
-	f := b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field)
-	b.o.pend = append(b.o.pend, f)
+	b.o.hold(b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field))
 	if b.stats && sp.Field != nil && m.Field == nil {
 		if b.lastSpan != m.Span {
 			b.lastSpan, b.lastTypes = m.Span, b.lastTypes[:0]

@@ -183,7 +183,7 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 	enc := o.res.Encoding
 	o.res.Encoding = ""
 	err := o.decode(&memberReader{o: o, r: r, comp: comp}, name, depth+1)
-	if len(o.pend) > 0 {
+	if len(o.pend) > 0 || o.crowd {
 		o.closeRecord(false) // what was read before a problem still counts
 	}
 	fmts := joinFormats(o.formats[mark:])

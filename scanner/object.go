@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"unicode/utf8"
 	"unsafe"
@@ -25,6 +26,8 @@ type objectScan struct {
 	findings  []Finding
 	spill     *Spill
 	pend      []Finding // findings of the record being closed
+	crowd     bool      // the open record holds too many findings to hold (hold)
+	crowds    int       // records taken as collections, this object
 	bytes     int64     // decoded bytes classified
 	cols      map[*classifiers.Field]*colStat
 	colCache  [8]struct {
@@ -130,11 +133,47 @@ func (o *objectScan) finding(m *classifiers.Match, off int64, line, col int64, r
 
 func ptr[T any](v T) *T { return &v }
 
+// maxRecordFindings bounds the findings held for one record until it ends
+// (see hold). A variable, so that tests can lower it.
+var maxRecordFindings = 4096
+
+// hold keeps a finding of the record being scanned until the record ends,
+// when closeRecord applies the minor rule to all of them. A record with
+// more than maxRecordFindings findings is not one person's record but a
+// collection of many people's data (a JSON document that is one object
+// keyed by phone number, a map of users): what it holds is released as
+// it is, and its later findings as they come, so its findings cost no
+// memory of their own. The minor rule does not apply to such a record as a
+// whole; each finding keeps its own minor flag (a child's resident ID is
+// still minor and S4). The object's notes say so, without values.
+func (o *objectScan) hold(f Finding) {
+	if o.crowd {
+		o.addFinding(f)
+		return
+	}
+	o.pend = append(o.pend, f)
+	if len(o.pend) <= maxRecordFindings {
+		return
+	}
+	o.crowd = true
+	if o.crowds++; o.crowds == 1 {
+		o.note(fmt.Sprintf("%s: a record with more than %d findings was taken as a collection of many people's data: "+
+			"the minor rule (all of a minor's record is S4) was not applied to it as a whole", o.where(), maxRecordFindings))
+	}
+	for i := range o.pend {
+		o.addFinding(o.pend[i])
+	}
+	clear(o.pend) // it pins no strings
+	o.pend = o.pend[:0]
+}
+
 // closeRecord releases a record's findings; if its subject is a minor (a
 // birth-date field, or a resident ID of a child in the record) every finding
 // of the record is marked minor and graded S4 (PIPL Art. 28: personal
-// information of minors under 14 is sensitive).
+// information of minors under 14 is sensitive). A record taken as a
+// collection (hold) has nothing left to release.
 func (o *objectScan) closeRecord(minor bool) {
+	o.crowd = false
 	for _, f := range o.pend {
 		minor = minor || f.Minor
 	}

@@ -48,8 +48,8 @@ func (w *watchReader) Read(p []byte) (int, error) {
 
 // TestJSONManyKeysBounded: a JSON document that is one object with very
 // many keys is one record; scanning it holds the same at any size: bytes
-// read and not yet classified, while every key is found, at the object's
-// path.
+// read and not yet classified and findings held for the record's minor
+// rule, while every key is found, at the object's path.
 func TestJSONManyKeysBounded(t *testing.T) {
 	t.Parallel()
 	b, err := rules.Builtin()
@@ -58,7 +58,7 @@ func TestJSONManyKeysBounded(t *testing.T) {
 	require.NoError(t, err)
 	eng, err := classifiers.Compile(rs, classifiers.Options{HMACKey: []byte("k")})
 	require.NoError(t, err)
-	type peaks struct{ size, held int }
+	type peaks struct{ size, held, pend int }
 	scan := func(n int) peaks {
 		cfg := &Config{ScanID: "t", Workers: 1, TempDir: t.TempDir()}
 		require.NoError(t, cfg.Validate())
@@ -74,9 +74,50 @@ func TestJSONManyKeysBounded(t *testing.T) {
 				assert.Equal(t, "$", *f.Field)
 			}
 		}
-		return peaks{size: len(doc), held: int(wr.held)}
+		return peaks{size: len(doc), held: int(wr.held), pend: cap(o.pend)}
 	}
 	small, big := scan(5000), scan(10000)
 	assert.LessOrEqual(t, big.held, small.held+batchBytes, "bytes read and not yet classified")
 	assert.Less(t, big.held, big.size/4)
+	assert.Equal(t, small.pend, big.pend, "room for the findings held for one record")
+}
+
+// TestCrowdRecord: a record with more than maxRecordFindings findings is
+// a collection of many people's data: what it held is released as it is
+// and its later findings at once, its own minor flags kept but the minor
+// rule not applied to it as a whole, and the object's notes say so once.
+// The next record is held and graded as before.
+func TestCrowdRecord(t *testing.T) {
+	t.Parallel()
+	o := &objectScan{w: &worker{cfg: &Config{SpillAt: 1 << 20}}, res: &ObjectResult{Info: ObjectInfo{Key: "oss://b/k.json"}}}
+	for i := range maxRecordFindings {
+		o.hold(Finding{ByteOffset: int64(i), Sensitivity: "S2", Minor: i == 7})
+	}
+	assert.Len(t, o.pend, maxRecordFindings, "held up to the bound")
+	assert.Empty(t, o.findings)
+	o.hold(Finding{ByteOffset: int64(maxRecordFindings), Sensitivity: "S2"})
+	assert.Empty(t, o.pend)
+	assert.Len(t, o.findings, maxRecordFindings+1, "released")
+	o.hold(Finding{ByteOffset: int64(maxRecordFindings + 1), Sensitivity: "S2"})
+	assert.Empty(t, o.pend, "a later finding of the record is not held")
+	o.closeRecord(true)
+	require.Len(t, o.findings, maxRecordFindings+2)
+	for i, f := range o.findings {
+		assert.Equal(t, i == 7, f.Minor, i)
+		assert.Equal(t, "S2", f.Sensitivity, i)
+	}
+	require.Len(t, o.warnings, 1)
+	assert.Contains(t, o.warnings[0], "oss://b/k.json: a record with more than 4096 findings")
+
+	// The next record is one person's again.
+	o.findings = o.findings[:0]
+	o.hold(Finding{Sensitivity: "S2"})
+	o.hold(Finding{Sensitivity: "S3"})
+	assert.Len(t, o.pend, 2)
+	o.closeRecord(true)
+	require.Len(t, o.findings, 2)
+	for _, f := range o.findings {
+		assert.True(t, f.Minor)
+		assert.Equal(t, "S4", f.Sensitivity)
+	}
 }

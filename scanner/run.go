@@ -568,7 +568,7 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 	defer rc.Close()
 	body := NewLimitReader(ctx, rc, w.cfg.MaxObjectSize)
 	err = o.decode(body, info.Name, 0)
-	if len(o.pend) > 0 {
+	if len(o.pend) > 0 || o.crowd {
 		o.closeRecord(false)
 	}
 	if ferr := w.sc.Finish(finishEmitter{o}); ferr != nil && err == nil {
