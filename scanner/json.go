@@ -8,8 +8,9 @@ import (
 
 // jsonParser streams JSON documents and JSON Lines into the record batch:
 // every string and number is a value whose field is its JSON path, with
-// array indexes written [*] ($.patients[*].id_no), and record rules see the
-// right grouping: each line of JSON Lines, each element of a top-level
+// array indexes written [*] ($.patients[*].id_no) and member names that
+// are data written * ($.users.*.name, see dataKey), and record rules see
+// the right grouping: each line of JSON Lines, each element of a top-level
 // array (or of the first array of objects or arrays in a top-level
 // object) is one record.
 // Runs of numbers in an array (a coordinate pair, an embedding vector)
@@ -66,8 +67,9 @@ type pathNode struct {
 	keys    map[string]*pathNode
 	kids    []*pathNode // in order of first appearance
 	elem    *pathNode
+	wild    *pathNode // the member * (wildcard)
 	// scan says the key may be a personal value (keyScan); exact, that key
-	// is the whole member name (not cut at maxJSONKey, not the overflow's).
+	// is the whole member name (not cut at maxJSONKey, not the wildcard's).
 	scan, exact bool
 }
 
@@ -116,26 +118,66 @@ func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
 	return p.err
 }
 
-// child returns the node of member key, made on first sight.
+// child returns the node of member key, made on first sight. A key that
+// is data (dataKey), and every new key once maxJSONNodes are made, is the
+// member *: one node for all of them.
 func (n *pathNode) child(p *jsonParser, key []byte) *pathNode {
+	if dataKey(key) {
+		return n.wildcard()
+	}
 	if c, ok := n.keys[string(key)]; ok {
 		return c
 	}
 	if p.nodes >= maxJSONNodes {
-		return n.overflow()
+		return n.wildcard()
 	}
 	c := n.add(string(key), n.name+"."+string(key))
 	p.nodes++
 	return c
 }
 
-// overflow is the node of every new key once maxJSONNodes are made.
-func (n *pathNode) overflow() *pathNode {
-	if c, ok := n.keys["\x00*"]; ok {
-		return c
+// wildcard is the node of the members * of n ($.users.*), written as an
+// array's elements are ($.users[*]).
+func (n *pathNode) wildcard() *pathNode {
+	if n.wild == nil {
+		n.wild = n.add("\x00*", n.name+".*")
 	}
-	return n.add("\x00*", n.name+".*")
+	return n.wild
 }
+
+// dataKey reports whether a member name is data rather than a field name:
+// one with an '@' after its first byte (an e-mail address; "@id" and
+// "@timestamp" are names), one with a run of five or more digits (phone,
+// ID and card numbers, user_10001), or digits without letters (1, 2024,
+// 2024-01-01, 10.1.2.3). Such members are the member * of their object's
+// path, as array elements are [*]: their values share one field, whose
+// name holds no value, and what is kept per path (nodes, fields, column
+// statistics) does not grow with the keys of an object keyed by them. The
+// key itself is still scanned as a value (keyScan).
+func dataKey(key []byte) bool {
+	run, digits, letters := 0, 0, false
+	for i, c := range key {
+		switch {
+		case c-'0' <= 9:
+			if run++; run >= 5 {
+				return true
+			}
+			digits++
+			continue
+		case c == '@' && i > 0:
+			return true
+		case c >= 0x80 || (c|0x20)-'a' < 26:
+			letters = true
+		}
+		run = 0
+	}
+	return digits > 0 && !letters
+}
+
+// JSONDataKey reports whether a JSON member name is data rather than a
+// field name, so that its path segment is written * (dataKey); the
+// de-identified copy writer names paths the same way.
+func JSONDataKey(key []byte) bool { return dataKey(key) }
 
 func (n *pathNode) add(key, name string) *pathNode {
 	if n.keys == nil {

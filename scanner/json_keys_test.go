@@ -62,7 +62,21 @@ func TestJSONKeys(t *testing.T) {
 			doc: `{"13812348000":"13912345678"}`,
 			want: []loc{
 				{Type: "cn_mobile", Line: 1, Col: 3, Record: -1, Field: "$", Off: 2, Len: 11},
-				{Type: "cn_mobile", Line: 1, Col: 17, Record: -1, Field: "$.<redacted>", Off: 16, Len: 11},
+				{Type: "cn_mobile", Line: 1, Col: 17, Record: -1, Field: "$.*", Off: 16, Len: 11},
+			},
+		},
+		{
+			// A member name that is data is the member * of its object's
+			// path (as array elements are [*]); other names stay.
+			name: "data keys are *", file: "i.json",
+			doc: `{"u":{"13812348000":{"tel":"13912345678"},"a@b.cn":{"tel":"13912345679"},"7":{"tel":"13912345670"}},"v2":{"tel":"13912345671"}}`,
+			want: []loc{
+				{Type: "cn_mobile", Line: 1, Col: 8, Record: -1, Field: "$.u", Off: 7, Len: 11},
+				{Type: "cn_mobile", Line: 1, Col: 29, Record: -1, Field: "$.u.*.tel", Off: 28, Len: 11},
+				{Type: "email", Line: 1, Col: 44, Record: -1, Field: "$.u", Off: 43, Len: 6},
+				{Type: "cn_mobile", Line: 1, Col: 60, Record: -1, Field: "$.u.*.tel", Off: 59, Len: 11},
+				{Type: "cn_mobile", Line: 1, Col: 86, Record: -1, Field: "$.u.*.tel", Off: 85, Len: 11},
+				{Type: "cn_mobile", Line: 1, Col: 114, Record: -1, Field: "$.v2.tel", Off: 113, Len: 11},
 			},
 		},
 		{

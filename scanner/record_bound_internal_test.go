@@ -48,8 +48,9 @@ func (w *watchReader) Read(p []byte) (int, error) {
 
 // TestJSONManyKeysBounded: a JSON document that is one object with very
 // many keys is one record; scanning it holds the same at any size: bytes
-// read and not yet classified and findings held for the record's minor
-// rule, while every key is found, at the object's path.
+// read and not yet classified, findings held for the record's minor rule
+// and fields (one per path, its keys being data), while every key is
+// found, at the object's path.
 func TestJSONManyKeysBounded(t *testing.T) {
 	t.Parallel()
 	b, err := rules.Builtin()
@@ -58,7 +59,7 @@ func TestJSONManyKeysBounded(t *testing.T) {
 	require.NoError(t, err)
 	eng, err := classifiers.Compile(rs, classifiers.Options{HMACKey: []byte("k")})
 	require.NoError(t, err)
-	type peaks struct{ size, held, pend int }
+	type peaks struct{ size, held, pend, fields int }
 	scan := func(n int) peaks {
 		cfg := &Config{ScanID: "t", Workers: 1, TempDir: t.TempDir()}
 		require.NoError(t, cfg.Validate())
@@ -74,12 +75,13 @@ func TestJSONManyKeysBounded(t *testing.T) {
 				assert.Equal(t, "$", *f.Field)
 			}
 		}
-		return peaks{size: len(doc), held: int(wr.held), pend: cap(o.pend)}
+		return peaks{size: len(doc), held: int(wr.held), pend: cap(o.pend), fields: len(o.colOrder)}
 	}
 	small, big := scan(5000), scan(10000)
 	assert.LessOrEqual(t, big.held, small.held+batchBytes, "bytes read and not yet classified")
 	assert.Less(t, big.held, big.size/4)
 	assert.Equal(t, small.pend, big.pend, "room for the findings held for one record")
+	assert.LessOrEqual(t, big.fields, 3, "fields: $, its keys' and $.*.v")
 }
 
 // TestCrowdRecord: a record with more than maxRecordFindings findings is
@@ -119,5 +121,36 @@ func TestCrowdRecord(t *testing.T) {
 	for _, f := range o.findings {
 		assert.True(t, f.Minor)
 		assert.Equal(t, "S4", f.Sensitivity)
+	}
+}
+
+// TestDataKey: member names that are data (the member * of their path)
+// and names that are field names, digits and all.
+func TestDataKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key  string
+		data bool
+	}{
+		{"13812348000", true},
+		{"+86 138-1234-8000", true},
+		{"11010519491231002X", true},
+		{"zhang.san@example.com", true},
+		{"user_10001", true},
+		{"7", true},
+		{"2024-01-01", true},
+		{"10.1.2.3", true},
+		{"phone", false},
+		{"id_1", false},
+		{"v2", false},
+		{"sha256", false},
+		{"address_line2", false},
+		{"revenue_2024", false},
+		{"@timestamp", false},
+		{"手机2", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.data, dataKey([]byte(tt.key)), tt.key)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/classifiers/deid"
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // JSON documents and JSON Lines are rewritten by a streaming tokenizer
@@ -274,22 +275,28 @@ func (p *jsonRW) keyFieldOf(n *pathNode) *classifiers.Field {
 	return n.keyField
 }
 
+// child returns the node of member key: the member * for a key that is
+// data, and for every new key past maxJSONNodes, as the scanner names
+// paths (scanner.JSONDataKey), so that a value has the same field in both.
 func (p *jsonRW) child(n *pathNode, key []byte) *pathNode {
-	if c, ok := n.keys[string(key)]; ok {
-		return c
-	}
-	k := string(key)
-	if p.nodes >= maxJSONNodes {
-		k = "\x00*"
-		if c, ok := n.keys[k]; ok {
+	wild := scanner.JSONDataKey(key)
+	if !wild {
+		if c, ok := n.keys[string(key)]; ok {
 			return c
 		}
+		wild = p.nodes >= maxJSONNodes
+	}
+	k := "\x00*"
+	if !wild {
+		k = string(key)
+	} else if c, ok := n.keys[k]; ok {
+		return c
 	}
 	if n.keys == nil {
 		n.keys = map[string]*pathNode{}
 	}
-	name := n.name + "." + string(key)
-	if k == "\x00*" {
+	name := n.name + "." + k
+	if wild {
 		name = n.name + ".*"
 	}
 	c := &pathNode{name: name}
