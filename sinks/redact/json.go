@@ -123,7 +123,7 @@ type jsonRW struct {
 	// last flush, the keys written for its replaced keys, so that two keys
 	// masked alike ("138****5678") do not become one (keyed.go).
 	objs  int
-	keyed map[int]map[string]bool
+	keyed map[int]*keySet
 }
 
 // json rewrites a JSON document or JSON Lines (lines) read from r, in

@@ -11,27 +11,37 @@ import (
 // A replaced key equal to one written before in its object gets "#2",
 // "#3", ... before its closing quote.
 
+// keySet is the replaced keys written in one object, and for each key
+// written more than once the next suffix to try, so that a million keys
+// masked alike cost a million steps, not half a million squared.
+type keySet struct {
+	seen map[string]bool
+	next map[string]int
+}
+
 // uniqueKey returns key (a JSON string token, quotes included) made
 // distinct from the replaced keys written before it in object obj.
 func (p *jsonRW) uniqueKey(obj int, key []byte) []byte {
 	if p.keyed == nil {
-		p.keyed = map[int]map[string]bool{}
+		p.keyed = map[int]*keySet{}
 	}
-	seen := p.keyed[obj]
-	if seen == nil {
-		seen = map[string]bool{}
-		p.keyed[obj] = seen
+	ks := p.keyed[obj]
+	if ks == nil {
+		ks = &keySet{seen: map[string]bool{}, next: map[string]int{}}
+		p.keyed[obj] = ks
 	}
-	if !seen[string(key)] {
-		seen[string(key)] = true
+	if !ks.seen[string(key)] {
+		ks.seen[string(key)] = true
 		return key
 	}
 	body := bytes.TrimSuffix(key, []byte{'"'})
-	for n := 2; ; n++ {
+	n := max(ks.next[string(key)], 2)
+	for ; ; n++ {
 		k := append(append(append([]byte(nil), body...), '#'), strconv.Itoa(n)...)
 		k = append(k, '"')
-		if !seen[string(k)] {
-			seen[string(k)] = true
+		if !ks.seen[string(k)] {
+			ks.seen[string(k)] = true
+			ks.next[string(key)] = n + 1
 			return k
 		}
 	}
