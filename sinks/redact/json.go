@@ -37,7 +37,10 @@ const (
 	maxJSONDepth = 512
 	maxJSONKey   = 128
 	maxJSONNodes = 20000
-	maxPending   = 16 << 20
+	// maxPending bounds a batch of one huge record (the scanner's part
+	// of a record is as big, scanner/batch.go): at 16 MiB a document of
+	// one object keyed by a million phone numbers held ~1 GB of matches.
+	maxPending = 1 << 20
 	// maxKeyInline is the scanner's maxInline: a longer key is a value
 	// whatever it holds (keyValue).
 	maxKeyInline = 64 << 10

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
 
@@ -178,4 +179,42 @@ func TestRedactJSONKeysStayDistinct(t *testing.T) {
 		seen[v] = true
 	}
 	assert.Len(t, seen, n)
+}
+
+// TestRedactJSONHugeObjectBounded: a document that is one object keyed by
+// phone numbers (6 MB, one record) is classified in batches of about
+// maxPending, not held whole, and every entry survives distinct. Not
+// parallel: flushHook sees every rewriter of the package.
+func TestRedactJSONHugeObjectBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	const n = 200_000
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"1380%07d":{"v":%d}`, i, i)
+	}
+	b.WriteString("}\n")
+	var mu sync.Mutex
+	maxValues, maxOut, flushes := 0, 0, 0
+	flushHook = func(values, pending int) {
+		mu.Lock()
+		defer mu.Unlock()
+		maxValues, maxOut, flushes = max(maxValues, values), max(maxOut, pending), flushes+1
+	}
+	t.Cleanup(func() { flushHook = nil })
+	dst, _ := redactFiles(t, Config{}, map[string][]byte{"big.json": []byte(b.String())})
+	assert.Greater(t, flushes, 4, "a %d MB object is classified in parts", b.Len()>>20)
+	assert.LessOrEqual(t, maxValues, 2*maxPending, "values held at once")
+	assert.LessOrEqual(t, maxOut, 2*maxPending, "output pending at once")
+
+	var doc map[string]struct{ V int }
+	require.NoError(t, json.Unmarshal(readFile(t, dst, "big.json"), &doc))
+	seen := map[int]bool{}
+	for k, v := range doc {
+		assert.NotContains(t, k, "1380000", "key replaced")
+		seen[v.V] = true
+	}
+	assert.Len(t, seen, n, "every entry kept under a distinct key")
 }

@@ -5,6 +5,9 @@ import "bytes"
 // flush classifies the batch and writes the pending output with the
 // edited slots replaced. more continues the last record in the next batch.
 func (p *jsonRW) flush(more bool) error {
+	if flushHook != nil {
+		flushHook(len(p.buf), len(p.out))
+	}
 	var edits [][]edit
 	if len(p.spans) > 0 {
 		var err error
@@ -137,3 +140,7 @@ func numberList(b []byte) bool {
 	}
 	return true
 }
+
+// flushHook, set by tests, sees the size of every batch and pending
+// output the JSON rewriter classifies.
+var flushHook func(values, pending int)
