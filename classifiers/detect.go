@@ -943,27 +943,29 @@ func (s *Scanner) token(ts, te int) int {
 }
 
 // hkidCheck reads an HKID's check character in parentheses after its
-// digits end at te: "(3)", " (3)", "（3）" (full-width). It returns the
-// character and the end, or 0, 0.
+// digits end at te: "(3)", " (3)", "（3）" (full-width; either parenthesis
+// may be, as folded full-width text can mix them: fullwidth.go). It
+// returns the character and the end, or 0, 0.
 func hkidCheck(buf []byte, te int) (byte, int) {
 	i := te
 	if i < len(buf) && buf[i] == ' ' {
 		i++
 	}
-	var c byte
+	var ow int
 	switch {
-	case i+2 < len(buf) && buf[i] == '(' && buf[i+2] == ')':
-		c, i = buf[i+1], i+3
-	case i+6 < len(buf) && buf[i] == 0xEF && buf[i+1] == 0xBC && buf[i+2] == 0x88 &&
-		buf[i+4] == 0xEF && buf[i+5] == 0xBC && buf[i+6] == 0x89: // （ ）
-		c, i = buf[i+3], i+7
+	case i+1 < len(buf) && buf[i] == '(':
+		ow = 1
+	case i+3 < len(buf) && buf[i] == 0xEF && buf[i+1] == 0xBC && buf[i+2] == 0x88:
+		ow = 3
 	default:
 		return 0, 0
 	}
-	if !isDigit(c) && c != 'A' && c != 'a' {
+	c := buf[i+ow]
+	cw := closeParenAt(buf, i+ow+1)
+	if cw == 0 || !isDigit(c) && c != 'A' && c != 'a' {
 		return 0, 0
 	}
-	return c, i
+	return c, i + ow + 1 + cw
 }
 
 // upperOf returns t in upper case, in a buffer of the scanner's.

@@ -261,22 +261,19 @@ func (s *Scanner) landlineApart(gs, seq []group, before int, taken bool) bool {
 }
 
 // parenLandline handles "(010)12345678" and "(0755) 8765 4321": an area
-// code in parentheses, ASCII or full-width ("（010）62345678"), then the
+// code in parentheses, ASCII or full-width ("（010）62345678"; either of
+// each, as folded full-width text can mix them: fullwidth.go), then the
 // subscriber number.
 func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 	buf := s.buf
 	if te-ts < 3 || te-ts > 4 || buf[ts] != '0' {
 		return 0, false
 	}
-	open, i := ts-1, te+1
-	switch {
-	case ts >= 1 && buf[ts-1] == '(' && te < len(buf) && buf[te] == ')':
-	case ts >= 3 && buf[ts-3] == 0xEF && buf[ts-2] == 0xBC && buf[ts-1] == 0x88 &&
-		te+2 < len(buf) && buf[te] == 0xEF && buf[te+1] == 0xBC && buf[te+2] == 0x89: // （ ）
-		open, i = ts-3, te+3
-	default:
+	ow, cw := openParenBefore(buf, ts), closeParenAt(buf, te)
+	if ow == 0 || cw == 0 {
 		return 0, false
 	}
+	open, i := ts-ow, te+cw
 	d := append(s.digits[:0], buf[ts:te]...)
 	if i < len(buf) && buf[i] == ' ' {
 		i++
@@ -295,6 +292,30 @@ func (s *Scanner) parenLandline(ts, te int) (int, bool) {
 	ri := s.e.det[dCnLandline]
 	s.canon = append(s.canon[:0], d...)
 	return end, ri != nil && s.emit(candidate{ri: ri, start: open, end: end, canon: s.canon})
+}
+
+// openParenBefore returns the width of the opening parenthesis that ends
+// at i, '(' or '（' (EF BC 88), or 0.
+func openParenBefore(buf []byte, i int) int {
+	switch {
+	case i >= 1 && buf[i-1] == '(':
+		return 1
+	case i >= 3 && buf[i-3] == 0xEF && buf[i-2] == 0xBC && buf[i-1] == 0x88:
+		return 3
+	}
+	return 0
+}
+
+// closeParenAt returns the width of the closing parenthesis at i, ')' or
+// '）' (EF BC 89), or 0.
+func closeParenAt(buf []byte, i int) int {
+	switch {
+	case i < len(buf) && buf[i] == ')':
+		return 1
+	case i+2 < len(buf) && buf[i] == 0xEF && buf[i+1] == 0xBC && buf[i+2] == 0x89:
+		return 3
+	}
+	return 0
 }
 
 // intlPhone reads a number after the plus sign at plus ("+1 (415)

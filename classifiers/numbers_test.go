@@ -44,6 +44,10 @@ func TestLandlineForms(t *testing.T) {
 		{"（010）", ""},
 		{"第（123）条", ""},
 		{"电话：0086 138 1234 8000", "cn_mobile:138****8000"},
+		// One parenthesis of each form (folded full-width text).
+		{"电话（010)62345678", "cn_landline:0106*****78"},
+		{"电话 (0755）8765 4321", "cn_landline:0755******21"},
+		{"（010", ""},
 	})
 }
 
@@ -115,6 +119,11 @@ func TestLowerCaseIdentifiers(t *testing.T) {
 		{"IBAN DE89 3704 0044 0532 0130 00", "iban:DE89**************3000"},
 		{"A123456789", "tw_id:A*******89"},
 		{"Z683365(A)", "hk_id:Z******A"},
+		// One parenthesis of each form (folded full-width text).
+		{"香港身份證 Z683365(A）", "hk_id:Z******A"},
+		{"Z683365（A) ok", "hk_id:Z******A"},
+		{"Z683365（A", ""},
+		{"Z683365(", ""},
 	})
 }
 
@@ -142,5 +151,10 @@ func TestHKIDBrackets(t *testing.T) {
 		{"Z683365 (B)", ""},
 		{"Z683365  (A)", ""},
 		{"Z683365(A)", "hk_id:Z******A"},
+		// One parenthesis of each form (folded full-width text).
+		{"香港身份證 Z683365(A）", "hk_id:Z******A"},
+		{"Z683365（A) ok", "hk_id:Z******A"},
+		{"Z683365（A", ""},
+		{"Z683365(", ""},
 	})
 }
