@@ -6,7 +6,9 @@
 // alphanumeric tokens, dotted numbers, e-mail shapes) and validate them with
 // check digits (GB 11643 MOD 11-2, Luhn, ISO 13616 mod 97, HKID, ...). Only
 // validated candidates pay for context: keywords in a proximity window and
-// the field (column or JSON key) the value sits in. User rules are regexp2
+// the field (column or JSON key) the value sits in. Values typed in
+// full-width forms (１３８…, Ｅ１２…) are read on a copy of the buffer
+// with them folded to ASCII (fullwidth.go). User rules are regexp2
 // patterns compiled with a match timeout.
 //
 // Raw values never leave this package: every Match carries the masked value

@@ -42,6 +42,11 @@ func (e *Engine) buildPairs() {
 			set(byte(p), ':', pfTrigger)
 		}
 	}
+	// A full-width digit, EF BC 90-99, ends with one of these pairs
+	// (fullwidth.go).
+	for c := byte(0x90); c <= 0x99; c++ {
+		set(0xBC, c, pfTrigger)
+	}
 	if k := e.proseSet; k != nil {
 		k.anchors(func(prev, cur byte, off int8) {
 			f := uint8(pfKeyword)
@@ -85,16 +90,35 @@ func (s *Scanner) flagged(i int, f uint8) int {
 	case ':':
 		return s.colon(i)
 	}
+	if b[i] >= 0x80 {
+		return s.wide(i) // the pair BC 9x
+	}
 	return s.number(i)
 }
 
-// scan runs the built-in detectors over the buffer. Triggers are looked for
-// from own0 to a little past own1, since a match owned by this chunk can
-// have its trigger (an '@', the digits after a letter prefix) after own1.
+// scan runs the built-in detectors over the buffer. When the pass meets a
+// full-width digit, it stops, and the whole scan starts again on a folded
+// copy of the buffer (fullwidth.go): the scanner then reads that copy
+// until unfold.
 func (s *Scanner) scan() {
 	if len(s.e.byDet) == 0 {
 		return
 	}
+	st := s.stats
+	if s.pass(); s.sawWide {
+		s.stats = st
+		s.out, s.points = s.out[:0], s.points[:0]
+		s.fold()
+		s.pass()
+	}
+	s.afterPass()
+}
+
+// pass is the fused pass over the buffer. Triggers are looked for from
+// own0 to a little past own1, since a match owned by this chunk can have
+// its trigger (an '@', the digits after a letter prefix) after own1.
+func (s *Scanner) pass() {
+	s.sawWide = false
 	t := s.e.pairs
 	end := min(s.own1+leadIn, len(s.buf))
 	b := s.buf[:end]
@@ -141,7 +165,6 @@ func (s *Scanner) scan() {
 	for i < len(b) {
 		i = s.byteStep(b, i) // the tail
 	}
-	s.afterPass()
 }
 
 // byteStep handles the byte at i on its own and returns where the pass

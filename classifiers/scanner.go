@@ -111,6 +111,16 @@ type Scanner struct {
 	stats     Stats
 	userTO    []RuleTimeouts // user rules that gave up on text at a timeout, this object
 	toLeft    int            // timeouts the current user rule may still have in this call
+
+	// full-width forms (fullwidth.go)
+	sawWide bool   // the pass met a full-width digit
+	folded  bool   // the scanner reads fbuf, a folded copy of orig.buf
+	orig    view   // the original's view while folded
+	fbuf    []byte // the folded copy, of orig.buf[foldLo:]
+	foldLo  int
+	runs    []foldRun // its folded characters
+	toks    []wideTok // the full-width tokens of the buffer being folded
+	fspans  []Span    // the spans mapped onto it
 }
 
 // Stats counts a scanner's work, for benchmarks and debugging.
@@ -156,7 +166,9 @@ func (s *Scanner) ScanText(ctx context.Context, buf []byte, own0, own1 int, fiel
 	s.begin(ctx, buf, own0, own1, nil, field)
 	s.recLo, s.recHi = 0, len(buf)
 	s.scan()
-	if err := s.runUser(); err != nil {
+	err := s.runUserOriginal()
+	s.unfold()
+	if err != nil {
 		return err
 	}
 	slices.SortStableFunc(s.out, byStart)
@@ -209,11 +221,14 @@ func (s *Scanner) ScanRecords(ctx context.Context, buf []byte, spans []Span, mor
 		return nil
 	}
 	s.scan()
-	if err := s.runUser(); err != nil {
+	if err := s.runUserOriginal(); err != nil {
+		s.unfold()
 		return err
 	}
-	// Record facts (birth dates, coordinate fields) and the matches they make.
+	// Record facts (birth dates, coordinate fields) and the matches they
+	// make, read on the folded copy when there is one.
 	recs := s.recordFacts()
+	s.unfold()
 	slices.SortStableFunc(s.out, byStart)
 	mi := 0
 	for ri := range recs {
