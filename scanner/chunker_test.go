@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/piiscan/piiscan/benchmarks/corpus"
 	"github.com/piiscan/piiscan/scanner"
 	"github.com/piiscan/piiscan/scanner/scannertest"
 )
@@ -108,9 +109,15 @@ func invarianceCorpus() map[string][]byte {
 		fmt.Fprintf(&jsonl, "{\"i\":%d,\"v\":\"%s\",\"n\":\"\\u6ce8 %s\"}\n", i, v, strings.Repeat("y", i%31))
 	}
 	long := strings.Repeat("z", 70_000) + " 13812348000 " + strings.Repeat("w", 70_000) + " 440104195101058590"
+	// The same text and table with their values in full-width forms
+	// (fullwidth_test.go).
+	wideText, _ := corpus.FullWidth(text.String())
+	wideCSV, _ := widenBody("f.csv", []byte(csv.String()))
 	return map[string][]byte{
 		"a.txt":   []byte(text.String()),
 		"b.csv":   []byte(csv.String()),
+		"f.txt":   []byte(wideText),
+		"g.csv":   wideCSV,
 		"c.jsonl": []byte(jsonl.String()),
 		"d.csv":   []byte("h1,h2\n\"" + long + "\",x\n"),
 		"e.json":  []byte(`{"k":"` + long + `","p":"13912345678"}`),
@@ -124,6 +131,8 @@ func TestChunkInvariance(t *testing.T) {
 	files := invarianceCorpus()
 	want := findingsByObject(run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1}))
 	require.NotEmpty(t, want["a.txt"])
+	require.Len(t, want["f.txt"], len(want["a.txt"]))
+	require.Len(t, want["g.csv"], len(want["b.csv"]))
 	require.Len(t, want["d.csv"], 2)
 	require.Len(t, want["e.json"], 3)
 	for _, owned := range []int{1, 7, 64, 4096} {
