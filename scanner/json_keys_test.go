@@ -32,6 +32,11 @@ func TestJSONKeys(t *testing.T) {
 			},
 		},
 		{
+			name: "full-width", file: "w.json",
+			doc:  `{"users":{"１３８１２３４８０００":1,"（备注）":2}}`,
+			want: []loc{{Type: "cn_mobile", Line: 1, Col: 12, Record: -1, Field: "$.users", Off: 11, Len: 33}},
+		},
+		{
 			name: "top level", file: "b.json",
 			doc:  `{"13812348000":"x"}`,
 			want: []loc{{Type: "cn_mobile", Line: 1, Col: 3, Record: -1, Field: "$", Off: 2, Len: 11}},

@@ -320,11 +320,14 @@ func (p *jsonParser) keyValue(f *jsonFrame, n *pathNode, key []byte, s int) erro
 }
 
 // keyScan reports whether a key may be a personal value: it holds a digit
-// or an '@' (phone and ID numbers, e-mail addresses). Other keys are
-// field names, which the engine already reads as context.
+// or an '@' (phone and ID numbers, e-mail addresses), or an 0xEF, the
+// first byte of full-width digits (１３８…: the engine reads them too, and
+// a key may be cut into segments inside a character, never before its
+// first byte). Other keys are field names, which the engine already reads
+// as context.
 func keyScan[T string | []byte](key T) bool {
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; c-'0' <= 9 || c == '@' {
+		if c := key[i]; c-'0' <= 9 || c == '@' || c == 0xEF {
 			return true
 		}
 	}

@@ -32,6 +32,9 @@ func TestRedactFullWidth(t *testing.T) {
 		{name: "json", file: "d.json",
 			ascii: `{"user": {"mobile": "` + rawMobile + `", "note": "身份证 ` + rawID + `"}}`,
 			wide:  `{"user": {"mobile": "１３８１２３４８０００", "note": "身份证 ４４０１０４１９５１０１０５８５９０"}}`},
+		{name: "json keys", file: "k.json",
+			ascii: `{"by_phone": {"` + rawMobile + `": {"name": "x"}, "（备注）": 1}}`,
+			wide:  `{"by_phone": {"１３８１２３４８０００": {"name": "x"}, "（备注）": 1}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

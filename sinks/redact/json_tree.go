@@ -82,11 +82,12 @@ func (p *jsonRW) keyValue(node *pathNode, o0 int) {
 	p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotString, obj: p.stack[len(p.stack)-1].obj})
 }
 
-// keyScan reports whether a key may be a personal value: it holds a digit
-// or an '@' (scanner/json_value.go keyScan).
+// keyScan reports whether a key may be a personal value: it holds a digit,
+// an '@' or the first byte of a full-width digit (scanner/json_value.go
+// keyScan).
 func keyScan(key []byte) bool {
 	for _, c := range key {
-		if c-'0' <= 9 || c == '@' {
+		if c-'0' <= 9 || c == '@' || c == 0xEF {
 			return true
 		}
 	}
