@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/piiscan/piiscan/benchmarks/corpus"
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/rules"
 	"github.com/piiscan/piiscan/scanner"
@@ -85,6 +86,43 @@ func BenchmarkEngine(b *testing.B) {
 			benchEngine(b, e, data)
 		})
 	}
+}
+
+// BenchmarkEngineFullWidth runs the engine over the mixed text of
+// BenchmarkEngine with its values written in full-width forms, as an IME's
+// full-width mode types them (corpus.FullWidth): every chunk holds a
+// full-width digit, so every chunk is folded to ASCII and read again
+// (classifiers/fullwidth.go). Compare it with input=mixed; the bytes are
+// more (three per full-width character), the values the same.
+func BenchmarkEngineFullWidth(b *testing.B) {
+	e := engine(b)
+	for _, size := range []int{1 << 20, 64 << 20} {
+		if testing.Short() && size > 1<<20 {
+			continue
+		}
+		b.Run("input=mixed/size="+sizeName(size), func(b *testing.B) {
+			benchEngine(b, e, fullWidthText(mixedText(b, size)))
+		})
+	}
+}
+
+// fullWidthText writes data's values in full-width forms, a line-aligned
+// megabyte at a time (corpus.FullWidth maps every offset).
+func fullWidthText(data []byte) []byte {
+	var out []byte
+	for len(data) > 0 {
+		n := len(data)
+		if n > 1<<20 {
+			n = bytes.IndexByte(data[1<<20:], '\n') + 1 + 1<<20
+			if n == 1<<20 {
+				n = len(data)
+			}
+		}
+		w, _ := corpus.FullWidth(string(data[:n]))
+		out = append(out, w...)
+		data = data[n:]
+	}
+	return out
 }
 
 // BenchmarkDetector runs the engine with one built-in rule enabled at a
