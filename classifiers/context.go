@@ -563,7 +563,7 @@ func SafeName(name string) string {
 		}
 		name = name[:cut]
 	}
-	name = redactGroups(name)
+	name = redactGroups(asciiDigits(name))
 	isTok := func(c byte) bool {
 		return c >= '0' && c <= '9' || isLetter(c) || c == '@' || c == '.' || c == '+' || c == '-' || c == '_'
 	}
@@ -619,6 +619,25 @@ func SafeName(name string) string {
 		return name
 	}
 	return b.String()
+}
+
+// asciiDigits writes the full-width digits of name (１３８…, as an IME's
+// full-width mode types them, which the engine reads as digits) as ASCII
+// digits, so SafeName sees the numbers they spell.
+func asciiDigits(name string) string {
+	if !strings.Contains(name, "\xef\xbc") {
+		return name
+	}
+	b := make([]byte, 0, len(name))
+	for i := 0; i < len(name); i++ {
+		if name[i] == 0xEF && i+2 < len(name) && name[i+1] == 0xBC && name[i+2]-0x90 <= 9 {
+			b = append(b, '0'+name[i+2]-0x90)
+			i += 2
+			continue
+		}
+		b = append(b, name[i])
+	}
+	return string(b)
 }
 
 // redactGroups replaces in name each sequence of digit groups joined by

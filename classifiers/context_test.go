@@ -158,6 +158,10 @@ func TestSafeName(t *testing.T) {
 		"v1.2.3-4":                     "v1.2.3-4",
 		"room 12-34":                   "room 12-34",
 		"6222 0202 0011 2233 445 card": "<redacted> card",
+		// Full-width digits, as an IME's full-width mode types them.
+		"$.users.１３８１２３４８０００.name": "$.users.<redacted>.name",
+		"电话 １３８ １２３４ ８０００":         "电话 <redacted>",
+		"第２季度": "第2季度",
 	} {
 		assert.Equal(t, want, SafeName(name), name)
 	}

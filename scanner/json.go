@@ -145,8 +145,8 @@ func (n *pathNode) wildcard() *pathNode {
 	return n.wild
 }
 
-// dataKey reports whether a member name is data rather than a field name:
-// one with an '@' after its first byte (an e-mail address; "@id" and
+// dataKey reports whether a member name is data rather than a field name
+// (full-width digits count as digits): one with an '@' after its first byte (an e-mail address; "@id" and
 // "@timestamp" are names), one with a run of five or more digits (phone,
 // ID and card numbers, user_10001), or digits without letters (1, 2024,
 // 2024-01-01, 10.1.2.3). Such members are the member * of their object's
@@ -156,7 +156,12 @@ func (n *pathNode) wildcard() *pathNode {
 // key itself is still scanned as a value (keyScan).
 func dataKey(key []byte) bool {
 	run, digits, letters := 0, 0, false
-	for i, c := range key {
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c == 0xEF && i+2 < len(key) && key[i+1] == 0xBC && key[i+2]-0x90 <= 9 {
+			c = '0' // a full-width digit (１３８…), read as the engine reads it
+			i += 2
+		}
 		switch {
 		case c-'0' <= 9:
 			if run++; run >= 5 {

@@ -37,6 +37,16 @@ func TestJSONKeys(t *testing.T) {
 			want: []loc{{Type: "cn_mobile", Line: 1, Col: 12, Record: -1, Field: "$.users", Off: 11, Len: 33}},
 		},
 		{
+			// A full-width key is data: the path of what is under it
+			// must not spell it.
+			name: "full-width key above a value", file: "w2.json",
+			doc: `{"users":{"１３８１２３４８０００":{"email":"zhang.san@example.com"}}}`,
+			want: []loc{
+				{Type: "cn_mobile", Line: 1, Col: 12, Record: -1, Field: "$.users", Off: 11, Len: 33},
+				{Type: "email", Line: 1, Col: 35, Record: -1, Field: "$.users.*.email", Off: 56, Len: 21},
+			},
+		},
+		{
 			name: "top level", file: "b.json",
 			doc:  `{"13812348000":"x"}`,
 			want: []loc{{Type: "cn_mobile", Line: 1, Col: 3, Record: -1, Field: "$", Off: 2, Len: 11}},

@@ -148,6 +148,11 @@ func TestDataKey(t *testing.T) {
 		{"revenue_2024", false},
 		{"@timestamp", false},
 		{"手机2", false},
+		// Full-width digits are digits.
+		{"１３８１２３４８０００", true},
+		{"手机１３８１２３４８０００", true},
+		{"１２", true},
+		{"手机２", false},
 		{"", false},
 	}
 	for _, tt := range tests {
