@@ -187,6 +187,7 @@ func (c *checkpointSink) publish(ctx context.Context) error {
 			}
 		}
 		placed[i] = dst
+		crashpoint([]string{"findings", "objects"}[i], c.part)
 	}
 	if c.published == 0 {
 		c.first = sinks.Outputs{Findings: placed[0], Objects: placed[1]}

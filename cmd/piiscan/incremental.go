@@ -100,6 +100,7 @@ func (in *incremental) save(ctx context.Context, complete bool) error {
 	if err != nil {
 		return fmt.Errorf("save incremental state %s: %w", in.loc, err)
 	}
+	crashpoint("state", in.parts)
 	in.logger.Debug("incremental state saved", "state", in.loc, "objects", in.state.Len(), "complete", complete)
 	return nil
 }

@@ -84,12 +84,13 @@ func readStateHeader(t *testing.T, p string) scanner.StateHeader {
 }
 
 // buildBinary builds piiscan into a fresh directory that every user may
-// read (the unreadable-file test runs it as nobody).
-func buildBinary(t *testing.T) string {
+// read (the unreadable-file test runs it as nobody), with the build tags
+// given (piiscan_crashpoints: crashpoint.go).
+func buildBinary(t *testing.T, tags ...string) string {
 	t.Helper()
 	dir := openDir(t)
 	bin := filepath.Join(dir, "piiscan")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	build := exec.Command("go", "build", "-tags", strings.Join(tags, ","), "-o", bin, ".")
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
 	return bin
