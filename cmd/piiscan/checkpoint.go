@@ -29,11 +29,6 @@ var (
 	_ runSink = (*checkpointSink)(nil)
 )
 
-// stagingDir holds the segments being written, under the output root (the
-// same file system, so publishing a segment is a rename). Readers of the
-// dataset never look there.
-const stagingDir = ".piiscan-staging"
-
 // newSink returns the run's sink: a plain Parquet sink, or with
 // --incremental a checkpointSink.
 func (o *ops) newSink(cfg sinks.ParquetConfig) (runSink, error) {
@@ -58,12 +53,12 @@ func (o *ops) newSink(cfg sinks.ParquetConfig) (runSink, error) {
 // uninterrupted run. Objects abandoned at the interruption reach no sink
 // and no state.
 //
-// The segment being written lives in OUT/.piiscan-staging/<scan_id><shard>/
-// as an ordinary Parquet sink. Like every sink it is driven by Run's one
-// sink goroutine.
+// The segment being written lives in a staging folder (staging.go) as an
+// ordinary Parquet sink. Like every sink it is driven by Run's one sink
+// goroutine.
 type checkpointSink struct {
 	cfg     sinks.ParquetConfig // the final root and Publish
-	staging string
+	staging *staging
 	seg     *sinks.Parquet
 	part    int // number of the segment being written
 	inc     *incremental
@@ -92,21 +87,29 @@ type pendingObject struct {
 	level  string // highest sensitivity of its findings
 }
 
+// newCheckpointSink starts the first segment. Staging folders of runs
+// that are gone are removed first: their unpublished segments are not part
+// of the dataset, and no state counts their objects.
 func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental) (*checkpointSink, error) {
 	c := &checkpointSink{cfg: cfg, inc: inc, part: inc.parts + 1, last: time.Now(), tally: sinks.NewTally(), seen: map[string]bool{}}
 	c.log = slog.New(slog.DiscardHandler)
 	if cfg.Logger != nil {
 		c.log = cfg.Logger.With("component", "checkpoint")
 	}
-	c.staging = filepath.Join(cfg.Root, stagingDir, cfg.ScanID+cfg.Shard)
-	// Leftovers of this scan id (a crashed attempt) or of the run the
-	// state was written by: their unpublished segments are not part of
-	// the dataset, and the state does not count their objects.
-	_ = os.RemoveAll(c.staging)
-	if h := inc.state.Header(); h.ScanID != "" && !h.Complete {
-		_ = os.RemoveAll(filepath.Join(cfg.Root, stagingDir, h.ScanID+h.Shard))
+	var err error
+	if c.staging, err = newStaging(filepath.Join(cfg.Root, stagingDir), cfg.ScanID+cfg.Shard); err != nil {
+		return nil, err
 	}
+	// Staging folders of older piiscan versions carry no lock; those of
+	// this scan id and of the run the state was written by are leftovers
+	// for sure.
+	legacy := []string{cfg.ScanID + cfg.Shard}
+	if h := inc.state.Header(); h.ScanID != "" && !h.Complete {
+		legacy = append(legacy, h.ScanID+h.Shard)
+	}
+	c.staging.removeStale(legacy, c.log)
 	if err := c.open(); err != nil {
+		c.staging.remove()
 		return nil, err
 	}
 	return c, nil
@@ -115,7 +118,7 @@ func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental) (*checkpointSi
 // open starts the segment of c.part.
 func (c *checkpointSink) open() error {
 	seg := c.cfg
-	seg.Root, seg.Publish = c.staging, nil
+	seg.Root, seg.Publish = c.staging.dir, nil
 	p, err := sinks.NewParquet(seg)
 	if err != nil {
 		return err
@@ -225,7 +228,7 @@ func (c *checkpointSink) place(rel string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return "", err
 	}
-	if err := os.Rename(filepath.Join(c.staging, filepath.FromSlash(rel)), to); err != nil {
+	if err := os.Rename(filepath.Join(c.staging.dir, filepath.FromSlash(rel)), to); err != nil {
 		return "", fmt.Errorf("publish %s: %w", dst, err)
 	}
 	return dst, nil
@@ -250,8 +253,7 @@ func (c *checkpointSink) Close() error {
 	}
 	c.closed = true
 	c.closeErr = c.publish(context.Background())
-	_ = os.RemoveAll(c.staging)
-	_ = os.Remove(filepath.Dir(c.staging)) // only when empty
+	c.staging.remove()
 	return c.closeErr
 }
 
@@ -263,7 +265,7 @@ func (c *checkpointSink) Abort() error {
 	}
 	c.closed = true
 	err := c.seg.Abort()
-	_ = os.RemoveAll(c.staging)
+	c.staging.remove()
 	return err
 }
 

@@ -2,9 +2,10 @@ package main
 
 // envCrashpoint names the point where a binary built with the
 // piiscan_crashpoints tag kills itself, as "<point>:<part>" (for example
-// "objects:2"). Only the tests build that binary (crashpoint_on.go): in a
-// release build the variable means nothing and crashpoint compiles to
-// nothing (crashpoint_off.go).
+// "objects:2"), or stops itself there with "stop:<point>:<part>". Only
+// the tests build that binary (crashpoint_on.go): in a release build the
+// variable means nothing and crashpoint compiles to nothing
+// (crashpoint_off.go).
 //
 // The points are where a checkpoint's writes may be cut (checkpoint.go):
 //
