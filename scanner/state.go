@@ -54,7 +54,8 @@ type StateHeader struct {
 	Rulesets []string `json:"rulesets"`
 	Runs     []string `json:"runs"`
 	// Pending lists the runs since the last complete one: the interrupted
-	// or crashed run and the resumes that followed. An object they
+	// or crashed run and the resumes that followed (and a run whose last
+	// part was recovered from its intent record, StateIntent). An object they
 	// recorded has a row in their outputs, so it is skipped whatever its
 	// outcome as long as its version and ruleset are unchanged.
 	Pending []string `json:"pending"`
@@ -306,13 +307,9 @@ func (s *State) Record(o ObjectInfo, status Status, reason Reason, at time.Time,
 	if reason == ReasonUnchanged || v == "" {
 		return
 	}
-	outcome := string(status)
-	if reason != ReasonNone {
-		outcome += "/" + string(reason)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.entries[o.Key] = stateEntry{version: v, at: at.UnixMilli(), ruleset: s.rs, outcome: s.outcome(outcome), run: s.self, level: uint8(rules.LevelRank(level)), seen: true}
+	s.entries[o.Key] = stateEntry{version: v, at: at.UnixMilli(), ruleset: s.rs, outcome: s.outcome(outcomeName(status, reason)), run: s.self, level: uint8(rules.LevelRank(level)), seen: true}
 }
 
 // outcome interns an outcome and notes whether it is final. Callers hold
