@@ -30,13 +30,13 @@ var (
 )
 
 // newSink returns the run's sink: a plain Parquet sink, or with
-// --incremental a checkpointSink.
-func (o *ops) newSink(cfg sinks.ParquetConfig) (runSink, error) {
+// --incremental a checkpointSink publishing to out.
+func (o *ops) newSink(cfg sinks.ParquetConfig, out *outputs) (runSink, error) {
 	cfg.Shard = o.suffix
 	if o.inc == nil {
 		return sinks.NewParquet(cfg)
 	}
-	return newCheckpointSink(cfg, o.inc)
+	return newCheckpointSink(cfg, o.inc, out.locate)
 }
 
 // checkpointSink writes an incremental run's outputs in parts, so that a
@@ -51,13 +51,15 @@ func (o *ops) newSink(cfg sinks.ParquetConfig) (runSink, error) {
 // which is what lets a resumed run skip it: after SIGINT, SIGTERM or a
 // crash, the union of the published parts and the resumed run is one
 // uninterrupted run. Objects abandoned at the interruption reach no sink
-// and no state.
+// and no state. A crash between publishing a part and saving the state is
+// covered by the part's intent record (intent.go).
 //
 // The segment being written lives in a staging folder (staging.go) as an
 // ordinary Parquet sink. Like every sink it is driven by Run's one sink
 // goroutine.
 type checkpointSink struct {
 	cfg     sinks.ParquetConfig // the final root and Publish
+	locate  func(rel string) string
 	staging *staging
 	seg     *sinks.Parquet
 	part    int // number of the segment being written
@@ -87,11 +89,12 @@ type pendingObject struct {
 	level  string // highest sensitivity of its findings
 }
 
-// newCheckpointSink starts the first segment. Staging folders of runs
-// that are gone are removed first: their unpublished segments are not part
-// of the dataset, and no state counts their objects.
-func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental) (*checkpointSink, error) {
-	c := &checkpointSink{cfg: cfg, inc: inc, part: inc.parts + 1, last: time.Now(), tally: sinks.NewTally(), seen: map[string]bool{}}
+// newCheckpointSink starts the first segment; locate maps a dataset path
+// to where it is published (a local path or oss://bucket/key). Staging
+// folders of runs that are gone are removed first: their unpublished
+// segments are not part of the dataset, and no state counts their objects.
+func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental, locate func(string) string) (*checkpointSink, error) {
+	c := &checkpointSink{cfg: cfg, locate: locate, inc: inc, part: inc.parts + 1, last: time.Now(), tally: sinks.NewTally(), seen: map[string]bool{}}
 	c.log = slog.New(slog.DiscardHandler)
 	if cfg.Logger != nil {
 		c.log = cfg.Logger.With("component", "checkpoint")
@@ -165,10 +168,11 @@ func (c *checkpointSink) WriteObject(ctx context.Context, r *scanner.ObjectResul
 	return c.open()
 }
 
-// publish finishes the current segment, moves its two files into the
-// dataset under their part names, publishes them (--out oss://), then
-// records its objects in the state. An empty segment after the first is
-// dropped.
+// publish finishes the current segment, saves its intent record, moves
+// its two files into the dataset under their part names, publishes them
+// (--out oss://), then records its objects in the state. The objects file
+// goes last: it is the part's commit record (intent.go). An empty segment
+// after the first is dropped.
 func (c *checkpointSink) publish(ctx context.Context) error {
 	t := c.seg.Tally()
 	if t.Objects == 0 && c.published > 0 {
@@ -178,8 +182,13 @@ func (c *checkpointSink) publish(ctx context.Context) error {
 		return err
 	}
 	out := c.seg.Outputs()
+	rels := []string{out.Findings, out.Objects}
+	if err := c.writeIntent(ctx, rels); err != nil {
+		return err
+	}
+	crashpoint("intent", c.part)
 	var placed [2]string
-	for i, rel := range []string{out.Findings, out.Objects} {
+	for i, rel := range rels {
 		dst, err := c.place(rel)
 		if err != nil {
 			return err
@@ -203,8 +212,25 @@ func (c *checkpointSink) publish(ctx context.Context) error {
 		c.inc.state.Record(p.info, p.status, p.reason, p.at, p.level)
 	}
 	c.pending = c.pending[:0]
+	c.inc.intent = intentPublished
 	c.log.Info("checkpoint", "part", c.part, "objects", t.Objects, "findings", t.Findings)
 	return nil
+}
+
+// writeIntent saves the intent record of the part whose segment files are
+// rels: where they will be published, and the state lines of its objects.
+func (c *checkpointSink) writeIntent(ctx context.Context, rels []string) error {
+	files := make([]string, len(rels))
+	for i, rel := range rels {
+		files[i] = c.locate(c.partName(rel))
+	}
+	objects := make([]scanner.IntentEntry, 0, len(c.pending))
+	for _, p := range c.pending {
+		if e, ok := scanner.NewIntentEntry(p.info, p.status, p.reason, p.at, p.level); ok {
+			objects = append(objects, e)
+		}
+	}
+	return c.inc.writeIntent(ctx, c.part, files, objects)
 }
 
 // partName is the dataset path of rel (a segment file) as part c.part.
@@ -214,8 +240,10 @@ func (c *checkpointSink) partName(rel string) string {
 
 // place renames a finished segment file into the dataset. A part of the
 // same name exists only when an attempt of this scan id published it and
-// crashed before saving the state: its objects are not in the state and
-// are scanned again, so the new part replaces it.
+// crashed before saving the state, and left no intent record saying so
+// (piiscan before intent records; with one, the run starts by recording
+// the part or removing it): its objects are not in the state and are
+// scanned again, so the new part replaces it.
 func (c *checkpointSink) place(rel string) (string, error) {
 	dst := c.partName(rel)
 	to := filepath.Join(c.cfg.Root, filepath.FromSlash(dst))
@@ -229,6 +257,10 @@ func (c *checkpointSink) place(rel string) (string, error) {
 		return "", err
 	}
 	if err := os.Rename(filepath.Join(c.staging.dir, filepath.FromSlash(rel)), to); err != nil {
+		return "", fmt.Errorf("publish %s: %w", dst, err)
+	}
+	// Durable before the state records the part (see fileStore).
+	if err := syncDir(filepath.Dir(to)); err != nil {
 		return "", fmt.Errorf("publish %s: %w", dst, err)
 	}
 	return dst, nil

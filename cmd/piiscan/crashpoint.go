@@ -9,7 +9,8 @@ package main
 //
 // The points are where a checkpoint's writes may be cut (checkpoint.go):
 //
+//	intent    the intent record is saved, nothing of the part published
 //	findings  the part's findings file is published, its objects file not
 //	objects   both files are published, the state not yet saved
-//	state     the state is saved
+//	state     the state is saved, the intent record not yet removed
 const envCrashpoint = "PIISCAN_CRASHPOINT"

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,6 +40,18 @@ type incremental struct {
 	earlier    int64
 	earlierTop int
 	logger     *slog.Logger
+
+	// intents keeps the intent record of the part being published
+	// (intent.go): <state>.pending in the state's store.
+	intents stateStore
+	intent  intentStage
+	// written is the WrittenAt of the state as last read or saved, which
+	// an intent record names so that a later state makes it stale.
+	written time.Time
+	run     scanner.StateRun
+	// recovered says what was done with a killed run's intent record,
+	// for the summary's note; "" when there was none.
+	recovered string
 }
 
 // stateLocation applies the shard suffix to a state path, before its
@@ -63,19 +76,12 @@ func openIncremental(ctx context.Context, f *scanFlags, sc *scanConfig, suffix s
 	if in.store, err = newStateStore(in.loc, f); err != nil {
 		return nil, err
 	}
-	run := scanner.StateRun{ScanID: sc.scanID, Shard: suffix, StartedAt: sc.start, Ruleset: sc.ruleset.Hash}
-	rc, err := in.store.open(ctx)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		in.state = scanner.NewState(run)
-		logger.Info("incremental state not found: every object is scanned", "state", in.loc)
-		return in, nil
-	case err != nil:
-		return nil, usageErr("--incremental %s: %w", in.loc, err)
+	if in.intents, err = newStateStore(in.loc+intentSuffix, f); err != nil {
+		return nil, err
 	}
-	defer rc.Close()
-	if in.state, err = scanner.ReadState(rc, run); err != nil {
-		return nil, usageErr("--incremental %s: %w (remove it to scan every object again)", in.loc, err)
+	in.run = scanner.StateRun{ScanID: sc.scanID, Shard: suffix, StartedAt: sc.start, Ruleset: sc.ruleset.Hash}
+	if err := in.load(ctx); err != nil {
+		return nil, err
 	}
 	h := in.state.Header()
 	if h.ScanID == sc.scanID {
@@ -84,24 +90,64 @@ func openIncremental(ctx context.Context, f *scanFlags, sc *scanConfig, suffix s
 		}
 		in.continues, in.parts = true, h.Parts
 	}
-	logger.Info("incremental state loaded", "state", in.loc, "objects", in.state.Len(), "written_by", h.ScanID,
-		"written_at", h.WrittenAt, "resume", !h.Complete)
+	in.written = h.WrittenAt
+	if h.ScanID == "" {
+		logger.Info("incremental state not found: every object is scanned", "state", in.loc)
+	} else {
+		logger.Info("incremental state loaded", "state", in.loc, "objects", in.state.Len(), "written_by", h.ScanID,
+			"written_at", h.WrittenAt, "resume", !h.Complete)
+	}
+	// A killed run may have published a part it did not record.
+	if err := in.recoverIntent(ctx, newPartFiles(f)); err != nil {
+		return nil, err
+	}
 	return in, nil
+}
+
+// load reads the state, or makes an empty one when there is none.
+func (in *incremental) load(ctx context.Context) error {
+	rc, err := in.store.open(ctx)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		in.state = scanner.NewState(in.run)
+		return nil
+	case err != nil:
+		return usageErr("--incremental %s: %w", in.loc, err)
+	}
+	defer rc.Close()
+	if in.state, err = scanner.ReadState(rc, in.run); err != nil {
+		return usageErr("--incremental %s: %w (remove it to scan every object again)", in.loc, err)
+	}
+	return nil
 }
 
 // save writes the state: complete for the final save of a run that
 // listed everything. ctx may be cancelled (after SIGINT): the final state
 // is what makes the resumed run right, so it is written regardless.
+//
+// The state then records the part just published, if any: its intent
+// record has done its job and is removed. When a part was not published in
+// full (a failed upload), the state is not saved: it stays as it was at
+// the last checkpoint, which the part's intent record names, so that the
+// next run removes what was published of the part (intent.go).
 func (in *incremental) save(ctx context.Context, complete bool) error {
+	if in.intent == intentWritten {
+		return fmt.Errorf("save incremental state %s: not saved, since the last part was not published in full; the next run removes what was and scans its objects again", in.loc)
+	}
 	ctx = context.WithoutCancel(ctx)
+	now := time.Now().UTC().Round(0)
 	err := in.store.save(ctx, func(w io.Writer) error {
-		return in.state.Encode(w, complete, in.parts, time.Now())
+		return in.state.Encode(w, complete, in.parts, now)
 	})
 	if err != nil {
 		return fmt.Errorf("save incremental state %s: %w", in.loc, err)
 	}
+	in.written = now
 	crashpoint("state", in.parts)
 	in.logger.Debug("incremental state saved", "state", in.loc, "objects", in.state.Len(), "complete", complete)
+	if in.intent == intentPublished {
+		in.removeIntent(ctx)
+	}
 	return nil
 }
 
@@ -119,6 +165,9 @@ func (in *incremental) note(c sinks.Tally) string {
 	if st.Resumed {
 		msg += fmt.Sprintf("; resumed unfinished run %s (its objects were not scanned again)", h.ScanID)
 	}
+	if in.recovered != "" {
+		msg += "; " + in.recovered
+	}
 	if in.continues {
 		msg += fmt.Sprintf("; this attempt continues an interrupted attempt of the same scan id, whose parts are kept: counters cover this attempt only, and the %d object(s) that attempt wrote are not listed again", in.earlier)
 	}
@@ -131,6 +180,8 @@ type stateStore interface {
 	open(ctx context.Context) (io.ReadCloser, error)
 	// save replaces the state atomically with what write produces.
 	save(ctx context.Context, write func(io.Writer) error) error
+	// remove deletes it; a missing one is no error.
+	remove(ctx context.Context) error
 }
 
 func newStateStore(loc string, f *scanFlags) (stateStore, error) {
@@ -164,7 +215,11 @@ func newStateStore(loc string, f *scanFlags) (stateStore, error) {
 }
 
 // fileStore is a local state file, replaced with a temporary file and a
-// rename (after fsync), so a crash leaves the old or the new state.
+// rename (after fsync), so a crash leaves the old or the new state. The
+// folder is synced after the rename, so that a lost node cannot undo it
+// once the run has gone on: the intent record must be on disk before the
+// part it announces is published, and the state before the record is
+// removed.
 type fileStore struct {
 	path string
 	gz   bool
@@ -199,6 +254,32 @@ func (s *fileStore) save(_ context.Context, write func(io.Writer) error) error {
 	}
 	if err != nil {
 		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return syncDir(dir)
+}
+
+func (s *fileStore) remove(context.Context) error {
+	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return syncDir(filepath.Dir(s.path))
+}
+
+// syncDir makes the renames and removals in dir durable (fsync of the
+// folder). Windows cannot open a folder for syncing; there a rename is
+// durable when MoveFileEx returns, so the error is ignored.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil && runtime.GOOS == "windows" {
+		return nil
 	}
 	return err
 }
@@ -243,6 +324,18 @@ func (s *ossStore) save(ctx context.Context, write func(io.Writer) error) error 
 	}
 	err = scanner.OSSRetry{}.Do(ctx, func() error {
 		return s.bucket.PutObjectFromFile(s.key, tmp.Name(), oss.WithContext(ctx))
+	})
+	if err != nil {
+		return scanner.DescribeOSS(err)
+	}
+	return nil
+}
+
+// remove deletes the object; OSS answers a delete of a missing key with
+// success.
+func (s *ossStore) remove(ctx context.Context) error {
+	err := scanner.OSSRetry{}.Do(ctx, func() error {
+		return s.bucket.DeleteObject(s.key, oss.WithContext(ctx))
 	})
 	if err != nil {
 		return scanner.DescribeOSS(err)

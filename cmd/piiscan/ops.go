@@ -163,18 +163,18 @@ func (o *ops) filter(globs func(scanner.ObjectInfo) bool) func(scanner.ObjectInf
 	}
 }
 
-// ownFiles are the run's own local outputs: the --out folder and the
-// incremental state file. A scan of a folder holding them ("piiscan scan
-// ." with the default --out ./piiscan-out) does not list them: they are
-// being written while the scan runs, and earlier runs' outputs hold
-// nothing but masked values and fingerprints.
+// ownFiles are the run's own local outputs: the --out folder, and the
+// incremental state file and its intent record. A scan of a folder holding
+// them ("piiscan scan ." with the default --out ./piiscan-out) does not
+// list them: they are being written while the scan runs, and earlier runs'
+// outputs hold nothing but masked values and fingerprints.
 func (o *ops) ownFiles(f *scanFlags) []string {
 	var own []string
 	if !isOSS(f.out) {
 		own = append(own, f.out)
 	}
 	if o.inc != nil && !isOSS(o.inc.loc) {
-		own = append(own, o.inc.loc)
+		own = append(own, o.inc.loc, o.inc.loc+intentSuffix)
 	}
 	return own
 }

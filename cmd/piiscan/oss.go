@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -265,6 +266,9 @@ type outputs struct {
 	dir     string            // local directory the sinks write to
 	publish sinks.PublishFunc // nil for a local --out
 	remote  string            // the oss:// URL of --out, "" when local
+	// locate maps a path in the dataset layout to where it is published:
+	// an absolute local path, or oss://bucket/key.
+	locate func(rel string) string
 }
 
 // prepareOut resolves --out. For oss:// it checks before anything is
@@ -274,7 +278,11 @@ type outputs struct {
 // the prefix, made a folder with '/', plus its path in the dataset layout.
 func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.Logger) (*outputs, error) {
 	if !isOSS(f.out) {
-		return &outputs{dir: f.out}, nil
+		abs, err := filepath.Abs(f.out)
+		if err != nil {
+			return nil, usageErr("--out %s: %w", f.out, err)
+		}
+		return &outputs{dir: f.out, locate: func(rel string) string { return filepath.Join(abs, filepath.FromSlash(rel)) }}, nil
 	}
 	u, err := parseOSSURL(f.out)
 	if err != nil {
@@ -310,7 +318,8 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 	if err != nil {
 		return nil, usageErr("--out %s: temporary directory: %w", f.out, err)
 	}
-	return &outputs{dir: dir, publish: up.Publish, remote: f.out}, nil
+	locate := func(rel string) string { return ossScheme + u.bucket + "/" + up.Key(rel) }
+	return &outputs{dir: dir, publish: up.Publish, remote: f.out, locate: locate}, nil
 }
 
 // probeKey checks, before anything is read, that a bucket answers with

@@ -153,7 +153,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	sink, err := op.newSink(sinks.ParquetConfig{
 		Root: out.dir, Publish: out.publish, ScanID: sc.scanID, Date: sc.start, Compression: sinks.Compression(f.compression),
 		Version: version, Logger: logger,
-	})
+	}, out)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
