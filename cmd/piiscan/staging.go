@@ -24,6 +24,11 @@ const staleStagingAge = 24 * time.Hour
 // stagingLock is the lock file in each staging folder.
 const stagingLock = ".lock"
 
+// stagingTrash starts the name a staging folder takes just before it is
+// removed, so that a removal cut short (a kill) leaves a folder that is
+// plainly garbage, not one that looks like a folder being made.
+const stagingTrash = ".trash-"
+
 // errLocked says that another process holds a lock (lockFile).
 var errLocked = errors.New("locked by another process")
 
@@ -36,11 +41,13 @@ var errLocked = errors.New("locked by another process")
 // process ends, however it ends. A run that starts on the same --out
 // removes every staging folder whose lock it can take: those of runs that
 // were killed. The folders of live runs, such as the other shards of a run
-// writing to the same --out, are locked, and kept. Folders without a lock
-// file (piiscan before locks, whose names have no "~") and folders on
-// systems without flock (Windows) are removed when nothing in them changed
-// for staleStagingAge, or, for the old names, when they belong to this
-// scan id or to the unfinished run the state was written by.
+// writing to the same --out, are locked, and kept. A folder is renamed
+// .trash-<name> before it is removed, so that a removal cut short leaves
+// a folder any run removes. Folders without a lock file (piiscan before
+// locks, whose names have no "~") and folders on systems without flock
+// (Windows) are removed when nothing in them changed for staleStagingAge,
+// or, for the old names, when they belong to this scan id or to the
+// unfinished run the state was written by.
 type staging struct {
 	parent, dir string
 	lock        *os.File // nil where locks are not available
@@ -88,7 +95,10 @@ func (s *staging) removeStale(legacy []string, log *slog.Logger) {
 			continue
 		}
 		stale := false
-		if strings.Contains(e.Name(), "~") {
+		switch {
+		case strings.HasPrefix(e.Name(), stagingTrash):
+			stale = true
+		case strings.Contains(e.Name(), "~"):
 			lock, err := lockFile(filepath.Join(p, stagingLock), false)
 			switch {
 			case err == nil:
@@ -98,7 +108,7 @@ func (s *staging) removeStale(legacy []string, log *slog.Logger) {
 			case errors.Is(err, errors.ErrUnsupported), errors.Is(err, fs.ErrNotExist):
 				stale = unchangedFor(p, staleStagingAge)
 			}
-		} else {
+		default:
 			stale = slices.Contains(legacy, e.Name()) || unchangedFor(p, staleStagingAge)
 		}
 		if stale {
@@ -108,7 +118,7 @@ func (s *staging) removeStale(legacy []string, log *slog.Logger) {
 }
 
 func removeStaging(p string, log *slog.Logger) {
-	if err := os.RemoveAll(p); err != nil {
+	if err := discard(p); err != nil {
 		log.Warn("remove the staging folder of a run that is gone", "path", p, "err", err)
 		return
 	}
@@ -137,10 +147,23 @@ func unchangedFor(dir string, age time.Duration) bool {
 	return err == nil && !recent
 }
 
+// discard renames the staging folder p to .trash-<name>, then removes it.
+// The caller holds p's lock, if it has one, until discard returns.
+func discard(p string) error {
+	base := filepath.Base(p)
+	if !strings.HasPrefix(base, stagingTrash) {
+		trash := filepath.Join(filepath.Dir(p), stagingTrash+base)
+		if os.Rename(p, trash) == nil {
+			p = trash
+		}
+	}
+	return os.RemoveAll(p)
+}
+
 // remove removes the folder and releases its lock; the staging root goes
 // too when no other run uses it.
 func (s *staging) remove() {
-	_ = os.RemoveAll(s.dir)
+	_ = discard(s.dir)
 	if s.lock != nil {
 		_ = s.lock.Close()
 		s.lock = nil

@@ -18,9 +18,9 @@ import (
 )
 
 // TestStagingRemovesOnlyStale: a run removes the staging folders of runs
-// that are gone (unlocked, or of the old unlocked kind and known or old)
-// and keeps those of live runs, those being made, and recent ones it
-// cannot judge.
+// that are gone (unlocked, of the old unlocked kind and known or old, or
+// left half removed) and keeps those of live runs, those being made, and
+// recent ones it cannot judge.
 func TestStagingRemovesOnlyStale(t *testing.T) {
 	parent := filepath.Join(t.TempDir(), stagingDir)
 	live, err := newStaging(parent, "nightly-shard-2-of-2")
@@ -53,6 +53,7 @@ func TestStagingRemovesOnlyStale(t *testing.T) {
 	legacyRecent := mkdir("daily-6", time.Hour, false)
 	making := mkdir("daily-8~123", 0, false) // made, not yet locked
 	makingOld := mkdir("daily-4~456", 25*time.Hour, false)
+	trash := mkdir(stagingTrash+"daily-3~789", 0, true) // a removal cut short
 
 	own, err := newStaging(parent, "daily-7")
 	require.NoError(t, err)
@@ -61,7 +62,7 @@ func TestStagingRemovesOnlyStale(t *testing.T) {
 
 	for p, kept := range map[string]bool{
 		live.dir: true, killed.dir: false, own.dir: true,
-		legacyOwn: false, legacyOld: false, legacyRecent: true, making: true, makingOld: false,
+		legacyOwn: false, legacyOld: false, legacyRecent: true, making: true, makingOld: false, trash: false,
 	} {
 		_, err := os.Stat(p)
 		assert.Equal(t, kept, err == nil, "%s kept", filepath.Base(p))
