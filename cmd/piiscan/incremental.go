@@ -259,11 +259,13 @@ func (s *fileStore) save(_ context.Context, write func(io.Writer) error) error {
 	return syncDir(dir)
 }
 
+// remove needs no sync: a removal undone by a lost node leaves a stale
+// intent record, which the next run recognises (intent.go).
 func (s *fileStore) remove(context.Context) error {
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return syncDir(filepath.Dir(s.path))
+	return nil
 }
 
 // syncDir makes the renames and removals in dir durable (fsync of the
