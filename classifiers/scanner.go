@@ -83,6 +83,9 @@ type Scanner struct {
 	upper    []byte            // an alphanumeric token in upper case (token)
 	runes    []rune            // regexp2 window
 	r2b      []int             // rune index -> byte offset
+	wins     [][2]int          // user-rule windows (user.go)
+	ulow     []byte            // buf with ASCII lowered, for the user rules
+	ulowOK   bool              // ulow is up to date for this call
 
 	// per call
 	buf        []byte

@@ -2,6 +2,8 @@ package classifiers
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
@@ -13,6 +15,7 @@ import (
 // into runes once, since regexp2 matches runes, and rune positions are
 // mapped back to byte offsets.
 func (s *Scanner) runUser() error {
+	s.ulowOK = false
 	for _, ri := range s.e.user {
 		if err := s.ctx.Err(); err != nil {
 			return err
@@ -49,26 +52,25 @@ func (s *Scanner) userNearKeywords(ri *ruleInfo) {
 	reach := ri.window + ri.rule.EffectiveMaxLen()
 	lo := max(0, s.own0-reach)
 	hi := min(len(s.buf), s.own1+reach)
-	low := append([]byte(nil), s.buf[lo:hi]...)
-	lowerASCII(low, low)
-	var wins [][2]int
+	low := s.userLower()
+	wins := s.wins[:0]
 	for _, k := range ri.keywords {
-		from := 0
-		for {
-			j := bytes.Index(low[from:], k.b)
+		for from := lo; ; {
+			j := bytes.Index(low[from:hi], k.b)
 			if j < 0 {
 				break
 			}
-			at := lo + from + j
+			at := from + j
 			wins = append(wins, [2]int{max(lo, at-reach), min(hi, at+len(k.b)+reach)})
-			from += j + len(k.b)
+			from = at + len(k.b)
 		}
 	}
+	s.wins = wins
 	if len(wins) == 0 {
 		return
 	}
 	// Merge overlapping windows so a match is tried once.
-	sortWindows(wins)
+	slices.SortFunc(wins, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
 	cur := wins[0]
 	for _, w := range wins[1:] {
 		if w[0] <= cur[1] {
@@ -81,12 +83,15 @@ func (s *Scanner) userNearKeywords(ri *ruleInfo) {
 	s.userWindow(ri, cur[0], cur[1])
 }
 
-func sortWindows(w [][2]int) {
-	for i := 1; i < len(w); i++ {
-		for j := i; j > 0 && w[j][0] < w[j-1][0]; j-- {
-			w[j], w[j-1] = w[j-1], w[j]
-		}
+// userLower returns buf with ASCII letters lowered (offsets are kept),
+// made once per call for all the user rules.
+func (s *Scanner) userLower() []byte {
+	if !s.ulowOK {
+		s.ulow = append(s.ulow[:0], s.buf...)
+		lowerASCII(s.ulow, s.ulow)
+		s.ulowOK = true
 	}
+	return s.ulow
 }
 
 // userWindow runs one pattern over buf[a:b]. A search that hits the
@@ -96,6 +101,12 @@ func (s *Scanner) userWindow(ri *ruleInfo, a, b int) {
 	s.runes = s.runes[:0]
 	s.r2b = s.r2b[:0]
 	for i := a; i < b; {
+		if c := s.buf[i]; c < utf8.RuneSelf {
+			s.runes = append(s.runes, rune(c))
+			s.r2b = append(s.r2b, i)
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRune(s.buf[i:b])
 		s.runes = append(s.runes, r)
 		s.r2b = append(s.r2b, i)
