@@ -88,6 +88,7 @@ type ruleInfo struct {
 	allowRes   []*regexp2.Regexp
 	re         *regexp2.Regexp // user pattern rules
 	at         *regexp2.Regexp // re anchored where the search starts (\G), to step past a timed-out attempt; nil if it does not compile
+	pre        *userPre        // re's literal prefilter; nil: re runs over the whole chunk
 	validator  Validator
 	detector   string
 	evidence   string // base evidence: checksum or format
@@ -259,6 +260,7 @@ func (e *Engine) prepare(i int, r rules.Rule) (*ruleInfo, error) {
 		if at, err := compilePattern(`\G(?:` + r.Pattern + `)`); err == nil {
 			ri.at = at
 		}
+		ri.pre = newUserPre(r.Pattern)
 	}
 	if r.Validator != "" {
 		v, ok := Validators[r.Validator]

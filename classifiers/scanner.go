@@ -87,6 +87,12 @@ type Scanner struct {
 	ulow     []byte            // buf with ASCII lowered, for the user rules
 	ulowOK   bool              // ulow is up to date for this call
 
+	// user rules (user.go, userpre_scan.go)
+	urLo, urHi  int         // runes and r2b hold buf[urLo:urHi] in this call
+	userLast    int         // the last start a match may have in the current span
+	pwins       []preWindow // prefilter windows
+	userPreMode userPreMode // tests: userPreOff, userPreAlways
+
 	// per call
 	buf        []byte
 	own0, own1 int

@@ -11,24 +11,32 @@ import (
 
 // runUser runs the user rules (regexp2 patterns). A rule with keywords and
 // no field hints only looks at windows around keyword hits in the owned
-// region; otherwise it scans the whole owned region. Each window is turned
-// into runes once, since regexp2 matches runes, and rune positions are
-// mapped back to byte offsets.
+// region; otherwise it scans the whole owned region, or, when its pattern
+// has a literal prefilter (userpre.go), windows around the literals with
+// the same matches. Each window is turned into runes once, since regexp2
+// matches runes, and rune positions are mapped back to byte offsets.
 func (s *Scanner) runUser() error {
 	s.ulowOK = false
+	s.urLo, s.urHi = -1, -1
 	for _, ri := range s.e.user {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
 		// A rule that needs a keyword runs only around its keywords; one
 		// whose keywords are optional (they raise confidence) runs over
-		// the whole chunk, as DESIGN.md section 5 says.
+		// the whole chunk, as DESIGN.md section 5 says (but only where its
+		// pattern's literals let a match be).
 		s.toLeft = maxUserTimeouts
 		if ri.rule.KeywordsRequired && len(ri.keywords) > 0 && len(ri.fieldToks) == 0 && !s.fieldHinted(ri) {
 			s.userNearKeywords(ri)
 			continue
 		}
-		s.userWindow(ri, max(0, s.own0-256), min(len(s.buf), s.own1+ri.rule.EffectiveMaxLen()))
+		a, b := max(0, s.own0-256), min(len(s.buf), s.own1+ri.rule.EffectiveMaxLen())
+		if ri.pre != nil && s.userPreMode != userPreOff {
+			s.userPrefiltered(ri, a, b)
+			continue
+		}
+		s.userWindow(ri, a, b)
 	}
 	return nil
 }
@@ -97,23 +105,33 @@ func (s *Scanner) userLower() []byte {
 // userWindow runs one pattern over buf[a:b]. A search that hits the
 // regexp2 match timeout is taken up again past the attempt that stuck
 // (userStep), so one hostile stretch does not hide the matches after it.
-func (s *Scanner) userWindow(ri *ruleInfo, a, b int) {
-	s.runes = s.runes[:0]
-	s.r2b = s.r2b[:0]
-	for i := a; i < b; {
-		if c := s.buf[i]; c < utf8.RuneSelf {
-			s.runes = append(s.runes, rune(c))
+func (s *Scanner) userWindow(ri *ruleInfo, a, b int) { s.userSpan(ri, a, b, a, b) }
+
+// userSpan runs one pattern over buf[a:b], trying the matches that start
+// in [from, last] only: a match found starting past last ends the span
+// (the prefilter's windows, whose text is not the chunk's beyond that).
+func (s *Scanner) userSpan(ri *ruleInfo, a, b, from0, last int) {
+	if a != s.urLo || b != s.urHi {
+		// Rules without a prefilter share the span of the chunk.
+		s.runes = s.runes[:0]
+		s.r2b = s.r2b[:0]
+		for i := a; i < b; {
+			if c := s.buf[i]; c < utf8.RuneSelf {
+				s.runes = append(s.runes, rune(c))
+				s.r2b = append(s.r2b, i)
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRune(s.buf[i:b])
+			s.runes = append(s.runes, r)
 			s.r2b = append(s.r2b, i)
-			i++
-			continue
+			i += n
 		}
-		r, n := utf8.DecodeRune(s.buf[i:b])
-		s.runes = append(s.runes, r)
-		s.r2b = append(s.r2b, i)
-		i += n
+		s.r2b = append(s.r2b, b)
+		s.urLo, s.urHi = a, b
 	}
-	s.r2b = append(s.r2b, b)
-	from := 0 // rune index the search goes on from
+	s.userLast = last
+	from, _ := slices.BinarySearch(s.r2b, from0) // rune index the search goes on from
 	for {
 		m, err := ri.re.FindRunesMatchStartingAt(s.runes, from)
 		for err == nil && m != nil {
@@ -143,7 +161,7 @@ func (s *Scanner) userWindow(ri *ruleInfo, a, b int) {
 func (s *Scanner) userMatch(ri *ruleInfo, m *regexp2.Match) bool {
 	start := s.r2b[m.Index]
 	end := s.r2b[m.Index+m.Length]
-	if start >= s.own1 {
+	if start >= s.own1 || start > s.userLast {
 		return false
 	}
 	val := s.buf[start:end]

@@ -28,6 +28,17 @@ func evilEngine(t testing.TB) *Engine {
 	return builtinEngine(t, p)
 }
 
+// wholeScanner is a scanner that runs user rules over the whole chunk, as
+// it does for a pattern without a literal prefilter. evil2 has one (its
+// branches need "$" and "SECRET-"), which keeps regexp2 away from most
+// hostile text (TestUserRulePrefilterSkipsHostileText), so the timeout
+// tests turn it off.
+func wholeScanner(e *Engine) *Scanner {
+	sc := e.NewScanner()
+	sc.userPreMode = userPreOff
+	return sc
+}
+
 // scanEvil scans text and returns the values evil2 found, in order.
 func scanEvil(t *testing.T, sc *Scanner, text string) []string {
 	t.Helper()
@@ -62,7 +73,7 @@ func TestUserRuleTimeoutResumes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := e.NewScanner()
+			sc := wholeScanner(e)
 			assert.Equal(t, tt.want, scanEvil(t, sc, tt.text))
 			to := sc.UserTimeouts()
 			if !tt.timedOut {
@@ -80,6 +91,20 @@ func TestUserRuleTimeoutResumes(t *testing.T) {
 	}
 }
 
+// TestUserRulePrefilterSkipsHostileText: with its literal prefilter, evil2
+// runs only around "$" and "SECRET-", so a hostile run with neither near
+// costs no timeout, and the matches are those of the whole-chunk scan.
+func TestUserRulePrefilterSkipsHostileText(t *testing.T) {
+	t.Parallel()
+	e := evilEngine(t)
+	filler := strings.Repeat("ok. ", 100) // the windows must not cover most of the text
+	text := filler + strings.Repeat("a", 40) + "! SECRET-5678. " + strings.Repeat("b", 40) + "? SECRET-1234. " + filler
+	sc := e.NewScanner()
+	assert.Equal(t, []string{"SECRET-5678", "SECRET-1234"}, scanEvil(t, sc, text))
+	assert.Empty(t, sc.UserTimeouts())
+	assert.Zero(t, sc.Stats().Timeouts)
+}
+
 // TestUserRuleTimeoutBounded: hostile text everywhere costs a bounded
 // number of timeouts per call (each a bounded time); the rest is given up
 // and said so. Counted, not timed: timed tests fail on a busy machine.
@@ -91,7 +116,7 @@ func TestUserRuleTimeoutBounded(t *testing.T) {
 		b.WriteString(strings.Repeat("a", 60) + "! ")
 	}
 	b.WriteString("SECRET-9999")
-	sc := e.NewScanner()
+	sc := wholeScanner(e)
 	scanEvil(t, sc, b.String())
 	to := sc.UserTimeouts()
 	require.Len(t, to, 1)

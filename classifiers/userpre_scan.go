@@ -1,0 +1,132 @@
+package classifiers
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"unicode/utf8"
+)
+
+// userPreMode lets tests turn the prefilter off, or keep its windows when
+// they cover most of the chunk, to compare the ways of scanning.
+type userPreMode int8
+
+const (
+	userPreOn userPreMode = iota
+	userPreOff
+	userPreAlways
+)
+
+// preWindow is a span of buf the pattern runs on: lo..hi is the text it
+// sees, first..last the starts it may report a match at.
+type preWindow struct{ lo, hi, first, last int }
+
+// userPrefiltered runs ri's pattern as userWindow(ri, a, b) would, with the
+// same matches, but only on windows around the occurrences of its
+// prefilter's literals in buf[a:b].
+//
+// Why the matches are the same: regexp2 reports, from where the search
+// goes on, the match at the first start where the pattern matches, and a
+// match at start p depends only on the text from p to its end plus the
+// runes either side (\b, ^, $; patterns that look further are not
+// prefiltered). Every match holds a literal occurrence at h, so it starts
+// in [h+len-width, h] (or, for an unbounded pattern, where the run of
+// inMatch bytes around h begins) and ends before h+width (the run's end).
+// A window holds those starts with preMargin bytes of context beyond the
+// furthest end, so each start in it gives the match the whole span
+// would; the starts no window holds give none. Windows that overlap are
+// merged, so the matches of one never overlap the next one's starts, and
+// a match found past a window's last start is left to the chunk's text
+// (it is found again by the window that holds it, or was never one).
+func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
+	p := ri.pre
+	text := s.buf
+	if p.fold {
+		text = s.userLower()
+	}
+	lastStart := min(b, s.own1) - 1 // later starts are not this chunk's
+	wins := s.pwins[:0]
+	for _, lit := range p.lits {
+		runLo, runHi := -1, -1 // the inMatch run of the last hit, unbounded patterns
+		for from := a; from < b; {
+			j := bytes.Index(text[from:b], lit)
+			if j < 0 {
+				break
+			}
+			h := from + j
+			from = h + 1 // occurrences may overlap ("aa" in "aaa")
+			var w preWindow
+			if p.width >= 0 {
+				w.first = max(a, h+len(lit)-p.width)
+				w.last = min(h, lastStart)
+				w.hi = min(b, h+p.width+preMargin)
+			} else {
+				if h >= runHi {
+					runLo, runHi = s.inMatchRun(p.inMatch, a, b, h, h+len(lit))
+				}
+				w.first = runLo
+				w.last = min(h, lastStart)
+				w.hi = min(b, runHi+preMargin)
+			}
+			if w.first > w.last {
+				continue
+			}
+			w.lo = s.runeStartBefore(a, max(a, w.first-preMargin))
+			wins = append(wins, w)
+		}
+	}
+	s.pwins = wins
+	if len(wins) == 0 {
+		return
+	}
+	slices.SortFunc(wins, func(x, y preWindow) int { return cmp.Compare(x.lo, y.lo) })
+	merged := wins[:1]
+	covered := 0
+	for _, w := range wins[1:] {
+		cur := &merged[len(merged)-1]
+		if w.lo <= cur.hi {
+			cur.hi = max(cur.hi, w.hi)
+			cur.first = min(cur.first, w.first)
+			cur.last = max(cur.last, w.last)
+			continue
+		}
+		covered += cur.hi - cur.lo
+		merged = append(merged, w)
+	}
+	covered += merged[len(merged)-1].hi - merged[len(merged)-1].lo
+	// Windows over most of the span save nothing: run it whole, once.
+	if 2*covered > b-a && s.userPreMode != userPreAlways {
+		s.userWindow(ri, a, b)
+		return
+	}
+	for _, w := range merged {
+		s.userSpan(ri, w.lo, w.hi, w.first, w.last)
+	}
+}
+
+// inMatchRun returns the run of bytes in set around the literal at
+// buf[h:e], within [a, b).
+func (s *Scanner) inMatchRun(set *[256]bool, a, b, h, e int) (int, int) {
+	lo := h
+	for lo > a && set[s.buf[lo-1]] {
+		lo--
+	}
+	hi := e
+	for hi < b && set[s.buf[hi]] {
+		hi++
+	}
+	return lo, hi
+}
+
+// runeStartBefore moves i back to where a rune starts, as decoding from a
+// sees it: a byte that is not a continuation byte, or i itself when none
+// of the three bytes before it starts a rune (then i is a stray
+// continuation byte, decoded alone).
+func (s *Scanner) runeStartBefore(a, i int) int {
+	for j := i; j >= a && j > i-utf8.UTFMax; j-- {
+		if utf8.RuneStart(s.buf[j]) {
+			return j
+		}
+	}
+	return i
+}
