@@ -34,6 +34,29 @@ type userPre struct {
 	// then a match lies within a run of the bytes in inMatch.
 	width   int
 	inMatch *[256]bool
+	// run, for a pattern without literals, is a run of runes of one class
+	// every match holds (the eight digits of \b[A-Z]{2}\d{8}\b).
+	run *preRun
+}
+
+// preRun is a run of at least n runes of a class: ASCII by a table,
+// others by the class's ranges (every non-ASCII rune when fold).
+type preRun struct {
+	n      int
+	ascii  [utf8.RuneSelf]bool
+	ranges []rune // regexp/syntax pairs lo, hi
+	fold   bool
+}
+
+// has reports a non-ASCII rune of the class.
+func (r *preRun) has(c rune) bool {
+	if r.fold {
+		return true
+	}
+	i, _ := slices.BinarySearch(r.ranges, c)
+	// ranges holds lo, hi pairs: c is in one when it falls on a lo or hi,
+	// or between a lo (even index) and its hi.
+	return i < len(r.ranges) && (r.ranges[i] == c || i%2 == 1)
 }
 
 const (
@@ -62,10 +85,13 @@ func newUserPre(pattern string) *userPre {
 		return nil
 	}
 	set, fold := f.required()
+	var run *preRun
 	if set == nil {
-		return nil
+		if run = f.run.gate(); run == nil {
+			return nil
+		}
 	}
-	p := &userPre{fold: fold, width: -1}
+	p := &userPre{fold: fold, width: -1, run: run}
 	if f.max >= 0 {
 		p.width = utf8.UTFMax * f.max
 	} else {
@@ -91,6 +117,51 @@ type preFacts struct {
 	req      []string
 	reqFold  bool
 	min, max int // in runes; max -1 is unbounded
+	// run is the longest run of one class every match holds; unit, when
+	// not nil, is the class every rune the node matches belongs to
+	// (\d{2,5}), so that neighbours of one class join into a run.
+	run  classRun
+	unit []rune
+}
+
+// classRun is n runes in a row of the class ranges (fold: under (?i)).
+type classRun struct {
+	ranges []rune
+	fold   bool
+	n      int
+}
+
+// gate turns a run into a prefilter gate, or nil when runs of its class
+// would be everywhere: fewer than four runes, or a class with a space.
+func (c classRun) gate() *preRun {
+	if c.n < 4 {
+		return nil
+	}
+	g := &preRun{n: c.n, ranges: c.ranges, fold: c.fold}
+	for i := 0; i < len(c.ranges); i += 2 {
+		for r := c.ranges[i]; r <= c.ranges[i+1] && r < utf8.RuneSelf; r++ {
+			g.ascii[r] = true
+		}
+	}
+	if c.fold {
+		// Go folds a class to its case orbits, regexp2 lowers: (?i)[İ]
+		// holds i for regexp2. Every letter may belong.
+		for r := 'A'; r <= 'Z'; r++ {
+			g.ascii[r], g.ascii[r+'a'-'A'] = true, true
+		}
+	}
+	if g.ascii[' '] {
+		return nil
+	}
+	return g
+}
+
+// longer returns the run with more runes (the first on a tie).
+func longer(a, b classRun) classRun {
+	if b.n > a.n {
+		return b
+	}
+	return a
 }
 
 // required is the node's best literal set: req, or exact when it has no
@@ -197,6 +268,10 @@ func runeFacts(r rune, fold bool) preFacts {
 // classFacts expands a small class into its runes.
 func (a *preAnalyser) classFacts(re *syntax.Regexp) preFacts {
 	f := preFacts{min: 1, max: 1}
+	if re.Flags&syntax.FoldCase == 0 || !a.negFold {
+		f.unit = re.Rune
+		f.run = classRun{ranges: re.Rune, fold: re.Flags&syntax.FoldCase != 0, n: 1}
+	}
 	n := 0
 	for i := 0; i < len(re.Rune); i += 2 {
 		n += int(re.Rune[i+1]-re.Rune[i]) + 1
@@ -238,9 +313,22 @@ func concatFacts(parts []preFacts) preFacts {
 	cur, curFold := []string{""}, false // exact strings of the current run of parts
 	var best []string
 	bestFold, allExact := false, true
+	var joined classRun // the run of the current unit class across parts
 	for _, p := range parts {
 		out.min += p.min
 		out.max = addMax(out.max, p.max)
+		out.run = longer(out.run, p.run)
+		switch {
+		case p.unit != nil && slices.Equal(p.unit, joined.ranges) && p.run.fold == joined.fold:
+			joined.n += p.min
+		case p.unit != nil:
+			joined = classRun{ranges: p.unit, fold: p.run.fold, n: p.min}
+		case p.max == 0:
+			// an assertion or an empty group keeps the run going
+		default:
+			joined = classRun{}
+		}
+		out.run = longer(out.run, joined)
 		if p.exact != nil {
 			if x := cross(cur, p.exact); x != nil {
 				cur, curFold = x, curFold || p.exactFold
@@ -313,6 +401,13 @@ func (a *preAnalyser) repeatFacts(sub *syntax.Regexp, lo, hi int) (preFacts, boo
 	out := preFacts{min: lo * f.min, max: mulMax(f.max, hi)}
 	if out.min > maxPreRunes {
 		out.min = maxPreRunes
+	}
+	switch {
+	case f.unit != nil:
+		out.unit = f.unit
+		out.run = classRun{ranges: f.unit, fold: f.run.fold, n: out.min}
+	case lo > 0:
+		out.run = f.run
 	}
 	switch {
 	case hi == 0:

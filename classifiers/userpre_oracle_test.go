@@ -29,10 +29,10 @@ var (
 	preAtoms   = []string{"EMP", "id", "kit", "Sk", "工号", "编号", "ab", "-", ":", "：", "x", "İ", `\.`, `\-`, "é", "a", "𠀀"}
 	preClasses = []string{`\d`, `[0-9]`, `[a-c]`, `\w`, `[A-Z]`, `[^x]`, `\s`, `.`, `[工号]`, `[ik]`, `\p{L}`,
 		`[\d-]`, `[^\d]`, `\D`, `\W`, `[a-zA-Z]`, `[\u4e00-\u9fa5]`, `[^\s]`, `[-:]`}
-	preQuants  = []string{"", "", "", "", "?", "*", "+", "{2}", "{1,3}", "{2,}", "??", "+?", "*?"}
+	preQuants  = []string{"", "", "", "", "?", "*", "+", "{2}", "{1,3}", "{2,}", "??", "+?", "*?", "{4}", "{4,6}"}
 	preAnchors = []string{`\b`, `^`, `$`, `\B`}
 	preTokens  = []string{"EMP", "emp", "Emp", "ID", "id", "İd", "\u212ait", "kit", "KIT", "sk", "ſk", "工号", "编号",
-		"中文", "ab", "AB", "-", ":", "：", "x", "X", "é", "É", " ", " ", "\n", "0", "12", "345", "１２", "٣",
+		"中文", "ab", "AB", "-", ":", "：", "x", "X", "é", "É", " ", " ", "\n", "0", "12", "345", "１２", "٣", "6789", "٠١٢٣", "0１2٣4",
 		"\xff", "\xe4\xb8", ".", "abc", "İ", "\t", "a", "b", "c", "工号:EMP-12", "idx", "𠀀", "😀"}
 )
 
@@ -89,6 +89,28 @@ func (g *preGen) pattern() string {
 	return b.String()
 }
 
+// classPattern returns a pattern of classes only (no literal), whose runs
+// of one class may gate it: \b[A-Z]{2}\d{8}\b and the like.
+func (g *preGen) classPattern() string {
+	var b strings.Builder
+	if g.r.IntN(4) == 0 {
+		b.WriteString("(?i)")
+	}
+	for range 1 + g.r.IntN(3) {
+		switch g.r.IntN(4) {
+		case 0:
+			b.WriteString(g.pick(preAnchors))
+		default:
+			c := g.pick(preClasses)
+			b.WriteString(c + g.pick([]string{"", "{4}", "{5,8}", "{2}", "+", "?"}))
+			if g.r.IntN(3) == 0 {
+				b.WriteString(c + "{2}") // the same class again: one run
+			}
+		}
+	}
+	return b.String()
+}
+
 // text returns about n bytes of tokens.
 func (g *preGen) text(n int) string {
 	var b strings.Builder
@@ -102,6 +124,9 @@ func (g *preGen) text(n int) string {
 func (g *preGen) genRule(i int) rules.Rule {
 	for {
 		r := rules.Rule{ID: fmt.Sprintf("gen_%d", i), Category: "identity", Level: "S2", Pattern: g.pattern()}
+		if i%3 == 0 {
+			r.Pattern = g.classPattern()
+		}
 		r.MaxLen = []int{0, 16, 40, 100}[g.r.IntN(4)]
 		if g.r.IntN(3) == 0 {
 			r.Keywords = []string{"工号", "id"}
@@ -119,14 +144,20 @@ func (g *preGen) genRule(i int) rules.Rule {
 func TestUserPreSound(t *testing.T) {
 	t.Parallel()
 	g := &preGen{r: rand.New(rand.NewPCG(1, 2))}
-	checked, prefiltered := 0, 0
-	for range 600 {
+	checked, prefiltered, runs := 0, 0, 0
+	for i := range 900 {
 		p := g.pattern()
+		if i%3 == 0 {
+			p = g.classPattern()
+		}
 		pre := newUserPre(p)
 		if pre == nil {
 			continue
 		}
 		prefiltered++
+		if pre.run != nil {
+			runs++
+		}
 		at, err := regexp2.Compile(`\G(?:`+p+`)`, regexp2.None)
 		require.NoError(t, err, p)
 		for range 2 {
@@ -148,8 +179,11 @@ func TestUserPreSound(t *testing.T) {
 				for _, l := range pre.lits {
 					found = found || bytes.Contains(val, l)
 				}
+				if pre.run != nil {
+					found = hasRun(pre.run, runes[m.Index:m.Index+m.Length])
+				}
 				if !found {
-					t.Errorf("pattern %q: a match at bytes %d..%d holds none of its literals", p, s, e)
+					t.Errorf("pattern %q: a match at bytes %d..%d holds none of its literals or runs", p, s, e)
 				}
 				if pre.width >= 0 && e-s > pre.width {
 					t.Errorf("pattern %q: a match at bytes %d..%d is longer than %d", p, s, e, pre.width)
@@ -165,9 +199,25 @@ func TestUserPreSound(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d patterns with a prefilter, %d matches checked", prefiltered, checked)
+	t.Logf("%d patterns with a prefilter (%d by a run), %d matches checked", prefiltered, runs, checked)
+	require.Greater(t, runs, 20)
 	require.Greater(t, prefiltered, 200)
 	require.Greater(t, checked, 1000)
+}
+
+// hasRun reports r.n runes of r's class in a row.
+func hasRun(r *preRun, rs []rune) bool {
+	n := 0
+	for _, c := range rs {
+		if c < utf8.RuneSelf && r.ascii[c] || c >= utf8.RuneSelf && r.has(c) {
+			if n++; n >= r.n {
+				return true
+			}
+			continue
+		}
+		n = 0
+	}
+	return false
 }
 
 func runesOf(text []byte) ([]rune, []int) {

@@ -46,8 +46,31 @@ func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 	}
 	lastStart := min(b, s.own1) - 1 // later starts are not this chunk's
 	wins := s.pwins[:0]
+	runLo, runHi := -1, -1 // the inMatch run of the last hit, unbounded patterns
+	// hit adds the window of a match that holds at least k bytes of
+	// buf[hs:he] (a literal: all of them): it starts at he-k at the latest
+	// and ends at hs+k at the earliest.
+	hit := func(hs, he, k int) {
+		var w preWindow
+		w.last = min(he-k, lastStart)
+		if p.width >= 0 {
+			w.first = max(a, hs+k-p.width)
+			w.hi = min(b, he-k+p.width+preMargin)
+		} else {
+			if hs >= runHi {
+				runLo, runHi = s.inMatchRun(p.inMatch, a, b, hs, he)
+			}
+			w.first = runLo
+			w.hi = min(b, runHi+preMargin)
+		}
+		if w.first > w.last {
+			return
+		}
+		w.lo = s.runeStartBefore(a, max(a, w.first-preMargin))
+		wins = append(wins, w)
+	}
 	for _, lit := range p.lits {
-		runLo, runHi := -1, -1 // the inMatch run of the last hit, unbounded patterns
+		runLo, runHi = -1, -1
 		for from := a; from < b; {
 			j := bytes.Index(text[from:b], lit)
 			if j < 0 {
@@ -55,25 +78,11 @@ func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 			}
 			h := from + j
 			from = h + 1 // occurrences may overlap ("aa" in "aaa")
-			var w preWindow
-			if p.width >= 0 {
-				w.first = max(a, h+len(lit)-p.width)
-				w.last = min(h, lastStart)
-				w.hi = min(b, h+p.width+preMargin)
-			} else {
-				if h >= runHi {
-					runLo, runHi = s.inMatchRun(p.inMatch, a, b, h, h+len(lit))
-				}
-				w.first = runLo
-				w.last = min(h, lastStart)
-				w.hi = min(b, runHi+preMargin)
-			}
-			if w.first > w.last {
-				continue
-			}
-			w.lo = s.runeStartBefore(a, max(a, w.first-preMargin))
-			wins = append(wins, w)
+			hit(h, h+len(lit), len(lit))
 		}
+	}
+	if p.run != nil {
+		s.classRuns(p.run, a, b, hit)
 	}
 	s.pwins = wins
 	if len(wins) == 0 {
@@ -101,6 +110,38 @@ func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 	}
 	for _, w := range merged {
 		s.userSpan(ri, w.lo, w.hi, w.first, w.last)
+	}
+}
+
+// classRuns calls hit for each run of at least r.n runes of r's class in
+// buf[a:b], decoding runes as userSpan does. A run of n runes is n bytes
+// long at least.
+func (s *Scanner) classRuns(r *preRun, a, b int, hit func(hs, he, k int)) {
+	n, rs := 0, a
+	for i := a; i < b; {
+		c, w := rune(s.buf[i]), 1
+		in := false
+		if c < utf8.RuneSelf {
+			in = r.ascii[c]
+		} else {
+			c, w = utf8.DecodeRune(s.buf[i:b])
+			in = r.has(c)
+		}
+		switch {
+		case in && n == 0:
+			n, rs = 1, i
+		case in:
+			n++
+		default:
+			if n >= r.n {
+				hit(rs, i, r.n)
+			}
+			n = 0
+		}
+		i += w
+	}
+	if n >= r.n {
+		hit(rs, b, r.n)
 	}
 }
 

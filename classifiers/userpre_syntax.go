@@ -13,12 +13,13 @@ import (
 // width bounds the pattern's. So each construct is kept only when the two
 // engines read it alike, and the classes whose meaning differs are widened:
 //
-//   - .NET's \d, \w and \s are Unicode (Nd; L, Mn, Nd, Pc; Z and controls)
-//     where Go's are ASCII: each becomes its ASCII part plus every
-//     non-ASCII rune, and \D, \W, \S lose only ASCII members. Inside a
-//     negated class the escapes become their ASCII part (the complement
-//     of less is more). \p{..} and \P{..} become any rune (.NET and Go
-//     name categories, blocks and scripts differently).
+//   - regexp2's \d is Go's \p{Nd} (both from package unicode), where Go's
+//     \d is ASCII. Its \w (L, Mn, Nd, Pc, ZWJ, ZWNJ) and \s
+//     (unicode.IsSpace) become their ASCII part plus every non-ASCII
+//     rune, and \W, \S lose only ASCII members; inside a negated class
+//     they become their ASCII part (the complement of less is more).
+//     \p{..} and \P{..} become any rune (.NET and Go name categories,
+//     blocks and scripts differently).
 //   - \uXXXX becomes \x{XXXX}, \e becomes \x1b and \b in a class (a
 //     backspace in .NET) becomes \x08.
 //
@@ -123,8 +124,8 @@ func goGroup(b *strings.Builder, p string) (int, bool) {
 // class they widen; in a negated class they narrow to their ASCII part.
 var escapeClasses = map[byte][3]string{
 	//   outside,                      in a class,                    in a negated class
-	'd': {`[0-9\x{80}-\x{10FFFF}]`, `0-9\x{80}-\x{10FFFF}`, `0-9`},
-	'D': {`[^0-9]`, `\x00-/:-\x{10FFFF}`, `\x00-/:-\x7f`},
+	'd': {`\p{Nd}`, `\p{Nd}`, `\p{Nd}`},
+	'D': {`\P{Nd}`, `\P{Nd}`, `\P{Nd}`},
 	'w': {`[0-9A-Z_a-z\x{80}-\x{10FFFF}]`, `0-9A-Z_a-z\x{80}-\x{10FFFF}`, `0-9A-Z_a-z`},
 	'W': {`[^0-9A-Z_a-z]`, "\\x00-/:-@\\[-^`{-\\x{10FFFF}", "\\x00-/:-@\\[-^`{-\\x7f"},
 	's': {`[\t-\r\x1c- \x{80}-\x{10FFFF}]`, `\t-\r\x1c- \x{80}-\x{10FFFF}`, `\t-\r `},
