@@ -142,7 +142,9 @@ func (g *preGen) genRule(i int) rules.Rule {
 // of the prefilter's literals and is no longer than its width, or lies in
 // a run of its inMatch bytes. This is what userPrefiltered relies on.
 func TestUserPreSound(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps a core busy for seconds under -race, which
+	// would push the timed tests of user rules (usertimeout_test.go) into
+	// their timeouts.
 	g := &preGen{r: rand.New(rand.NewPCG(1, 2))}
 	checked, prefiltered, runs := 0, 0, 0
 	for i := range 900 {
@@ -240,7 +242,9 @@ func runesOf(text []byte) ([]rune, []int) {
 // dense in literals, so the windows are also kept where they cover most
 // of a chunk (userPreAlways), which scanning does not do.
 func TestUserPreOracle(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps a core busy for seconds under -race, which
+	// would push the timed tests of user rules (usertimeout_test.go) into
+	// their timeouts.
 	g := &preGen{r: rand.New(rand.NewPCG(3, 4))}
 	total := 0
 	for round := range 30 {

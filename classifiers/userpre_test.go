@@ -104,7 +104,9 @@ func TestUserPreFacts(t *testing.T) {
 // and a case-insensitive regexp2 class of every non-ASCII rune (folded
 // with regexp2's own table of ranges) matches no other ASCII letter.
 func TestFoldPreimages(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps a core busy for seconds under -race, which
+	// would push the timed tests of user rules (usertimeout_test.go) into
+	// their timeouts.
 	found := map[rune]string{}
 	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
 		if l := unicode.ToLower(r); l < utf8.RuneSelf {
@@ -127,7 +129,9 @@ func TestFoldPreimages(t *testing.T) {
 // case-insensitive class of the caseless runes of the BMP matches those
 // runes only (its range folding uses a table of its own).
 func TestCaseless(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps a core busy for seconds under -race, which
+	// would push the timed tests of user rules (usertimeout_test.go) into
+	// their timeouts.
 	var class strings.Builder
 	class.WriteString("(?i)^[")
 	for r := rune(0); r <= unicode.MaxRune; r++ {
@@ -159,7 +163,9 @@ func TestCaseless(t *testing.T) {
 // TestGoSyntaxWidens: every rune regexp2 matches with an escape class (in
 // each place it can stand) is matched by goSyntax's rewrite in Go.
 func TestGoSyntaxWidens(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it keeps a core busy for seconds under -race, which
+	// would push the timed tests of user rules (usertimeout_test.go) into
+	// their timeouts.
 	var patterns []string
 	for _, e := range []string{`\d`, `\D`, `\w`, `\W`, `\s`, `\S`, `\p{L}`, `\P{Nd}`, `\p{Han}`} {
 		patterns = append(patterns, e, "["+e+"]", "[x"+e+"]", "["+e+"-]")
