@@ -48,6 +48,9 @@ type Engine struct {
 	byDet map[string]*ruleInfo    // built-in detector name -> rule
 	det   [numDetectors]*ruleInfo // the same by index, for hot paths
 	user  []*ruleInfo             // regexp2 rules, in ruleset order
+	// userReach is how far around the owned region the user rules read:
+	// their keyword windows plus their match length, or the look-behind.
+	userReach int
 	// fieldRules judge a whole value by its field's name (categories,
 	// biometrics, names); proseRules also look for their dictionary near
 	// their keywords in free text.
@@ -174,6 +177,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			}
 		} else {
 			e.user = append(e.user, ri)
+			e.userReach = max(e.userReach, userLookBehind, ri.window+r.EffectiveMaxLen())
 		}
 	}
 	e.markValueKeywords()

@@ -84,8 +84,9 @@ type Scanner struct {
 	runes    []rune            // regexp2 window
 	r2b      []int             // rune index -> byte offset
 	wins     [][2]int          // user-rule windows (user.go)
-	ulow     []byte            // buf with ASCII lowered, for the user rules
+	ulow     []byte            // buf with ASCII lowered around the chunk, for the user rules
 	ulowOK   bool              // ulow is up to date for this call
+	ulowOff  int               // ulow[i-ulowOff] is buf[i]
 
 	// user rules (user.go, userpre_scan.go)
 	urLo, urHi  int         // runes and r2b hold buf[urLo:urHi] in this call

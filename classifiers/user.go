@@ -31,7 +31,7 @@ func (s *Scanner) runUser() error {
 			s.userNearKeywords(ri)
 			continue
 		}
-		a, b := max(0, s.own0-256), min(len(s.buf), s.own1+ri.rule.EffectiveMaxLen())
+		a, b := max(0, s.own0-userLookBehind), min(len(s.buf), s.own1+ri.rule.EffectiveMaxLen())
 		if ri.pre != nil && s.userPreMode != userPreOff {
 			s.userPrefiltered(ri, a, b)
 			continue
@@ -40,6 +40,11 @@ func (s *Scanner) runUser() error {
 	}
 	return nil
 }
+
+// userLookBehind is how much of the text before the owned region a user
+// pattern scanned over the chunk sees (lookbehind, \b, and the matches
+// that start before it and so bound where the next can start).
+const userLookBehind = 256
 
 // fieldHinted reports whether the text's field or a span's field names this rule.
 func (s *Scanner) fieldHinted(ri *ruleInfo) bool {
@@ -60,11 +65,11 @@ func (s *Scanner) userNearKeywords(ri *ruleInfo) {
 	reach := ri.window + ri.rule.EffectiveMaxLen()
 	lo := max(0, s.own0-reach)
 	hi := min(len(s.buf), s.own1+reach)
-	low := s.userLower()
+	low, off := s.userLower()
 	wins := s.wins[:0]
 	for _, k := range ri.keywords {
 		for from := lo; ; {
-			j := bytes.Index(low[from:hi], k.b)
+			j := bytes.Index(low[from-off:hi-off], k.b)
 			if j < 0 {
 				break
 			}
@@ -91,15 +96,19 @@ func (s *Scanner) userNearKeywords(ri *ruleInfo) {
 	s.userWindow(ri, cur[0], cur[1])
 }
 
-// userLower returns buf with ASCII letters lowered (offsets are kept),
-// made once per call for all the user rules.
-func (s *Scanner) userLower() []byte {
+// userLower returns the part of buf the user rules search, from own0
+// less their reach to own1 plus it, with ASCII letters lowered, made once
+// per call for all the rules; low[i-off] is buf[i] lowered. Only that
+// part: a caller may pass a buf much larger than its chunk.
+func (s *Scanner) userLower() (low []byte, off int) {
 	if !s.ulowOK {
-		s.ulow = append(s.ulow[:0], s.buf...)
+		s.ulowOff = max(0, s.own0-s.e.userReach)
+		hi := min(len(s.buf), s.own1+s.e.userReach)
+		s.ulow = append(s.ulow[:0], s.buf[s.ulowOff:hi]...)
 		lowerASCII(s.ulow, s.ulow)
 		s.ulowOK = true
 	}
-	return s.ulow
+	return s.ulow, s.ulowOff
 }
 
 // userWindow runs one pattern over buf[a:b]. A search that hits the

@@ -292,15 +292,19 @@ type preMatch struct {
 }
 
 // scanChunks scans text in chunks of owned bytes with 256 bytes of
-// look-behind and 4 KiB of look-ahead, with the prefilter in mode.
+// look-behind and 4 KiB of look-ahead (or, every other chunk, all of the
+// text around the owned bytes), with the prefilter in mode.
 func scanChunks(t *testing.T, e *Engine, text []byte, owned int, mode userPreMode) []preMatch {
 	t.Helper()
 	sc := e.NewScanner()
 	sc.userPreMode = mode
 	var out []preMatch
-	for off := 0; off < len(text); off += owned {
+	for i, off := 0, 0; off < len(text); i, off = i+1, off+owned {
 		end := min(off+owned, len(text))
 		lo, hi := max(0, off-256), min(len(text), end+4096)
+		if i%2 == 1 {
+			lo, hi = 0, len(text) // a caller may pass more than the chunk
+		}
 		c := &collector{}
 		require.NoError(t, sc.ScanText(context.Background(), text[lo:hi], off-lo, end-lo, nil, c))
 		for _, m := range c.ms {

@@ -40,9 +40,9 @@ type preWindow struct{ lo, hi, first, last int }
 // (it is found again by the window that holds it, or was never one).
 func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 	p := ri.pre
-	text := s.buf
+	text, off := s.buf, 0
 	if p.fold {
-		text = s.userLower()
+		text, off = s.userLower()
 	}
 	lastStart := min(b, s.own1) - 1 // later starts are not this chunk's
 	wins := s.pwins[:0]
@@ -72,7 +72,7 @@ func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 	for _, lit := range p.lits {
 		runLo, runHi = -1, -1
 		for from := a; from < b; {
-			j := bytes.Index(text[from:b], lit)
+			j := bytes.Index(text[from-off:b-off], lit)
 			if j < 0 {
 				break
 			}
