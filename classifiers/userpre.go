@@ -63,7 +63,7 @@ func newUserPre(pattern string) *userPre {
 	if err != nil {
 		return nil
 	}
-	a := preAnalyser{negFold: negFold}
+	a := preAnalyser{negFold: negFold, anyFold: foldsSomewhere(pattern)}
 	f, ok := a.facts(re)
 	if !ok {
 		return nil
@@ -120,7 +120,17 @@ func (f preFacts) required() ([]string, bool) {
 	return f.req, f.reqFold
 }
 
-type preAnalyser struct{ negFold bool }
+// preAnalyser holds what holds for the whole pattern. anyFold is set when
+// the pattern turns (?i) on anywhere: Go merges an alternation of single
+// runes into one class whose flags are the first branch's (x|(?i)i is a
+// case-sensitive [Iix]), so any class may then hold folded runes, and
+// regexp2 folds more (İ): every class is then read as case-insensitive.
+type preAnalyser struct{ negFold, anyFold bool }
+
+// classFold reports whether to read a class as case-insensitive.
+func (a *preAnalyser) classFold(re *syntax.Regexp) bool {
+	return re.Flags&syntax.FoldCase != 0 || a.anyFold
+}
 
 func (a *preAnalyser) facts(re *syntax.Regexp) (preFacts, bool) {
 	empty := preFacts{exact: []string{""}}
@@ -182,9 +192,10 @@ func runeFacts(r rune, fold bool) preFacts {
 // classFacts expands a small class into its runes.
 func (a *preAnalyser) classFacts(re *syntax.Regexp) preFacts {
 	f := preFacts{min: 1, max: 1}
-	if re.Flags&syntax.FoldCase == 0 || !a.negFold {
+	fold := a.classFold(re)
+	if !fold || !a.negFold {
 		f.unit = re.Rune
-		f.run = classRun{ranges: re.Rune, fold: re.Flags&syntax.FoldCase != 0, n: 1}
+		f.run = classRun{ranges: re.Rune, fold: fold, n: 1}
 	}
 	n := 0
 	for i := 0; i < len(re.Rune); i += 2 {
@@ -193,7 +204,6 @@ func (a *preAnalyser) classFacts(re *syntax.Regexp) preFacts {
 			return f
 		}
 	}
-	fold := re.Flags&syntax.FoldCase != 0
 	if fold && a.negFold {
 		return f
 	}

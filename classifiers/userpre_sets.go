@@ -212,6 +212,7 @@ func (a *preAnalyser) matchBytes(re *syntax.Regexp, set *[256]bool) {
 			}
 		}
 	case syntax.OpCharClass:
+		fold := a.classFold(re)
 		wide := false
 		for i := 0; i < len(re.Rune); i += 2 {
 			lo, hi := re.Rune[i], re.Rune[i+1]

@@ -222,6 +222,9 @@ func TestUserPreCases(t *testing.T) {
 		{`(?i)\bvin[:：]?\s*[A-HJ-NPR-Z0-9]{17}\b`, "VIN：1HGCM82633A004352 vın:1HGCM82633A004352 v\u0130n:1HGCM82633A004352"},
 		{`合同编号[:：]?[A-Z]{2}\d{8}`, "合同编号：AB12345678 合同编号CD١٢٣٤٥٦٧٨"},
 		{`\d{4}-\d{2}`, "٢٠٢٤-٠١ and 2024-01"},
+		// Go merges x|(?i:i) into one class marked case-sensitive.
+		{`(?:x|(?i:i))-\d{3}`, "\u0130-123 i-456 x-789"},
+		{`(?:xx|(?i:k))[0-9]{4}`, "\u212a1234 k5678"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern, func(t *testing.T) {
