@@ -123,8 +123,9 @@ func (f preFacts) required() ([]string, bool) {
 // preAnalyser holds what holds for the whole pattern. anyFold is set when
 // the pattern turns (?i) on anywhere: Go merges an alternation of single
 // runes into one class whose flags are the first branch's (x|(?i)i is a
-// case-sensitive [Iix]), so any class may then hold folded runes, and
-// regexp2 folds more (İ): every class is then read as case-insensitive.
+// case-sensitive [Iix]) and pushes a one-rune class as a case-sensitive
+// literal, so any node may then hold folded runes while regexp2 folds
+// more (İ): every class and literal is then read as case-insensitive.
 type preAnalyser struct{ negFold, anyFold bool }
 
 // classFold reports whether to read a class as case-insensitive.
@@ -139,7 +140,10 @@ func (a *preAnalyser) facts(re *syntax.Regexp) (preFacts, bool) {
 		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return empty, true
 	case syntax.OpLiteral:
-		fold := re.Flags&syntax.FoldCase != 0
+		// A one-rune class is pushed as a case-sensitive literal
+		// ((?i)[İ] is İ to Go, i to regexp2): under anyFold every literal
+		// is read as case-insensitive too.
+		fold := re.Flags&syntax.FoldCase != 0 || a.anyFold
 		parts := make([]preFacts, len(re.Rune))
 		for i, r := range re.Rune {
 			parts[i] = runeFacts(r, fold)

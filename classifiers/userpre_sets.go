@@ -197,7 +197,7 @@ func (a *preAnalyser) matchBytes(re *syntax.Regexp, set *[256]bool) {
 			set[c], set[c+'a'-'A'] = true, true
 		}
 	}
-	fold := re.Flags&syntax.FoldCase != 0
+	fold := re.Flags&syntax.FoldCase != 0 || a.anyFold
 	switch re.Op {
 	case syntax.OpLiteral:
 		for _, r := range re.Rune {
@@ -212,7 +212,6 @@ func (a *preAnalyser) matchBytes(re *syntax.Regexp, set *[256]bool) {
 			}
 		}
 	case syntax.OpCharClass:
-		fold := a.classFold(re)
 		wide := false
 		for i := 0; i < len(re.Rune); i += 2 {
 			lo, hi := re.Rune[i], re.Rune[i+1]

@@ -225,6 +225,8 @@ func TestUserPreCases(t *testing.T) {
 		// Go merges x|(?i:i) into one class marked case-sensitive.
 		{`(?:x|(?i:i))-\d{3}`, "\u0130-123 i-456 x-789"},
 		{`(?:xx|(?i:k))[0-9]{4}`, "\u212a1234 k5678"},
+		// Go reads (?i)[İ] as a case-sensitive İ; regexp2 as i.
+		{`(?i)[\u0130]x\d{2}`, "ix12 IX34 \u0130x56"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pattern, func(t *testing.T) {
