@@ -51,6 +51,9 @@ const (
 	// and ends (three runes at least), so that \b, ^, $ and the rune
 	// decoding see in a window what they see in the whole chunk.
 	preMargin = 12
+	// preDense: more windows than one per preDense bytes of the span
+	// cover most of it; the rule then runs over the span at once.
+	preDense = 32
 )
 
 // newUserPre analyses pattern; nil means no prefilter (whole chunk).

@@ -69,6 +69,9 @@ func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 		w.lo = s.runeStartBefore(a, max(a, w.first-preMargin))
 		wins = append(wins, w)
 	}
+	// A hit every few bytes (a digit of [0-9]{2}, in a table of numbers)
+	// makes windows over most of the span: stop counting them.
+	tooMany := func() bool { return len(wins) > (b-a)/preDense && s.userPreMode != userPreAlways }
 	for _, lit := range p.lits {
 		runLo, runHi = -1, -1
 		for from := a; from < b; {
@@ -79,6 +82,11 @@ func (s *Scanner) userPrefiltered(ri *ruleInfo, a, b int) {
 			h := from + j
 			from = h + 1 // occurrences may overlap ("aa" in "aaa")
 			hit(h, h+len(lit), len(lit))
+			if tooMany() {
+				s.pwins = wins
+				s.userWindow(ri, a, b)
+				return
+			}
 		}
 	}
 	if p.run != nil {
