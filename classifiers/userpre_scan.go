@@ -23,7 +23,8 @@ type preWindow struct{ lo, hi, first, last int }
 
 // userPrefiltered runs ri's pattern as userWindow(ri, a, b) would, with the
 // same matches, but only on windows around the occurrences of its
-// prefilter's literals in buf[a:b].
+// prefilter's literals in buf[a:b] (or around the runs of its class, which
+// play the part of the literal below: a match holds n runes of the run).
 //
 // Why the matches are the same: regexp2 reports, from where the search
 // goes on, the match at the first start where the pattern matches, and a
