@@ -196,9 +196,13 @@ func after(m *regexp2.Match) int {
 // per call at most. A timeout takes rules.PatternTimeout plus one to two
 // ticks of regexp2's coarse clock (regexp2.DefaultClockPeriod): about a
 // quarter of a second. The bound is a count, not a clock, so that what is
-// found does not depend on how busy the machine is.
+// found does not depend on how busy the machine is; but on a busy machine
+// an attempt that normally ends in time times out too, and one hostile
+// run then costs five or six timeouts instead of three or four. 16 lets
+// two such runs in one call be stepped past (8 did not, under -race with
+// other tests running: TestUserRuleTimeoutResumes failed most times).
 const (
-	maxUserTimeouts = 8 // start positions given up on
+	maxUserTimeouts = 16 // start positions given up on
 	// maxObjectTimeouts bounds a rule's timeouts in one object (since
 	// Reset): past it, a timeout ends the window at once, as a hostile
 	// file of many chunks would otherwise cost seconds per chunk.
