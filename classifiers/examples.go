@@ -137,18 +137,7 @@ func runExample(ctx context.Context, sc *Scanner, ex string) (*typeSet, error) {
 
 // runExampleTable scans rows of values under column names as records.
 func runExampleTable(ctx context.Context, sc *Scanner, header []string, rows [][]string, em Emitter) error {
-	var buf []byte
-	var spans []Span
-	for r, row := range rows {
-		for i, v := range row {
-			var f *Field
-			if i < len(header) {
-				f = sc.e.Field(header[i])
-			}
-			spans = append(spans, Span{Start: len(buf), End: len(buf) + len(v), Field: f, Record: int64(r)})
-			buf = append(append(buf, v...), '\n')
-		}
-	}
+	buf, spans := exampleRecords(sc, header, rows)
 	if err := sc.ScanRecords(ctx, buf, spans, false, em); err != nil {
 		return err
 	}
@@ -177,4 +166,22 @@ func expandExample(s string) string {
 		}
 		return base64.StdEncoding.EncodeToString(blob)
 	})
+}
+
+// exampleRecords lays rows of values under column names out as the
+// scanner's record batches are: the values joined by '\n', one span each.
+func exampleRecords(sc *Scanner, header []string, rows [][]string) ([]byte, []Span) {
+	var buf []byte
+	var spans []Span
+	for r, row := range rows {
+		for i, v := range row {
+			var f *Field
+			if i < len(header) {
+				f = sc.e.Field(header[i])
+			}
+			spans = append(spans, Span{Start: len(buf), End: len(buf) + len(v), Field: f, Record: int64(r)})
+			buf = append(append(buf, v...), '\n')
+		}
+	}
+	return buf, spans
 }

@@ -75,18 +75,7 @@ func exampleMatches(t *testing.T, sc *Scanner, ex string, spell func(string) (st
 	}
 	// Records: the values joined by '\n', as runExampleTable lays them
 	// out, then spelled as a whole (the column names are not).
-	var buf []byte
-	var spans []Span
-	for r, row := range rows {
-		for i, v := range row {
-			var f *Field
-			if i < len(header) {
-				f = sc.e.Field(header[i])
-			}
-			spans = append(spans, Span{Start: len(buf), End: len(buf) + len(v), Field: f, Record: int64(r)})
-			buf = append(append(buf, v...), '\n')
-		}
-	}
+	buf, spans := exampleRecords(sc, header, rows)
 	text, at := spell(string(buf))
 	for i := range spans {
 		spans[i].Start, spans[i].End = at[spans[i].Start], at[spans[i].End]
