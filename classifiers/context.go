@@ -630,8 +630,8 @@ func asciiDigits(name string) string {
 	}
 	b := make([]byte, 0, len(name))
 	for i := 0; i < len(name); i++ {
-		if name[i] == 0xEF && i+2 < len(name) && name[i+1] == 0xBC && name[i+2]-0x90 <= 9 {
-			b = append(b, '0'+name[i+2]-0x90)
+		if d := WideDigit(name, i); d != 0 {
+			b = append(b, d)
 			i += 2
 			continue
 		}

@@ -88,6 +88,16 @@ func tokenAt(b []byte, i int) byte {
 	return foldTable[int(b[i+1]&1)<<6|int(b[i+2]&0x3F)]
 }
 
+// WideDigit returns the ASCII digit of the full-width digit (EF BC 90-99,
+// ０-９) at b[i:], or 0: for readers of names (field names, JSON keys)
+// that must see the numbers the engine reads.
+func WideDigit[T string | []byte](b T, i int) byte {
+	if i+2 < len(b) && b[i] == 0xEF && b[i+1] == 0xBC && b[i+2]-0x90 <= 9 {
+		return '0' + b[i+2] - 0x90
+	}
+	return 0
+}
+
 // ideoSpace reports the ideographic space U+3000 (E3 80 80) at b[i:].
 func ideoSpace(b []byte, i int) bool {
 	return i+2 < len(b) && b[i] == 0xE3 && b[i+1] == 0x80 && b[i+2] == 0x80

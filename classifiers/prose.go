@@ -89,7 +89,7 @@ var (
 	}
 	// genericWho: who the phrase is about ("糖尿病患者慎用", "党员者优先").
 	genericWho = [][]byte{[]byte("患者"), []byte("病人"), []byte("人群"), []byte("人员"), []byte("人士"), []byte("者"), []byte(" patients"), []byte(" candidates")}
-	// genericClause: anywhere in the value's clause, statements about
+	// genericMass: anywhere in the value's clause, statements about
 	// a population (据统计，我国糖尿病患者超过1亿人; 汉族人口占91%).
 	genericMass = [][]byte{
 		[]byte("我国"), []byte("全国"), []byte("全省"), []byte("全市"), []byte("全球"), []byte("世界"), []byte("统计"),
@@ -152,7 +152,7 @@ func (s *Scanner) generic(a, b int) bool {
 		}
 	}
 	for _, p := range genericMass {
-		if indexFold(buf[c0:a], p) >= 0 || indexFold(buf[b:c1], p) >= 0 {
+		if indexFold(before, p) >= 0 || indexFold(buf[b:c1], p) >= 0 {
 			return true
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"strconv"
+
+	"github.com/piiscan/piiscan/classifiers"
 )
 
 // jsonParser streams JSON documents and JSON Lines into the record batch:
@@ -158,8 +160,8 @@ func dataKey(key []byte) bool {
 	run, digits, letters := 0, 0, false
 	for i := 0; i < len(key); i++ {
 		c := key[i]
-		if c == 0xEF && i+2 < len(key) && key[i+1] == 0xBC && key[i+2]-0x90 <= 9 {
-			c = '0' // a full-width digit (１３８…), read as the engine reads it
+		if d := classifiers.WideDigit(key, i); d != 0 {
+			c = d // a full-width digit (１３８…), read as the engine reads it
 			i += 2
 		}
 		switch {
@@ -178,6 +180,11 @@ func dataKey(key []byte) bool {
 	}
 	return digits > 0 && !letters
 }
+
+// JSONKeyScan reports whether a JSON member name may be a personal value
+// and is scanned as one (keyScan); the de-identified copy writer replaces
+// the same keys.
+func JSONKeyScan(key []byte) bool { return keyScan(key) }
 
 // JSONDataKey reports whether a JSON member name is data rather than a
 // field name, so that its path segment is written * (dataKey); the

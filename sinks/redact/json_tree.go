@@ -3,6 +3,7 @@ package redact
 import (
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/classifiers/deid"
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // Containers of the JSON rewriter: objects give paths, arrays give
@@ -34,7 +35,7 @@ func (p *jsonRW) object(node *pathNode) error {
 		if err := p.readKey(); err != nil {
 			return err
 		}
-		if keyScan(p.tmp) || len(p.tmp) > maxKeyInline {
+		if scanner.JSONKeyScan(p.tmp) || len(p.tmp) > maxKeyInline {
 			p.keyValue(node, o0)
 		}
 		if c, err = p.wsMust(); err != nil {
@@ -80,18 +81,6 @@ func (p *jsonRW) keyValue(node *pathNode, o0 int) {
 	p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.keyFieldOf(node), Record: p.rec, Kind: deid.KindJSONString})
 	p.buf = append(p.buf, '\n')
 	p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotString, obj: p.stack[len(p.stack)-1].obj})
-}
-
-// keyScan reports whether a key may be a personal value: it holds a digit,
-// an '@' or the first byte of a full-width digit (scanner/json_value.go
-// keyScan).
-func keyScan(key []byte) bool {
-	for _, c := range key {
-		if c-'0' <= 9 || c == '@' || c == 0xEF {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *jsonRW) array(node *pathNode) error {
