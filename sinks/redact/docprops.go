@@ -18,11 +18,16 @@ import (
 // personProps are the property elements emptied whatever they hold.
 var personProps = map[string]bool{"creator": true, "lastModifiedBy": true, "Manager": true}
 
-// docProps adds the property parts of zr to rw.
+// docProps adds the property parts of zr to rw, and every other XML part
+// that rw does not rewrite yet, to be swept (ooxml_side.go).
 func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePart) {
 	for _, f := range zr.File {
-		if f.Name == "docProps/core.xml" || f.Name == "docProps/app.xml" {
+		switch {
+		case rw[f] != nil:
+		case f.Name == "docProps/core.xml" || f.Name == "docProps/app.xml":
 			rw[f] = func(w io.Writer) error { return o.propsPart(f, kind, w) }
+		case sidePart(f):
+			rw[f] = func(w io.Writer) error { return o.sweepPart(f, kind, w) }
 		}
 	}
 }

@@ -12,8 +12,10 @@ import (
 // Office Open XML packages (ECMA-376 part 2) are zips; they are rebuilt
 // with the same members in the same order. The parts the scanner reads
 // are rewritten (xlsx.go, ooxml_text.go), and so are the document
-// properties (docprops.go); every other member (styles, themes, media,
-// relationships) is copied byte for byte, compressed bytes included.
+// properties (docprops.go); the other XML parts (relationships, comments,
+// pivot caches, charts, ...) have their values swept (ooxml_side.go), and
+// every other member (media, embedded binaries) is copied byte for byte,
+// compressed bytes included.
 
 // officePart rewrites one member into w.
 type officePart func(w io.Writer) error

@@ -21,7 +21,7 @@ func (o *objRun) textPart(f *zip.File, kind string, start int64, edits []textEdi
 		return o.partError(kind, f.Name, err)
 	}
 	defer rc.Close()
-	p := &textRewriter{w: w, pos: start, edits: edits}
+	p := &textRewriter{w: w, pos: start, edits: edits, side: &sideSweep{o: o}}
 	p.ei = sort.Search(len(edits), func(i int) bool { return edits[i].end > start })
 	x := newXMLTokens(o.ctx, rc)
 	for {
@@ -53,6 +53,9 @@ type textRewriter struct {
 	tmp    []byte
 	// elemText is the text of the last element, in the scanner's stream
 	elemText []byte
+	// side sweeps what is not in the stream: attribute values and the
+	// text of other elements (field instructions)
+	side *sideSweep
 }
 
 func (p *textRewriter) token(tok xml.Token, raw []byte) error {
@@ -69,8 +72,14 @@ func (p *textRewriter) token(tok xml.Token, raw []byte) error {
 	if tk, ok := tok.(xml.StartElement); ok {
 		if se, ok := withoutAuthors(tk); ok {
 			p.tmp = appendStartTag(p.tmp[:0], se, selfClosing(raw))
-			raw = p.tmp
+			raw, tok = p.tmp, se
 		}
+	}
+	raw, err := p.side.token(tok, raw, true)
+	if err != nil {
+		return err
+	}
+	if tk, ok := tok.(xml.StartElement); ok {
 		if (tk.Name.Local == "t" || tk.Name.Local == "delText") && tk.Name.Space == "w" &&
 			!selfClosing(raw) && !hasAttr(tk, "xml", "space") {
 			p.held = append(p.held[:0], raw...)
@@ -78,7 +87,7 @@ func (p *textRewriter) token(tok xml.Token, raw []byte) error {
 			return nil
 		}
 	}
-	_, err := p.w.Write(raw)
+	_, err = p.w.Write(raw)
 	return err
 }
 

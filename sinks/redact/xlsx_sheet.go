@@ -51,6 +51,9 @@ type sheetRW struct {
 	firstR  int64
 
 	cells  scanner.XLSXCells // the open row and cell
+	side   sideSweep         // attributes, formulas, headers and footers
+	inCell bool
+	inF    bool
 	inRow  bool
 	cell   xml.StartElement
 	cellO0 int
@@ -63,7 +66,7 @@ func (o *objRun) sheet(wb *xwb, sh scanner.XLSXSheet, w io.Writer) error {
 		return o.partError(scanner.FormatXLSX, sh.Part.Name, err)
 	}
 	defer rc.Close()
-	s := &sheetRW{o: o, wb: wb, w: w, recOf: -1}
+	s := &sheetRW{o: o, wb: wb, w: w, recOf: -1, side: sideSweep{o: o}}
 	x := newXMLTokens(o.ctx, rc)
 	for {
 		tok, raw, err := x.next()
@@ -88,6 +91,10 @@ func (o *objRun) sheet(wb *xwb, sh scanner.XLSXSheet, w io.Writer) error {
 // token follows the sheet's cells as the scanner does, and copies the
 // token to the pending output.
 func (s *sheetRW) token(tok xml.Token, raw []byte) error {
+	raw, err := s.sweep(tok, raw)
+	if err != nil {
+		return err
+	}
 	s.out = append(s.out, raw...)
 	switch s.cells.Token(tok) {
 	case scanner.XLSXRowStart:
@@ -244,4 +251,31 @@ func (s *sheetRW) flush() error {
 	}
 	s.out, s.slots, s.buf, s.spans = s.out[:0], s.slots[:0], s.buf[:0], s.spans[:0]
 	return nil
+}
+
+// sweep rewrites what the scanner does not read of a sheet (ooxml_side.go):
+// the text outside cells (headers and footers) and of formulas, and the
+// attributes of elements other than rows and cells.
+func (s *sheetRW) sweep(tok xml.Token, raw []byte) ([]byte, error) {
+	switch tk := tok.(type) {
+	case xml.StartElement:
+		switch tk.Name.Local {
+		case "c":
+			s.inCell = true
+			return raw, nil
+		case "row":
+			return raw, nil
+		case "f":
+			s.inF = s.inCell
+		}
+	case xml.EndElement:
+		switch tk.Name.Local {
+		case "c":
+			s.inCell, s.inF = false, false
+		case "f":
+			s.inF = false
+		}
+		return raw, nil
+	}
+	return s.side.token(tok, raw, !s.inCell || s.inF)
 }
