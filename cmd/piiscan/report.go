@@ -56,7 +56,7 @@ func newReportCmd() *cobra.Command {
 	fl.StringVar(&f.since, "since", "", "only dt partitions (the UTC day a run started) from `YYYY-MM-DD` on")
 	fl.StringVar(&f.until, "until", "", "only dt partitions up to `YYYY-MM-DD` (inclusive)")
 	fl.StringArrayVar(&f.scanIDs, "scan-id", nil, "only the run `ID`, all its shards (repeatable)")
-	fl.BoolVar(&f.latest, "latest", false, "only the newest run (among those the other filters keep)")
+	fl.BoolVar(&f.latest, "latest", false, "only the newest run (among those the other filters keep); its unchanged objects (--incremental) count with their last real scan")
 	fl.IntVar(&f.depth, "prefix-depth", report.DefaultPrefixDepth, "folder levels below the bucket, or below the common directory of local files, that make an object prefix")
 	fl.IntVar(&f.top, "top", report.DefaultTop, "rows of the data type, prefix, object and run tables")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing on stdout (with --html)")

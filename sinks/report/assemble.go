@@ -124,6 +124,10 @@ func (b *builder) report() *Report {
 		r.Runs[0].Latest = true
 	}
 	r.Totals.Runs = int64(len(r.Runs))
+	r.CarriedFrom = []string{}
+	if b.carry != nil {
+		r.CarriedFrom = append(r.CarriedFrom, b.carry.runs...)
+	}
 	if r.Problems == nil {
 		r.Problems = []Problem{}
 	}

@@ -49,10 +49,14 @@ func Build(ctx context.Context, root string, opts Options) (*Report, error) {
 		r.dates[p.dt] = struct{}{}
 		r.shards[p.shard] = struct{}{}
 	}
+	order := b.runOrder()
 	b.selectRuns()
+	allF, allO := slices.Clone(fparts), slices.Clone(oparts)
 	fparts, oparts = b.keepParts(fparts), b.keepParts(oparts)
+	b.carry = b.resolveUnchanged(ctx, oparts, allO, order)
 
-	// Pass 1: the common directory of local objects, for prefixes.
+	// Pass 1: the common directory of local objects, for prefixes (the
+	// carried objects are objects of the selected run: already seen).
 	for _, p := range oparts {
 		readPartInto(ctx, b, p, func(rows []objectNameRow) {
 			for i := range rows {
@@ -60,6 +64,8 @@ func Build(ctx context.Context, root string, opts Options) (*Report, error) {
 			}
 		})
 	}
+	fparts = append(fparts, b.carry.carriedParts(allF)...)
+	oparts = append(oparts, b.carry.carriedParts(allO)...)
 	// Pass 2: objects; this also settles the top objects.
 	for _, p := range oparts {
 		if readPartInto(ctx, b, p, func(rows []objectRow) { b.addObjects(p, rows) }) {
@@ -128,6 +134,7 @@ type builder struct {
 
 	problems []Problem
 	failed   map[string]bool // parts that could not be read
+	carry    *carry          // rows unchanged objects stand for (carry.go)
 }
 
 type dayAgg struct {
@@ -227,6 +234,29 @@ func (b *builder) keepRow(scanID string) bool {
 	return b.keep == nil || b.keep[scanID]
 }
 
+// keepObject applies the run filter to an objects row, and tells a
+// carried row of an earlier run (carry.go).
+func (b *builder) keepObject(r *objectRow) (keep, carried bool) {
+	if b.carry.carries(r.ScanID, r.Object) {
+		return true, true
+	}
+	return b.keepRow(r.ScanID) && !b.carry.replaced(r.ScanID, r.Object, r.Reason), false
+}
+
+// runOrder returns the ids of the runs, newest first.
+func (b *builder) runOrder() []string {
+	runs := make([]*runAgg, 0, len(b.runs))
+	for _, r := range b.runs {
+		runs = append(runs, r)
+	}
+	slices.SortFunc(runs, newer)
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = r.id
+	}
+	return ids
+}
+
 // readPartInto reads one part, recording a failure as a problem. It reports
 // whether the whole file was read.
 func readPartInto[T any](ctx context.Context, b *builder, p part, fn func([]T)) bool {
@@ -281,7 +311,8 @@ func (b *builder) prefixOf(object string) *PrefixCount {
 func (b *builder) addObjects(p part, rows []objectRow) {
 	for i := range rows {
 		row := &rows[i]
-		if !b.keepRow(row.ScanID) {
+		keep, carried := b.keepObject(row)
+		if !keep {
 			continue
 		}
 		d := b.day(p.dt)
@@ -308,7 +339,15 @@ func (b *builder) addObjects(p part, rows []objectRow) {
 		}
 		d.Objects++
 		d.runs[row.ScanID] = struct{}{}
-		b.run(row.ScanID).objects++
+		if carried {
+			// It stands for the selected run's unchanged row.
+			b.totals.CarriedObjects++
+			for id := range b.keep {
+				b.run(id).objects++
+			}
+		} else {
+			b.run(row.ScanID).objects++
+		}
 		b.top.offer(row, p.dt)
 	}
 }
@@ -316,7 +355,8 @@ func (b *builder) addObjects(p part, rows []objectRow) {
 func (b *builder) addFindings(p part, rows []findingRow) {
 	for i := range rows {
 		f := &rows[i]
-		if !b.keepRow(f.ScanID) {
+		carried := b.carry.carries(f.ScanID, f.Object)
+		if !carried && !b.keepRow(f.ScanID) {
 			continue
 		}
 		d := b.day(p.dt)
@@ -348,7 +388,9 @@ func (b *builder) addFindings(p part, rows []findingRow) {
 		pc := b.prefixOf(f.Object)
 		pc.Findings++
 		pc.Levels[lvl]++
-		b.run(f.ScanID).findings++
+		if !carried {
+			b.run(f.ScanID).findings++
+		}
 		if len(b.topKeys) > 0 {
 			if oc := b.topKeys[f.ScanID+"\x00"+f.Object]; oc != nil {
 				oc.Levels[lvl]++

@@ -42,6 +42,7 @@ type objSpec struct {
 	status   scanner.Status
 	reason   scanner.Reason
 	size     int64
+	etag     string // "" is "etag"
 	findings []tc
 }
 
@@ -103,7 +104,7 @@ func fixtureRuns() []runSpec {
 // results turns a spec into sink input.
 func (o objSpec) result(start time.Time) *scanner.ObjectResult {
 	r := &scanner.ObjectResult{
-		Info:      scanner.ObjectInfo{Key: o.key, Name: filepath.Base(o.key), Size: o.size, ETag: "etag"},
+		Info:      scanner.ObjectInfo{Key: o.key, Name: filepath.Base(o.key), Size: o.size, ETag: cmp.Or(o.etag, "etag")},
 		ScannedAt: start.Add(time.Minute), Status: o.status, Reason: o.reason,
 		Format: "csv", Encoding: "utf-8", BytesScanned: o.size / 2, Duration: time.Second,
 	}

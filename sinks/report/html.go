@@ -135,6 +135,9 @@ func newHTMLView(r *Report) htmlView {
 		v.Note = "Counts add up every run: an object scanned by several runs is counted once per run. " +
 			"Use --latest or --scan-id for the view of one run."
 	}
+	if t.CarriedObjects > 0 {
+		v.Note = strings.ToUpper(carriedText(r)[:1]) + carriedText(r)[1:] + "."
+	}
 	high := r.BySensitivity["S4"] + r.BySensitivity["S3"]
 	v.KPIs = []kpi{
 		{ID: "findings", Label: "Findings", Value: group(t.Findings), Sub: fmt.Sprintf("in %s objects", group(t.ObjectsWithFindings))},

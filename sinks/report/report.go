@@ -142,8 +142,14 @@ type Report struct {
 	// ObjectsByStatus is in lifecycle order (complete, partial, skipped,
 	// failed), unknown statuses last.
 	ObjectsByStatus []StatusCount `json:"objects_by_status"`
-	// Runs are newest first; the first one is Latest.
+	// Runs are newest first; the first one is Latest. Their Objects and
+	// Findings count their own rows (a carried row counts as an object of
+	// the run it stands in for, its findings as none of it).
 	Runs []Run `json:"runs"`
+	// CarriedFrom are the earlier runs whose rows stand for the
+	// unchanged objects of a one-run report (Totals.CarriedObjects),
+	// newest first; empty otherwise.
+	CarriedFrom []string `json:"carried_from"`
 	// Problems are files that could not be read; the report covers the
 	// rest.
 	Problems []Problem `json:"problems"`
@@ -174,6 +180,11 @@ type Totals struct {
 	// FindingsFiles and ObjectsFiles count the Parquet files read.
 	FindingsFiles int64 `json:"findings_files"`
 	ObjectsFiles  int64 `json:"objects_files"`
+	// CarriedObjects counts, in the report of one run (--latest or one
+	// --scan-id), the objects that run listed as unchanged (scan
+	// --incremental) and that are counted with their last real scan: that
+	// row's status and findings, from an earlier run (Report.CarriedFrom).
+	CarriedObjects int64 `json:"carried_objects"`
 }
 
 // CategoryCount is one category's findings.

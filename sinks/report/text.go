@@ -68,6 +68,9 @@ func RenderText(w io.Writer, r *Report) error {
 	if len(r.Runs) > 1 && !r.Filter.Latest && len(r.Filter.ScanIDs) != 1 {
 		p("note: counts add up every run; an object scanned by several runs is counted once per run (--latest or --scan-id for one run)\n")
 	}
+	if t.CarriedObjects > 0 {
+		p("note: %s\n", clean(carriedText(r)))
+	}
 
 	p("\nFindings: %s in %s of %s objects, %s about minors\n",
 		group(t.Findings), group(t.ObjectsWithFindings), group(t.Objects), group(t.Minors))
@@ -224,4 +227,11 @@ func filterText(f Filter) string {
 		parts = append(parts, "latest run only")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// carriedText says which objects of a one-run report are counted with
+// an earlier run's scan.
+func carriedText(r *Report) string {
+	return fmt.Sprintf("%s objects unchanged since an earlier scan (--incremental) are counted with their last scan, from %s",
+		group(r.Totals.CarriedObjects), strings.Join(r.CarriedFrom, ", "))
 }
