@@ -297,6 +297,19 @@ func (s *State) EarlierAttempt(key string) (string, bool) {
 	return rules.LevelName(int(e.level)), true
 }
 
+// Level returns the highest sensitivity of the findings of key's last
+// scan ("" when it had none, or key has no entry). An object skipped as
+// unchanged still holds them, so --fail-on counts them.
+func (s *State) Level(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[key]
+	if !ok {
+		return ""
+	}
+	return rules.LevelName(int(e.level))
+}
+
 // Record notes the outcome of a scanned object and the highest
 // sensitivity of its findings. Call it only once the object's rows are in
 // a published file: an object in the state is not scanned again by a

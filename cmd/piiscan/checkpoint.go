@@ -135,6 +135,9 @@ func (c *checkpointSink) WriteObject(ctx context.Context, r *scanner.ObjectResul
 	if c.closed {
 		return fmt.Errorf("write object %s: sink closed", r.Info.Key)
 	}
+	if r.Reason == scanner.ReasonUnchanged {
+		c.inc.noteUnchanged(r.Info.Key)
+	}
 	if c.inc.continues && r.Reason == scanner.ReasonUnchanged {
 		if level, ok := c.inc.state.EarlierAttempt(r.Info.Key); ok {
 			// An earlier attempt of this scan id wrote its rows: a second

@@ -39,7 +39,11 @@ type incremental struct {
 	// findings (LevelRank), for --fail-on.
 	earlier    int64
 	earlierTop int
-	logger     *slog.Logger
+	// unchanged counts the objects skipped as unchanged by the highest
+	// sensitivity of their last scan's findings (LevelRank, 0 none): the
+	// data still holds them, so --fail-on counts them too.
+	unchanged [5]int64
+	logger    *slog.Logger
 
 	// intents keeps the intent record of the part being published
 	// (intent.go): <state>.pending in the state's store.
@@ -167,6 +171,12 @@ func (in *incremental) note(c sinks.Tally) string {
 	}
 	if in.recovered != "" {
 		msg += "; " + in.recovered
+	}
+	for r := len(in.unchanged) - 1; r > 0; r-- {
+		if in.unchanged[r] > 0 {
+			msg += fmt.Sprintf("; the highest sensitivity among them when last scanned: %s (%d object(s); --fail-on counts them)", rules.LevelName(r), in.unchanged[r])
+			break
+		}
 	}
 	if in.continues {
 		msg += fmt.Sprintf("; this attempt continues an interrupted attempt of the same scan id, whose parts are kept: counters cover this attempt only, and the %d object(s) that attempt wrote are not listed again", in.earlier)
@@ -375,7 +385,29 @@ type readCloser struct {
 }
 
 // earlierAtOrAbove reports whether an earlier attempt of this scan id
-// wrote a finding at or above level: --fail-on judges the whole run.
+// wrote a finding at or above level, or an object skipped as unchanged
+// had one when last scanned: --fail-on judges the data the run covers, so
+// that a CI job whose data did not change fails as its first run did.
 func (in *incremental) earlierAtOrAbove(level string) bool {
-	return in != nil && in.earlierTop > 0 && in.earlierTop >= rules.LevelRank(level)
+	if in == nil {
+		return false
+	}
+	rank := rules.LevelRank(level)
+	if in.earlierTop > 0 && in.earlierTop >= rank {
+		return true
+	}
+	for r := max(rank, 1); r < len(in.unchanged); r++ {
+		if in.unchanged[r] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// noteUnchanged records an object skipped as unchanged.
+func (in *incremental) noteUnchanged(key string) {
+	r := rules.LevelRank(in.state.Level(key))
+	if r >= 0 && r < len(in.unchanged) {
+		in.unchanged[r]++
+	}
 }

@@ -65,7 +65,7 @@ func TestIncrementalRescansOnlyChanged(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Equal(t, "cn_mobile", fs[0].DataType)
 	sum := readSummaryFile(t, out, "inc2")
-	assert.Contains(t, sum.Notes, "incremental: state "+state+": 4 object(s) unchanged since their last scan were skipped (skipped/unchanged)")
+	assert.Contains(t, sum.Notes, "incremental: state "+state+": 4 object(s) unchanged since their last scan were skipped (skipped/unchanged); the highest sensitivity among them when last scanned: S3 (2 object(s); --fail-on counts them)")
 	assert.Equal(t, "objects/dt="+sinks.Partition(time.Now())+"/inc2-part-0001.parquet", sum.Outputs.Objects)
 
 	pack := writePack(t, teamPack)
@@ -260,3 +260,29 @@ func TestStateLocation(t *testing.T) {
 
 // TestAddTally: every counter of sinks.Tally is merged, so a counter
 // added there cannot be dropped from the summaries of checkpointed runs.
+
+// TestIncrementalFailOnCountsUnchanged: --fail-on judges the data a run
+// covers, so a CI job whose data did not change fails as its first run
+// did, instead of passing because nothing was read again; data without
+// findings at the level still passes.
+func TestIncrementalFailOnCountsUnchanged(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	state := filepath.Join(t.TempDir(), "state.jsonl")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("身份证 440104195101058590\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.txt"), []byte("phone 13812348000\n"), 0o644))
+	res := incScan(t, dir, out, state, "ci1", "--fail-on", "S3")
+	require.Equal(t, exitFindings, res.code, res.stderr)
+
+	res = incScan(t, dir, out, state, "ci2", "--fail-on", "S3")
+	assert.Equal(t, exitFindings, res.code, "nothing changed: the ID number is still there\n%s", res.stderr)
+	rows := rowsOf(readTable[scanner.ObjectRow](t, out, "objects"), "ci2", objScan)
+	assert.Equal(t, map[string]int{"skipped/unchanged": 2}, countBy(rows))
+	s := readSummaryFile(t, out, "ci2")
+	assert.Contains(t, s.Notes[len(s.Notes)-1], "the highest sensitivity among them when last scanned: S3 (1 object(s); --fail-on counts them)")
+
+	res = incScan(t, dir, out, state, "ci3", "--fail-on", "S4")
+	assert.Equal(t, exitOK, res.code, "S2 and S3 only: below S4\n%s", res.stderr)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("removed\n"), 0o644))
+	res = incScan(t, dir, out, state, "ci4", "--fail-on", "S3")
+	assert.Equal(t, exitOK, res.code, "the ID number is gone; b.txt is unchanged at S2\n%s", res.stderr)
+}
