@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -27,6 +28,11 @@ import (
 // whole field in memory. TestCSVReaderMatchesDecoder checks the two
 // agree. Not safe for concurrent use.
 type CSVReader struct {
+	// MaxField bounds the bytes of one field (0: no bound). A longer
+	// field is an error IsLimit reports, instead of a field held whole
+	// (an unclosed quote makes the rest of a file one field).
+	MaxField int
+
 	r      io.Reader
 	delim  byte
 	buf    []byte
@@ -128,6 +134,9 @@ func (c *CSVReader) Next() (CSVField, error) {
 	} else {
 		f.EOL = true
 	}
+	if c.err != nil && isLimit(c.err) {
+		return CSVField{}, c.err // the field was cut short: not a value
+	}
 	f.Off = c.off
 	f.Raw = c.buf[c.pos : c.pos+k]
 	f.End = c.buf[c.pos+k : c.pos+k+end]
@@ -155,6 +164,11 @@ func (c *CSVReader) fill() bool {
 		c.pos = 0
 	}
 	if c.n == len(c.buf) {
+		if c.MaxField > 0 && c.n >= c.MaxField {
+			c.eof = true
+			c.err = &errLimit{msg: fmt.Sprintf("csv: a field of more than %d bytes", c.MaxField)}
+			return false
+		}
 		c.buf = append(c.buf, make([]byte, len(c.buf))...)
 	}
 	for range 100 { // io.Reader allows reads of nothing; give up as bufio does

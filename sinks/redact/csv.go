@@ -34,6 +34,13 @@ const (
 	batchRows  = 8192
 )
 
+// maxValue bounds one value held whole (a CSV field, a JSON string): the
+// rewriters keep a value, its copy in the batch and its edits, several
+// times its size, and an unclosed quote makes the rest of a CSV file one
+// field (an 85 MB file took 2 GB). An object with a longer value is not
+// written (archive_limit); the scanner reads such values in parts.
+const maxValue = 16 << 20
+
 // csvSlot is a value in the pending output.
 type csvSlot struct {
 	o0, o1 int // the field's bytes (quotes included) in the pending output
@@ -70,6 +77,7 @@ type csvRW struct {
 func (o *objRun) csv(r io.Reader, delim byte, w io.Writer) error {
 	p := &csvRW{o: o, w: w, delim: delim}
 	rd := scanner.NewCSVReader(r, delim)
+	rd.MaxField = maxValue
 	for {
 		if err := o.ctx.Err(); err != nil {
 			return err

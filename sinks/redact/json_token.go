@@ -2,6 +2,7 @@ package redact
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -83,7 +84,11 @@ func (p *jsonRW) readString(dst []byte) ([]byte, error) {
 	if _, err := p.next(); err != nil {
 		return dst, err
 	}
+	n0 := len(dst)
 	for {
+		if len(dst)-n0 > maxValue {
+			return dst, &limitError{msg: fmt.Sprintf("json: a string of more than %d bytes", maxValue)}
+		}
 		c, err := p.next()
 		if err != nil {
 			return dst, p.malformed("unterminated string")
