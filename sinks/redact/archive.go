@@ -87,7 +87,7 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 	kind := ooxmlKind(zr)
 	o.addFormat(kind)
 	if kind != scanner.FormatZip {
-		return o.office(zr, kind, w)
+		return o.office(zr, kind, depth, w)
 	}
 	zw := zip.NewWriter(w)
 	if err := zw.SetComment(zr.Comment); err != nil {

@@ -28,6 +28,9 @@ func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePa
 			rw[f] = func(w io.Writer) error { return o.propsPart(f, kind, w) }
 		case sidePart(f):
 			rw[f] = func(w io.Writer) error { return o.sweepPart(f, kind, w) }
+		case embeddedPackage(f):
+			depth := o.officeDepth + 1
+			rw[f] = func(w io.Writer) error { return o.embeddedPart(f, kind, depth, w) }
 		}
 	}
 }

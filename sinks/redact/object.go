@@ -29,6 +29,9 @@ type objRun struct {
 	// archives: members read and bytes unpacked, against the limits
 	members  int64
 	unpacked int64
+	// officeDepth is the container depth of the Office package being
+	// rewritten: packages embedded in it are one deeper.
+	officeDepth int
 }
 
 // run reads the object, rewrites it into a new output and sets the

@@ -14,14 +14,18 @@ import (
 // are rewritten (xlsx.go, ooxml_text.go), and so are the document
 // properties (docprops.go); the other XML parts (relationships, comments,
 // pivot caches, charts, ...) have their values swept (ooxml_side.go), and
-// every other member (media, embedded binaries) is copied byte for byte,
-// compressed bytes included.
+// Office packages embedded in it (the workbook behind a chart of a Word
+// document or a deck: word/embeddings/*.xlsx) are rewritten as packages
+// of their own, one container deeper; every other member (media, other
+// embedded binaries) is copied byte for byte, compressed bytes included.
 
 // officePart rewrites one member into w.
 type officePart func(w io.Writer) error
 
-// office rewrites an xlsx, docx or pptx package.
-func (o *objRun) office(zr *zip.Reader, kind string, w io.Writer) error {
+// office rewrites an xlsx, docx or pptx package at container depth depth.
+func (o *objRun) office(zr *zip.Reader, kind string, depth int, w io.Writer) error {
+	defer func(d int) { o.officeDepth = d }(o.officeDepth)
+	o.officeDepth = depth
 	for _, f := range zr.File {
 		if f.Flags&0x1 != 0 || (f.Method != zip.Store && f.Method != zip.Deflate) {
 			// Encrypted (APPNOTE 4.4.4 bit 0) or a method Go cannot read;

@@ -27,7 +27,8 @@ const (
 )
 
 // sideDocx has an e-mail hyperlink, a tel: field instruction, a picture
-// whose alt text holds an ID number and a custom property.
+// whose alt text holds an ID number, a custom property, and the workbook
+// of a chart (an embedded package).
 func sideDocx(t *testing.T) []byte {
 	doc := xmlDecl + `<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `" xmlns:wp="x-wp"><w:body>` +
 		`<w:p><w:r><w:t xml:space="preserve">邮箱 </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>` + rawEmail + `</w:t></w:r></w:hyperlink></w:p>` +
@@ -36,12 +37,13 @@ func sideDocx(t *testing.T) []byte {
 		`<w:p><w:r><w:drawing><wp:docPr id="1" name="Picture 1" descr="身份证 ` + rawID + ` 正面"/></w:drawing></w:r></w:p>` +
 		`</w:body></w:document>`
 	return zipOf(t, map[string][]byte{
-		"[Content_Types].xml":          []byte(xmlDecl + `<Types/>`),
-		"word/document.xml":            []byte(doc),
-		"word/_rels/document.xml.rels": []byte(mailtoRels),
-		"word/styles.xml":              []byte(xmlDecl + `<w:styles xmlns:w="` + nsW + `"/>`),
-		"docProps/custom.xml":          []byte(customXML),
-		"word/media/image1.png":        []byte("\x89PNG\r\n\x1a\n" + rawMobile), // not XML: copied as it is
+		"[Content_Types].xml":                            []byte(xmlDecl + `<Types/>`),
+		"word/document.xml":                              []byte(doc),
+		"word/_rels/document.xml.rels":                   []byte(mailtoRels),
+		"word/styles.xml":                                []byte(xmlDecl + `<w:styles xmlns:w="` + nsW + `"/>`),
+		"docProps/custom.xml":                            []byte(customXML),
+		"word/media/image1.png":                          []byte("\x89PNG\r\n\x1a\n" + rawMobile), // not XML: copied as it is
+		"word/embeddings/Microsoft_Excel_Worksheet.xlsx": sideWorkbook(t),
 	})
 }
 
@@ -89,7 +91,9 @@ func TestRedactOfficeSideParts(t *testing.T) {
 	assert.Equal(t, paragraphs(t, docx), paragraphs(t, outDoc))
 	assert.Equal(t, xlsxShape(t, xlsx), xlsxShape(t, outXLSX))
 
-	for name, b := range map[string][]byte{"a.docx": outDoc, "b.xlsx": outXLSX} {
+	embedded := zipMember(t, outDoc, "word/embeddings/Microsoft_Excel_Worksheet.xlsx")
+	assert.Equal(t, xlsxShape(t, xlsx), xlsxShape(t, embedded), "the chart's workbook is rewritten as a workbook")
+	for name, b := range map[string][]byte{"a.docx": outDoc, "b.xlsx": outXLSX, "the workbook in a.docx": embedded} {
 		text := zipText(t, b) // also: every XML part parses
 		for _, raw := range []string{rawID, rawMobile, rawEmail, rawCard} {
 			assert.NotContains(t, text, raw, name)
@@ -97,7 +101,7 @@ func TestRedactOfficeSideParts(t *testing.T) {
 		zr, err := zipReader(b)
 		require.NoError(t, err)
 		for _, f := range zr.File {
-			if strings.HasPrefix(f.Name, "word/media/") {
+			if strings.HasPrefix(f.Name, "word/media/") || strings.HasPrefix(f.Name, "word/embeddings/") {
 				continue
 			}
 			rc, err := f.Open()

@@ -8,6 +8,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // An Office package holds values outside the text the scanner reads, and
@@ -39,6 +41,33 @@ func sidePart(f *zip.File) bool {
 		return !strings.HasSuffix(f.Name, "/")
 	}
 	return false
+}
+
+// embeddedPackage reports an Office package embedded in another (the
+// workbook that holds a chart's data): it is rewritten as a package.
+func embeddedPackage(f *zip.File) bool {
+	switch strings.ToLower(path.Ext(f.Name)) {
+	case ".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".pptm":
+		return true
+	}
+	return false
+}
+
+// embeddedPart rewrites an embedded package at container depth depth. One
+// that cannot be rewritten fails the document: its member is already
+// begun, and a copy would keep its values.
+func (o *objRun) embeddedPart(f *zip.File, kind string, depth int, w io.Writer) error {
+	rc, err := o.openPart(f, kind)
+	if err != nil {
+		return o.partError(kind, f.Name, err)
+	}
+	defer rc.Close()
+	err = o.rewriteMember(rc, f.Name, depth, w)
+	var unsup *unsupportedError
+	if errors.As(err, &unsup) {
+		return &malformedError{format: kind, msg: "embedded package " + scanner.SafeText(f.Name) + " cannot be rewritten"}
+	}
+	return err
 }
 
 // sideSweep rewrites the values of tokens outside the scanner's text.
