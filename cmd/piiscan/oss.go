@@ -269,6 +269,17 @@ type outputs struct {
 	// locate maps a path in the dataset layout to where it is published:
 	// an absolute local path, or oss://bucket/key.
 	locate func(rel string) string
+	// summaries lists the names of the run summaries (OUT/scans/*.json)
+	// that start with prefix (scanid.go).
+	summaries func(ctx context.Context, prefix string) ([]string, error)
+}
+
+// where names --out in messages.
+func (o *outputs) where() string {
+	if o.remote != "" {
+		return o.remote
+	}
+	return o.dir
 }
 
 // prepareOut resolves --out. For oss:// it checks before anything is
@@ -282,7 +293,8 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 		if err != nil {
 			return nil, usageErr("--out %s: %w", f.out, err)
 		}
-		return &outputs{dir: f.out, locate: func(rel string) string { return filepath.Join(abs, filepath.FromSlash(rel)) }}, nil
+		return &outputs{dir: f.out, locate: func(rel string) string { return filepath.Join(abs, filepath.FromSlash(rel)) },
+			summaries: func(_ context.Context, prefix string) ([]string, error) { return localSummaries(f.out, prefix) }}, nil
 	}
 	u, err := parseOSSURL(f.out)
 	if err != nil {
@@ -319,7 +331,10 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 		return nil, usageErr("--out %s: temporary directory: %w", f.out, err)
 	}
 	locate := func(rel string) string { return ossScheme + u.bucket + "/" + up.Key(rel) }
-	return &outputs{dir: dir, publish: up.Publish, remote: f.out, locate: locate}, nil
+	summaries := func(ctx context.Context, prefix string) ([]string, error) {
+		return ossSummaries(ctx, bucket, up.Key("scans")+"/", prefix)
+	}
+	return &outputs{dir: dir, publish: up.Publish, remote: f.out, locate: locate, summaries: summaries}, nil
 }
 
 // probeKey checks, before anything is read, that a bucket answers with

@@ -147,6 +147,12 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	if err != nil {
 		return err
 	}
+	if op.inc == nil || !op.inc.continues {
+		if err := checkScanID(cmd.Context(), out, sc.scanID, sc.shard); err != nil {
+			out.finish(true, logger)
+			return err
+		}
+	}
 	if err := os.MkdirAll(out.dir, 0o755); err != nil {
 		return usageErr("--out %s: %w", f.out, err)
 	}
