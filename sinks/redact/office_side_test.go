@@ -56,7 +56,7 @@ func sideWorkbook(t *testing.T) []byte {
 		`<row r="2"><c r="A2" t="inlineStr"><is><t>` + rawEmail + `</t></is></c><c r="B2"><f>LEN("` + rawMobile + `")</f><v>11</v></c></row>` +
 		`</sheetData><hyperlinks><hyperlink ref="A2" r:id="rId9"/></hyperlinks>` +
 		`<headerFooter><oddHeader>&amp;C联系 ` + rawMobile + `</oddHeader></headerFooter></worksheet>`
-	comments := xmlDecl + `<comments xmlns="` + nsMain + `"><authors><author>x</author></authors><commentList>` +
+	comments := xmlDecl + `<comments xmlns="` + nsMain + `"><authors><author>王小明</author></authors><commentList>` +
 		`<comment ref="A2" authorId="0"><text><r><t>身份证 ` + rawID + `</t></r></text></comment></commentList></comments>`
 	cacheDef := xmlDecl + `<pivotCacheDefinition xmlns="` + nsMain + `" recordCount="1"><cacheFields count="2">` +
 		`<cacheField name="邮箱"><sharedItems><s v="` + rawEmail + `"/></sharedItems></cacheField>` +
@@ -74,6 +74,8 @@ func sideWorkbook(t *testing.T) []byte {
 		"xl/pivotCache/pivotCacheDefinition1.xml": []byte(cacheDef),
 		"xl/pivotCache/pivotCacheRecords1.xml":    []byte(cacheRecs),
 		"xl/styles.xml":                           []byte(xmlDecl + `<styleSheet xmlns="` + nsMain + `"/>`),
+		"xl/persons/person.xml": []byte(xmlDecl + `<personList xmlns="x-p"><person displayName="王小明" id="{1}" userId="` + rawEmail +
+			`" providerId="AD"/></personList>`),
 	})
 }
 
@@ -95,7 +97,7 @@ func TestRedactOfficeSideParts(t *testing.T) {
 	assert.Equal(t, xlsxShape(t, xlsx), xlsxShape(t, embedded), "the chart's workbook is rewritten as a workbook")
 	for name, b := range map[string][]byte{"a.docx": outDoc, "b.xlsx": outXLSX, "the workbook in a.docx": embedded} {
 		text := zipText(t, b) // also: every XML part parses
-		for _, raw := range []string{rawID, rawMobile, rawEmail, rawCard} {
+		for _, raw := range []string{rawID, rawMobile, rawEmail, rawCard, "王小明"} {
 			assert.NotContains(t, text, raw, name)
 		}
 		zr, err := zipReader(b)
@@ -132,5 +134,7 @@ func TestRedactOfficeSideParts(t *testing.T) {
 	assert.Contains(t, string(zipMember(t, outXLSX, "xl/workbook.xml")), `<definedName name="boss">"138****8000"</definedName>`)
 	assert.Contains(t, string(zipMember(t, outXLSX, "xl/pivotCache/pivotCacheDefinition1.xml")), `<s v="z****.***@example.com"/>`)
 	assert.Equal(t, zipMember(t, xlsx, "xl/drawings/vmlDrawing1.vml"), zipMember(t, outXLSX, "xl/drawings/vmlDrawing1.vml"))
+	assert.Contains(t, string(zipMember(t, outXLSX, "xl/comments1.xml")), `<authors><author></author></authors>`, "comment authors emptied")
+	assert.Contains(t, string(zipMember(t, outXLSX, "xl/persons/person.xml")), `<person displayName="" id="{1}" userId="" providerId="AD"/>`)
 	assert.Equal(t, zipMember(t, xlsx, "[Content_Types].xml"), zipMember(t, outXLSX, "[Content_Types].xml"))
 }

@@ -43,6 +43,23 @@ func sidePart(f *zip.File) bool {
 	return false
 }
 
+// Who wrote a comment is a person's name (and often an e-mail address),
+// which no detector reads in a field of its own: as Word's w:author is
+// emptied (ooxml_runs.go withoutAuthors), so are the authors of workbook
+// comments (<author>), of threaded comments (xl/persons: displayName,
+// userId) and of deck comments (p:cmAuthor, and the modern ppt/authors
+// part: name, initials, userId).
+
+// personText are the elements whose text is emptied.
+var personText = map[string]bool{"author": true}
+
+// personAttr are the attributes, by element, whose values are emptied.
+var personAttr = map[string]map[string]bool{
+	"person":   {"displayName": true, "userId": true},
+	"cmAuthor": {"name": true, "initials": true},
+	"author":   {"name": true, "initials": true, "userId": true},
+}
+
 // embeddedPackage reports an Office package embedded in another (the
 // workbook that holds a chart's data): it is rewritten as a package.
 func embeddedPackage(f *zip.File) bool {
@@ -109,6 +126,13 @@ func (s *sideSweep) token(tok xml.Token, raw []byte, text bool) ([]byte, error) 
 			if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 				continue
 			}
+			if personAttr[tk.Name.Local][a.Name.Local] && a.Value != "" {
+				if !changed {
+					se, changed = tk.Copy(), true
+				}
+				se.Attr[i].Value = ""
+				continue
+			}
 			edits, err := s.value([]byte(a.Value))
 			if err != nil {
 				return nil, err
@@ -152,6 +176,7 @@ func (o *objRun) sweepPart(f *zip.File, kind string, w io.Writer) error {
 	defer rc.Close()
 	s := &sideSweep{o: o}
 	x := newXMLTokens(o.ctx, rc)
+	cur := "" // the element whose text comes next
 	for {
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
@@ -159,6 +184,16 @@ func (o *objRun) sweepPart(f *zip.File, kind string, w io.Writer) error {
 		}
 		if err != nil {
 			return o.partError(kind, f.Name, err)
+		}
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			cur = tk.Name.Local
+		case xml.EndElement:
+			cur = ""
+		case xml.CharData:
+			if personText[cur] {
+				continue // emptied
+			}
 		}
 		if raw, err = s.token(tok, raw, true); err != nil {
 			return err
