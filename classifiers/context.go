@@ -136,6 +136,40 @@ func (x *kwIndex) find(text []byte, kws []keyword) int {
 	return best
 }
 
+// last returns the start and end of the keyword occurrence in text that
+// starts last (the longest keyword, of those starting there), or -1, -1.
+// Words are matched as in find. A label is read from the value backwards,
+// so the nearest one is found first.
+func (x *kwIndex) last(text []byte, kws []keyword) (start, end int) {
+	for j := len(text) - 1; j >= 0; j-- {
+		g := x.first[text[j]]
+		if g == 0 {
+			continue
+		}
+		if j+1 < len(text) {
+			if c1 := text[j+1]; x.second[g-1][c1>>6]>>(c1&63)&1 == 0 {
+				continue
+			}
+		}
+		end = -1
+		for _, ki := range x.groups[g-1] {
+			k := kws[ki].b
+			e := j + len(k)
+			if e <= end || e > len(text) || !equalFold(text[j:e], k) {
+				continue
+			}
+			if kws[ki].ascii && (j > 0 && isLetter(text[j-1]) || len(k) <= 3 && e < len(text) && isLetter(text[e])) {
+				continue
+			}
+			end = e
+		}
+		if end >= 0 {
+			return j, end
+		}
+	}
+	return -1, -1
+}
+
 // fieldToken is a field-name hint: normalized (lower case, no separators).
 type fieldToken struct {
 	norm  string

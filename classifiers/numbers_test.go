@@ -127,15 +127,18 @@ func TestLowerCaseIdentifiers(t *testing.T) {
 	})
 }
 
-// Digit-only credit codes are vetoed by a negative label; codes with
-// letters are proven by their check character.
+// Digit-only credit codes are vetoed by a negative label, unless a credit
+// code keyword stands between the label and the code; codes with letters
+// are proven by their check character.
 func TestUSCCNegativeKeywords(t *testing.T) {
 	runNumberCases(t, []numberCase{
 		{"订单号：893198797198377412", ""},
 		{"交易流水 893198797198377412", ""},
 		{"order no 893198797198377412", ""},
 		{"893198797198377412", "cn_uscc:89319879********12"},
-		{"统一社会信用代码 订单号 893198797198377412", "cn_uscc:89319879********12"},
+		{"订单号 1，统一社会信用代码 893198797198377412", "cn_uscc:89319879********12"},
+		// The label is nearer than the keyword: it names the number.
+		{"统一社会信用代码 订单号 893198797198377412", ""},
 		{"订单号 91350100M000100Y43", "cn_uscc:91350100********43"},
 	})
 }

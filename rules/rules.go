@@ -55,8 +55,10 @@ type Rule struct {
 	// With KeywordsRequired a match needs one of them (or a field hint) nearby.
 	Keywords         []string `yaml:"keywords,omitempty"`
 	KeywordsRequired bool     `yaml:"keywords_required,omitempty"`
-	// NegativeKeywords (order numbers, waybills, ...) suppress a match found
-	// near them unless a positive keyword or field hint also fired.
+	// NegativeKeywords (order numbers, waybills, ...) label a value as
+	// another kind of number: found just before it in its clause, or in its
+	// field's name, they suppress the match unless a field hint or a keyword
+	// nearer to the value than the label also fired.
 	NegativeKeywords []string `yaml:"negative_keywords,omitempty"`
 	Window           int      `yaml:"window,omitempty"`
 
