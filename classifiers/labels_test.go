@@ -111,6 +111,11 @@ func TestNegativeLabelsRecords(t *testing.T) {
 		{"card_no", []string{"order_id", "card_no"}, []string{"20261", card}, "bank_card", 1},
 		{"card column named with an order word", []string{"order_card_no"}, []string{card}, "bank_card", 1},
 		{"mobile trace_id", []string{"trace_id"}, []string{"13812348000"}, "cn_mobile", 0},
+		// A digit-only 18-digit id passes the credit code's checks now and then.
+		{"credit code ref_no", []string{"ref_no"}, []string{"893198797198377412"}, "cn_uscc", 0},
+		{"credit code out_trade_no", []string{"out_trade_no"}, []string{"893198797198377412"}, "cn_uscc", 0},
+		{"credit code column", []string{"credit_code"}, []string{"893198797198377412"}, "cn_uscc", 1},
+		{"credit code with letters", []string{"ref_no"}, []string{"91350100M000100Y43"}, "cn_uscc", 1},
 		{"resident id in order_no", []string{"order_no"}, []string{"11010519491231002X"}, "cn_resident_id", 1},
 	}
 	for _, tt := range tests {
