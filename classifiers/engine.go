@@ -70,6 +70,10 @@ type Engine struct {
 	allowRes []*regexp2.Regexp
 	log      *slog.Logger
 	randKey  bool
+
+	// subjectEnds are the last characters of values that count after a
+	// subject phrase (subject.go), with their rules.
+	subjectEnds []subjectEnd
 }
 
 // ruleInfo is a rule prepared for matching.
@@ -178,6 +182,13 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 		} else {
 			e.user = append(e.user, ri)
 			e.userReach = max(e.userReach, userLookBehind, ri.window+r.EffectiveMaxLen())
+		}
+	}
+	for _, ri := range e.rules {
+		if ri.detector == "field_value" && len(ri.params.terms) > 0 {
+			for _, ch := range ri.params.subjectEnds {
+				e.subjectEnds = append(e.subjectEnds, subjectEnd{ch: ch, ri: ri})
+			}
 		}
 	}
 	e.markValueKeywords()

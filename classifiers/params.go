@@ -1,9 +1,11 @@
 package classifiers
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/piiscan/piiscan/rules"
 )
@@ -22,12 +24,18 @@ type params struct {
 	notName  []keyword       // person names: words of organisations and places (weak fields)
 	generic  []fieldToken    // biometric vectors: field names that do not say whose (embedding)
 	subject  []fieldToken    // biometric vectors: words that do (face, user, 人脸)
+	// subjects: prose phrases of a person and a copula (他是, 本人系) right
+	// before which a value ending in one of subjectEnds (族) counts without
+	// a keyword (subject.go).
+	subjects    [][]byte
+	subjectEnds [][]byte
 }
 
 var knownParams = map[string]bool{
 	"values": true, "empty": true, "any_value": true, "icd10": true,
 	"min_dims": true, "min_bytes": true, "weak_fields": true, "part_fields": true,
 	"not_name_words": true, "generic_fields": true, "subject_words": true,
+	"subject_phrases": true, "subject_value_ends": true,
 }
 
 // compileParams checks and compiles a rule's params.
@@ -81,6 +89,19 @@ func compileParams(r rules.Rule) (params, error) {
 	}
 	for _, v := range r.Params["subject_words"] {
 		p.subject = append(p.subject, newFieldToken(v))
+	}
+	for _, v := range r.Params["subject_phrases"] {
+		p.subjects = append(p.subjects, []byte(v))
+	}
+	for _, v := range r.Params["subject_value_ends"] {
+		// The pass flags the character's last two bytes (pass.go).
+		if utf8.RuneCountInString(v) != 1 || len(v) < 2 {
+			return p, fmt.Errorf("params subject_value_ends: %q is not one non-ASCII character", v)
+		}
+		p.subjectEnds = append(p.subjectEnds, []byte(v))
+	}
+	if len(p.subjects) > 0 != (len(p.subjectEnds) > 0) {
+		return p, errors.New("params subject_phrases and subject_value_ends go together")
 	}
 	for _, v := range r.Params["not_name_words"] {
 		p.notName = append(p.notName, newKeyword(v))

@@ -8,7 +8,8 @@ import (
 // The fused pass. Every byte of a buffer costs one load from a 64 KiB table
 // indexed by the pair (previous byte, byte). Its flags say whether the byte
 // starts a parser (a digit, '@', ':'), whether the pair starts a prose
-// keyword, ends an address anchor (号, 室) or may start a fingerprint
+// keyword, ends a value's last character (号, 室 of an address, 族 of an
+// ethnic group said of a person) or may start a fingerprint
 // template ("FMR\0", base64 "Rk1SA"). The loop branches only on a non-zero
 // entry, so text without candidates runs at the speed of the table loads,
 // and all built-in detectors share one walk over the bytes.
@@ -18,7 +19,7 @@ import (
 const (
 	pfTrigger  = 1 << iota // the byte starts a parser
 	pfKeyword              // the pair is a prose keyword's anchor (starting at i-1)
-	pfAddress              // the pair ends 号 or 室 (at i-2)
+	pfSuffix               // the pair ends 号 or 室 (at i-2), or a rule's subject_value_ends
 	pfTemplate             // the pair is "R\0" of FMR\0 (at i-3) or "Rk" of Rk1SA (at i-1)
 
 	// The high four bits of a keyword anchor's entry are 1 + its offset in
@@ -57,8 +58,11 @@ func (e *Engine) buildPairs() {
 		})
 	}
 	if e.det[dCnAddress] != nil {
-		set(0x8F, 0xB7, pfAddress) // 号 = E5 8F B7
-		set(0xAE, 0xA4, pfAddress) // 室 = E5 AE A4
+		set(0x8F, 0xB7, pfSuffix) // 号 = E5 8F B7
+		set(0xAE, 0xA4, pfSuffix) // 室 = E5 AE A4
+	}
+	for _, se := range e.subjectEnds {
+		set(se.ch[len(se.ch)-2], se.ch[len(se.ch)-1], pfSuffix)
 	}
 	if e.det[dFingerprintTemplate] != nil {
 		set('R', 0x00, pfTemplate)
@@ -74,8 +78,8 @@ func (s *Scanner) flagged(i int, f uint8) int {
 	if f&pfKeyword != 0 && i >= 1 && s.e.proseSet.likely(b, i-1, f>>pfAnchorShift) {
 		s.kwHits = append(s.kwHits, i-1)
 	}
-	if f&pfAddress != 0 && i >= 2 && b[i-2] == 0xE5 {
-		s.anchors = append(s.anchors, i-2)
+	if f&pfSuffix != 0 {
+		s.suffix(i)
 	}
 	if f&pfTemplate != 0 {
 		s.tmpl = append(s.tmpl, i-1)
@@ -123,7 +127,7 @@ func (s *Scanner) pass() {
 	end := min(s.own1+leadIn, len(s.buf))
 	b := s.buf[:end]
 	i := s.own0
-	s.kwHits, s.anchors, s.tmpl = s.kwHits[:0], s.anchors[:0], s.tmpl[:0]
+	s.kwHits, s.anchors, s.tmpl, s.subjHits = s.kwHits[:0], s.anchors[:0], s.tmpl[:0], s.subjHits[:0]
 	if i == 0 && len(b) > 0 {
 		i = s.byteStep(b, 0) // the first byte has no byte before it
 	}
@@ -183,7 +187,8 @@ func (s *Scanner) byteStep(b []byte, i int) int {
 }
 
 // afterPass runs the detectors that work from the positions the pass
-// collected: fingerprint templates, prose keywords and addresses.
+// collected: fingerprint templates, prose keywords, addresses and values
+// said of a person.
 func (s *Scanner) afterPass() {
 	if len(s.tmpl) > 0 {
 		s.templates()
@@ -193,5 +198,30 @@ func (s *Scanner) afterPass() {
 	}
 	if len(s.anchors) > 0 {
 		s.proseAddresses(s.e.det[dCnAddress])
+	}
+	if len(s.subjHits) > 0 {
+		s.subjectTerms()
+	}
+}
+
+// suffix records the character ending at buf[i] when it is 号 or 室 (an
+// address anchor) or a rule's subject_value_ends (族): the pair table
+// flags their last two bytes, and the lead byte decides.
+func (s *Scanner) suffix(i int) {
+	b := s.buf
+	if i < 2 {
+		return
+	}
+	if b[i-2] == 0xE5 && (b[i-1] == 0x8F && b[i] == 0xB7 || b[i-1] == 0xAE && b[i] == 0xA4) {
+		if s.e.det[dCnAddress] != nil {
+			s.anchors = append(s.anchors, i-2)
+		}
+		return
+	}
+	for _, se := range s.e.subjectEnds {
+		if n := len(se.ch); i+1 >= n && string(b[i+1-n:i+1]) == string(se.ch) {
+			s.subjHits = append(s.subjHits, i+1-n)
+			return
+		}
 	}
 }

@@ -131,6 +131,8 @@ type Scanner struct {
 	runs    []foldRun // its folded characters
 	toks    []wideTok // the full-width tokens of the buffer being folded
 	fspans  []Span    // the spans mapped onto it
+
+	subjHits []int // the pass's starts of subject_value_ends characters (族)
 }
 
 // Stats counts a scanner's work, for benchmarks and debugging.

@@ -108,6 +108,8 @@ func TestCompileErrors(t *testing.T) {
 		{"unknown validator", "rules:\n  - {id: r1, category: identity, level: S2, pattern: x, validator: md5}\n", "unknown validator"},
 		{"unknown detector", "rules:\n  - {id: r1, category: identity, level: S2, detector: teleport}\n", "unknown detector"},
 		{"bad params", "rules:\n  - {id: r1, category: identity, level: S2, detector: field_value, params: {colour: [red]}}\n", "unknown params"},
+		{"ascii subject end", "rules:\n  - {id: r1, category: identity, level: S2, detector: field_value, params: {subject_phrases: [他是], subject_value_ends: [s]}}\n", "subject_value_ends"},
+		{"subject phrases alone", "rules:\n  - {id: r1, category: identity, level: S2, detector: field_value, params: {subject_phrases: [他是]}}\n", "go together"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
