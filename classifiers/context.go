@@ -292,6 +292,7 @@ type Field struct {
 	evidence string // "field:" + Name
 	hints    bitset // rules whose field_names match
 	neg      bitset // rules whose negative keywords match the name
+	negOwn   bitset // those that match its last key: order_id, not $.order.note
 	kind     fieldKind
 	// valueRules judge this field's values whole (categories, biometrics,
 	// names, addresses); weakName marks a bare "name" column.
@@ -331,6 +332,10 @@ func (e *Engine) Field(name string) *Field {
 	}
 	words := fieldWords(name)
 	low := strings.ToLower(name)
+	ownWords, ownLow := words, low
+	if k := lastSegment(name); k != name {
+		ownWords, ownLow = fieldWords(k), strings.ToLower(k)
+	}
 	f.disability = strings.Contains(low, "残疾") || strings.Contains(low, "disab")
 	var bioLen map[int]int // biometric rules: the longest field name matched
 	for _, ri := range e.rules {
@@ -347,9 +352,13 @@ func (e *Engine) Field(name string) *Field {
 			}
 		}
 		for _, t := range ri.negFields {
-			if matchField(words, low, t) {
+			if matchField(ownWords, ownLow, t) {
 				f.neg.set(ri.idx)
+				f.negOwn.set(ri.idx)
 				break
+			}
+			if matchField(words, low, t) {
+				f.neg.set(ri.idx) // and on, for one of the last key
 			}
 		}
 	}

@@ -61,8 +61,10 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 // the negWindow bytes before the match, within the same clause (see
 // clauseEnd) and, in records, the same value (a product code in one column
 // says nothing about the phone in the next). Then only a keyword after the
-// label counts. A field whose name has a negative keyword (order_id,
-// ref_no) labels all its values; a keyword inside the value still counts.
+// label counts. A field whose last key has a negative keyword (order_id,
+// $.order.ref_no) labels all its values; a keyword inside the value still
+// counts, and one anywhere in the record when only an ancestor key has the
+// word.
 func (s *Scanner) negativeLabel(ri *ruleInfo, start, end, lo, hi int, f *Field) (labelled bool, a, b int) {
 	vlo, vhi := lo, hi // the value's bounds
 	if s.spans != nil {
@@ -75,7 +77,13 @@ func (s *Scanner) negativeLabel(ri *ruleInfo, start, end, lo, hi int, f *Field) 
 		return true, nlo + ne, start
 	}
 	if f != nil && f.neg.has(ri.idx) {
-		return true, vlo, vhi
+		if f.negOwn.has(ri.idx) {
+			return true, vlo, vhi
+		}
+		// Only an ancestor has the word ($.order.note): the object is an
+		// order's, the value need not be its number, and a keyword anywhere
+		// in the record still counts.
+		return true, lo, hi
 	}
 	return false, 0, 0
 }

@@ -111,6 +111,11 @@ func TestNegativeLabelsRecords(t *testing.T) {
 		{"card_no", []string{"order_id", "card_no"}, []string{"20261", card}, "bank_card", 1},
 		{"card column named with an order word", []string{"order_card_no"}, []string{card}, "bank_card", 1},
 		{"mobile trace_id", []string{"trace_id"}, []string{"13812348000"}, "cn_mobile", 0},
+		// A label on an ancestor key names the object, not the value: a
+		// keyword elsewhere in the record still counts.
+		{"ancestor label, keyword in the record", []string{"$.order.note", "$.order.remark"}, []string{"13812348000", "手机号码见备注"}, "cn_mobile", 1},
+		{"ancestor label, no keyword", []string{"$.order.note"}, []string{"13812348000"}, "cn_mobile", 0},
+		{"own label nested", []string{"$.order.ref_no", "$.order.remark"}, []string{card, "银行卡支付"}, "bank_card", 0},
 		// A digit-only 18-digit id passes the credit code's checks now and then.
 		{"credit code ref_no", []string{"ref_no"}, []string{"893198797198377412"}, "cn_uscc", 0},
 		{"credit code out_trade_no", []string{"out_trade_no"}, []string{"893198797198377412"}, "cn_uscc", 0},
