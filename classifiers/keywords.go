@@ -1,5 +1,7 @@
 package classifiers
 
+import "bytes"
+
 // Keyword context: what the words around a validated value say it is.
 // Only candidates that passed their checks come here, so none of this runs
 // in the pass over the bytes.
@@ -90,9 +92,10 @@ func (s *Scanner) negativeLabel(ri *ruleInfo, start, end, lo, hi int, f *Field) 
 
 // clauseEnd reports whether text, the bytes between a label and a value,
 // ends the label's clause: a Chinese full stop, semicolon, exclamation or
-// question mark, or a line break after a number: "订单号 123 已发货\n6222…"
-// labels the 123, while a label alone at the end of a line ("订单号：\n6222…",
-// a form's cell) labels the next. Narrower than the prose pass's
+// question mark, or a line break, unless the label ends its line and the
+// value starts the next ("订单号：\n6222…", a form's cell): "订单号 123
+// 已发货\n6222…" labels the 123, and a header line ("姓名 手机 订单号\n张三
+// 138…") the columns below it, not a value. Narrower than the prose pass's
 // clauseBreak: a comma goes on a list of labelled ids ("订单号：A，B"), and
 // ASCII '.', ';', '?' and '!' are as often parts of abbreviations ("Order
 // no."), URLs ("/order?id=") and key=value lists.
@@ -103,7 +106,7 @@ func clauseEnd(text []byte) bool {
 		case isDigit(c):
 			digits = true
 		case c == '\n':
-			if digits {
+			if digits || len(bytes.TrimLeft(text[i+1:], " \t\r")) > 0 {
 				return true
 			}
 		case c == 0xE3 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x82: // 。

@@ -69,6 +69,8 @@ func TestNegativeLabelsText(t *testing.T) {
 		{"two values", "订单号：" + card + "，卡号：" + card2, "bank_card", 1},
 		{"label of an earlier sentence", "订单号 123 已完成。" + card + " 是新卡", "bank_card", 1},
 		{"label of an earlier line", "订单号 123 已发货\n" + card, "bank_card", 1},
+		{"header line", "姓名 手机 订单号\n张三 13812348000 20261", "cn_mobile", 1},
+		{"label alone at a line end, indented value", "Order no.\n  " + card2, "bank_card", 0},
 		{"no label", "payment " + card2, "bank_card", 1},
 		// Phones labelled as ids; a phone keyword nearer wins.
 		{"mobile trace id", "trace id 13812348000", "cn_mobile", 0},
