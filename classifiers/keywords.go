@@ -10,7 +10,8 @@ import "bytes"
 // window (outside the match itself), the field's name, and negative labels
 // (order numbers, waybills). It returns the evidence, whether the match
 // stands, and its confidence. The evidence is at most two signals: the
-// field's name and a keyword.
+// field's name and a keyword (the first of the rule's list found before the
+// match, else after it).
 //
 // A negative label says what the value is: "订单号 6222…", "trace id
 // 4111…", a column named order_id. Then only a keyword nearer to the value
@@ -20,7 +21,15 @@ import "bytes"
 // another value ("订单号 6222… 已用银行卡支付", a card number on the next
 // line). A field hint (card_no) wins over both, and strong candidates (a
 // resident ID's date and MOD 11-2) cannot be vetoed.
-func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong, needCtx bool) (fieldEv, kwEv string, ok bool, conf float32) {
+//
+// A label in text is looked for in the negWindow bytes before the match,
+// within its clause (clauseEnd) and, in records, its value (a product code
+// in one column says nothing about the phone in the next). A field whose
+// last key has a negative keyword (order_id, $.order.ref_no) keeps the
+// keywords that count to the value itself; one on an ancestor key only
+// ($.order.note: the object is an order's, the value need not be its
+// number) lets a keyword anywhere in the record count, as any field does.
+func (s *Scanner) context(ri *ruleInfo, start, end int, bd bounds, f *Field, strong, needCtx bool) (fieldEv, kwEv string, ok bool, conf float32) {
 	conf = ri.conf
 	pos := false
 	if f != nil && f.hints.has(ri.idx) {
@@ -29,21 +38,35 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 		fieldEv = f.evidence
 	}
 	if len(ri.keywords) > 0 || len(ri.negatives) > 0 {
-		a := max(lo, start-ri.window)
-		b := min(hi, end+ri.window)
-		labelled := false
-		if !pos && !strong && len(ri.negatives) > 0 {
-			var la, lb int
-			if labelled, la, lb = s.negativeLabel(ri, start, end, lo, hi, f); labelled {
-				a, b = min(max(a, la), start), max(min(b, lb), end)
+		veto := !pos && !strong && len(ri.negatives) > 0
+		fneg := veto && f != nil && f.neg.has(ri.idx)
+		lo, hi := bd.lo, bd.hi
+		if fneg && f.negOwn.has(ri.idx) {
+			lo, hi = bd.vlo, bd.vhi
+		}
+		a, b := max(lo, start-ri.window), min(hi, end+ri.window)
+		k := ri.kwIdx.find(s.buf[a:start], ri.keywords)
+		if k >= 0 {
+			// A keyword before the value: a label between the nearest
+			// one and the value is nearer still.
+			if veto {
+				_, pe := ri.kwIdx.last(s.buf[a:start], ri.keywords)
+				if s.labelBefore(ri, max(a+pe, bd.vlo), start) {
+					return "", "", false, 0
+				}
+			}
+		} else {
+			if veto && s.labelBefore(ri, bd.vlo, start) {
+				return "", "", false, 0
+			}
+			if k = ri.kwIdx.find(s.buf[end:b], ri.keywords); k < 0 && fneg {
+				return "", "", false, 0
 			}
 		}
-		if kw, ok := s.keywordAround(ri.keywords, &ri.kwIdx, a, start, end, b); ok {
+		if k >= 0 {
 			pos = true
 			conf += 0.1
-			kwEv = kw.evidence()
-		} else if labelled {
-			return "", "", false, 0
+			kwEv = ri.keywords[k].evidence()
 		}
 	}
 	if (ri.rule.KeywordsRequired || needCtx) && !pos {
@@ -55,39 +78,19 @@ func (s *Scanner) context(ri *ruleInfo, start, end, lo, hi int, f *Field, strong
 	return fieldEv, kwEv, true, conf
 }
 
-// negativeLabel reports whether the value buf[start:end] is labelled by one
-// of the rule's negative keywords, and where a keyword must then be to
-// overrule the label: [a, b), which may be empty.
-//
-// A label in text describes the value right after it: it is looked for in
-// the negWindow bytes before the match, within the same clause (see
-// clauseEnd) and, in records, the same value (a product code in one column
-// says nothing about the phone in the next). Then only a keyword after the
-// label counts. A field whose last key has a negative keyword (order_id,
-// $.order.ref_no) labels all its values; a keyword inside the value still
-// counts, and one anywhere in the record when only an ancestor key has the
-// word.
-func (s *Scanner) negativeLabel(ri *ruleInfo, start, end, lo, hi int, f *Field) (labelled bool, a, b int) {
-	vlo, vhi := lo, hi // the value's bounds
-	if s.spans != nil {
-		if i := s.spanAt(start); i >= 0 {
-			vlo, vhi = s.spans[i].Start, s.spans[i].End
-		}
+// bounds are where a match's context may be read: its record (the whole
+// window, for text) and its value.
+type bounds struct{ lo, hi, vlo, vhi int }
+
+// labelBefore reports a negative keyword of ri in the clause just before
+// buf[start], at most negWindow bytes back and not before from.
+func (s *Scanner) labelBefore(ri *ruleInfo, from, start int) bool {
+	nlo := max(from, start-negWindow)
+	if nlo >= start {
+		return false
 	}
-	nlo := max(vlo, start-negWindow)
-	if _, ne := ri.negIdx.last(s.buf[nlo:start], ri.negatives); ne >= 0 && !clauseEnd(s.buf[nlo+ne:start]) {
-		return true, nlo + ne, start
-	}
-	if f != nil && f.neg.has(ri.idx) {
-		if f.negOwn.has(ri.idx) {
-			return true, vlo, vhi
-		}
-		// Only an ancestor has the word ($.order.note): the object is an
-		// order's, the value need not be its number, and a keyword anywhere
-		// in the record still counts.
-		return true, lo, hi
-	}
-	return false, 0, 0
+	_, ne := ri.negIdx.last(s.buf[nlo:start], ri.negatives)
+	return ne >= 0 && !clauseEnd(s.buf[nlo+ne:start])
 }
 
 // clauseEnd reports whether text, the bytes between a label and a value,
@@ -123,18 +126,3 @@ func clauseEnd(text []byte) bool {
 
 // negWindow is how far before a match negative keywords are looked for.
 const negWindow = 32
-
-// keywordAround looks for keywords in buf[a:start] and buf[end:b] (the
-// first keyword of the list found before the match, else after it).
-func (s *Scanner) keywordAround(kws []keyword, x *kwIndex, a, start, end, b int) (keyword, bool) {
-	if len(kws) == 0 {
-		return keyword{}, false
-	}
-	if k := x.find(s.buf[a:start], kws); k >= 0 {
-		return kws[k], true
-	}
-	if k := x.find(s.buf[end:b], kws); k >= 0 {
-		return kws[k], true
-	}
-	return keyword{}, false
-}

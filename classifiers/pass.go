@@ -78,8 +78,16 @@ func (s *Scanner) flagged(i int, f uint8) int {
 	if f&pfKeyword != 0 && i >= 1 && s.e.proseSet.likely(b, i-1, f>>pfAnchorShift) {
 		s.kwHits = append(s.kwHits, i-1)
 	}
-	if f&pfSuffix != 0 {
-		s.suffix(i)
+	if f&pfSuffix != 0 && i >= 2 {
+		// 号 = E5 8F B7, 室 = E5 AE A4; the other flagged pairs end a
+		// subject_value_ends character.
+		if b[i-2] == 0xE5 && (b[i-1] == 0x8F && b[i] == 0xB7 || b[i-1] == 0xAE && b[i] == 0xA4) {
+			if s.e.det[dCnAddress] != nil {
+				s.anchors = append(s.anchors, i-2)
+			}
+		} else if len(s.e.subjectEnds) > 0 {
+			s.subjectEnd(i)
+		}
 	}
 	if f&pfTemplate != 0 {
 		s.tmpl = append(s.tmpl, i-1)
@@ -204,20 +212,11 @@ func (s *Scanner) afterPass() {
 	}
 }
 
-// suffix records the character ending at buf[i] when it is 号 or 室 (an
-// address anchor) or a rule's subject_value_ends (族): the pair table
-// flags their last two bytes, and the lead byte decides.
-func (s *Scanner) suffix(i int) {
+// subjectEnd records the start of the character ending at buf[i] when
+// it is one of the rules' subject_value_ends (族): the pair table flags
+// their last two bytes, which other characters share (藏 those of 族).
+func (s *Scanner) subjectEnd(i int) {
 	b := s.buf
-	if i < 2 {
-		return
-	}
-	if b[i-2] == 0xE5 && (b[i-1] == 0x8F && b[i] == 0xB7 || b[i-1] == 0xAE && b[i] == 0xA4) {
-		if s.e.det[dCnAddress] != nil {
-			s.anchors = append(s.anchors, i-2)
-		}
-		return
-	}
 	for _, se := range s.e.subjectEnds {
 		if n := len(se.ch); i+1 >= n && string(b[i+1-n:i+1]) == string(se.ch) {
 			s.subjHits = append(s.subjHits, i+1-n)

@@ -367,7 +367,7 @@ func (s *Scanner) emit(c candidate) bool {
 	var field *Field
 	span := -1
 	rec := int64(-1)
-	lo, hi := s.recLo, s.recHi
+	bd := bounds{s.recLo, s.recHi, s.recLo, s.recHi}
 	if s.spans != nil {
 		span = s.spanAt(c.start)
 		if span < 0 || c.end > s.spans[span].End {
@@ -375,11 +375,12 @@ func (s *Scanner) emit(c candidate) bool {
 		}
 		field = s.spans[span].Field
 		rec = s.spans[span].Record
-		lo, hi = s.recordBounds(span)
+		bd.lo, bd.hi = s.recordBounds(span)
+		bd.vlo, bd.vhi = s.spans[span].Start, s.spans[span].End
 	} else {
 		field = s.textField
 	}
-	fieldEv, kwEv, ok, conf := s.context(ri, c.start, c.end, lo, hi, field, c.strong, c.needCtx)
+	fieldEv, kwEv, ok, conf := s.context(ri, c.start, c.end, bd, field, c.strong, c.needCtx)
 	if !ok {
 		return false
 	}
