@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/piiscan/piiscan/classifiers"
 )
@@ -21,9 +22,12 @@ import (
 // Tokens are read from the window with searches, not byte by byte: a
 // string's closing quote with bytes.IndexByte, while the next backslash
 // and line break are searched once and cached (nextByte), so a string
-// without escapes is added to the batch in one step. A key is matched
-// against the member that came next the last time (objects of one shape
-// list their keys in one order) before the map, so it costs a compare.
+// without escapes is added to the batch in one step. A key is first
+// compared, as raw bytes with its closing quote, with the members that
+// followed the previous member the last times (objects of one or two
+// shapes list their keys in one order: JSON Lines records), which finds
+// both its end and its node without a search; then among the members,
+// then in the map.
 //
 // A key that could itself be a personal value (an object keyed by phone
 // number, e-mail or ID number: maps, indexes, caches) is a value too, at
@@ -63,7 +67,6 @@ type jsonParser struct {
 type pathNode struct {
 	name    string
 	key     string // the member name under its parent object
-	idx     int    // index in the parent's kids
 	slot    fieldSlot
 	keySlot fieldSlot // of the keys of the object at this path (Field.Keys)
 	keys    map[string]*pathNode
@@ -73,13 +76,20 @@ type pathNode struct {
 	// scan says the key may be a personal value (keyScan); exact, that key
 	// is the whole member name (not cut at maxJSONKey, not the wildcard's).
 	scan, exact bool
+	// after holds the last two different members that followed this one in
+	// its object, most recent first; first, on an object's node, its last
+	// two different first members (see jsonParser.predict).
+	after, first [2]*pathNode
+	// qkey is key and its closing quote when key is exact and plain (no
+	// quote, backslash or line break), so that raw bytes equal to qkey are
+	// this member's key, ended; "" otherwise.
+	qkey string
 }
 
 type jsonFrame struct {
 	node      *pathNode
-	memberKey *pathNode
+	memberKey *pathNode // the member being read, or the last one read
 	index     int64
-	next      int // the index in node.kids of the member likely to come next
 	array     bool
 	records   bool  // the elements of this array are records
 	numRun    bool  // a run of numbers is open as one value
@@ -195,9 +205,12 @@ func (n *pathNode) add(key, name string) *pathNode {
 	if n.keys == nil {
 		n.keys = map[string]*pathNode{}
 	}
-	c := &pathNode{name: name, key: key, idx: len(n.kids)}
+	c := &pathNode{name: name, key: key}
 	c.exact = len(key) < maxJSONKey && key != "\x00*"
 	c.scan = !c.exact || keyScan(key)
+	if c.exact && !strings.ContainsAny(key, "\"\\\n") {
+		c.qkey = key + `"`
+	}
 	n.keys[key] = c
 	n.kids = append(n.kids, c)
 	return c

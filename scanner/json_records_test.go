@@ -2,6 +2,7 @@ package scanner_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +98,40 @@ func TestJSONEmbeddings(t *testing.T) {
 		}
 		assert.Equal(t, tc.face, n, name)
 	}
+}
+
+// TestJSONKeyOrder checks the fields of JSON Lines records whose keys come
+// in changing orders, as prefixes of one another, escaped, repeated and
+// one level down: the parser matches a key against the members that came
+// next before, and each value must still get its own key's path.
+func TestJSONKeyOrder(t *testing.T) {
+	t.Parallel()
+	lines := []struct{ doc, fields string }{
+		{`{"a":"13812348000","ab":"13812348001"}`, "$.a $.ab"},
+		{`{"ab":"13812348002","a":"13812348003"}`, "$.ab $.a"},
+		{`{"a\u0062":"13812348004","a\"":"13812348005"}`, `$.ab $.a"`},
+		{`{"a":"x","a":"13812348006"}`, "$.a"},
+		{`{"a":1,"abc":"13812348007"}`, "$.abc"},
+		{`{"a":1,"ab":"13812348008"}`, "$.ab"},
+		{`{"a":{"a":"13812348009","ab":"13812348010"},"ab":"13812348011"}`, "$.a.a $.a.ab $.ab"},
+		{`{"ab" : "13812348012", "a":"13812348013"}`, "$.ab $.a"},
+		{`{"a":"13812348014","ab":"13812348015"}`, "$.a $.ab"},
+	}
+	var doc strings.Builder
+	var want []loc
+	for i, l := range lines {
+		base := doc.Len()
+		doc.WriteString(l.doc + "\n")
+		fields := strings.Fields(l.fields)
+		for k, at := 0, 0; k < len(fields); k++ {
+			j := strings.Index(l.doc[at:], `"138123480`) + at + 1
+			want = append(want, loc{Type: "cn_mobile", Line: int64(i + 1), Col: int64(j + 1), Record: int64(i), Field: fields[k], Off: int64(base + j), Len: 11})
+			at = j + 11
+		}
+	}
+	sink := run(t, &scannertest.MemSource{Files: map[string][]byte{"k.jsonl": []byte(doc.String())}}, scanner.Config{Workers: 1})
+	r := sink.ByName("k.jsonl")
+	require.NotNil(t, r)
+	assert.Equal(t, scanner.StatusComplete, r.Status)
+	assert.Equal(t, want, locs(r))
 }

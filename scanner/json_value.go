@@ -141,11 +141,16 @@ func (p *jsonParser) members(f *jsonFrame) error {
 	stop := min(p.nl.find(buf, i, '\n'), p.bs.find(buf, i, '\\'))
 	for {
 		s := i + 1
-		q := quoteFrom(buf, s)
-		if q >= stop {
-			return nil
+		node := f.predict(buf, s)
+		var q int
+		if node != nil {
+			q = s + len(node.key) // before stop: the key has no backslash or line break
+		} else {
+			if q = quoteFrom(buf, s); q >= stop {
+				return nil
+			}
+			node = p.lookup(f, buf[s:min(q, s+maxJSONKey)])
 		}
-		node := p.lookup(f, buf[s:min(q, s+maxJSONKey)])
 		if node.scan {
 			if err := p.keyValue(f, node, buf[s:q], s); err != nil {
 				return err
@@ -334,20 +339,44 @@ func keyScan[T string | []byte](key T) bool {
 	return false
 }
 
-// lookup returns the child of f's node for key: first the member that
-// followed the last one matched, then (objects of a few shapes) the other
-// members, then the map.
-func (p *jsonParser) lookup(f *jsonFrame, key []byte) *pathNode {
-	n := f.node
-	if k := f.next; k < len(n.kids) && n.kids[k].key == string(key) {
-		f.next = k + 1
-		return n.kids[k]
+// successors returns where the members likely to come next in f are
+// noted: after the last member read, or, for the first, on f's node.
+func (f *jsonFrame) successors() *[2]*pathNode {
+	if f.memberKey != nil {
+		return &f.memberKey.after
 	}
+	return &f.node.first
+}
+
+// predict returns the member of f whose key the raw bytes at buf[s:] hold,
+// closing quote included, if it is one of the two noted to come next; nil
+// otherwise. Such a key is plain, so it ends there and holds neither a
+// backslash nor a line break, and its node is the one lookup would return.
+func (f *jsonFrame) predict(buf []byte, s int) *pathNode {
+	for _, c := range f.successors() {
+		if c != nil && len(c.qkey) > 0 && len(buf)-s >= len(c.qkey) && string(buf[s:s+len(c.qkey)]) == c.qkey {
+			return c
+		}
+	}
+	return nil
+}
+
+// lookup returns the child of f's node for key: first the members noted
+// to come next, then (objects of a few shapes) the other members, then
+// the map; a member found there becomes the one noted first.
+func (p *jsonParser) lookup(f *jsonFrame, key []byte) *pathNode {
+	next := f.successors()
+	for _, c := range next {
+		if c != nil && c.key == string(key) {
+			return c
+		}
+	}
+	n := f.node
 	c := n.find(key)
 	if c == nil {
 		c = n.child(p, key)
 	}
-	f.next = c.idx + 1
+	next[0], next[1] = c, next[0]
 	return c
 }
 
