@@ -137,17 +137,20 @@ func (b *batch) add(s *fieldSlot, loc spanLoc, v []byte) error {
 		return b.addSlow(s, loc, v)
 	}
 	// Reslicing in place stores only the lengths, and setting the span
-	// field by field keeps the GC's write barrier to the one pointer.
-	b.buf = b.buf[:n+len(v)+1]
-	b.buf[n+copy(b.buf[n:], v)] = '\n'
+	// field by field keeps the GC's write barrier to the one pointer. The
+	// bytes are copied last, so that nothing is kept across the call.
+	e := n + len(v)
+	b.buf = b.buf[:e+1]
+	b.buf[e] = '\n'
 	b.spans = b.spans[:k+1]
 	sp := &b.spans[k]
-	sp.Start, sp.End, sp.Field, sp.Record, sp.Kind = n, n+len(v), s.f, b.rec, 0
+	sp.Start, sp.End, sp.Field, sp.Record, sp.Kind = n, e, s.f, b.rec, 0
 	b.locs = b.locs[:k+1]
 	b.locs[k] = loc
 	if b.stats {
 		b.count(s)
 	}
+	copy(b.buf[n:e], v)
 	return nil
 }
 
