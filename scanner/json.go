@@ -1,8 +1,10 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -82,8 +84,10 @@ type pathNode struct {
 	after, first [2]*pathNode
 	// qkey is key and its closing quote when key is exact and plain (no
 	// quote, backslash or line break), so that raw bytes equal to qkey are
-	// this member's key, ended; "" otherwise.
-	qkey string
+	// this member's key, ended; "" otherwise. qw and qm hold its bytes and
+	// their mask as two little-endian words when it is at most 16 bytes.
+	qkey   string
+	qw, qm [2]uint64
 }
 
 type jsonFrame struct {
@@ -210,6 +214,18 @@ func (n *pathNode) add(key, name string) *pathNode {
 	c.scan = !c.exact || keyScan(key)
 	if c.exact && !strings.ContainsAny(key, "\"\\\n") {
 		c.qkey = key + `"`
+		var w [16]byte
+		if len(c.qkey) <= len(w) {
+			copy(w[:], c.qkey)
+			for k := range c.qm {
+				c.qw[k] = binary.LittleEndian.Uint64(w[8*k:])
+				if m := len(c.qkey) - 8*k; m >= 8 {
+					c.qm[k] = math.MaxUint64
+				} else if m > 0 {
+					c.qm[k] = 1<<(8*m) - 1
+				}
+			}
+		}
 	}
 	n.keys[key] = c
 	n.kids = append(n.kids, c)

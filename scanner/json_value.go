@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -353,7 +354,30 @@ func (f *jsonFrame) successors() *[2]*pathNode {
 // otherwise. Such a key is plain, so it ends there and holds neither a
 // backslash nor a line break, and its node is the one lookup would return.
 func (f *jsonFrame) predict(buf []byte, s int) *pathNode {
-	for _, c := range f.successors() {
+	next := f.successors()
+	if s+16 > len(buf) {
+		return predictShort(next, buf, s)
+	}
+	// Keys of up to 16 bytes with their quote are compared as two words.
+	w := buf[s : s+16]
+	x, y := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+	for _, c := range next {
+		switch {
+		case c == nil:
+		case c.qm[0] != 0:
+			if (x^c.qw[0])&c.qm[0]|(y^c.qw[1])&c.qm[1] == 0 {
+				return c
+			}
+		case len(c.qkey) > 0 && len(buf)-s >= len(c.qkey) && string(buf[s:s+len(c.qkey)]) == c.qkey:
+			return c
+		}
+	}
+	return nil
+}
+
+// predictShort is predict where fewer than 16 bytes are left in buf.
+func predictShort(next *[2]*pathNode, buf []byte, s int) *pathNode {
+	for _, c := range next {
 		if c != nil && len(c.qkey) > 0 && len(buf)-s >= len(c.qkey) && string(buf[s:s+len(c.qkey)]) == c.qkey {
 			return c
 		}
