@@ -116,6 +116,15 @@ func TestJSONKeyOrder(t *testing.T) {
 		{`{"a":{"a":"13812348009","ab":"13812348010"},"ab":"13812348011"}`, "$.a.a $.a.ab $.ab"},
 		{`{"ab" : "13812348012", "a":"13812348013"}`, "$.ab $.a"},
 		{`{"a":"13812348014","ab":"13812348015"}`, "$.a $.ab"},
+		// Keys that fill one word with their quote, two, and more than
+		// two, alike but for their last byte, in both orders.
+		{`{"abcdef1":"13812348016","abcdef2":"13812348017"}`, "$.abcdef1 $.abcdef2"},
+		{`{"abcdef2":"13812348018","abcdef1":"13812348019"}`, "$.abcdef2 $.abcdef1"},
+		{`{"abcdefghijklmn1":"13812348020","abcdefghijklmn2":"13812348021"}`, "$.abcdefghijklmn1 $.abcdefghijklmn2"},
+		{`{"abcdefghijklmn2":"13812348022","abcdefghijklmn1":"13812348023"}`, "$.abcdefghijklmn2 $.abcdefghijklmn1"},
+		{`{"abcdefghijklmno1":"13812348024","abcdefghijklmno2":"13812348025"}`, "$.abcdefghijklmno1 $.abcdefghijklmno2"},
+		{`{"abcdefghijklmno2":"13812348026","abcdefghijklmno1":"13812348027"}`, "$.abcdefghijklmno2 $.abcdefghijklmno1"},
+		{`{"abcdefghijklmn":"13812348028","abcdefghijklmn1":"13812348029"}`, "$.abcdefghijklmn $.abcdefghijklmn1"},
 	}
 	var doc strings.Builder
 	var want []loc
