@@ -596,6 +596,11 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 		// Asked for (--sample-bytes): every sampled object is partial, and
 		// a warning for each would bury the real ones.
 		w.cfg.Logger.Debug("object sampled", "key", info.Key, "status", string(res.Status), "err", errString(res.Err))
+	case res.Reason == ReasonEmpty:
+		// Nothing was left unread: a tree of .gitkeep and __init__.py
+		// files would otherwise fill a --quiet run with warnings. The
+		// inventory row (skipped/empty) still says so.
+		w.cfg.Logger.Debug("object empty", "key", info.Key)
 	default:
 		w.cfg.Logger.Warn("object not complete", "key", info.Key, "status", string(res.Status), "reason", string(res.Reason), "err", errString(res.Err))
 	}

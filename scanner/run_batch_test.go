@@ -248,3 +248,19 @@ func TestFailedOpensAreLogged(t *testing.T) {
 	assert.Contains(t, log.String(), "permission_denied")
 	assert.NotContains(t, log.String(), "ok.txt")
 }
+
+// TestEmptyObjectsAreNotWarned: an empty object is a skipped/empty row in
+// the inventory but no warning (nothing in it went unread), while a
+// damaged one next to it still is one.
+func TestEmptyObjectsAreNotWarned(t *testing.T) {
+	t.Parallel()
+	var log bytes.Buffer
+	src := &scannertest.MemSource{Files: map[string][]byte{"empty.txt": {}, "ok.txt": []byte("x\n")}, Errors: map[string]error{"denied.txt": fs.ErrPermission}}
+	sink := run(t, src, scanner.Config{Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	r := sink.ByName("empty.txt")
+	require.NotNil(t, r)
+	assert.Equal(t, scanner.StatusSkipped, r.Status)
+	assert.Equal(t, scanner.ReasonEmpty, r.Reason)
+	assert.NotContains(t, log.String(), "empty.txt")
+	assert.Contains(t, log.String(), "denied.txt")
+}
