@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // Table directories under the dataset root (DESIGN.md section 3).
@@ -151,13 +153,16 @@ func validDate(s string) bool {
 }
 
 // errText is an error's text for the Problems list, without the local
-// root (the problem already names the file).
+// root (the problem already names the file), and redacted as the scanner's
+// errors are (SafeText): parquet-go quotes the bytes it finds where a
+// magic number should be, and a JSON decoder the character it chokes on,
+// and a file in the dataset's folders need not be piiscan's.
 func errText(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
+		return scanner.SafeText(pe.Op + ": " + pe.Err.Error())
 	}
-	return err.Error()
+	return scanner.SafeText(err.Error())
 }
 
 // readPart streams every row of one Parquet file into fn, readBatch rows

@@ -295,6 +295,9 @@ func TestReportProblems(t *testing.T) {
 	odt := filepath.Join(root, "objects", "dt=2026-11-22")
 	require.NoError(t, os.MkdirAll(odt, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(odt, "truncated.parquet"), []byte("PAR1"), 0o644))
+	// A file whose footer is not Parquet's magic: parquet-go quotes the
+	// four bytes it found, here digits of a value.
+	require.NoError(t, os.WriteFile(filepath.Join(odt, "foreign.parquet"), []byte("PAR1 row 13812348000 1234"), 0o644))
 
 	r := build(t, root, Options{})
 	paths := []string{}
@@ -302,11 +305,13 @@ func TestReportProblems(t *testing.T) {
 		paths = append(paths, p.Path)
 		assert.NotEmpty(t, p.Error)
 		assert.NotContains(t, p.Error, root, "problems name files relative to the dataset")
+		assert.NotContains(t, p.Error, "1234", "problems quote no bytes of the file")
 	}
 	assert.Equal(t, []string{
 		"findings/dt=2026-11-22/other.parquet",
 		"findings/dt=2026-11-22/truncated.parquet",
 		"findings/stray.parquet",
+		"objects/dt=2026-11-22/foreign.parquet",
 		"objects/dt=2026-11-22/truncated.parquet",
 		"scans/broken.json",
 	}, paths, "each once, although the objects table is read twice")

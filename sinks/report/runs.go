@@ -62,7 +62,7 @@ func readSummaries(root string) (map[string]*runAgg, []Problem, error) {
 		rel := scansDir + "/" + name
 		s, err := readSummary(filepath.Join(root, scansDir, name))
 		if err != nil {
-			problems = append(problems, Problem{Path: rel, Error: err.Error()})
+			problems = append(problems, Problem{Path: rel, Error: errText(err)})
 			continue
 		}
 		id, shard := scanIDOf(strings.TrimSuffix(name, ".json"))
