@@ -116,7 +116,7 @@ func (p *csvParser) run() error {
 			return err
 		}
 	}
-	if err := p.o.ctx.Err(); err != nil {
+	if err := p.o.ctx.Err(); err != nil && !p.o.drain(p.w.err) {
 		return err
 	}
 	if !p.header.done {

@@ -327,7 +327,7 @@ func (p *jsonParser) skipSpace() (byte, bool) {
 func (p *jsonParser) run() error {
 	for {
 		if p.docs++; p.docs&63 == 0 {
-			if err := p.o.ctx.Err(); err != nil {
+			if err := p.o.ctx.Err(); err != nil && !p.o.drain(p.w.err) {
 				return err
 			}
 		}
@@ -348,7 +348,7 @@ func (p *jsonParser) run() error {
 			p.skipBadLine(mal)
 		}
 	}
-	if err := p.o.ctx.Err(); err != nil {
+	if err := p.o.ctx.Err(); err != nil && !p.o.drain(p.w.err) {
 		return err
 	}
 	if p.err == nil {

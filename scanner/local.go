@@ -385,9 +385,9 @@ func (e errInfo) IsDir() bool        { return false }
 func (e errInfo) Sys() any           { return nil }
 
 // Open opens a listed file (or stdin).
-func (s *LocalSource) Open(_ context.Context, o ObjectInfo) (io.ReadCloser, error) {
+func (s *LocalSource) Open(ctx context.Context, o ObjectInfo) (io.ReadCloser, error) {
 	if o.Source == "stdin" {
-		return io.NopCloser(s.cfg.Stdin), nil
+		return ctxPipe(ctx, s.cfg.Stdin), nil
 	}
 	s.mu.Lock()
 	lerr := s.listErr[o.Key]
@@ -416,3 +416,30 @@ func (s *LocalSource) Changed(o ObjectInfo) error {
 	}
 	return nil
 }
+
+// ctxPipe reads r through a pipe filled by a goroutine, so that a read
+// waiting on r ends with ctx's error when ctx ends: a read of stdin from a
+// pipe or a terminal that stalls ("tail -f app.log | piiscan scan -")
+// cannot be interrupted, and it held the scan past --object-timeout for as
+// long as the writer kept quiet. The goroutine stays in its read until r
+// gives something (stdin is read once, and the run ends soon after), then
+// finds the pipe closed and stops.
+func ctxPipe(ctx context.Context, r io.Reader) io.ReadCloser {
+	pr, pw := io.Pipe()
+	stop := context.AfterFunc(ctx, func() { pr.CloseWithError(ctx.Err()) })
+	go func() {
+		// 256 KiB at a time (io.Copy's 32 KiB would be eight hand-offs
+		// between goroutines per window); the wrapper hides an *os.File's
+		// WriteTo, which would ignore the buffer.
+		_, err := io.CopyBuffer(pw, struct{ io.Reader }{r}, make([]byte, 256<<10))
+		pw.CloseWithError(err) // nil: io.EOF for the reader
+	}()
+	return readCloser{pr, closerFunc(func() error {
+		stop()
+		return pr.Close()
+	})}
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }

@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"unicode/utf8"
@@ -310,15 +311,15 @@ func (f finishEmitter) Anchor(int) any              { return nil }
 // scanChunks classifies a stream as text, chunk by chunk.
 func (o *objectScan) scanChunks(ch *Chunker, em *textEmitter, base int64) error {
 	for {
-		if err := o.ctx.Err(); err != nil {
-			return err
-		}
 		c, err := ch.Next()
 		if err != nil {
 			if err == errNeedInput {
 				return nil
 			}
 			break // io.EOF
+		}
+		if err := o.ctx.Err(); err != nil && !o.drain(ch.Err()) {
+			return err
 		}
 		em.setChunk(c, base)
 		if err := o.w.sc.ScanText(o.ctx, c.Data, c.OwnStart, c.OwnEnd, em.field, em); err != nil {
@@ -329,6 +330,22 @@ func (o *objectScan) scanChunks(ch *Chunker, em *textEmitter, base int64) error 
 		o.w.progress.addBytes(int64(c.OwnEnd - c.OwnStart))
 	}
 	return ch.Err()
+}
+
+// drain reports whether the object's input ended with its timeout
+// (readErr, the error its reader stopped with): a read that stalled (stdin
+// gone quiet) and was cut by --object-timeout. Then what was read before
+// it, at most a window or a batch, is still scanned, and the object's
+// context no longer stops that: a partial row would otherwise count bytes
+// no detector saw, and findings read in time would be lost.
+func (o *objectScan) drain(readErr error) bool {
+	if !errors.Is(readErr, context.DeadlineExceeded) {
+		return false
+	}
+	if o.ctx.Err() != nil {
+		o.ctx = context.WithoutCancel(o.ctx)
+	}
+	return true
 }
 
 // sortFindings orders findings by offset (spilled findings are already in

@@ -59,10 +59,14 @@ func (w *window) more(keep int) (int, bool) {
 	if w.eof {
 		return 0, false
 	}
-	if err := w.ctx.Err(); err != nil {
+	if err := w.ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		w.eof, w.err = true, err
 		return 0, false
 	}
+	// After the object's timeout the reads go on: what the readers hold
+	// (the sniffer's buffer, which a read that stalled filled) comes
+	// first, then the timeout as the read error, and the parser scans
+	// what came (objectScan.drain).
 	d := w.drop(keep)
 	if d > 0 {
 		w.lines.discard(w.buf[:d], w.off)
