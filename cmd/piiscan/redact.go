@@ -37,6 +37,7 @@ type redactFlags struct {
 	printPolicy     bool
 	workers         int
 	prefetch        int
+	uploads         int
 	rules           []string
 	include         []string
 	exclude         []string
@@ -113,6 +114,7 @@ error; 3 some objects failed; 130 interrupted.`,
 	fl.BoolVar(&f.printPolicy, "print-default-policy", false, "print the built-in policy (a starting point for --policy) and exit")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "objects rewritten in parallel")
 	fl.IntVar(&f.prefetch, "prefetch", scanner.DefaultPrefetch, "OSS objects of up to 1 MiB read ahead of the workers, `N` at a time (0: off)")
+	fl.IntVar(&f.uploads, "uploads", redact.DefaultUploads, "copies uploaded to an oss:// DST `N` at a time while the workers go on (0: each worker uploads its own)")
 	fl.StringArrayVar(&f.rules, "rules", nil, "user rule pack `FILE` (repeatable): its types are replaced too")
 	fl.StringArrayVar(&f.include, "include", nil, "only copy objects matching `GLOB` (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable; they are not listed)")
@@ -255,7 +257,7 @@ func resolveRedact(cmd *cobra.Command, f *redactFlags, src string, logger *slog.
 		return nil, err
 	}
 	r.cfg = redact.Config{
-		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, Workers: f.workers, Prefetch: prefetchOf(f.prefetch),
+		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, Workers: f.workers, Prefetch: countOrOff(f.prefetch), Uploads: countOrOff(f.uploads),
 		ObjectTimeout: lim.objectTimeout, MaxObjectSize: lim.maxObjectSize, MaxDecodedSize: lim.maxDecodedSize,
 		MaxRatio: lim.maxRatio, MaxMembers: lim.maxMembers, MaxArchiveDepth: lim.maxDepth,
 		Filter: globFilter(f.include, f.exclude), Logger: logger,

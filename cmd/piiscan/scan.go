@@ -100,9 +100,9 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	return cmd
 }
 
-// prefetchOf maps --prefetch to Config.Prefetch, where 0 is the default
-// and a negative value is off.
-func prefetchOf(n int) int {
+// countOrOff maps a count flag where 0 is off (--prefetch, --uploads) to
+// a config field where 0 is the default and a negative value is off.
+func countOrOff(n int) int {
 	if n <= 0 {
 		return -1
 	}
@@ -179,7 +179,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		Filter:          op.filter(globFilter(f.include, f.exclude)),
 		Skip:            op.skip(),
 		WouldSkip:       op.wouldSkip(),
-		Prefetch:        prefetchOf(f.prefetch),
+		Prefetch:        countOrOff(f.prefetch),
 		Sample:          op.sample,
 		Progress:        progress,
 		Logger:          logger,

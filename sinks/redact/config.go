@@ -28,6 +28,12 @@ type Config struct {
 	// workers at once, as scanner.Config.Prefetch (0: the default,
 	// negative: off).
 	Prefetch int
+	// Uploads is how many finished copies are published to a remote
+	// destination (OSS) at once, on goroutines of their own, so that a
+	// worker goes on to its next object instead of waiting on the
+	// network (0: DefaultUploads, negative: each worker publishes its own
+	// copies). Local copies are renamed in place by the worker.
+	Uploads int
 	// ObjectTimeout bounds the work on one object (default 30 minutes).
 	ObjectTimeout time.Duration
 	// Grace is how long objects in flight may finish after the run's
@@ -71,6 +77,9 @@ func (c *Config) Validate() error {
 	if c.Prefetch == 0 {
 		c.Prefetch = scanner.DefaultPrefetch
 	}
+	if c.Uploads == 0 {
+		c.Uploads = DefaultUploads
+	}
 	if c.Grace <= 0 {
 		c.Grace = scanner.DefaultGrace
 	}
@@ -94,6 +103,11 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// DefaultUploads is Config.Uploads when not set: copies published to OSS
+// at once. A small object's PutObject is a round trip of tens of
+// milliseconds, many times what rewriting it takes.
+const DefaultUploads = 8
 
 // Status is the outcome of one object.
 type Status string
@@ -149,6 +163,10 @@ type Issue struct {
 
 // Result is what a worker reports for one object.
 type Result struct {
+	// commit, when set, is the output a worker finished and an uploader
+	// must still publish (Config.Uploads): the result counts only then.
+	commit Output
+
 	Info scanner.ObjectInfo
 	// Rel is the output path relative to the destination root.
 	Rel    string

@@ -137,6 +137,15 @@ func (d *OSSDest) Create(_ context.Context, rel string) (Output, error) {
 	return &uploadOutput{f: f, rel: rel, publish: d.Publish}, nil
 }
 
+// remoteOutput is an Output whose Commit waits on the network: Run
+// commits it on an uploader (Config.Uploads), not on the worker.
+type remoteOutput interface {
+	Output
+	remote()
+}
+
+func (*uploadOutput) remote() {}
+
 type uploadOutput struct {
 	f       *os.File
 	rel     string

@@ -71,11 +71,6 @@ func (o *objRun) run(rel string) {
 	var unsup *unsupportedError
 	switch {
 	case err == nil:
-		if cerr := out.Commit(o.ctx); cerr != nil {
-			res.Values = nil // nothing was written: nothing was replaced
-			res.Status, res.Reason, res.Err = StatusFailed, ReasonWriteError, safe(cerr)
-			return
-		}
 		res.BytesWritten = cw.n
 		res.Status = StatusRewritten
 		if o.fallback != nil {
@@ -83,6 +78,13 @@ func (o *objRun) run(rel string) {
 		} else if len(res.Members) > 0 {
 			res.Status, res.Reason = StatusPartial, scanner.Reason(res.Members[0].Reason)
 			res.Err = fmt.Errorf("%d archive member(s) not rewritten and left out", len(res.Members))
+		}
+		if _, remote := out.(remoteOutput); remote && o.w.cfg.Uploads > 0 {
+			res.commit = out // published by an uploader (Run)
+			return
+		}
+		if cerr := out.Commit(o.ctx); cerr != nil {
+			commitFailed(res, cerr)
 		}
 	case errors.As(err, &unsup):
 		out.Abort()
@@ -96,6 +98,14 @@ func (o *objRun) run(rel string) {
 		res.Values = nil
 		res.Status, res.Reason, res.Err = StatusFailed, o.reason(err), o.errFor(err)
 	}
+}
+
+// commitFailed makes res the result of an object whose copy could not be
+// published: nothing was written, so nothing was replaced.
+func commitFailed(res *Result, err error) {
+	res.Values = nil
+	res.BytesWritten = 0
+	res.Status, res.Reason, res.Err = StatusFailed, ReasonWriteError, safe(err)
 }
 
 // abort discards the output of an object abandoned or failed by a panic.

@@ -61,6 +61,9 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 	ra := scanner.NewReadAhead(cfg.Prefetch, src, cfg.ObjectTimeout, cfg.MaxObjectSize)
 	objects := make(chan job, 2*cfg.Workers+max(cfg.Prefetch, 0)) // room for the reads ahead
 	results := make(chan *Result, cfg.Workers)
+	// Copies for OSS wait here for an uploader; each holds a local
+	// temporary file, so the queue is short.
+	uploads := make(chan *Result, max(cfg.Uploads, 0))
 	g.Go(func() error {
 		defer close(objects)
 		return src.Walk(gctx, func(o scanner.ObjectInfo) error {
@@ -98,17 +101,37 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 				}
 				res := w.object(hard, j.info, j.pre)
 				ra.Release(j.pre)
-				if res == nil {
+				switch {
+				case res == nil:
 					atomic.AddInt64(&st.Abandoned, 1)
-					continue
+				case res.commit != nil:
+					uploads <- res
+				default:
+					results <- res
 				}
-				results <- res
+			}
+			return nil
+		})
+	}
+	var up sync.WaitGroup
+	for range max(cfg.Uploads, 0) {
+		up.Add(1)
+		g.Go(func() error {
+			defer up.Done()
+			for r := range uploads {
+				if publish(hard, &cfg, r) {
+					results <- r
+				} else {
+					atomic.AddInt64(&st.Abandoned, 1)
+				}
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		wg.Wait()
+		close(uploads)
+		up.Wait()
 		close(results)
 		return nil
 	})
@@ -128,6 +151,34 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 		return tally, st, ctx.Err()
 	}
 	return tally, st, err
+}
+
+// publish commits the copy a worker finished (r.commit) and completes
+// r: failed with write_error when the upload fails. It reports false when
+// the run was interrupted past its grace period before or during the
+// upload: the object is abandoned and its copy discarded, as a worker's
+// object in flight is.
+func publish(hard context.Context, cfg *Config, r *Result) bool {
+	out := r.commit
+	r.commit = nil
+	if hard.Err() != nil {
+		out.Abort()
+		return false
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(hard, cfg.ObjectTimeout)
+	err := out.Commit(ctx)
+	cancel()
+	r.Duration += time.Since(start)
+	if err == nil {
+		return true
+	}
+	if hard.Err() != nil {
+		return false
+	}
+	commitFailed(r, err)
+	cfg.Logger.Warn(warning(r.Status), "key", r.Info.Key, "status", string(r.Status), "reason", string(r.Reason), "err", errText(r.Err))
+	return true
 }
 
 // worker rewrites objects one at a time with its own editor and buffers.
