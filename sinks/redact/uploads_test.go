@@ -110,3 +110,39 @@ func TestRedactUploadFails(t *testing.T) {
 	assert.Len(t, d.got, 1)
 	assert.Contains(t, d.got, "a.txt")
 }
+
+// TestRedactUploadsAbandoned: an interrupt whose grace period ends while
+// uploads are in flight or queued abandons them: their objects are counted
+// as abandoned, not as results, and no copy is left behind.
+func TestRedactUploadsAbandoned(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{}
+	for i := range 6 {
+		files[fmt.Sprintf("f%d.txt", i)] = []byte("tel " + rawMobile + "\n")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{}, len(files))
+	d := newRemoteDest(t, nil)
+	publish := d.Publish
+	d.Publish = func(pctx context.Context, local, rel string) error {
+		started <- struct{}{}
+		<-pctx.Done() // a PutObject that does not return before the deadline
+		if err := pctx.Err(); err != nil {
+			return err
+		}
+		return publish(pctx, local, rel)
+	}
+	go func() { <-started; cancel() }()
+	var results int
+	tally, st, err := Run(ctx, Config{Policy: defaultPolicy(t), Workers: 1, Uploads: 2, Grace: 50 * time.Millisecond,
+		OnResult: func(*Result) { results++ }}, &scannertest.MemSource{Files: files}, engine(t), d)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.True(t, st.Interrupted)
+	assert.Positive(t, st.Abandoned)
+	assert.Equal(t, st.Listed, int64(results)+st.Abandoned, "every listed object is a result or abandoned")
+	assert.Zero(t, tally.Written)
+	assert.Empty(t, d.got)
+	left, err := os.ReadDir(d.TempDir)
+	require.NoError(t, err)
+	assert.Empty(t, left, "no temporary copy is left")
+}
