@@ -222,6 +222,7 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 func (o *objectScan) memberErr(a *archive, err error) error {
 	var limit *errLimit
 	var malformed *errMalformed
+	var notRead *errNotRead
 	switch {
 	case errors.As(err, &limit):
 		return &errLimit{msg: fmt.Sprintf("%s member %d: %s", a.kind, a.index, limit.msg)}
@@ -229,6 +230,9 @@ func (o *objectScan) memberErr(a *archive, err error) error {
 		return &errLimit{msg: fmt.Sprintf("%s member %d: %s", a.kind, a.index, err)}
 	case errors.As(err, &malformed):
 		return &errMalformed{format: a.kind, off: malformed.off, msg: fmt.Sprintf("member %d: %s", a.index, malformed.Error())}
+	case errors.As(err, &notRead):
+		// Not malformed: a nested document with parts no decoder reads.
+		return &errNotRead{msg: fmt.Sprintf("%s member %d: %s", a.kind, a.index, notRead.msg)}
 	}
 	return &errMalformed{format: a.kind, msg: fmt.Sprintf("member %d: %s", a.index, SafeText(err.Error()))}
 }
