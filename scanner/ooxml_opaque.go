@@ -2,7 +2,10 @@ package scanner
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 )
@@ -43,6 +46,66 @@ func OfficeOpaquePart(name string) bool {
 	return underFolder(low, "embeddings") || underFolder(low, "activex")
 }
 
+// maxEmptyCFB bounds the bytes read to tell an empty Compound File.
+const maxEmptyCFB = 64 << 10
+
+// emptyOpaquePart reports a part that holds nothing: no bytes, or a
+// Compound File of at most three sectors (header, FAT, directory) whose
+// root storage has no child and whose other directory entries are unused
+// ([MS-CFB] 2.6: the root entry, the first of the first directory sector,
+// has no child when the file holds no storage or stream at all; the size
+// leaves no room for the sectors of a deleted stream). Such is what the
+// redact writer leaves of an OLE object, so that its copy is not reported
+// partial for a part it emptied. Anything else, or a part that cannot be
+// read, is not empty.
+func emptyOpaquePart(f *zip.File) bool {
+	if f.UncompressedSize64 > maxEmptyCFB || f.Flags&0x1 != 0 || (f.Method != zip.Store && f.Method != zip.Deflate) {
+		return false
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	// The reader fails a member whose bytes are not its declared size.
+	b, err := io.ReadAll(io.LimitReader(rc, maxEmptyCFB+1))
+	if err != nil || len(b) > maxEmptyCFB {
+		return false
+	}
+	if len(b) == 0 {
+		return true
+	}
+	if len(b) < 512 || !bytes.Equal(b[:8], cfbSignature) {
+		return false
+	}
+	le := binary.LittleEndian
+	shift := le.Uint16(b[30:])
+	if shift != 9 && shift != 12 {
+		return false
+	}
+	sector := int64(1) << shift
+	if int64(len(b)) > 3*sector {
+		return false // room for more than the header, a FAT and a directory sector
+	}
+	dir := (int64(le.Uint32(b[48:])) + 1) * sector // sector n starts after the header sector
+	if dir+sector > int64(len(b)) {
+		return false
+	}
+	root := b[dir : dir+128]
+	if root[66] != 5 || le.Uint32(root[76:]) != 0xFFFFFFFF {
+		return false
+	}
+	for e := dir + 128; e < dir+sector; e += 128 {
+		if b[e+66] != 0 || le.Uint16(b[e+64:]) != 0 {
+			return false // another entry is in use, or keeps a name
+		}
+	}
+	return true
+}
+
+// cfbSignature opens every Compound File ([MS-CFB] 2.2).
+var cfbSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
 // underFolder reports whether the lower-case member name has a folder
 // named dir on its path.
 func underFolder(low, dir string) bool {
@@ -57,7 +120,7 @@ func underFolder(low, dir string) bool {
 func (o *objectScan) officeOpaque(zr *zip.Reader, kind string, err error) error {
 	n := 0
 	for _, f := range zr.File {
-		if OfficeOpaquePart(f.Name) {
+		if OfficeOpaquePart(f.Name) && !emptyOpaquePart(f) {
 			n++
 		}
 	}

@@ -96,7 +96,10 @@ func TestScanOfficeOpaqueParts(t *testing.T) {
 		"media.docx": withMembers(t, docx, corpus.Member{Name: "word/media/image1.png", Data: []byte("\x89PNG\r\n\x1a\n")},
 			corpus.Member{Name: "word/printerSettings/printerSettings1.bin", Data: []byte("HP LaserJet")},
 			corpus.Member{Name: "word/embeddings/Microsoft_Excel_Worksheet.xlsx", Data: xlsx}),
-		"nested.zip":   must(corpus.Zip([]corpus.Member{{Name: "docs/ole.docx", Data: ole}}))(t),
+		"nested.zip": must(corpus.Zip([]corpus.Member{{Name: "docs/ole.docx", Data: ole}}))(t),
+		// What redact leaves of an OLE object: an empty part holds nothing
+		// (an empty Compound File: sinks/redact TestRedactOfficeOpaqueParts).
+		"emptied.docx": withMembers(t, docx, corpus.Member{Name: "word/embeddings/oleObject1.bin"}),
 		"bad_ole.docx": badXML,
 	}
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 2})
@@ -112,6 +115,7 @@ func TestScanOfficeOpaqueParts(t *testing.T) {
 		{"macro.xlsm", scanner.StatusPartial, scanner.ReasonUnsupported, 1, "1 embedded object(s) of the xlsx not scanned"},
 		{"deck.pptx", scanner.StatusPartial, scanner.ReasonUnsupported, 0, "2 embedded object(s) of the pptx not scanned"},
 		{"media.docx", scanner.StatusComplete, "", 1, ""},
+		{"emptied.docx", scanner.StatusComplete, "", 1, ""},
 		// Not malformed: the nested document is partial for the same reason.
 		{"nested.zip", scanner.StatusPartial, scanner.ReasonUnsupported, 1, "zip member 1: 1 embedded object(s) of the docx not scanned"},
 		// A damaged part keeps its reason; the embedding becomes a note.
