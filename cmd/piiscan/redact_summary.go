@@ -32,6 +32,9 @@ func redactNotes(s redact.Summary, st redact.Stats) []string {
 	if c.NotWritten > 0 && !s.CopyUnsupported && c.ByReason[string(scanner.ReasonUnsupported)] > 0 {
 		notes = append(notes, "objects that cannot be rewritten were not copied; --copy-unsupported copies them as they are")
 	}
+	if c.PartsEmptied > 0 {
+		notes = append(notes, fmt.Sprintf("%d part(s) of Office documents (OLE objects, macros, ActiveX data) cannot be read and were written empty, so none of their values were kept; the documents holding them are partial (office_parts_emptied)", c.PartsEmptied))
+	}
 	if s.Interrupted {
 		notes = append(notes, fmt.Sprintf("interrupted: %d object(s) in flight or not started were not written; rerun to copy them", st.Abandoned))
 	}

@@ -197,8 +197,14 @@ type Result struct {
 	// recompute_check): a rescan of the copy reports them.
 	Redetectable map[string]int64
 	// Members lists archive members not rewritten.
-	Members  []Issue
-	Duration time.Duration
+	Members []Issue
+	// PartsEmptied counts parts of Office packages whose bytes were
+	// dropped: OLE objects, macros, ActiveX data (office_opaque.go).
+	PartsEmptied int64
+	// ImagesStripped counts pictures of Office packages whose metadata
+	// (Exif, XMP, text chunks) was removed (imagemeta.go).
+	ImagesStripped int64
+	Duration       time.Duration
 }
 
 // issue returns the result as an Issue.

@@ -52,10 +52,13 @@
 // In Office documents the parts the scanner reads are rewritten, and so
 // are the document properties (author and last editor emptied, title and
 // the like rewritten: docprops.go) and the author attributes of tracked
-// changes and comments in Word's text parts. Every other part is copied
-// byte for byte: styles, media and relationships, but also what the
-// scanner does not read either and may hold copies of values (workbook
-// comments, chart and pivot caches, embedded objects, word/people.xml).
+// changes and comments in Word's text parts. The other XML parts
+// (relationships, comments, chart and pivot caches, ...) are swept value
+// by value (ooxml_side.go), embedded Office packages are rewritten as
+// packages, the parts no rewriter can read (OLE objects, macros, ActiveX
+// data) are kept empty and listed, so the document is partial
+// (office_opaque.go), and pictures lose their metadata (imagemeta.go).
+// Styles, fonts, printer settings and the pixels of pictures are copied.
 // Everything else (PDF, images, other binaries, Avro codecs other than
 // null, deflate, snappy, zstandard and bzip2, encrypted Office documents)
 // is not rewritten: it is listed with reason unsupported_format and, with

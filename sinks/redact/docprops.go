@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // The document properties of an Office package (docProps/core.xml, Dublin
@@ -18,8 +20,10 @@ import (
 // personProps are the property elements emptied whatever they hold.
 var personProps = map[string]bool{"creator": true, "lastModifiedBy": true, "Manager": true}
 
-// docProps adds the property parts of zr to rw, and every other XML part
-// that rw does not rewrite yet, to be swept (ooxml_side.go).
+// docProps adds the property parts of zr to rw, every other XML part
+// that rw does not rewrite yet, to be swept (ooxml_side.go), the parts no
+// rewriter reads, to be emptied (office_opaque.go), and the pictures, to
+// lose their metadata (imagemeta.go).
 func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePart) {
 	for _, f := range zr.File {
 		switch {
@@ -31,6 +35,11 @@ func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePa
 		case embeddedPackage(f):
 			depth := o.officeDepth + 1
 			rw[f] = func(w io.Writer) error { return o.embeddedPart(f, kind, depth, w) }
+		case scanner.OfficeOpaquePart(f.Name):
+			rw[f] = func(w io.Writer) error { return o.opaquePart(f, kind, w) }
+		case imageKind(f) != "":
+			img := imageKind(f)
+			rw[f] = func(w io.Writer) error { return o.imagePart(f, kind, img, w) }
 		}
 	}
 }

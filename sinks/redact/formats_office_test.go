@@ -61,7 +61,7 @@ func testWorkbook(t *testing.T) []byte {
 		"xl/sharedStrings.xml":       []byte(ss.String()),
 		"xl/worksheets/sheet1.xml":   []byte(sheet1),
 		"xl/worksheets/sheet2.xml":   []byte(sheet2),
-		"xl/media/image1.png":        []byte("\x89PNG\r\n\x1a\nnot really"),
+		"xl/media/image1.png":        pngImage(t, ""),
 		"docProps/core.xml":          []byte(coreXML),
 	})
 }

@@ -77,7 +77,7 @@ func (o *objRun) run(rel string) {
 			res.Status, res.Reason, res.Err = StatusPartial, scanner.ReasonMalformed, o.fallback
 		} else if len(res.Members) > 0 {
 			res.Status, res.Reason = StatusPartial, scanner.Reason(res.Members[0].Reason)
-			res.Err = fmt.Errorf("%d archive member(s) not rewritten and left out", len(res.Members))
+			res.Err = membersErr(res)
 		}
 		if _, remote := out.(remoteOutput); remote && o.w.cfg.Uploads > 0 {
 			res.commit = out // published by an uploader (Run)
@@ -296,4 +296,27 @@ func (c *countWriter) Write(p []byte) (int, error) {
 		return m, &writeError{err}
 	}
 	return m, nil
+}
+
+// membersErr says what became of the members not rewritten: left out,
+// kept empty (parts of an Office document: office_opaque.go) or copied as
+// they are.
+func membersErr(r *Result) error {
+	copied := 0
+	for _, m := range r.Members {
+		if m.Status == StatusCopied {
+			copied++
+		}
+	}
+	emptied := int(r.PartsEmptied)
+	var what []string
+	for _, c := range []struct {
+		n    int
+		text string
+	}{{len(r.Members) - copied - emptied, "left out"}, {emptied, "kept empty"}, {copied, "copied as they are"}} {
+		if c.n > 0 {
+			what = append(what, fmt.Sprintf("%d %s", c.n, c.text))
+		}
+	}
+	return fmt.Errorf("%d archive member(s) not rewritten: %s", len(r.Members), strings.Join(what, ", "))
 }

@@ -42,7 +42,7 @@ func sideDocx(t *testing.T) []byte {
 		"word/_rels/document.xml.rels":                   []byte(mailtoRels),
 		"word/styles.xml":                                []byte(xmlDecl + `<w:styles xmlns:w="` + nsW + `"/>`),
 		"docProps/custom.xml":                            []byte(customXML),
-		"word/media/image1.png":                          []byte("\x89PNG\r\n\x1a\n" + rawMobile), // not XML: copied as it is
+		"word/media/image1.png":                          pngImage(t, rawMobile), // a picture: its text chunk removed
 		"word/embeddings/Microsoft_Excel_Worksheet.xlsx": sideWorkbook(t),
 	})
 }
@@ -124,7 +124,7 @@ func TestRedactOfficeSideParts(t *testing.T) {
 	assert.Contains(t, doc, `<w:instrText xml:space="preserve"> HYPERLINK "tel:138****8000" </w:instrText>`)
 	assert.Contains(t, doc, `<wp:docPr id="1" name="Picture 1" descr="身份证 `)
 	assert.Equal(t, zipMember(t, docx, "word/styles.xml"), zipMember(t, outDoc, "word/styles.xml"))
-	assert.Equal(t, zipMember(t, docx, "word/media/image1.png"), zipMember(t, outDoc, "word/media/image1.png"), "not XML: copied")
+	assert.Equal(t, pngImage(t, ""), zipMember(t, outDoc, "word/media/image1.png"), "a picture: its metadata removed")
 	assert.Contains(t, string(zipMember(t, outDoc, "docProps/custom.xml")), `<vt:lpwstr>138****8000</vt:lpwstr>`)
 
 	sheet := string(zipMember(t, outXLSX, "xl/worksheets/sheet1.xml"))

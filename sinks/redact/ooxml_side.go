@@ -25,8 +25,9 @@ import (
 // of every XML part the scanner does not read, the character data the
 // text and sheet rewriters leave (field instructions, formulas, headers
 // and footers), and the value of every attribute but namespace
-// declarations. A part that is not XML (media, embedded binaries) is
-// copied as it is.
+// declarations. A part that is not XML is emptied when it cannot be read
+// (OLE objects, macros: office_opaque.go); pictures lose their metadata
+// (imagemeta.go); the others (fonts, printer settings) are copied.
 
 // maxSideValue is the largest value handed to the engine in one call; a
 // longer one (a huge text node of a custom XML part) goes through the

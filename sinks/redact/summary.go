@@ -49,6 +49,12 @@ type Tally struct {
 	Redetectable map[string]int64 `json:"values_redetectable"`
 	// MembersNotRewritten counts archive members not rewritten.
 	MembersNotRewritten int64 `json:"members_not_rewritten"`
+	// PartsEmptied counts parts of Office packages written empty because
+	// their bytes cannot be read (OLE objects, macros, ActiveX data);
+	// ImagesStripped pictures of Office packages written without their
+	// metadata (Exif GPS position, XMP). Both count written objects only.
+	PartsEmptied   int64 `json:"office_parts_emptied"`
+	ImagesStripped int64 `json:"image_metadata_removed"`
 	// NotRewritten lists the objects (and archive members) not rewritten
 	// or only partly, with their reasons: the first maxIssues of them,
 	// IssuesDropped counts the rest.
@@ -97,6 +103,10 @@ func (t *Tally) Add(r *Result) {
 		t.Redetectable[k] += n
 	}
 	t.MembersNotRewritten += int64(len(r.Members))
+	if r.Status.Written() {
+		t.PartsEmptied += r.PartsEmptied
+		t.ImagesStripped += r.ImagesStripped
+	}
 	if r.Status != StatusRewritten {
 		t.issue(r.issue())
 	}
@@ -221,6 +231,12 @@ func RenderText(w io.Writer, s Summary) {
 	}
 	if c.Guarded > 0 {
 		p("Replacements that read as another identifier, replaced by the fallback instead: %d\n", c.Guarded)
+	}
+	if c.PartsEmptied > 0 {
+		p("Office parts emptied (OLE objects, macros, ActiveX data: not readable, so none of their bytes were kept): %d\n", c.PartsEmptied)
+	}
+	if c.ImagesStripped > 0 {
+		p("Pictures in Office documents written without their metadata (Exif GPS position, XMP): %d\n", c.ImagesStripped)
 	}
 	if c.TokensFailed > 0 {
 		p("Tokens not decrypted (no key of the policy opens them): %d\n", c.TokensFailed)
