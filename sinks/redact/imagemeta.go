@@ -30,6 +30,11 @@ import (
 //   - PNG (ISO/IEC 15948): the eXIf, tEXt, zTXt and iTXt chunks (XMP is
 //     an iTXt chunk) are dropped, and bytes after IEND.
 //
+// Written by hand: the segment and chunk walk is what every lossless
+// stripper does, and no maintained Go library does it for the whole set
+// (go-exif-remove, unchanged since 2023, overwrites the Exif block only
+// and keeps XMP and IPTC; the others decode and re-encode the pixels).
+//
 // A picture that does not parse as a JPEG or a PNG cannot be shown to
 // hold no metadata: it is handled as an opaque part (office_opaque.go),
 // its bytes dropped and listed. Standalone pictures are not rewritten
