@@ -156,7 +156,10 @@ type archive struct {
 	err         error // first limit error, else first other error
 	unsupported int
 	unread      int // members whose bytes could not be read (encrypted)
-	index       int
+	// opaque: the unsupported members whose format holds data no decoder
+	// read (a PDF, a legacy .doc/.xls, a .7z or .bz2), by format
+	opaque map[string]int
+	index  int
 }
 
 func newArchive(kind string) *archive {
@@ -203,6 +206,12 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 		return nil
 	case errors.As(err, &unsup):
 		a.unsupported++
+		if opaqueFormat(unsup.format) {
+			if a.opaque == nil {
+				a.opaque = map[string]int{}
+			}
+			a.opaque[unsup.format]++
+		}
 		return nil
 	case o.ctx.Err() != nil:
 		return o.ctx.Err()
@@ -268,6 +277,19 @@ func (o *objectScan) finishArchive(a *archive, err error) error {
 	if a.unsupported > 0 {
 		o.note(fmt.Sprintf("%s: %d %s member(s) not scanned: unsupported format", o.where(), a.unsupported, a.kind))
 	}
+	if len(a.opaque) > 0 {
+		// Documents and compressed data nothing read: a zip of CSVs and
+		// a PDF was complete, as if the PDF had been read. Pictures and
+		// programs are noted only, as pixels and code are not scanned
+		// anywhere.
+		n, fs := 0, make([]string, 0, len(a.opaque))
+		for f, k := range a.opaque {
+			n += k
+			fs = append(fs, f)
+		}
+		sort.Strings(fs)
+		a.keep(&errNotRead{msg: fmt.Sprintf("%d %s member(s) not scanned: unsupported format (%s)", n, a.kind, strings.Join(fs, ", "))})
+	}
 	if a.unread > 0 {
 		// Their content is unknown: the object was not wholly scanned.
 		a.keep(&errNotRead{msg: fmt.Sprintf("%d %s member(s) not scanned: encrypted or compressed with an unsupported method", a.unread, a.kind)})
@@ -276,6 +298,18 @@ func (o *objectScan) finishArchive(a *archive, err error) error {
 		return err
 	}
 	return a.err
+}
+
+// opaqueFormat reports whether an unsupported member of format f holds
+// data a reader of it could scan: any but pictures and executables or
+// unknown binaries (as a standalone object, each is skipped as
+// unsupported_format).
+func opaqueFormat(f string) bool {
+	switch f {
+	case FormatImage, FormatBinary, "elf":
+		return false
+	}
+	return true
 }
 
 // memberPath is an archive member's name as container_path text. Names
