@@ -22,8 +22,9 @@ type edit struct {
 // one worker at a time.
 type editor interface {
 	// text returns the edits of matches starting in data[own0:own1], in
-	// offset order, with offsets in data.
-	text(ctx context.Context, data []byte, own0, own1 int) ([]edit, error)
+	// offset order, with offsets in data; field, if not nil, is the field
+	// the text belongs to (a side value's, scanner.OOXMLSide).
+	text(ctx context.Context, data []byte, own0, own1 int, field *classifiers.Field) ([]edit, error)
 	// records returns, per span, the edits of its value in offset order,
 	// with offsets relative to the span's start. more says that the last
 	// record continues in the next call. The result is valid until the
@@ -87,9 +88,9 @@ func (e *engineEditor) apply(dataType, category string, kind deid.Kind, v []byte
 	return out, op
 }
 
-func (e *engineEditor) text(ctx context.Context, data []byte, own0, own1 int) ([]edit, error) {
+func (e *engineEditor) text(ctx context.Context, data []byte, own0, own1 int, field *classifiers.Field) ([]edit, error) {
 	e.buf, e.spans, e.texts = data, nil, e.texts[:0]
-	if err := e.sc.ScanText(ctx, data, own0, own1, nil, (*textEm)(e)); err != nil {
+	if err := e.sc.ScanText(ctx, data, own0, own1, field, (*textEm)(e)); err != nil {
 		return nil, err
 	}
 	return e.texts, nil
@@ -238,7 +239,7 @@ func (d *decryptEditor) tokens(dst []edit, v []byte, from, to int) []edit {
 	return dst
 }
 
-func (d *decryptEditor) text(_ context.Context, data []byte, own0, own1 int) ([]edit, error) {
+func (d *decryptEditor) text(_ context.Context, data []byte, own0, own1 int, _ *classifiers.Field) ([]edit, error) {
 	d.texts = d.tokens(d.texts[:0], data, own0, own1)
 	return d.texts, nil
 }

@@ -21,7 +21,7 @@ func (o *objRun) textPart(f *zip.File, kind string, start int64, edits []textEdi
 		return o.partError(kind, f.Name, err)
 	}
 	defer rc.Close()
-	p := &textRewriter{w: w, pos: start, edits: edits, side: &sideSweep{o: o}}
+	p := &textRewriter{w: w, pos: start, edits: edits, side: newSideSweep(o, scanner.OOXMLSideText, nil)}
 	p.ei = sort.Search(len(edits), func(i int) bool { return edits[i].end > start })
 	x := newXMLTokens(o.ctx, rc)
 	for {
@@ -75,7 +75,7 @@ func (p *textRewriter) token(tok xml.Token, raw []byte) error {
 			raw, tok = p.tmp, se
 		}
 	}
-	raw, err := p.side.token(tok, raw, true)
+	raw, err := p.side.token(tok, raw)
 	if err != nil {
 		return err
 	}

@@ -6,43 +6,25 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"path"
-	"strings"
 
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/classifiers/deid"
 	"github.com/piiscan/piiscan/scanner"
 )
 
 // An Office package holds values outside the text the scanner reads, and
 // a copy that kept them would not be de-identified: hyperlink targets in
-// the relationship parts (Word and Excel turn a typed e-mail address into
-// a mailto: link), field instructions (w:instrText: HYPERLINK "tel:…"),
-// comments of workbooks, the copy of the source data a pivot table keeps
-// (pivotCacheRecords, pivotCacheDefinition), chart caches, sheet headers
-// and footers, formulas, defined names, custom properties, and attributes
-// such as tooltips and the alt text of pictures. No detector can read a
-// record or a field in them, so they are swept as text, each value on its
-// own, as the document properties are (docprops.go): the character data
-// of every XML part the scanner does not read, the character data the
-// text and sheet rewriters leave (field instructions, formulas, headers
-// and footers), and the value of every attribute but namespace
-// declarations. A part that is not XML is emptied when it cannot be read
-// (OLE objects, macros: office_opaque.go); pictures lose their metadata
-// (imagemeta.go); the others (fonts, printer settings) are copied.
-
-// maxSideValue is the largest value handed to the engine in one call; a
-// longer one (a huge text node of a custom XML part) goes through the
-// chunker as a text object does.
-const maxSideValue = 1 << 20
-
-// sidePart reports whether a member the rewriters do not read is an XML
-// part to sweep.
-func sidePart(f *zip.File) bool {
-	switch strings.ToLower(path.Ext(f.Name)) {
-	case ".xml", ".rels", ".vml":
-		return !strings.HasSuffix(f.Name, "/")
-	}
-	return false
-}
+// the relationship parts, field instructions, comments of workbooks,
+// pivot-table caches, chart caches, sheet headers and footers, formulas,
+// defined names, custom properties, and attributes such as tooltips and
+// the alt text of pictures. Which values these are, and the field a value
+// belongs to (a pivot cache's column, a custom property's name), is the
+// scanner's scanner.OOXMLSide, which the scan reads them with: each value
+// is replaced on its own, as the scan classifies it. An embedded Office
+// package is rewritten as a package (office.go). A part that is not XML
+// is emptied when it cannot be read (OLE objects, macros:
+// office_opaque.go); pictures lose their metadata (imagemeta.go); the
+// others (fonts, printer settings) are copied.
 
 // Who wrote a comment is a person's name (and often an e-mail address),
 // which no detector reads in a field of its own: as Word's w:author is
@@ -59,16 +41,6 @@ var personAttr = map[string]map[string]bool{
 	"person":   {"displayName": true, "userId": true},
 	"cmAuthor": {"name": true, "initials": true},
 	"author":   {"name": true, "initials": true, "userId": true},
-}
-
-// embeddedPackage reports an Office package embedded in another (the
-// workbook that holds a chart's data): it is rewritten as a package.
-func embeddedPackage(f *zip.File) bool {
-	switch strings.ToLower(path.Ext(f.Name)) {
-	case ".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".pptm":
-		return true
-	}
-	return false
 }
 
 // embeddedPart rewrites an embedded package at container depth depth. One
@@ -88,23 +60,41 @@ func (o *objRun) embeddedPart(f *zip.File, kind string, depth int, w io.Writer) 
 	return err
 }
 
-// sideSweep rewrites the values of tokens outside the scanner's text.
+// sideSweep rewrites the side values of a part's tokens.
 type sideSweep struct {
-	o    *objRun
-	buf  []byte
-	tmp  []byte
-	attr []byte
+	o     *objRun
+	side  *scanner.OOXMLSide
+	empty map[string]bool // elements whose text is emptied
+	buf   []byte
+	tmp   []byte
+	attr  []byte
+	span  [1]classifiers.Span
+}
+
+func newSideSweep(o *objRun, mode scanner.OOXMLSideMode, cacheFields []string) *sideSweep {
+	return &sideSweep{o: o, side: scanner.NewOOXMLSide(mode, cacheFields), empty: personText}
 }
 
 // value returns the edits of the matches in v, in offset order.
-func (s *sideSweep) value(v []byte) ([]edit, error) {
-	if len(bytes.TrimSpace(v)) == 0 {
-		return nil, nil
+func (s *sideSweep) value(v []byte, field string) ([]edit, error) {
+	var f *classifiers.Field
+	if field != "" {
+		f = s.o.w.field(field)
 	}
-	if len(v) <= maxSideValue {
-		return s.o.w.ed.text(s.o.ctx, v, 0, len(v))
+	switch {
+	case len(v) <= scanner.OOXMLMaxSideValue && f != nil:
+		// a record of one value, as the scanner reads it: the field's
+		// dictionaries apply
+		s.span[0] = classifiers.Span{End: len(v), Field: f, Record: scanner.OOXMLSideRecord, Kind: deid.KindText}
+		edits, err := s.o.w.ed.records(s.o.ctx, v, s.span[:], false)
+		if err != nil {
+			return nil, err
+		}
+		return edits[0], nil
+	case len(v) <= scanner.OOXMLMaxSideValue:
+		return s.o.w.ed.text(s.o.ctx, v, 0, len(v), nil)
 	}
-	tes, err := s.o.streamEdits(bytes.NewReader(v))
+	tes, err := s.o.streamEdits(bytes.NewReader(v), f)
 	if err != nil {
 		return nil, err
 	}
@@ -115,69 +105,69 @@ func (s *sideSweep) value(v []byte) ([]edit, error) {
 	return out, nil
 }
 
-// token returns raw, or the token rebuilt with its values replaced: a
-// start tag's attribute values, and the text of character data when text
-// is set. The result is valid until the next call.
-func (s *sideSweep) token(tok xml.Token, raw []byte, text bool) ([]byte, error) {
-	switch tk := tok.(type) {
-	case xml.StartElement:
-		var se xml.StartElement
-		changed := false
-		for i, a := range tk.Attr {
-			if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-				continue
+// token returns raw, or the token rebuilt with its side values replaced:
+// a start tag's attribute values, character data's text (nil when it is
+// emptied). The result is valid until the next call.
+func (s *sideSweep) token(tok xml.Token, raw []byte) ([]byte, error) {
+	var se xml.StartElement
+	changed := false
+	out := raw
+	err := s.side.Token(tok, func(i int, v []byte, field string) error {
+		if i < 0 {
+			if s.empty[s.side.Elem()] {
+				out = nil // emptied
+				return nil
 			}
-			if personAttr[tk.Name.Local][a.Name.Local] && a.Value != "" {
-				if !changed {
-					se, changed = tk.Copy(), true
-				}
-				se.Attr[i].Value = ""
-				continue
+			edits, err := s.value(v, field)
+			if err != nil || len(edits) == 0 {
+				return err
 			}
-			edits, err := s.value([]byte(a.Value))
-			if err != nil {
-				return nil, err
-			}
-			if len(edits) == 0 {
-				continue
-			}
+			s.buf = splice(s.buf[:0], v, edits)
+			s.tmp = appendXMLEscaped(s.tmp[:0], s.buf, false)
+			out = s.tmp
+			return nil
+		}
+		tk := tok.(xml.StartElement)
+		if personAttr[tk.Name.Local][tk.Attr[i].Name.Local] {
 			if !changed {
 				se, changed = tk.Copy(), true
 			}
-			s.attr = splice(s.attr[:0], []byte(a.Value), edits)
-			se.Attr[i].Value = string(s.attr)
+			se.Attr[i].Value = ""
+			return nil
 		}
-		if changed {
-			s.tmp = appendStartTag(s.tmp[:0], se, selfClosing(raw))
-			return s.tmp, nil
+		edits, err := s.value(v, field)
+		if err != nil || len(edits) == 0 {
+			return err
 		}
-	case xml.CharData:
-		if !text {
-			break
+		if !changed {
+			se, changed = tk.Copy(), true
 		}
-		edits, err := s.value(tk)
-		if err != nil {
-			return nil, err
-		}
-		if len(edits) > 0 {
-			s.buf = splice(s.buf[:0], tk, edits)
-			s.tmp = appendXMLEscaped(s.tmp[:0], s.buf, false)
-			return s.tmp, nil
-		}
+		s.attr = splice(s.attr[:0], v, edits)
+		se.Attr[i].Value = string(s.attr)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return raw, nil
+	if changed {
+		s.tmp = appendStartTag(s.tmp[:0], se, selfClosing(raw))
+		return s.tmp, nil
+	}
+	return out, nil
 }
 
-// sweepPart copies an XML part with every value swept.
-func (o *objRun) sweepPart(f *zip.File, kind string, w io.Writer) error {
+// sweepPart copies an XML part with every value swept and the text of the
+// elements in empty emptied; cacheFields are the field names of a pivot
+// cache's records.
+func (o *objRun) sweepPart(f *zip.File, kind string, cacheFields []string, empty map[string]bool, w io.Writer) error {
 	rc, err := o.openPart(f, kind)
 	if err != nil {
 		return o.partError(kind, f.Name, err)
 	}
 	defer rc.Close()
-	s := &sideSweep{o: o}
+	s := newSideSweep(o, scanner.OOXMLSideAll, cacheFields)
+	s.empty = empty
 	x := newXMLTokens(o.ctx, rc)
-	cur := "" // the element whose text comes next
 	for {
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
@@ -186,17 +176,7 @@ func (o *objRun) sweepPart(f *zip.File, kind string, w io.Writer) error {
 		if err != nil {
 			return o.partError(kind, f.Name, err)
 		}
-		switch tk := tok.(type) {
-		case xml.StartElement:
-			cur = tk.Name.Local
-		case xml.EndElement:
-			cur = ""
-		case xml.CharData:
-			if personText[cur] {
-				continue // emptied
-			}
-		}
-		if raw, err = s.token(tok, raw, true); err != nil {
+		if raw, err = s.token(tok, raw); err != nil {
 			return err
 		}
 		if _, err := w.Write(raw); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/scanner"
 )
 
@@ -51,7 +52,7 @@ func (o *objRun) ooxmlText(zr *zip.Reader, kind string, w io.Writer) error {
 	}
 	ex := &ooxmlStream{o: o, kind: kind, parts: parts, starts: make([]int64, len(parts))}
 	defer ex.closePart()
-	edits, err := o.streamEdits(ex)
+	edits, err := o.streamEdits(ex, nil)
 	if err != nil {
 		if ex.err != nil && !errors.Is(ex.err, io.EOF) {
 			return ex.err
@@ -69,8 +70,9 @@ func (o *objRun) ooxmlText(zr *zip.Reader, kind string, w io.Writer) error {
 
 // streamEdits reads a text stream chunk by chunk and returns the edits of
 // the engine's matches, in offset order and not overlapping (text.go
-// textStream writes the same replacements).
-func (o *objRun) streamEdits(r io.Reader) ([]textEdit, error) {
+// textStream writes the same replacements); field, if not nil, is the
+// field the text belongs to.
+func (o *objRun) streamEdits(r io.Reader, field *classifiers.Field) ([]textEdit, error) {
 	ch := scanner.NewChunker(r, scanner.ChunkConfig{})
 	var out []textEdit
 	var written int64
@@ -85,7 +87,7 @@ func (o *objRun) streamEdits(r io.Reader) ([]textEdit, error) {
 		if err != nil {
 			return nil, err
 		}
-		edits, err := o.w.ed.text(o.ctx, c.Data, c.OwnStart, c.OwnEnd)
+		edits, err := o.w.ed.text(o.ctx, c.Data, c.OwnStart, c.OwnEnd, field)
 		if err != nil {
 			return nil, err
 		}

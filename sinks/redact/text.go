@@ -134,7 +134,7 @@ func (o *objRun) textStream(r io.Reader, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		edits, err := o.w.ed.text(o.ctx, c.Data, c.OwnStart, c.OwnEnd)
+		edits, err := o.w.ed.text(o.ctx, c.Data, c.OwnStart, c.OwnEnd, nil)
 		if err != nil {
 			return err
 		}

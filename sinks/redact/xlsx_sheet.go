@@ -51,9 +51,7 @@ type sheetRW struct {
 	firstR  int64
 
 	cells  scanner.XLSXCells // the open row and cell
-	side   sideSweep         // attributes, formulas, headers and footers
-	inCell bool
-	inF    bool
+	side   *sideSweep        // attributes, formulas, headers and footers
 	inRow  bool
 	cell   xml.StartElement
 	cellO0 int
@@ -66,7 +64,7 @@ func (o *objRun) sheet(wb *xwb, sh scanner.XLSXSheet, w io.Writer) error {
 		return o.partError(scanner.FormatXLSX, sh.Part.Name, err)
 	}
 	defer rc.Close()
-	s := &sheetRW{o: o, wb: wb, w: w, recOf: -1, side: sideSweep{o: o}}
+	s := &sheetRW{o: o, wb: wb, w: w, recOf: -1, side: newSideSweep(o, scanner.OOXMLSideSheet, nil)}
 	x := newXMLTokens(o.ctx, rc)
 	for {
 		tok, raw, err := x.next()
@@ -253,29 +251,10 @@ func (s *sheetRW) flush() error {
 	return nil
 }
 
-// sweep rewrites what the scanner does not read of a sheet (ooxml_side.go):
-// the text outside cells (headers and footers) and of formulas, and the
-// attributes of elements other than rows and cells.
+// sweep rewrites what the scanner does not read of a sheet as a side
+// value (scanner.OOXMLSideSheet): the text outside cells (headers and
+// footers) and of formulas, and the attributes of elements other than
+// rows and cells.
 func (s *sheetRW) sweep(tok xml.Token, raw []byte) ([]byte, error) {
-	switch tk := tok.(type) {
-	case xml.StartElement:
-		switch tk.Name.Local {
-		case "c":
-			s.inCell = true
-			return raw, nil
-		case "row":
-			return raw, nil
-		case "f":
-			s.inF = s.inCell
-		}
-	case xml.EndElement:
-		switch tk.Name.Local {
-		case "c":
-			s.inCell, s.inF = false, false
-		case "f":
-			s.inF = false
-		}
-		return raw, nil
-	}
-	return s.side.token(tok, raw, !s.inCell || s.inF)
+	return s.side.token(tok, raw)
 }
