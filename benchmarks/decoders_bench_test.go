@@ -22,7 +22,9 @@ import (
 // Decoder benchmarks: one table of orders (neutral columns in every row; a
 // resident ID, a phone and an e-mail in one row of 50, as in bulk exports
 // where personal data is sparse) stored in each format the
-// scanner decodes, scanned end to end through scanner.Run with the
+// scanner decodes (docx twice: as text alone, and marked up as Word
+// writes it, docx-word; docx-word-page is its first 30 rows, a one-page
+// letter whose other parts outweigh its text), scanned end to end through scanner.Run with the
 // built-in rules. b.SetBytes is the object's size as stored, so MB/s is
 // what a bucket of such files is scanned at (compressed formats look slow
 // by it: the table compresses 10-20x); "decoded-MB/s" is the rate of the
@@ -108,6 +110,10 @@ var decInputs = sync.OnceValues(func() (map[string][]byte, error) {
 	add("xlsx", x, e)
 	d, e := corpus.DOCX(paras)
 	add("docx", d, e)
+	d, e = corpus.WordDOCX(paras)
+	add("docx-word", d, e)
+	d, e = corpus.WordDOCX(paras[:30])
+	add("docx-word-page", d, e)
 	var slides [][]string
 	for i := 0; i < len(paras); i += 20 {
 		slides = append(slides, paras[i:min(i+20, len(paras))])
@@ -164,10 +170,14 @@ func BenchmarkDecoders(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, format := range []string{"csv", "csv.gz", "json", "jsonl", "zip", "tar.gz", "xlsx", "docx", "pptx", "parquet", "avro"} {
+	for _, format := range []string{"csv", "csv.gz", "json", "jsonl", "zip", "tar.gz", "xlsx", "docx", "docx-word", "docx-word-page", "pptx", "parquet", "avro"} {
 		data := inputs[format]
-		name := "customers." + format
-		b.Run(fmt.Sprintf("format=%s/rows=20000", format), func(b *testing.B) {
+		name := "customers." + strings.TrimSuffix(strings.TrimSuffix(format, "-page"), "-word")
+		rows := 20000
+		if strings.HasSuffix(format, "-page") {
+			rows = 30
+		}
+		b.Run(fmt.Sprintf("format=%s/rows=%d", format, rows), func(b *testing.B) {
 			src := &scannertest.MemSource{Files: map[string][]byte{name: data}}
 			cfg := scanner.Config{ScanID: "bench", Workers: 1, TempDir: b.TempDir()}
 			var scanned, found int64
