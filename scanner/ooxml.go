@@ -17,8 +17,11 @@ import (
 // 1-based paragraph index across those parts, `column` the character in
 // the paragraph, and `byte_offset` the offset in that extracted text.
 // Line breaks inside a paragraph (w:br, a:br) become spaces so that the
-// numbering holds.
-func (o *objectScan) scanOOXMLText(zr *zip.Reader, kind string) error {
+// numbering holds. What the text leaves of these parts (attributes, field
+// instructions) is read as side values as the tokens go by, then the other
+// parts and embedded packages (ooxml_side.go); depth is the package's
+// container depth.
+func (o *objectScan) scanOOXMLText(zr *zip.Reader, kind string, depth int) error {
 	o.format = kind
 	parts := OOXMLTextParts(zr, kind)
 	if len(parts) == 0 {
@@ -30,7 +33,15 @@ func (o *objectScan) scanOOXMLText(zr *zip.Reader, kind string) error {
 	if err == nil {
 		err = tr.bad
 	}
-	return err
+	var unsup *errUnsupported
+	if err != nil && (o.ctx.Err() != nil || isLimit(err) || errors.As(err, &unsup)) {
+		return err
+	}
+	read := make(map[*zip.File]bool, len(parts))
+	for _, f := range parts {
+		read[f] = true
+	}
+	return firstErr(err, o.scanOOXMLSide(zr, read, depth))
 }
 
 var (
@@ -86,6 +97,7 @@ type ooxmlText struct {
 	rc     io.ReadCloser
 	dec    *xml.Decoder
 	inText int
+	side   *sideText // the part's side values
 	out    []byte
 	buf    []byte
 	bad    error // a damaged part: the others are still read
@@ -120,6 +132,7 @@ func (t *ooxmlText) step() {
 			return
 		}
 		t.rc, t.dec, t.inText = rc, xml.NewDecoder(rc), 0
+		t.side = t.o.newSideText(f.Name, OOXMLSideText, nil)
 	}
 	tok, err := t.dec.RawToken()
 	if err != nil {
@@ -127,6 +140,11 @@ func (t *ooxmlText) step() {
 		if err != io.EOF {
 			t.fail(err)
 		}
+		return
+	}
+	if err := t.side.token(tok); err != nil {
+		t.closePart()
+		t.err = err // the engine's: cancellation
 		return
 	}
 	t.buf = t.buf[:0]

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"io"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -21,9 +22,26 @@ import (
 // and column. `byte_offset` counts the object's cell values as if they
 // were written one per line, in sheet and row order.
 
-func (o *objectScan) scanXLSX(zr *zip.Reader) error {
+func (o *objectScan) scanXLSX(zr *zip.Reader, depth int) error {
 	o.format = FormatXLSX
-	wb, err := ReadXLSXWorkbook(zr, o.w.cfg.TempDir, o.walkXML)
+	// The workbook's own parts (its sheet list and relationships, the
+	// styles) are side parts too: their values are read as the workbook
+	// reads them, not in a second pass.
+	read := map[*zip.File]bool{}
+	walk := func(f *zip.File, fn func(xml.Token) error) error {
+		if f == nil || !xlsxWorkbookParts[f.Name] || read[f] {
+			return o.walkXML(f, fn)
+		}
+		read[f] = true
+		side := o.newSideText(f.Name, OOXMLSideAll, nil)
+		return o.walkXML(f, func(tok xml.Token) error {
+			if err := side.token(tok); err != nil {
+				return err
+			}
+			return fn(tok)
+		})
+	}
+	wb, err := ReadXLSXWorkbook(zr, o.w.cfg.TempDir, walk)
 	if wb.Strings != nil {
 		defer wb.Strings.Close()
 	}
@@ -46,8 +64,9 @@ func (o *objectScan) scanXLSX(zr *zip.Reader) error {
 		if prev != nil {
 			name = *prev + "/" + name
 		}
+		side := o.newSideText(sh.Part.Name, OOXMLSideSheet, nil) // below the package's path
 		o.container = &name
-		err := o.scanSheet(wb, b, sh, &off)
+		err := o.scanSheet(wb, b, sh, side, &off)
 		if ferr := b.finish(); err == nil {
 			err = ferr
 		}
@@ -60,10 +79,23 @@ func (o *objectScan) scanXLSX(zr *zip.Reader) error {
 			}
 		}
 	}
-	return bad
+	o.container = prev
+	read[wb.SharedStrings] = true
+	for _, sh := range wb.Sheets {
+		read[sh.Part] = true
+	}
+	return firstErr(bad, o.scanOOXMLSide(zr, read, depth))
 }
 
-// ReadXLSXWorkbook reads a workbook's sheet list, relationships, styles
+// xlsxWorkbookParts are the parts ReadXLSXWorkbook reads besides the
+// shared strings.
+var xlsxWorkbookParts = map[string]bool{"xl/workbook.xml": true, "xl/_rels/workbook.xml.rels": true, "xl/styles.xml": true}
+
+// xlsxSheetPart matches the parts that hold cells.
+var xlsxSheetPart = regexp.MustCompile(`^xl/(worksheets|macrosheets|dialogsheets)/[^/]+\.xml$`)
+
+// ReadXLSXWorkbook reads a workbook's sheet list (the sheets it does not
+// list after those it does), relationships, styles
 // and shared strings (kept in a spool file in tempDir past 16 MiB), each
 // part through walk. The workbook is returned also with an error, for its
 // Strings to be closed.
@@ -120,8 +152,21 @@ func ReadXLSXWorkbook(zr *zip.Reader, tempDir string, walk XMLWalk) (*XLSXWorkbo
 			// No relationships: fall back on the conventional part name.
 			f = zipPart(zr, "xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml")
 		}
-		if f != nil && strings.Contains(f.Name, "worksheets/") {
+		if f != nil && (strings.Contains(f.Name, "worksheets/") || xlsxSheetPart.MatchString(f.Name)) {
 			wb.Sheets = append(wb.Sheets, XLSXSheet{Name: r.name, Part: f})
+		}
+	}
+	// Sheets the workbook does not list (or lists under a name that
+	// cannot be found) still hold cells; they are read under their part
+	// name.
+	listed := make(map[*zip.File]bool, len(wb.Sheets))
+	for _, sh := range wb.Sheets {
+		listed[sh.Part] = true
+	}
+	for _, f := range zr.File {
+		if !listed[f] && xlsxSheetPart.MatchString(f.Name) {
+			listed[f] = true
+			wb.Sheets = append(wb.Sheets, XLSXSheet{Name: f.Name, Part: f})
 		}
 	}
 	if f := zipPart(zr, "xl/styles.xml"); f != nil {

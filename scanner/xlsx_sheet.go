@@ -27,6 +27,7 @@ type sheetReader struct {
 
 	cells   XLSXCells // the open row and cell
 	rowOpen bool      // the open row has a record in the batch
+	side    *sideText // formulas, headers and footers, attributes
 }
 
 // xcell is a buffered cell of the first row.
@@ -36,8 +37,8 @@ type xcell struct {
 	str  bool // a text cell (shared, inline or formula string)
 }
 
-func (o *objectScan) scanSheet(wb *XLSXWorkbook, b *batch, sh XLSXSheet, off *int64) error {
-	s := &sheetReader{o: o, wb: wb, b: b, off: off, name: sh.Name}
+func (o *objectScan) scanSheet(wb *XLSXWorkbook, b *batch, sh XLSXSheet, side *sideText, off *int64) error {
+	s := &sheetReader{o: o, wb: wb, b: b, off: off, name: sh.Name, side: side}
 	err := o.walkXML(sh.Part, s.token)
 	if err == nil && !s.decided {
 		err = s.decide()
@@ -46,6 +47,9 @@ func (o *objectScan) scanSheet(wb *XLSXWorkbook, b *batch, sh XLSXSheet, off *in
 }
 
 func (s *sheetReader) token(tok xml.Token) error {
+	if err := s.side.token(tok); err != nil {
+		return err
+	}
 	switch s.cells.Token(tok) {
 	case XLSXRowStart:
 		s.rowOpen = false

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"regexp"
 
 	"github.com/piiscan/piiscan/scanner"
 )
@@ -34,11 +33,9 @@ import (
 // otherwise, and for dates, the cell becomes an inline string (a date
 // generalized to a year reads 1990, not a day number). A formula cell
 // whose value is replaced loses its formula: it could rebuild the value.
-// Worksheet parts that the workbook does not list are rewritten too, so
+// Worksheet parts that the workbook does not list are rewritten too (the
+// scanner reads them after the listed ones: scanner.ReadXLSXWorkbook), so
 // that their references keep their strings.
-
-// xlsxSheetPart matches the parts that hold cells.
-var xlsxSheetPart = regexp.MustCompile(`^xl/(worksheets|macrosheets|dialogsheets)/[^/]+\.xml$`)
 
 // xwb is the workbook as the scanner reads it (scanner.ReadXLSXWorkbook),
 // with the shared strings that cells of the copy still refer to.
@@ -70,16 +67,6 @@ func (o *objRun) xlsx(zr *zip.Reader, w io.Writer) error {
 	}
 	if len(wb.Sheets) == 0 {
 		return &malformedError{format: scanner.FormatXLSX, msg: "the workbook lists no worksheet"}
-	}
-	listed := map[*zip.File]bool{}
-	for _, sh := range wb.Sheets {
-		listed[sh.Part] = true
-	}
-	for _, f := range zr.File {
-		if !listed[f] && xlsxSheetPart.MatchString(f.Name) {
-			listed[f] = true
-			wb.Sheets = append(wb.Sheets, scanner.XLSXSheet{Name: f.Name, Part: f})
-		}
 	}
 	spools := map[*zip.File]*scanner.TempSpool{}
 	defer func() {

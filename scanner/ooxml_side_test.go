@@ -1,0 +1,257 @@
+package scanner_test
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/benchmarks/corpus"
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// Values an Office package holds outside the text and cells the readers
+// read (ooxml_side.go): each document below holds its only personal data
+// in one such place, and the scan must report it there.
+
+const (
+	sideID     = "440104195101058590" // GB 11643 check digit valid
+	sideMobile = "13812348000"
+	sideEmail  = "zhang.san@example.com"
+
+	xmlDecl    = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`
+	nsWord     = `http://schemas.openxmlformats.org/wordprocessingml/2006/main`
+	nsSheet    = `http://schemas.openxmlformats.org/spreadsheetml/2006/main`
+	nsPkgRels  = `http://schemas.openxmlformats.org/package/2006/relationships`
+	nsOfficeR  = `http://schemas.openxmlformats.org/officeDocument/2006/relationships`
+	plainBody  = `<w:p><w:r><w:t>会议纪要</w:t></w:r></w:p>`
+	plainSheet = `<row r="1"><c r="A1" t="inlineStr"><is><t>项目</t></is></c></row>`
+)
+
+// zipPkg builds a package of members, in name order.
+func zipPkg(t testing.TB, members map[string]string) []byte {
+	t.Helper()
+	var ms []corpus.Member
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		ms = append(ms, corpus.Member{Name: name, Data: []byte(members[name])})
+	}
+	return must(corpus.Zip(ms))(t)
+}
+
+// sideDocx is a Word document whose body is body, with the other members.
+func sideDocx(t testing.TB, body string, other map[string]string) []byte {
+	t.Helper()
+	m := map[string]string{
+		"[Content_Types].xml": xmlDecl + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"word/document.xml": xmlDecl + `<w:document xmlns:w="` + nsWord + `" xmlns:r="` + nsOfficeR + `" xmlns:wp="x-wp"><w:body>` +
+			body + `</w:body></w:document>`,
+	}
+	maps.Copy(m, other)
+	return zipPkg(t, m)
+}
+
+// sideXLSX is a workbook of one sheet (客户) whose sheet data is rows and
+// whose sheet part ends with tail, with the other members.
+func sideXLSX(t testing.TB, rows, tail string, other map[string]string) []byte {
+	t.Helper()
+	m := map[string]string{
+		"xl/workbook.xml": xmlDecl + `<workbook xmlns="` + nsSheet + `" xmlns:r="` + nsOfficeR + `"><sheets>` +
+			`<sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": xmlDecl + `<Relationships xmlns="` + nsPkgRels + `"><Relationship Id="rId1" ` +
+			`Type="` + nsOfficeR + `/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml": xmlDecl + `<worksheet xmlns="` + nsSheet + `"><sheetData>` + rows + `</sheetData>` + tail + `</worksheet>`,
+	}
+	maps.Copy(m, other)
+	return zipPkg(t, m)
+}
+
+// mailtoRels is the hyperlink Word and Excel make of a typed e-mail address.
+const mailtoRels = xmlDecl + `<Relationships xmlns="` + nsPkgRels + `"><Relationship Id="rId9" Type="` + nsOfficeR +
+	`/hyperlink" Target="mailto:` + sideEmail + `" TargetMode="External"/></Relationships>`
+
+// pivotCache is a pivot cache of two columns, 手机 and 宗教信仰, whose
+// records hold a shared item (an index) and a value of the second column:
+// 佛教 is a religious belief only in a column that says so.
+func pivotCache() map[string]string {
+	return map[string]string{
+		"xl/pivotCache/pivotCacheDefinition1.xml": xmlDecl + `<pivotCacheDefinition xmlns="` + nsSheet + `" xmlns:r="` + nsOfficeR +
+			`" r:id="rId1"><cacheSource type="worksheet"/><cacheFields count="2"><cacheField name="手机"><sharedItems><s v="未知"/></sharedItems></cacheField>` +
+			`<cacheField name="宗教信仰"><sharedItems/></cacheField></cacheFields></pivotCacheDefinition>`,
+		"xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels": xmlDecl + `<Relationships xmlns="` + nsPkgRels + `"><Relationship Id="rId1" ` +
+			`Type="` + nsOfficeR + `/pivotCacheRecords" Target="records.xml"/></Relationships>`,
+		// named unlike the definition: found through the relationship
+		"xl/pivotCache/records.xml": xmlDecl + `<pivotCacheRecords xmlns="` + nsSheet + `" count="1"><r><x v="0"/><s v="佛教"/></r></pivotCacheRecords>`,
+	}
+}
+
+// sideFinding is what a test expects of the one finding of a document.
+type sideFinding struct {
+	Type, Container, Format string
+	loc
+}
+
+func sideFindings(r *scanner.ObjectResult) []sideFinding {
+	var out []sideFinding
+	for i, l := range locs(r) {
+		f := r.Findings[i]
+		c := ""
+		if f.ContainerPath != nil {
+			c = *f.ContainerPath
+		}
+		l.Type = ""
+		out = append(out, sideFinding{Type: f.DataType, Container: c, Format: f.Format, loc: l})
+	}
+	return out
+}
+
+// side is a location in the values of a part: line, column, offset and
+// length, no record.
+func side(line, col, off int64, n int32, field string) loc {
+	return loc{Line: line, Col: col, Off: off, Len: n, Record: -1, Field: field}
+}
+
+func TestOOXMLSideParts(t *testing.T) {
+	t.Parallel()
+	embedded := sideXLSX(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>手机</t></is></c></row>`+
+		`<row r="2"><c r="A2"><v>`+sideMobile+`</v></c></row>`, "", nil)
+	tests := []struct {
+		name string
+		file string
+		data []byte
+		want sideFinding
+	}{
+		{"mailto hyperlink", "a.docx", sideDocx(t, plainBody, map[string]string{"word/_rels/document.xml.rels": mailtoRels}),
+			// values: rId9, the type, the target (line 3; mailto: is 7 characters), External
+			sideFinding{"email", "word/_rels/document.xml.rels", "docx", side(3, 8, 7+int64(len("rId9\n"+nsOfficeR+"/hyperlink\n")), 21, "")}},
+		{"field instruction", "a.docx", sideDocx(t, `<w:p><w:r><w:instrText xml:space="preserve"> HYPERLINK "tel:`+sideMobile+`" </w:instrText></w:r>`+
+			`<w:r><w:t>致电</w:t></w:r></w:p>`, nil),
+			// values of document.xml: preserve, then the instruction
+			sideFinding{"cn_mobile", "word/document.xml", "docx", side(2, 17, 9+16, 11, "")}},
+		{"alt text", "a.docx", sideDocx(t, `<w:p><w:r><w:drawing><wp:docPr id="1" name="Picture 1" descr="身份证 `+sideID+`"/></w:drawing></w:r></w:p>`, nil),
+			sideFinding{"cn_resident_id", "word/document.xml", "docx", side(3, 5, int64(len("1\nPicture 1\n身份证 ")), 18, "")}},
+		{"custom property", "a.docx", sideDocx(t, plainBody, map[string]string{"docProps/custom.xml": xmlDecl +
+			`<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="x-vt">` +
+			`<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="客户手机"><vt:lpwstr>` + sideMobile + `</vt:lpwstr></property></Properties>`}),
+			// values: fmtid, pid, name, then the property's text, in its field
+			sideFinding{"cn_mobile", "docProps/custom.xml", "docx", side(4, 1, int64(len("{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\n2\n客户手机\n")), 11, "客户手机")}},
+		{"chart cache", "a.pptx", zipPkg(t, map[string]string{
+			"ppt/presentation.xml":  xmlDecl + `<p:presentation xmlns:p="x-p"/>`,
+			"ppt/slides/slide1.xml": xmlDecl + `<p:sld xmlns:p="x-p" xmlns:a="x-a"><a:p><a:r><a:t>季度汇总</a:t></a:r></a:p></p:sld>`,
+			"ppt/charts/chart1.xml": xmlDecl + `<c:chartSpace xmlns:c="x-c"><c:chart><c:ser><c:cat><c:strRef><c:f>Sheet1!$A$2</c:f><c:strCache>` +
+				`<c:ptCount val="1"/><c:pt idx="0"><c:v>` + sideEmail + `</c:v></c:pt></c:strCache></c:strRef></c:cat></c:ser></c:chart></c:chartSpace>`,
+		}), sideFinding{"email", "ppt/charts/chart1.xml", "pptx", side(4, 1, int64(len("Sheet1!$A$2\n1\n0\n")), 21, "")}},
+		{"workbook comment", "b.xlsx", sideXLSX(t, plainSheet, "", map[string]string{"xl/comments1.xml": xmlDecl +
+			`<comments xmlns="` + nsSheet + `"><authors><author>王小明</author></authors><commentList><comment ref="A1" authorId="0">` +
+			`<text><r><t>身份证 ` + sideID + `</t></r></text></comment></commentList></comments>`}),
+			sideFinding{"cn_resident_id", "xl/comments1.xml", "xlsx", side(4, 5, int64(len("王小明\nA1\n0\n身份证 ")), 18, "")}},
+		{"pivot cache records", "b.xlsx", sideXLSX(t, plainSheet, "", pivotCache()),
+			// the record's second value, in the second column's field
+			sideFinding{"religious_belief", "xl/pivotCache/records.xml", "xlsx", side(3, 1, 4, 6, "宗教信仰")}},
+		{"sheet footer", "b.xlsx", sideXLSX(t, plainSheet, `<headerFooter><oddFooter>&amp;L联系 `+sideMobile+`</oddFooter></headerFooter>`, nil),
+			sideFinding{"cn_mobile", "xl/worksheets/sheet1.xml", "xlsx", side(1, 6, int64(len("&L联系 ")), 11, "")}},
+		{"formula", "b.xlsx", sideXLSX(t, plainSheet+`<row r="2"><c r="A2"><f>LEN("`+sideID+`")</f><v>18</v></c></row>`, "", nil),
+			sideFinding{"cn_resident_id", "xl/worksheets/sheet1.xml", "xlsx", side(1, 6, 5, 18, "")}},
+		{"defined name", "b.xlsx", sideXLSX(t, plainSheet, "", map[string]string{"xl/workbook.xml": xmlDecl + `<workbook xmlns="` + nsSheet +
+			`" xmlns:r="` + nsOfficeR + `"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets>` +
+			`<definedNames><definedName name="boss">"` + sideMobile + `"</definedName></definedNames></workbook>`}),
+			// values: 客户, 1, rId1, boss, then the name's formula
+			sideFinding{"cn_mobile", "xl/workbook.xml", "xlsx", side(5, 2, int64(len("客户\n1\nrId1\nboss\n\"")), 11, "")}},
+		{"sheet the workbook does not list", "b.xlsx", sideXLSX(t, plainSheet, "", map[string]string{"xl/worksheets/sheet2.xml": xmlDecl +
+			`<worksheet xmlns="` + nsSheet + `"><sheetData><row r="1"><c r="A1"><v>` + sideMobile + `</v></c></row></sheetData></worksheet>`}),
+			// read as a sheet named after its part, after the listed ones
+			sideFinding{"cn_mobile", "xl/worksheets/sheet2.xml", "xlsx", loc{Record: 0, Field: "column_1", Len: 11, Off: 0}}},
+		{"embedded workbook", "a.docx", sideDocx(t, plainBody, map[string]string{"word/embeddings/Microsoft_Excel_Worksheet.xlsx": string(embedded)}),
+			// a cell of the workbook, located as in a workbook of its own
+			sideFinding{"cn_mobile", "word/embeddings/Microsoft_Excel_Worksheet.xlsx/客户", "xlsx", loc{Record: 0, Field: "手机", Len: 11}}},
+		{"docx in a zip", "c.zip", zipPkg(t, map[string]string{"docs/a.docx": string(sideDocx(t, plainBody,
+			map[string]string{"word/_rels/document.xml.rels": mailtoRels}))}),
+			sideFinding{"email", "docs/a.docx/word/_rels/document.xml.rels", "docx", side(3, 8, 7+int64(len("rId9\n"+nsOfficeR+"/hyperlink\n")), 21, "")}},
+	}
+	files := map[string][]byte{}
+	for i, tt := range tests {
+		files[strings.Replace(tt.file, ".", "-"+string(rune('a'+i))+".", 1)] = tt.data
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 2})
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sink.ByName(strings.Replace(tt.file, ".", "-"+string(rune('a'+i))+".", 1))
+			require.NotNil(t, r)
+			assert.Equal(t, scanner.StatusComplete, r.Status, "%v", r.Err)
+			assert.Equal(t, []sideFinding{tt.want}, sideFindings(r))
+			format := strings.TrimPrefix(tt.file[strings.LastIndex(tt.file, "."):], ".")
+			if format == "zip" {
+				format = "zip/docx"
+			}
+			assert.Equal(t, format, r.Format, "the package's format, not docx/xlsx")
+		})
+	}
+}
+
+// TestOOXMLSideHostile: a damaged side part, a huge text node, a bomb in
+// an embedded package and embedded packages nested past the depth limit
+// do not lose the document: what could be read is reported, and the
+// object's status and reason say what could not.
+func TestOOXMLSideHostile(t *testing.T) {
+	t.Parallel()
+	body := `<w:p><w:r><w:t>手机 ` + sideMobile + `</w:t></w:r></w:p>`
+	// a text node of 3 MiB: past OOXMLMaxSideValue, it goes through the
+	// chunker; the ID sits at its end
+	huge := strings.Repeat("备注 ", 1<<20) + "身份证 " + sideID
+	deep := sideDocx(t, body, nil)
+	for range 10 {
+		deep = sideDocx(t, body, map[string]string{"word/embeddings/inner.docx": string(deep)})
+	}
+	files := map[string][]byte{
+		"bad_part.docx": sideDocx(t, body, map[string]string{"docProps/custom.xml": `<Properties><property name="电话"><vt:lpwstr>` +
+			sideMobile + `</vt:lpwstr></property><property`}),
+		"huge_node.docx": sideDocx(t, body, map[string]string{"customXml/item1.xml": `<root>` + huge + `</root>`}),
+		"bomb.docx": sideDocx(t, body, map[string]string{"word/embeddings/book.xlsx": string(sideXLSX(t,
+			strings.Repeat(`<row><c><v>0</v></c></row>`, 400_000), "", nil))}),
+		"deep.docx": deep,
+	}
+	cfg := scanner.Config{Workers: 2, MaxDecodedSize: 8 << 20}
+	sink := run(t, &scannertest.MemSource{Files: files}, cfg)
+	tests := []struct {
+		name   string
+		status scanner.Status
+		reason scanner.Reason
+		types  []string // data types found, in offset order per container
+	}{
+		// the property read before the damage is still reported
+		{"bad_part.docx", scanner.StatusPartial, scanner.ReasonMalformed, []string{"cn_mobile", "cn_mobile"}},
+		{"huge_node.docx", scanner.StatusComplete, "", []string{"cn_mobile", "cn_resident_id"}},
+		{"bomb.docx", scanner.StatusPartial, scanner.ReasonArchiveLimit, []string{"cn_mobile"}},
+		// eight containers deep (--max-archive-depth): the outer documents are read
+		{"deep.docx", scanner.StatusPartial, scanner.ReasonArchiveLimit, slices.Repeat([]string{"cn_mobile"}, 8)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sink.ByName(tt.name)
+			require.NotNil(t, r)
+			assert.Equal(t, tt.status, r.Status, "%v", r.Err)
+			assert.Equal(t, tt.reason, r.Reason, "%v", r.Err)
+			var types []string
+			for _, f := range r.Findings {
+				types = append(types, f.DataType)
+			}
+			slices.Sort(types)
+			assert.Equal(t, tt.types, types)
+			if r.Err != nil {
+				assert.NotContains(t, r.Err.Error(), sideMobile)
+				assert.NotContains(t, r.Err.Error(), sideID)
+			}
+		})
+	}
+	var idAt []sideFinding
+	for _, f := range sideFindings(sink.ByName("huge_node.docx")) {
+		if f.Type == "cn_resident_id" {
+			idAt = append(idAt, f)
+		}
+	}
+	assert.Equal(t, []sideFinding{{"cn_resident_id", "customXml/item1.xml", "docx", side(1, 1<<20*3+5, int64(len(huge)-18), 18, "")}}, idAt,
+		"located in the part's values as a short one is")
+}
