@@ -40,13 +40,36 @@ import (
 
 // OOXMLSidePart reports whether a member of an Office package is an XML
 // part whose values are side values when no reader reads it: every .xml,
-// .rels and .vml part.
+// .rels and .vml part but the formatting parts (formatPart).
 func OOXMLSidePart(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".xml", ".rels", ".vml":
-		return !strings.HasSuffix(name, "/")
+		return !strings.HasSuffix(name, "/") && !formatPart(name)
 	}
 	return false
+}
+
+// formatPart reports the parts that describe how a document looks and
+// hold nothing of its content: the content types, Word's styles, font
+// table and web settings, the themes, a workbook's styles, a deck's table
+// styles and view and presentation settings. Word writes them all into
+// every file, and they outweigh the text of a short one (styles.xml alone
+// is 28 KB): reading them as side parts made a one-page letter 3.5 times
+// as slow to scan (BenchmarkDecoders docx-word-page, 0.54 -> 1.91 ms).
+// Their values are style, font, colour and theme names, so scan does not
+// read them and redact copies them. Settings (document variables), the
+// masters and layouts of a deck (footer text) and everything else are
+// read.
+func formatPart(name string) bool {
+	switch name {
+	case "[Content_Types].xml",
+		"word/styles.xml", "word/stylesWithEffects.xml", "word/fontTable.xml", "word/webSettings.xml",
+		"xl/styles.xml",
+		"ppt/tableStyles.xml", "ppt/viewProps.xml", "ppt/presProps.xml":
+		return true
+	}
+	dir, file := path.Split(name)
+	return strings.HasSuffix(dir, "/theme/") && strings.HasPrefix(file, "theme") && strings.HasSuffix(file, ".xml")
 }
 
 // OOXMLEmbedded reports a member that is an Office package embedded in

@@ -255,3 +255,30 @@ func TestOOXMLSideHostile(t *testing.T) {
 	assert.Equal(t, []sideFinding{{"cn_resident_id", "customXml/item1.xml", "docx", side(1, 1<<20*3+5, int64(len(huge)-18), 18, "")}}, idAt,
 		"located in the part's values as a short one is")
 }
+
+// TestOOXMLFormatParts: the parts that only say how a document looks
+// (styles, fonts, themes, content types) are not side parts; settings,
+// relationships, masters and the rest are.
+func TestOOXMLFormatParts(t *testing.T) {
+	t.Parallel()
+	for name, side := range map[string]bool{
+		"[Content_Types].xml":               false,
+		"word/styles.xml":                   false,
+		"word/fontTable.xml":                false,
+		"word/webSettings.xml":              false,
+		"word/theme/theme1.xml":             false,
+		"xl/theme/theme1.xml":               false,
+		"ppt/theme/theme12.xml":             false,
+		"xl/styles.xml":                     false,
+		"ppt/tableStyles.xml":               false,
+		"word/settings.xml":                 true, // document variables
+		"word/_rels/document.xml.rels":      true,
+		"ppt/slideMasters/slideMaster1.xml": true, // footer text
+		"docProps/custom.xml":               true,
+		"word/theme/_rels/theme1.xml.rels":  true,
+		"customXml/item1.xml":               true,
+		"word/media/image1.png":             false,
+	} {
+		assert.Equal(t, side, scanner.OOXMLSidePart(name), name)
+	}
+}
