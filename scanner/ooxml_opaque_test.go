@@ -1,12 +1,8 @@
 package scanner_test
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,32 +15,13 @@ import (
 // opaqueMobile is a synthetic mobile number (a real 138 segment).
 const opaqueMobile = "13812348000"
 
-// oleBlob stands for an OLE object: the Compound File signature, then a
-// value in ASCII and in UTF-16LE, as an attached CSV or a legacy .doc
-// holds it.
-func oleBlob(value string) []byte {
-	b := []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + strings.Repeat("\x00", 24) + "手机," + value + "\n")
-	for _, u := range utf16.Encode([]rune("电话 " + value)) {
-		b = append(b, byte(u), byte(u>>8))
-	}
-	return b
-}
+// oleBlob stands for an OLE object (corpus.OLEObject).
+func oleBlob(value string) []byte { return corpus.OLEObject(value) }
 
 // withMembers returns the zip z with members added at its end.
 func withMembers(t testing.TB, z []byte, extra ...corpus.Member) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
-	require.NoError(t, err)
-	var ms []corpus.Member
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		require.NoError(t, err)
-		b, err := io.ReadAll(rc)
-		require.NoError(t, err)
-		rc.Close()
-		ms = append(ms, corpus.Member{Name: f.Name, Data: b})
-	}
-	return must(corpus.Zip(append(ms, extra...)))(t)
+	return must(corpus.WithMembers(z, extra...))(t)
 }
 
 func TestOfficeOpaquePart(t *testing.T) {

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,13 +14,7 @@ import (
 )
 
 // utf16LE is s as Windows programs store text.
-func utf16LE(s string) string {
-	var b []byte
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = append(b, byte(u), byte(u>>8))
-	}
-	return string(b)
-}
+func utf16LE(s string) string { return string(corpus.UTF16LE(s)) }
 
 // TestRedactCLIOfficeEmbeddings: `scan` reports a Word document with an
 // OLE object partial (the object is not read); `redact` writes a copy
@@ -35,19 +25,8 @@ func TestRedactCLIOfficeEmbeddings(t *testing.T) {
 	t.Setenv("PIISCAN_REDACT_KEY", redactKey)
 	docx, err := corpus.DOCX([]string{"手机：" + cliMobile})
 	require.NoError(t, err)
-	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
-	require.NoError(t, err)
-	var ms []corpus.Member
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		require.NoError(t, err)
-		b, err := io.ReadAll(rc)
-		require.NoError(t, err)
-		rc.Close()
-		ms = append(ms, corpus.Member{Name: f.Name, Data: b})
-	}
 	ole := "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + strings.Repeat("\x00", 24) + "mobile\n" + cliMobile + "\n" + utf16LE("电话 "+cliMobile)
-	docx, err = corpus.Zip(append(ms, corpus.Member{Name: "word/embeddings/oleObject1.bin", Data: []byte(ole)}))
+	docx, err = corpus.WithMembers(docx, corpus.Member{Name: "word/embeddings/oleObject1.bin", Data: []byte(ole)})
 	require.NoError(t, err)
 	src := writeTree(t, map[string]string{"letter.docx": string(docx)})
 

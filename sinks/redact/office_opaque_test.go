@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/piiscan/piiscan/benchmarks/corpus"
 	"github.com/piiscan/piiscan/scanner"
 	"github.com/piiscan/piiscan/scanner/scannertest"
 )
@@ -29,26 +30,15 @@ import (
 // values and is still a package the scanner reads.
 
 // utf16le is s as Windows programs store text.
-func utf16le(s string) []byte {
-	var b []byte
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = append(b, byte(u), byte(u>>8))
-	}
-	return b
-}
+func utf16le(s string) []byte { return corpus.UTF16LE(s) }
 
 // holdsValue reports whether b holds v as UTF-8 or as UTF-16LE.
 func holdsValue(b []byte, v string) bool {
 	return bytes.Contains(b, []byte(v)) || bytes.Contains(b, utf16le(v))
 }
 
-// oleBlob stands for an OLE object: the Compound File signature, then an
-// attached CSV's value and a legacy document's UTF-16LE text.
-func oleBlob(v string) []byte {
-	b := append(bytes.Clone(cfbSignature), make([]byte, 24)...)
-	b = append(b, "手机,"+v+"\n"...)
-	return append(b, utf16le("电话 "+v)...)
-}
+// oleBlob stands for an OLE object (corpus.OLEObject).
+func oleBlob(v string) []byte { return corpus.OLEObject(v) }
 
 // pngImage is a 2x2 PNG; with text, a tEXt chunk holding it follows IHDR.
 func pngImage(t testing.TB, text string) []byte {
