@@ -282,3 +282,43 @@ func TestOOXMLFormatParts(t *testing.T) {
 		assert.Equal(t, side, scanner.OOXMLSidePart(name), name)
 	}
 }
+
+// utf16BE encodes s as UTF-16BE.
+func utf16BE(s string) []byte {
+	le := corpus.UTF16LE(s)
+	for i := 0; i+1 < len(le); i += 2 {
+		le[i], le[i+1] = le[i+1], le[i]
+	}
+	return le
+}
+
+// TestOOXMLSideUTF16: a custom XML part written in UTF-16 (with a byte
+// order mark, or without one and declared) is read as its text: it made
+// the package partial/malformed ("invalid UTF-8").
+func TestOOXMLSideUTF16(t *testing.T) {
+	t.Parallel()
+	docx := must(corpus.DOCX([]string{"hello"}))(t)
+	item := `<?xml version="1.0" encoding="utf-16"?><root><phone>13812348000</phone></root>`
+	files := map[string][]byte{
+		"le.docx": must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml", Data: append([]byte{0xFF, 0xFE}, corpus.UTF16LE(item)...)}))(t),
+		"be.docx": must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml", Data: utf16BE(item)}))(t),
+		"gbk.docx": must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml",
+			Data: []byte(`<?xml version="1.0" encoding="gb2312"?><root><phone>13812348000</phone></root>`)}))(t),
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for _, name := range []string{"le.docx", "be.docx"} {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		assert.Equal(t, scanner.StatusComplete, r.Status, "%s: %v", name, r.Err)
+		require.Len(t, r.Findings, 1, name)
+		assert.Equal(t, "cn_mobile", r.Findings[0].DataType, name)
+		require.NotNil(t, r.Findings[0].ContainerPath, name)
+		assert.Equal(t, "customXml/item1.xml", *r.Findings[0].ContainerPath, name)
+	}
+	// Other declared encodings are not read: the part is malformed, the
+	// rest of the package still scanned.
+	r := sink.ByName("gbk.docx")
+	require.NotNil(t, r)
+	assert.Equal(t, scanner.StatusPartial, r.Status)
+	assert.Equal(t, scanner.ReasonMalformed, r.Reason)
+}

@@ -291,7 +291,9 @@ func (o *objectScan) walkXML(f *zip.File, fn func(xml.Token) error) error {
 		return err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	text, _ := XMLPartText(rc)
+	dec := xml.NewDecoder(text)
+	dec.CharsetReader = XMLCharsetReader
 	for i := 0; ; i++ {
 		if i&0xfff == 0 {
 			if err := o.ctx.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -137,4 +138,40 @@ func TestRedactOfficeSideParts(t *testing.T) {
 	assert.Contains(t, string(zipMember(t, outXLSX, "xl/comments1.xml")), `<authors><author></author></authors>`, "comment authors emptied")
 	assert.Contains(t, string(zipMember(t, outXLSX, "xl/persons/person.xml")), `<person displayName="" id="{1}" userId="" providerId="AD"/>`)
 	assert.Equal(t, zipMember(t, xlsx, "[Content_Types].xml"), zipMember(t, outXLSX, "[Content_Types].xml"))
+}
+
+// TestRedactOfficeSideUTF16: a custom XML part in UTF-16 is rewritten
+// and written back in UTF-16, with its byte order mark and declaration:
+// it failed the whole document as malformed.
+func TestRedactOfficeSideUTF16(t *testing.T) {
+	t.Parallel()
+	item := `<?xml version="1.0" encoding="utf-16"?><root><phone>` + rawMobile + `</phone></root>`
+	doc := xmlDecl + `<w:document xmlns:w="` + nsW + `"><w:body><w:p><w:r><w:t>hello</w:t></w:r></w:p></w:body></w:document>`
+	in := zipOf(t, map[string][]byte{
+		"[Content_Types].xml": []byte(xmlDecl + `<Types/>`),
+		"word/document.xml":   []byte(doc),
+		"customXml/item1.xml": append([]byte{0xFF, 0xFE}, utf16le(item)...),
+	})
+	dir, tally := redactFiles(t, Config{Policy: defaultPolicy(t)}, map[string][]byte{"a.docx": in})
+	assert.Equal(t, int64(1), tally.Written)
+	out := zipMember(t, readFile(t, dir, "a.docx"), "customXml/item1.xml")
+	require.GreaterOrEqual(t, len(out), 2)
+	assert.Equal(t, []byte{0xFF, 0xFE}, out[:2], "the byte order mark is kept")
+	assert.False(t, holdsValue(out, rawMobile))
+	text, err := unicodeText(out[2:])
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(text, `<?xml version="1.0" encoding="utf-16"?><root><phone>`), text)
+	assert.Empty(t, rescan(t, dir))
+}
+
+// unicodeText decodes UTF-16LE.
+func unicodeText(b []byte) (string, error) {
+	if len(b)%2 != 0 {
+		return "", io.ErrUnexpectedEOF
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return string(utf16.Decode(u)), nil
 }

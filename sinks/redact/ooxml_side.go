@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"golang.org/x/text/transform"
 	"io"
 
 	"github.com/piiscan/piiscan/classifiers"
@@ -167,10 +168,18 @@ func (o *objRun) sweepPart(f *zip.File, kind string, cacheFields []string, empty
 	defer rc.Close()
 	s := newSideSweep(o, scanner.OOXMLSideAll, cacheFields)
 	s.empty = empty
-	x := newXMLTokens(o.ctx, rc)
+	text, enc := scanner.XMLPartText(rc)
+	if enc != nil {
+		// A UTF-16 part is read as UTF-8 and written back in UTF-16.
+		w = transform.NewWriter(w, enc.NewEncoder())
+	}
+	x := newXMLTokens(o.ctx, text)
 	for {
 		tok, raw, err := x.next()
 		if errors.Is(err, io.EOF) {
+			if enc != nil {
+				return w.(io.Closer).Close() // its last bytes
+			}
 			return nil
 		}
 		if err != nil {

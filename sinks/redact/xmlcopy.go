@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"unicode/utf8"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // Office parts are rewritten by copying their bytes token by token:
@@ -35,6 +37,7 @@ type xmlTokens struct {
 func newXMLTokens(ctx context.Context, r io.Reader) *xmlTokens {
 	x := &xmlTokens{ctx: ctx, br: bufio.NewReaderSize(r, 32<<10)}
 	x.dec = xml.NewDecoder(x)
+	x.dec.CharsetReader = scanner.XMLCharsetReader
 	return x
 }
 

@@ -1,0 +1,54 @@
+package scanner
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// XMLPartText returns the text of an XML part as UTF-8, and the encoding
+// it was in when that was UTF-16 (nil for UTF-8): encoding/xml reads
+// UTF-8 only, and the custom XML parts some tools put in Office packages
+// (customXml/item1.xml) are written in UTF-16, with a byte order mark or
+// declared as such. They made the package partial/malformed in a scan
+// and a failed object in redact. The order is read from a byte order
+// mark, else from "<" in the first two bytes; redact writes its copy of
+// the part back in the same form (the declaration stays true).
+func XMLPartText(r io.Reader) (io.Reader, encoding.Encoding) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(2)
+	var enc encoding.Encoding
+	switch {
+	case len(head) < 2:
+	case head[0] == 0xFF && head[1] == 0xFE:
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+	case head[0] == 0xFE && head[1] == 0xFF:
+		enc = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case head[0] == '<' && head[1] == 0:
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case head[0] == 0 && head[1] == '<':
+		enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	}
+	if enc == nil {
+		return br, nil
+	}
+	return transform.NewReader(br, enc.NewDecoder()), enc
+}
+
+// XMLCharsetReader is the xml.Decoder CharsetReader of a part read
+// through XMLPartText: a declared UTF-16 is already UTF-8 by then. Other
+// declared encodings are not read.
+func XMLCharsetReader(label string, in io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-16", "utf16", "utf-16le", "utf-16be", "unicode":
+		return in, nil
+	}
+	return nil, errUnknownCharset
+}
+
+var errUnknownCharset = errors.New("XML declares an encoding other than UTF-8 or UTF-16")
