@@ -33,9 +33,9 @@ func (o *objectScan) unzip(in *input) error {
 	o.formats = append(o.formats, kind)
 	switch kind {
 	case FormatXLSX:
-		return o.claimed(in.name, kind, o.officeOpaque(zr, kind, o.scanXLSX(zr, in.depth)))
+		return o.claimed(in.name, kind, o.officeOpaque(zr, kind, o.officeMedia(zr, kind, o.scanXLSX(zr, in.depth))))
 	case FormatDOCX, FormatPPTX:
-		return o.claimed(in.name, kind, o.officeOpaque(zr, kind, o.scanOOXMLText(zr, kind, in.depth)))
+		return o.claimed(in.name, kind, o.officeOpaque(zr, kind, o.officeMedia(zr, kind, o.scanOOXMLText(zr, kind, in.depth))))
 	}
 	return o.claimed(in.name, kind, o.zipMembers(zr, in.depth))
 }

@@ -1,0 +1,167 @@
+package scanner
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// Pictures are pixels, which no scan reads (ooxml_opaque.go), but two
+// kinds of picture an Office package holds keep their text as characters:
+// metafiles (.emf, .wmf: the preview of an embedded spreadsheet or chart,
+// a graphic pasted from a Windows program, the thumbnail of the first
+// page), whose text records are read by MetafileText, and SVG pictures
+// (modern icons, pasted graphics), which are XML. Their text is scanned
+// after the document's, part by part in package order, each value on its
+// own (its own record), as the redact writer sweeps it: a metafile's text
+// runs, an SVG's character data and attribute values (but namespace
+// declarations). A finding's container_path is the part's name
+// (word/media/image1.emf; after the object's own container path when the
+// package is an archive member), `record` the index of the value in the
+// part (0-based), and `byte_offset` counts the part's values as if they
+// were written one per line, as the cells of a sheet are.
+//
+// A metafile that does not parse, or is larger than MaxMetafileSize, is
+// not read: the package is partial (unsupported_format) as for an OLE
+// object, and the redact writer empties it. An empty part (what redact
+// leaves of one) holds nothing.
+
+// OfficeMediaText reports whether the member name of an Office package
+// is a picture whose text is scanned: "emf", "wmf" or "svg", or "".
+func OfficeMediaText(name string) string {
+	if strings.HasSuffix(name, "/") {
+		return ""
+	}
+	switch ext := strings.ToLower(path.Ext(name)); ext {
+	case ".emf", ".wmf", ".svg":
+		return ext[1:]
+	}
+	return ""
+}
+
+// officeMedia scans the text of the metafiles and SVG pictures of an
+// Office package of format kind, after its document's scan returned err.
+func (o *objectScan) officeMedia(zr *zip.Reader, kind string, err error) error {
+	if err != nil && (o.ctx.Err() != nil || isLimit(err)) {
+		return err
+	}
+	prev, prevFormat := o.container, o.format
+	defer func() { o.container, o.format = prev, prevFormat }()
+	unread := 0
+	for _, f := range zr.File {
+		media := OfficeMediaText(f.Name)
+		if media == "" || f.UncompressedSize64 == 0 {
+			continue
+		}
+		name := f.Name
+		if prev != nil {
+			name = *prev + "/" + name
+		}
+		o.container, o.format = &name, kind
+		var perr error
+		if media == "svg" {
+			perr = o.scanSVG(f)
+		} else {
+			perr = o.scanMetafile(f)
+		}
+		switch {
+		case perr == nil:
+		case o.ctx.Err() != nil || isLimit(perr):
+			return perr
+		case errors.Is(perr, ErrBadMetafile) || errors.Is(perr, errMetafileSize):
+			unread++
+		case err == nil:
+			err = badFormat(kind, media+" picture", perr)
+		}
+	}
+	if unread == 0 {
+		return err
+	}
+	o.container = prev
+	msg := fmt.Sprintf("%d metafile picture(s) of the %s not scanned (they do not parse, or are over %d bytes)", unread, kind, MaxMetafileSize)
+	if err != nil {
+		o.note(o.where() + ": " + msg)
+		return err
+	}
+	return &errNotRead{msg: msg}
+}
+
+// errMetafileSize is a metafile over MaxMetafileSize.
+var errMetafileSize = errors.New("metafile too large")
+
+// scanMetafile scans the text runs of a metafile part.
+func (o *objectScan) scanMetafile(f *zip.File) error {
+	if f.UncompressedSize64 > MaxMetafileSize {
+		return errMetafileSize
+	}
+	rc, err := o.partReader(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, MaxMetafileSize+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > MaxMetafileSize {
+		return errMetafileSize
+	}
+	b := newBatch(o)
+	var off, rec int64
+	var text []byte
+	err = MetafileText(data, func(r MetafileRun) error {
+		text, _ = AppendRunText(text[:0], nil, data, r)
+		return o.mediaValue(b, text, &rec, &off)
+	})
+	if ferr := b.finish(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// scanSVG scans the character data and attribute values of an SVG part.
+func (o *objectScan) scanSVG(f *zip.File) error {
+	b := newBatch(o)
+	var off, rec int64
+	err := o.walkXML(f, func(tok xml.Token) error {
+		switch tk := tok.(type) {
+		case xml.StartElement:
+			for _, a := range tk.Attr {
+				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+					continue
+				}
+				if err := o.mediaValue(b, []byte(a.Value), &rec, &off); err != nil {
+					return err
+				}
+			}
+		case xml.CharData:
+			return o.mediaValue(b, tk, &rec, &off)
+		}
+		return nil
+	})
+	if ferr := b.finish(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// mediaValue adds one value of a picture, a record of its own.
+func (o *objectScan) mediaValue(b *batch, v []byte, rec, off *int64) error {
+	if len(bytes.TrimSpace(v)) == 0 {
+		return nil
+	}
+	if err := o.ctx.Err(); err != nil {
+		return err
+	}
+	b.beginRecord()
+	if err := writeValue(b, nil, v, *rec, off); err != nil {
+		return err
+	}
+	*rec++
+	return b.endRecord()
+}
