@@ -21,8 +21,9 @@ var personProps = map[string]bool{"creator": true, "lastModifiedBy": true, "Mana
 // docProps adds to rw the parts of zr that rw does not rewrite yet: the
 // ones the scanner reads as side parts, to be swept (ooxml_side.go), the
 // Office packages embedded in zr, to be rewritten one container deeper,
-// the parts no rewriter reads, to be emptied (office_opaque.go), and the
-// pictures, to lose their metadata (imagemeta.go).
+// the parts no rewriter reads, to be emptied (office_opaque.go), the
+// pictures, to lose their metadata (imagemeta.go), and the metafiles and
+// SVG pictures, to have their text swept (metafile.go).
 func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePart) {
 	var fields map[*zip.File][]string
 	if kind == scanner.FormatXLSX {
@@ -40,6 +41,11 @@ func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePa
 			rw[f] = func(w io.Writer) error { return o.embeddedPart(f, kind, depth, w) }
 		case scanner.OfficeOpaquePart(f.Name):
 			rw[f] = func(w io.Writer) error { return o.opaquePart(f, kind, w) }
+		case scanner.OfficeMediaText(f.Name) == "svg":
+			rw[f] = func(w io.Writer) error { return o.sweepPart(f, kind, nil, nil, w) }
+		case scanner.OfficeMediaText(f.Name) != "":
+			media := scanner.OfficeMediaText(f.Name)
+			rw[f] = func(w io.Writer) error { return o.metafilePart(f, kind, media, w) }
 		case imageKind(f) != "":
 			img := imageKind(f)
 			rw[f] = func(w io.Writer) error { return o.imagePart(f, kind, img, w) }
