@@ -204,7 +204,10 @@ type Result struct {
 	// ImagesStripped counts pictures of Office packages whose metadata
 	// (Exif, XMP, text chunks) was removed (imagemeta.go).
 	ImagesStripped int64
-	Duration       time.Duration
+	// ThumbnailsBlanked counts package thumbnails (docProps/thumbnail.*)
+	// replaced by a blank picture (metafile.go).
+	ThumbnailsBlanked int64
+	Duration          time.Duration
 }
 
 // issue returns the result as an Issue.

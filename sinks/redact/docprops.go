@@ -22,8 +22,9 @@ var personProps = map[string]bool{"creator": true, "lastModifiedBy": true, "Mana
 // ones the scanner reads as side parts, to be swept (ooxml_side.go), the
 // Office packages embedded in zr, to be rewritten one container deeper,
 // the parts no rewriter reads, to be emptied (office_opaque.go), the
-// pictures, to lose their metadata (imagemeta.go), and the metafiles and
-// SVG pictures, to have their text swept (metafile.go).
+// pictures, to lose their metadata (imagemeta.go), the metafiles and SVG
+// pictures, to have their text swept, and the thumbnail, to be blanked
+// (metafile.go).
 func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePart) {
 	var fields map[*zip.File][]string
 	if kind == scanner.FormatXLSX {
@@ -34,6 +35,9 @@ func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePa
 		case rw[f] != nil:
 		case f.Name == "docProps/core.xml" || f.Name == "docProps/app.xml":
 			rw[f] = func(w io.Writer) error { return o.sweepPart(f, kind, nil, personProps, w) }
+		case thumbnailKind(f) != "":
+			thumb := thumbnailKind(f)
+			rw[f] = func(w io.Writer) error { return o.thumbnailPart(f, kind, thumb, w) }
 		case scanner.OOXMLSidePart(f.Name):
 			rw[f] = func(w io.Writer) error { return o.sweepPart(f, kind, fields[f], personText, w) }
 		case scanner.OOXMLEmbedded(f.Name):

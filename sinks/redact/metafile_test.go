@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"image"
 	"io"
 	"log/slog"
 	"testing"
@@ -17,9 +18,10 @@ import (
 	"github.com/piiscan/piiscan/scanner/scannertest"
 )
 
-// Metafile and SVG pictures keep their text: a copy holds none of their
-// values, its metafiles keep their size and records, and it is still a
-// package the scanner reads whole.
+// Metafile and SVG pictures keep their text, and the thumbnail is the
+// first page as a picture (thumbnail.go): a copy holds none of their values, its
+// metafiles keep their size and records, and it is still a package the
+// scanner reads whole.
 
 // mediaDocx is a Word document whose only values are in its pictures.
 func mediaDocx(t testing.TB, extra map[string][]byte) []byte {
@@ -56,17 +58,21 @@ func TestRedactOfficeMediaText(t *testing.T) {
 	badEMF := scannertest.EMF("电话 " + rawMobile)
 	files := map[string][]byte{
 		"a.docx": mediaDocx(t, map[string][]byte{
-			"word/media/image1.emf": emf,
-			"word/media/image2.wmf": wmf,
-			"word/media/image3.svg": []byte(svg),
+			"word/media/image1.emf":   emf,
+			"word/media/image2.wmf":   wmf,
+			"word/media/image3.svg":   []byte(svg),
+			"docProps/thumbnail.jpeg": jpegImage(t, 1),
 		}),
+		"b.docx":   mediaDocx(t, map[string][]byte{"docProps/thumbnail.png": pngImage(t, "")}),
+		"c.docx":   mediaDocx(t, map[string][]byte{"docProps/thumbnail.emf": scannertest.EMF(rawMobile)}),
 		"bad.docx": mediaDocx(t, map[string][]byte{"word/media/image1.emf": badEMF[:len(badEMF)-20]}),
 	}
 	var logs bytes.Buffer
 	cfg := Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
 	dst, tally := redactFiles(t, cfg, files)
 
-	assert.Equal(t, map[string]int64{"rewritten": 1, "partial": 1}, tally.ByStatus, "%+v", tally.NotRewritten)
+	assert.Equal(t, map[string]int64{"rewritten": 3, "partial": 1}, tally.ByStatus, "%+v", tally.NotRewritten)
+	assert.Equal(t, int64(3), tally.ThumbnailsBlanked)
 	assert.Equal(t, int64(1), tally.PartsEmptied, "the metafile that does not parse")
 	assert.Equal(t, int64(2), tally.ByOperator[opMaskInPlace], "the EMF and the WMF value: %v", tally.ByOperator)
 	assert.Equal(t, int64(4), tally.Values, "two masked in place, two in the SVG: %v", tally.ByOperator)
@@ -94,6 +100,18 @@ func TestRedactOfficeMediaText(t *testing.T) {
 	}
 	assert.Contains(t, string(gotSVG), `<text x="1" y="2">电话 `)
 
+	for name, format := range map[string]string{"a.docx": "jpeg", "b.docx": "png"} {
+		part := "docProps/thumbnail." + format
+		img, got, err := image.Decode(bytes.NewReader(zipMember(t, readFile(t, dst, name), part)))
+		require.NoError(t, err, name)
+		assert.Equal(t, format, got)
+		assert.Equal(t, image.Rect(0, 0, 1, 1), img.Bounds())
+		r, g, b, _ := img.At(0, 0).RGBA()
+		assert.Greater(t, min(r, g, b), uint32(0xF000), "white")
+	}
+	thumbEMF := zipMember(t, readFile(t, dst, "c.docx"), "docProps/thumbnail.emf")
+	assert.Empty(t, runTexts(t, thumbEMF), "a metafile that draws nothing")
+	assert.Equal(t, "emf", scanner.MetafileKind(thumbEMF))
 	assert.Empty(t, zipMember(t, readFile(t, dst, "bad.docx"), "word/media/image1.emf"))
 	var listed []Issue
 	for _, i := range tally.NotRewritten {
@@ -117,12 +135,15 @@ func TestRedactOfficeMediaText(t *testing.T) {
 	for name, b := range map[string][]byte{"log": logs.Bytes(), "text summary": text.Bytes(), "JSON summary": js} {
 		assert.False(t, holdsValue(b, rawMobile), name)
 	}
+	assert.Contains(t, text.String(), "Thumbnails of Office documents (the first page as a picture) replaced by a blank one: 3")
 	var back struct {
 		Counters struct {
+			Blanked    int64            `json:"thumbnails_blanked"`
 			ByOperator map[string]int64 `json:"values_by_operator"`
 		} `json:"counters"`
 	}
 	require.NoError(t, json.Unmarshal(js, &back))
+	assert.Equal(t, int64(3), back.Counters.Blanked)
 	assert.Equal(t, int64(2), back.Counters.ByOperator["mask_in_place"])
 
 	// A rescan of the copies finds none of the values, and reads them whole.

@@ -55,6 +55,9 @@ type Tally struct {
 	// metadata (Exif GPS position, XMP). Both count written objects only.
 	PartsEmptied   int64 `json:"office_parts_emptied"`
 	ImagesStripped int64 `json:"image_metadata_removed"`
+	// ThumbnailsBlanked counts the thumbnails of Office packages (a
+	// rendering of the first page) replaced by a blank picture.
+	ThumbnailsBlanked int64 `json:"thumbnails_blanked"`
 	// NotRewritten lists the objects (and archive members) not rewritten
 	// or only partly, with their reasons: the first maxIssues of them,
 	// IssuesDropped counts the rest.
@@ -106,6 +109,7 @@ func (t *Tally) Add(r *Result) {
 	if r.Status.Written() {
 		t.PartsEmptied += r.PartsEmptied
 		t.ImagesStripped += r.ImagesStripped
+		t.ThumbnailsBlanked += r.ThumbnailsBlanked
 	}
 	if r.Status != StatusRewritten {
 		t.issue(r.issue())
@@ -237,6 +241,9 @@ func RenderText(w io.Writer, s Summary) {
 	}
 	if c.ImagesStripped > 0 {
 		p("Pictures in Office documents written without their metadata (Exif GPS position, XMP): %d\n", c.ImagesStripped)
+	}
+	if c.ThumbnailsBlanked > 0 {
+		p("Thumbnails of Office documents (the first page as a picture) replaced by a blank one: %d\n", c.ThumbnailsBlanked)
 	}
 	if c.TokensFailed > 0 {
 		p("Tokens not decrypted (no key of the policy opens them): %d\n", c.TokensFailed)
