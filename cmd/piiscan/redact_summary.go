@@ -35,6 +35,12 @@ func redactNotes(s redact.Summary, st redact.Stats) []string {
 	if c.PartsEmptied > 0 {
 		notes = append(notes, fmt.Sprintf("%d part(s) of Office documents (OLE objects, macros, ActiveX data) cannot be read and were written empty, so none of their values were kept; the documents holding them are partial (office_parts_emptied)", c.PartsEmptied))
 	}
+	if n := c.ByOperator[redact.OpMaskInPlace]; n > 0 {
+		notes = append(notes, fmt.Sprintf("%d value(s) in the text of metafile pictures (previews of embedded objects) were masked in place, '*' for each character, so that the pictures keep their layout; the policy's operator cannot be applied there (%s)", n, redact.OpMaskInPlace))
+	}
+	if c.ThumbnailsBlanked > 0 {
+		notes = append(notes, fmt.Sprintf("%d thumbnail(s) of Office documents (the first page as a picture, which cannot be rewritten) were replaced by a blank picture (thumbnails_blanked)", c.ThumbnailsBlanked))
+	}
 	if s.Interrupted {
 		notes = append(notes, fmt.Sprintf("interrupted: %d object(s) in flight or not started were not written; rerun to copy them", st.Abandoned))
 	}

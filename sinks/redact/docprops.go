@@ -23,8 +23,8 @@ var personProps = map[string]bool{"creator": true, "lastModifiedBy": true, "Mana
 // Office packages embedded in zr, to be rewritten one container deeper,
 // the parts no rewriter reads, to be emptied (office_opaque.go), the
 // pictures, to lose their metadata (imagemeta.go), the metafiles and SVG
-// pictures, to have their text swept, and the thumbnail, to be blanked
-// (metafile.go).
+// pictures, to have their text swept (metafile.go), and the thumbnail, to
+// be blanked (thumbnail.go).
 func (o *objRun) docProps(zr *zip.Reader, kind string, rw map[*zip.File]officePart) {
 	var fields map[*zip.File][]string
 	if kind == scanner.FormatXLSX {

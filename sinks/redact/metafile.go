@@ -27,8 +27,9 @@ import (
 // handled as an opaque part (office_opaque.go), its bytes dropped and
 // listed. SVG pictures are XML and are swept as side parts (sweepPart).
 
-// opMaskInPlace is the operator counted for values masked in place.
-const opMaskInPlace = "mask_in_place"
+// OpMaskInPlace is the operator the summary counts for values of
+// metafile pictures masked in place, whatever the policy says.
+const OpMaskInPlace = "mask_in_place"
 
 // metafilePart copies a metafile with the values of its text masked.
 func (o *objRun) metafilePart(f *zip.File, kind, media string, w io.Writer) error {
@@ -97,7 +98,7 @@ func (o *objRun) maskMetafile(data []byte) error {
 }
 
 // inPlace runs fn, which hands values to the editor, and counts the
-// values it replaced under opMaskInPlace instead of the operator the
+// values it replaced under OpMaskInPlace instead of the operator the
 // policy chose: their replacement is not written. Nor are they
 // redetectable or guarded: '*' is never an identifier.
 func (o *objRun) inPlace(fn func() error) error {
@@ -108,7 +109,7 @@ func (o *objRun) inPlace(fn func() error) error {
 	err := fn()
 	moved := map[Replacement]int64{}
 	for k, n := range res.Values {
-		if d := n - before[k]; d > 0 && k.Operator != opMaskInPlace {
+		if d := n - before[k]; d > 0 && k.Operator != OpMaskInPlace {
 			moved[k] = d
 		}
 	}
@@ -116,7 +117,7 @@ func (o *objRun) inPlace(fn func() error) error {
 		if res.Values[k] -= d; res.Values[k] == 0 {
 			delete(res.Values, k)
 		}
-		res.Values[Replacement{DataType: k.DataType, Operator: opMaskInPlace}] += d
+		res.Values[Replacement{DataType: k.DataType, Operator: OpMaskInPlace}] += d
 	}
 	res.Redetectable, res.Guarded = redetectable, guarded
 	return err
