@@ -15,6 +15,7 @@ import (
 // de-identified. The records that draw text are read here:
 //
 //   - EMF: EMR_EXTTEXTOUTW (UTF-16LE), EMR_EXTTEXTOUTA (8-bit),
+//     EMR_POLYTEXTOUTW and EMR_POLYTEXTOUTA (several strings of either),
 //     EMR_SMALLTEXTOUT (either), and EmfPlusDrawString (UTF-16LE) in the
 //     EMF+ records an EMR_COMMENT carries (a dual EMF+ file, as Office
 //     writes, draws its text twice: the EMF+ records for GDI+, the EMF ones
@@ -58,6 +59,8 @@ const (
 	emrComment       = 70
 	emrExtTextOutA   = 83
 	emrExtTextOutW   = 84
+	emrPolyTextOutA  = 96
+	emrPolyTextOutW  = 97
 	emrSmallTextOut  = 108
 	emfSignature     = 0x464D4520 // " EMF"
 	emfPlusComment   = 0x2B464D45 // "EMF+"
@@ -156,6 +159,10 @@ func emfText(b []byte, fn func(MetafileRun) error) error {
 			if err := run(off+int(at), int(n), unit, off+int(size), fn); err != nil {
 				return err
 			}
+		case typ == emrPolyTextOutW || typ == emrPolyTextOutA:
+			if err := emfPolyText(r, off, typ == emrPolyTextOutA, fn); err != nil {
+				return err
+			}
 		case typ == emrSmallTextOut:
 			if len(r) < 36 {
 				return badMetafile("text record of %d bytes", size)
@@ -191,6 +198,40 @@ func emfText(b []byte, fn func(MetafileRun) error) error {
 		}
 		off += int(size)
 	}
+}
+
+// emfPolyText reads the strings of an EMR_POLYTEXTOUTW or
+// EMR_POLYTEXTOUTA record r at off ([MS-EMF] 2.3.5.32, 2.3.5.33: after
+// the bounds, graphics mode and scales, cStrings EmrText objects of 40
+// bytes, each with its offString from the record's start).
+func emfPolyText(r []byte, off int, ansi bool, fn func(MetafileRun) error) error {
+	le := binary.LittleEndian
+	if len(r) < 40 {
+		return badMetafile("text record of %d bytes", len(r))
+	}
+	count := le.Uint32(r[36:])
+	if int64(count) > int64(len(r)-40)/40 {
+		return badMetafile("%d strings outside their record", count)
+	}
+	unit := 2
+	if ansi {
+		unit = 1
+	}
+	fixed := 40 + 40*int(count)
+	for i := range int(count) {
+		t := r[40+40*i:]
+		n, at, opts := le.Uint32(t[8:]), le.Uint32(t[12:]), le.Uint32(t[16:])
+		if opts&etoGlyphIndex != 0 || n == 0 {
+			continue
+		}
+		if int64(at) < int64(fixed) || int64(at) > int64(len(r)) || int64(n) > int64(len(r)) {
+			return badMetafile("text offset %d outside its record", at)
+		}
+		if err := run(off+int(at), int(n), unit, off+len(r), fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emfPlusText walks the EMF+ records in b[start:end] ([MS-EMFPLUS] 2.3:

@@ -64,6 +64,24 @@ func smallTextOut(s string, small bool) []byte {
 	return rec(108, body)
 }
 
+// polyTextOut is an EMR_POLYTEXTOUTW of the strings.
+func polyTextOut(strs ...string) []byte {
+	le := binary.LittleEndian
+	body := make([]byte, 32+40*len(strs)) // from the bounds on
+	le.PutUint32(body[28:], uint32(len(strs)))
+	for i, s := range strs {
+		str := utf16units(s)
+		t := body[32+40*i:]
+		le.PutUint32(t[8:], uint32(len(str)/2))
+		le.PutUint32(t[12:], uint32(8+len(body)))
+		body = append(body, str...)
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+	}
+	return rec(97, body)
+}
+
 // emfPlusString is an EMR_COMMENT holding an EmfPlusDrawString.
 func emfPlusString(s string) []byte {
 	le := binary.LittleEndian
@@ -108,6 +126,7 @@ func TestMetafileText(t *testing.T) {
 		{"emf 8-bit", textOutA, []string{"abc"}},
 		{"glyph indexes are not text", glyphs, nil},
 		{"small text out", scannertest.EMFRecords(smallTextOut("13812348000", false), smallTextOut("ab", true)), []string{"13812348000", "ab"}},
+		{"poly text out", scannertest.EMFRecords(polyTextOut("13812348000", "第二")), []string{"13812348000", "第二"}},
 		{"emf+ string", scannertest.EMFRecords(emfPlusString("电话 13812348000")), []string{"电话 13812348000"}},
 		{"surrogate pair", surrogate, []string{"a😀b"}},
 		{"wmf", wmf, []string{"Tel 13812348000", "x"}},
@@ -151,6 +170,9 @@ func TestMetafileTextHostile(t *testing.T) {
 		{"count past the record", mod(emf, func(b []byte) { le.PutUint32(b[88+44:], 40) })},
 		{"short text record", scannertest.EMFRecords(rec(84, make([]byte, 20)))},
 		{"small text out huge count", mod(scannertest.EMFRecords(smallTextOut("ab", false)), func(b []byte) { le.PutUint32(b[88+16:], 1<<30) })},
+		{"poly text out huge count", mod(scannertest.EMFRecords(polyTextOut("ab")), func(b []byte) { le.PutUint32(b[88+36:], 0xFFFFFFFF) })},
+		{"poly text out offset past the end", mod(scannertest.EMFRecords(polyTextOut("ab")), func(b []byte) { le.PutUint32(b[88+40+12:], 1<<30) })},
+		{"poly text out offset inside its strings' array", mod(scannertest.EMFRecords(polyTextOut("ab")), func(b []byte) { le.PutUint32(b[88+40+12:], 40) })},
 		{"emf+ record past its comment", mod(scannertest.EMFRecords(emfPlusString("ab")), func(b []byte) { le.PutUint32(b[88+16+4:], 4096) })},
 		{"emf+ count past its record", mod(scannertest.EMFRecords(emfPlusString("ab")), func(b []byte) { le.PutUint32(b[88+16+20:], 1000) })},
 		{"comment size past its record", mod(scannertest.EMFRecords(emfPlusString("ab")), func(b []byte) { le.PutUint32(b[88+8:], 1<<31) })},
@@ -172,7 +194,7 @@ func TestMetafileTextHostile(t *testing.T) {
 func FuzzMetafileText(f *testing.F) {
 	f.Add(scannertest.EMF("电话 13812348000", "x"))
 	f.Add(scannertest.WMF("Tel 13812348000"))
-	f.Add(scannertest.EMFRecords(smallTextOut("13812348000", false), emfPlusString("ab")))
+	f.Add(scannertest.EMFRecords(smallTextOut("13812348000", false), emfPlusString("ab"), polyTextOut("a", "b")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := 0
 		err := scanner.MetafileText(b, func(r scanner.MetafileRun) error {

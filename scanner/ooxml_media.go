@@ -55,7 +55,7 @@ func (o *objectScan) officeMedia(zr *zip.Reader, kind string, err error) error {
 	unread := 0
 	for _, f := range zr.File {
 		media := OfficeMediaText(f.Name)
-		if media == "" || f.UncompressedSize64 == 0 {
+		if media == "" {
 			continue
 		}
 		name := f.Name
@@ -108,7 +108,10 @@ func (o *objectScan) scanMetafile(f *zip.File) error {
 	if err != nil {
 		return err
 	}
-	if len(data) > MaxMetafileSize {
+	switch {
+	case len(data) == 0:
+		return nil // what redact leaves of one that does not parse
+	case len(data) > MaxMetafileSize:
 		return errMetafileSize
 	}
 	b := newBatch(o)
