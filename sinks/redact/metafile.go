@@ -81,7 +81,10 @@ func (o *objRun) maskMetafile(data []byte) error {
 			return err
 		}
 		for _, e := range edits {
-			lo, hi := units[min(e.start, len(units)-1)], r.N
+			if e.start >= e.end || e.start >= len(units) {
+				continue
+			}
+			lo, hi := units[e.start], r.N
 			if e.end < len(units) {
 				hi = units[e.end]
 			}

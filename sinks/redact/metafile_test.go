@@ -160,3 +160,30 @@ func TestRedactOfficeMediaText(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactMetafileMaskPositions: the characters masked are the value's,
+// whatever precedes it (surrogate pairs in UTF-16, bytes over 0x7F in an
+// 8-bit run, read one character each).
+func TestRedactMetafileMaskPositions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in, want []byte
+	}{
+		{"utf-16 surrogate pairs", scannertest.EMF("😀电话 " + rawMobile + " 😀"), scannertest.EMF("😀电话 *********** 😀")},
+		{"8-bit bytes over 0x7f", scannertest.WMF("\xb5\xe7\xbb\xb0 " + rawMobile + " \xff"), scannertest.WMF("\xb5\xe7\xbb\xb0 *********** \xff")},
+		{"two values in one run", scannertest.EMF(rawMobile + "/" + rawMobile), scannertest.EMF("***********/***********")},
+	}
+	files := map[string][]byte{}
+	for i, tt := range tests {
+		files[string(rune('a'+i))+".docx"] = mediaDocx(t, map[string][]byte{"word/media/image1.emf": tt.in})
+	}
+	dst, tally := redactFiles(t, Config{}, files)
+	assert.Equal(t, int64(4), tally.ByOperator[OpMaskInPlace])
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := zipMember(t, readFile(t, dst, string(rune('a'+i))+".docx"), "word/media/image1.emf")
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
