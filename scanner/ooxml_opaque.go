@@ -21,9 +21,11 @@ import (
 // Like an encrypted zip member (zip.go), they make the document partial
 // with reason unsupported_format rather than complete with nothing read
 // from them: what they hold is unknown. Media are not among them: images
-// are pixels, which no scan reads anywhere (no OCR); nor are printer
-// settings (printerSettings*.bin: a DEVMODE structure, the printer and
-// paper, not the document's content) or embedded fonts (glyphs).
+// are pixels, which no scan reads anywhere (no OCR), and metafile and SVG
+// pictures keep their text as characters, which is read (ooxml_media.go);
+// nor are printer settings (printerSettings*.bin: a DEVMODE structure,
+// the printer and paper, not the document's content) or embedded fonts
+// (glyphs).
 
 // OfficeOpaquePart reports whether the member name of an Office package is
 // such a part. The redact writer replaces their bytes with inert ones
