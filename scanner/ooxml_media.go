@@ -3,7 +3,6 @@ package scanner
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,7 @@ import (
 // page), whose text records are read by MetafileText, and SVG pictures
 // (modern icons, pasted graphics), which are XML. Their text is scanned
 // after the document's, part by part in package order, each value on its
-// own (its own record), as the redact writer sweeps it: a metafile's text
+// own, as the redact writer sweeps it: a metafile's text
 // runs, an SVG's character data and attribute values (but namespace
 // declarations). A finding's container_path is the part's name
 // (word/media/image1.emf; after the object's own container path when the
@@ -58,11 +57,7 @@ func (o *objectScan) officeMedia(zr *zip.Reader, kind string, err error) error {
 		if media == "" {
 			continue
 		}
-		name := f.Name
-		if prev != nil {
-			name = *prev + "/" + name
-		}
-		o.container, o.format = &name, kind
+		o.format = kind
 		var perr error
 		if media == "svg" {
 			perr = o.scanSVG(f)
@@ -114,57 +109,22 @@ func (o *objectScan) scanMetafile(f *zip.File) error {
 	case len(data) > MaxMetafileSize:
 		return errMetafileSize
 	}
-	b := newBatch(o)
-	var off, rec int64
+	st := o.newSideText(f.Name, OOXMLSideAll, nil)
 	var text []byte
-	err = MetafileText(data, func(r MetafileRun) error {
+	return MetafileText(data, func(r MetafileRun) error {
 		text, _ = AppendRunText(text[:0], nil, data, r)
-		return o.mediaValue(b, text, &rec, &off)
-	})
-	if ferr := b.finish(); err == nil {
-		err = ferr
-	}
-	return err
-}
-
-// scanSVG scans the character data and attribute values of an SVG part.
-func (o *objectScan) scanSVG(f *zip.File) error {
-	b := newBatch(o)
-	var off, rec int64
-	err := o.walkXML(f, func(tok xml.Token) error {
-		switch tk := tok.(type) {
-		case xml.StartElement:
-			for _, a := range tk.Attr {
-				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-					continue
-				}
-				if err := o.mediaValue(b, []byte(a.Value), &rec, &off); err != nil {
-					return err
-				}
-			}
-		case xml.CharData:
-			return o.mediaValue(b, tk, &rec, &off)
+		if len(bytes.TrimSpace(text)) == 0 {
+			return nil
 		}
-		return nil
+		if err := o.ctx.Err(); err != nil {
+			return err
+		}
+		return st.value(0, text, "")
 	})
-	if ferr := b.finish(); err == nil {
-		err = ferr
-	}
-	return err
 }
 
-// mediaValue adds one value of a picture, a record of its own.
-func (o *objectScan) mediaValue(b *batch, v []byte, rec, off *int64) error {
-	if len(bytes.TrimSpace(v)) == 0 {
-		return nil
-	}
-	if err := o.ctx.Err(); err != nil {
-		return err
-	}
-	b.beginRecord()
-	if err := writeValue(b, nil, v, *rec, off); err != nil {
-		return err
-	}
-	*rec++
-	return b.endRecord()
+// scanSVG scans the character data and attribute values of an SVG part
+// as those of a side part (OOXMLSide).
+func (o *objectScan) scanSVG(f *zip.File) error {
+	return o.walkXML(f, o.newSideText(f.Name, OOXMLSideAll, nil).token)
 }
