@@ -17,13 +17,12 @@ import (
 // page), whose text records are read by MetafileText, and SVG pictures
 // (modern icons, pasted graphics), which are XML. Their text is scanned
 // after the document's, part by part in package order, each value on its
-// own, as the redact writer sweeps it: a metafile's text
-// runs, an SVG's character data and attribute values (but namespace
+// own, as the redact writer sweeps it: a metafile's text runs, an SVG's character data and attribute values (but namespace
 // declarations). A finding's container_path is the part's name
 // (word/media/image1.emf; after the object's own container path when the
-// package is an archive member), `record` the index of the value in the
-// part (0-based), and `byte_offset` counts the part's values as if they
-// were written one per line, as the cells of a sheet are.
+// package is an archive member), and `line` and `byte_offset` count the
+// part's values as if they were written one per line, as for a side part
+// (ooxml_side_scan.go), whose reader classifies them.
 //
 // A metafile that does not parse, or is larger than MaxMetafileSize, is
 // not read: the package is partial (unsupported_format) as for an OLE
