@@ -322,3 +322,48 @@ func TestOOXMLSideUTF16(t *testing.T) {
 	assert.Equal(t, scanner.StatusPartial, r.Status)
 	assert.Equal(t, scanner.ReasonMalformed, r.Reason)
 }
+
+// TestOOXMLSideHugeToken: an XML token longer than scanner.MaxXMLToken (a
+// text node of white space in a custom XML part, deflated a thousandfold)
+// stops the part with a limit instead of being held whole: encoding/xml
+// keeps a token in memory, and a 1 MB docx whose customXml/item1.xml was
+// one text node of 1 GiB of spaces took 2.1 GB and 19 s to scan.
+func TestOOXMLSideHugeToken(t *testing.T) {
+	t.Parallel()
+	docx := must(corpus.DOCX([]string{"手机 " + sideMobile}))(t)
+	// mixed so that they deflate less than --max-ratio
+	huge := "<root>" + mixed(" \t\r\n", scanner.MaxXMLToken+1) + "</root>"
+	bigAttr := `<root v="` + mixed("xyz", scanner.MaxXMLToken+1) + `"/>`
+	small := "<root>" + strings.Repeat(" ", 1<<20) + "<p>" + sideEmail + "</p></root>"
+	files := map[string][]byte{
+		"huge.docx":  must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml", Data: []byte(huge)}))(t),
+		"attr.docx":  must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml", Data: []byte(bigAttr)}))(t),
+		"small.docx": must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml", Data: []byte(small)}))(t),
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for _, name := range []string{"huge.docx", "attr.docx"} {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		assert.Equal(t, scanner.StatusPartial, r.Status, "%s: %v", name, r.Err)
+		assert.Equal(t, scanner.ReasonArchiveLimit, r.Reason, name)
+		require.Len(t, r.Findings, 1, "%s: the body is still scanned", name)
+		assert.Equal(t, "cn_mobile", r.Findings[0].DataType, name)
+	}
+	r := sink.ByName("small.docx")
+	require.NotNil(t, r)
+	assert.Equal(t, scanner.StatusComplete, r.Status, "%v", r.Err)
+	assert.Len(t, r.Findings, 2)
+}
+
+// mixed returns n bytes drawn from set by a fixed sequence.
+func mixed(set string, n int) string {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = set[x%uint32(len(set))]
+	}
+	return string(b)
+}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // Values an Office package holds outside the text the scanner reads: a
@@ -174,4 +176,29 @@ func unicodeText(b []byte) (string, error) {
 		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
 	}
 	return string(utf16.Decode(u)), nil
+}
+
+// TestRedactOfficeSideHugeToken: a part with an XML token longer than
+// scanner.MaxXMLToken is not held whole: the object is not written
+// (archive_limit), as the scan reports it partial. A 1 MB docx whose
+// custom XML part was 1 GiB of spaces took 6.2 GB and 39 s.
+func TestRedactOfficeSideHugeToken(t *testing.T) {
+	t.Parallel()
+	ws := make([]byte, scanner.MaxXMLToken+1)
+	x := uint32(2463534242)
+	for i := range ws {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		ws[i] = " \t\r\n"[x%4] // deflates less than --max-ratio
+	}
+	doc := xmlDecl + `<w:document xmlns:w="` + nsW + `"><w:body><w:p><w:r><w:t>` + rawMobile + `</w:t></w:r></w:p></w:body></w:document>`
+	in := zipOf(t, map[string][]byte{
+		"[Content_Types].xml": []byte(xmlDecl + `<Types/>`),
+		"word/document.xml":   []byte(doc),
+		"customXml/item1.xml": append(append([]byte("<root>"), ws...), "</root>"...),
+	})
+	_, tally := redactFiles(t, Config{Policy: defaultPolicy(t)}, map[string][]byte{"a.docx": in})
+	assert.Equal(t, int64(0), tally.Written)
+	assert.Equal(t, map[string]int64{string(scanner.ReasonArchiveLimit): 1}, tally.ByReason)
 }
