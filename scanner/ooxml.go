@@ -131,7 +131,7 @@ func (t *ooxmlText) step() {
 			t.fail(err)
 			return
 		}
-		t.rc, t.dec, t.inText = rc, xml.NewDecoder(rc), 0
+		t.rc, t.dec, t.inText = rc, xml.NewDecoder(BoundXMLTokens(rc)), 0
 		t.side = t.o.newSideText(f.Name, OOXMLSideText, nil)
 	}
 	tok, err := t.dec.RawToken()

@@ -65,6 +65,11 @@ var errUnknownCharset = errors.New("XML declares an encoding other than UTF-8 or
 // IsLimit reports (archive_limit), as a longer CSV field is in redact.
 const MaxXMLToken = 16 << 20
 
+// BoundXMLTokens returns r failing as XMLPartText's text does once a run
+// of more than MaxXMLToken bytes holds no '<': for the parts read with
+// an xml.Decoder of their own.
+func BoundXMLTokens(r io.Reader) io.Reader { return &tokenBound{r: r} }
+
 // tokenBound reads a part's text and fails once a run of more than
 // MaxXMLToken bytes holds no '<'.
 type tokenBound struct {

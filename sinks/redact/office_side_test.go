@@ -202,3 +202,26 @@ func TestRedactOfficeSideHugeToken(t *testing.T) {
 	assert.Equal(t, int64(0), tally.Written)
 	assert.Equal(t, map[string]int64{string(scanner.ReasonArchiveLimit): 1}, tally.ByReason)
 }
+
+// TestRedactHugeTokenInText: so are the parts the rewriters read (the
+// text of a docx, a worksheet).
+func TestRedactHugeTokenInText(t *testing.T) {
+	t.Parallel()
+	ws := make([]byte, scanner.MaxXMLToken+1)
+	x := uint32(2463534242)
+	for i := range ws {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		ws[i] = " \t\r\n"[x%4]
+	}
+	doc := xmlDecl + `<w:document xmlns:w="` + nsW + `"><w:body><w:p><w:r><w:t>` + string(ws) + `</w:t></w:r></w:p>` +
+		`<w:p><w:r><w:t>` + rawMobile + `</w:t></w:r></w:p></w:body></w:document>`
+	in := zipOf(t, map[string][]byte{
+		"[Content_Types].xml": []byte(xmlDecl + `<Types/>`),
+		"word/document.xml":   []byte(doc),
+	})
+	_, tally := redactFiles(t, Config{Policy: defaultPolicy(t)}, map[string][]byte{"a.docx": in})
+	assert.Equal(t, int64(0), tally.Written)
+	assert.Equal(t, map[string]int64{string(scanner.ReasonArchiveLimit): 1}, tally.ByReason)
+}

@@ -153,7 +153,7 @@ func (t *ooxmlStream) step() {
 			t.err = t.o.partError(t.kind, f.Name, err)
 			return
 		}
-		t.rc, t.dec, t.inText = rc, xml.NewDecoder(rc), 0
+		t.rc, t.dec, t.inText = rc, xml.NewDecoder(scanner.BoundXMLTokens(rc)), 0
 	}
 	tok, err := t.dec.RawToken()
 	if err != nil {

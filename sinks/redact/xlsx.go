@@ -125,7 +125,7 @@ func (o *objRun) walkPart(f *zip.File, fn func(xml.Token) error) error {
 		return err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	dec := xml.NewDecoder(scanner.BoundXMLTokens(rc))
 	for i := 0; ; i++ {
 		if i&0xfff == 0 {
 			if err := o.ctx.Err(); err != nil {

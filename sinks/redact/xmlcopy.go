@@ -35,7 +35,7 @@ type xmlTokens struct {
 }
 
 func newXMLTokens(ctx context.Context, r io.Reader) *xmlTokens {
-	x := &xmlTokens{ctx: ctx, br: bufio.NewReaderSize(r, 32<<10)}
+	x := &xmlTokens{ctx: ctx, br: bufio.NewReaderSize(scanner.BoundXMLTokens(r), 32<<10)}
 	x.dec = xml.NewDecoder(x)
 	x.dec.CharsetReader = scanner.XMLCharsetReader
 	return x
