@@ -27,7 +27,12 @@ func (o *objRun) member(name string) (string, error) {
 	if o.members > o.w.cfg.MaxMembers {
 		return "", &limitError{msg: fmt.Sprintf("more than %d archive members (--max-members)", o.w.cfg.MaxMembers)}
 	}
-	return o.res.Info.Key + "!" + name, nil
+	return o.memberPath(name), nil
+}
+
+// memberPath is the path of a member of the container being rewritten.
+func (o *objRun) memberPath(name string) string {
+	return o.res.Info.Key + "!" + o.inside + name
 }
 
 // memberIssue records a member that was not rewritten.
@@ -44,7 +49,10 @@ func (o *objRun) memberIssue(path string, err *unsupportedError, copied bool) {
 // added to the object's.
 func (o *objRun) rewriteMember(r io.Reader, name string, depth int, w io.Writer) error {
 	n := len(o.formats)
+	in := o.inside
+	o.inside += name + "!"
 	err := o.rewrite(r, name, depth, nil, w)
+	o.inside = in
 	var unsup *unsupportedError
 	if errors.As(err, &unsup) && len(o.formats) > n {
 		unsup.format = o.formats[len(o.formats)-1]

@@ -32,6 +32,10 @@ type objRun struct {
 	// officeDepth is the container depth of the Office package being
 	// rewritten: packages embedded in it are one deeper.
 	officeDepth int
+	// inside is the path of the members being rewritten below the
+	// object, each followed by "!" ("" at the top): issues name members
+	// by their whole path, a.zip!inner/in.zip!doc.pdf.
+	inside string
 }
 
 // run reads the object, rewrites it into a new output and sets the

@@ -55,7 +55,7 @@ func (o *objRun) dropPart(f *zip.File, kind, format, what string, w io.Writer) e
 	if o.w.cfg.Decrypt {
 		return o.copyPart(f, kind, w)
 	}
-	path := o.res.Info.Key + "!" + f.Name
+	path := o.memberPath(f.Name)
 	cfb := o.partIsCFB(f)
 	switch {
 	case format != "":
