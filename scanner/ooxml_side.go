@@ -17,12 +17,12 @@ import (
 // formulas, defined names, document and custom properties, and
 // attributes such as tooltips and the alt text of pictures (descr,
 // title). These side values are read as text, each value on its own: the
-// value of every attribute but namespace declarations and the character
-// data of every XML part the readers do not read (OOXMLSidePart), and of
-// the parts they do read, what they leave (OOXMLSideText,
-// OOXMLSideSheet). The scanner reports their findings (ooxml_side_scan.go)
-// and the redact writer replaces them (sinks/redact), both through
-// OOXMLSide, so that a copy replaces what a scan finds.
+// value of every attribute but namespace declarations, the character
+// data and the text of comments of every XML part the readers do not
+// read (OOXMLSidePart), and of the parts they do read, what they leave
+// (OOXMLSideText, OOXMLSideSheet). The scanner reports their findings
+// (ooxml_side_scan.go) and the redact writer replaces them (sinks/redact),
+// both through OOXMLSide, so that a copy replaces what a scan finds.
 //
 // Two kinds of part name the values they hold, and a value is classified
 // with that name as its field, as a CSV cell is with its header, so that
@@ -148,9 +148,15 @@ func NewOOXMLSide(mode OOXMLSideMode, cacheFields []string) *OOXMLSide {
 // whose text the last character data was.
 func (s *OOXMLSide) Elem() string { return s.elem }
 
+// OOXMLSideComment is the attr of the text of an XML comment: comments
+// are not shown, but a custom XML part or a picture can keep a value in
+// one as well as in its text.
+const OOXMLSideComment = -2
+
 // Token takes the next token of the part and calls fn for each side value
 // it holds, in document order: attr is the index of an attribute of a
-// start element, -1 for character data; field is the name the value
+// start element, -1 for character data, OOXMLSideComment for the text of
+// a comment; field is the name the value
 // belongs to, "" for none. v is valid during the call only. Values that
 // are empty or white space are left out, and so are namespace
 // declarations. fn's error is returned as it is.
@@ -165,6 +171,11 @@ func (s *OOXMLSide) Token(tok xml.Token, fn func(attr int, v []byte, field strin
 			return nil
 		}
 		return fn(-1, tk, s.textField())
+	case xml.Comment:
+		if blank(tk) {
+			return nil
+		}
+		return fn(OOXMLSideComment, tk, "")
 	}
 	return nil
 }

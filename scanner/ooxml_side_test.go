@@ -380,3 +380,25 @@ func TestOOXMLHugeTokenInText(t *testing.T) {
 	assert.Equal(t, scanner.StatusPartial, r.Status, "%v", r.Err)
 	assert.Equal(t, scanner.ReasonArchiveLimit, r.Reason)
 }
+
+// TestOOXMLSideComments: the text of XML comments is a side value: a
+// custom XML part or an SVG picture that kept a value in a comment gave
+// no finding, and the de-identified copy kept it.
+func TestOOXMLSideComments(t *testing.T) {
+	t.Parallel()
+	docx := must(corpus.DOCX([]string{"hello"}))(t)
+	files := map[string][]byte{
+		"custom.docx": must(corpus.WithMembers(docx, corpus.Member{Name: "customXml/item1.xml",
+			Data: []byte(`<root><!-- 手机 ` + sideMobile + ` --><a/></root>`)}))(t),
+		"svg.docx": must(corpus.WithMembers(docx, corpus.Member{Name: "word/media/image1.svg",
+			Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><!-- ` + sideEmail + ` --><text>x</text></svg>`)}))(t),
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for name, want := range map[string]string{"custom.docx": "cn_mobile", "svg.docx": "email"} {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		assert.Equal(t, scanner.StatusComplete, r.Status, "%s: %v", name, r.Err)
+		require.Len(t, r.Findings, 1, name)
+		assert.Equal(t, want, r.Findings[0].DataType, name)
+	}
+}

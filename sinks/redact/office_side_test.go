@@ -225,3 +225,23 @@ func TestRedactHugeTokenInText(t *testing.T) {
 	assert.Equal(t, int64(0), tally.Written)
 	assert.Equal(t, map[string]int64{string(scanner.ReasonArchiveLimit): 1}, tally.ByReason)
 }
+
+// TestRedactOfficeSideComments: the text of an XML comment is swept as
+// the scan reads it, and the comment stays one.
+func TestRedactOfficeSideComments(t *testing.T) {
+	t.Parallel()
+	doc := xmlDecl + `<w:document xmlns:w="` + nsW + `"><w:body><!-- ` + rawMobile + ` --><w:p><w:r><w:t>hello</w:t></w:r></w:p></w:body></w:document>`
+	in := zipOf(t, map[string][]byte{
+		"[Content_Types].xml": []byte(xmlDecl + `<Types/>`),
+		"word/document.xml":   []byte(doc),
+		"customXml/item1.xml": []byte(`<root><!--手机 ` + rawMobile + `--></root>`),
+	})
+	dir, tally := redactFiles(t, Config{Policy: defaultPolicy(t)}, map[string][]byte{"a.docx": in})
+	assert.Equal(t, int64(1), tally.Written)
+	for _, part := range []string{"word/document.xml", "customXml/item1.xml"} {
+		out := zipMember(t, readFile(t, dir, "a.docx"), part)
+		assert.False(t, holdsValue(out, rawMobile), part)
+		assert.Contains(t, string(out), "<!--", part)
+	}
+	assert.Empty(t, rescan(t, dir))
+}

@@ -108,12 +108,26 @@ func (s *sideSweep) value(v []byte, field string) ([]edit, error) {
 
 // token returns raw, or the token rebuilt with its side values replaced:
 // a start tag's attribute values, character data's text (nil when it is
-// emptied). The result is valid until the next call.
+// emptied), a comment's text (emptied when a replacement would put "--"
+// in it). The result is valid until the next call.
 func (s *sideSweep) token(tok xml.Token, raw []byte) ([]byte, error) {
 	var se xml.StartElement
 	changed := false
 	out := raw
 	err := s.side.Token(tok, func(i int, v []byte, field string) error {
+		if i == scanner.OOXMLSideComment {
+			edits, err := s.value(v, field)
+			if err != nil || len(edits) == 0 {
+				return err
+			}
+			s.buf = splice(s.buf[:0], v, edits)
+			if bytes.Contains(s.buf, []byte("--")) || bytes.HasSuffix(s.buf, []byte("-")) {
+				s.buf = s.buf[:0] // a replacement a comment cannot hold
+			}
+			s.tmp = append(append(append(s.tmp[:0], "<!--"...), s.buf...), "-->"...)
+			out = s.tmp
+			return nil
+		}
 		if i < 0 {
 			if s.empty[s.side.Elem()] {
 				out = nil // emptied
