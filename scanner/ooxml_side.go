@@ -222,7 +222,7 @@ func (s *OOXMLSide) start(se xml.StartElement, fn func(int, []byte, string) erro
 		return nil
 	}
 	for i, a := range se.Attr {
-		if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" || blankString(a.Value) {
+		if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" || blankString(a.Value) || revisionID(se.Name.Local, a) {
 			continue
 		}
 		f := ""
@@ -267,6 +267,33 @@ func (s *OOXMLSide) textField() string {
 		return s.field
 	}
 	return ""
+}
+
+// revisionID reports the ids Word writes on every paragraph and run and
+// lists in its settings: the revision session ids (w:rsidR, w:rsidRPr,
+// ..., and w:val of the w:rsid and w:rsidRoot of settings.xml) and
+// paragraph ids (w14:paraId, w14:textId), ST_LongHexNumber values of
+// eight hex digits that are not read as side values (nor replaced: a
+// masked one would not be hex). A value of another shape is read as any
+// attribute's.
+func revisionID(elem string, a xml.Attr) bool {
+	switch n := a.Name.Local; {
+	case strings.HasPrefix(n, "rsid"), n == "paraId", n == "textId":
+	case n == "val" && (elem == "rsid" || elem == "rsidRoot"):
+	default:
+		return false
+	}
+	if len(a.Value) == 0 || len(a.Value) > 8 {
+		return false
+	}
+	for i := 0; i < len(a.Value); i++ {
+		switch c := a.Value[i]; {
+		case '0' <= c && c <= '9', 'A' <= c && c <= 'F', 'a' <= c && c <= 'f':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func blank(v []byte) bool {

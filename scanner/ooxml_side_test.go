@@ -1,6 +1,7 @@
 package scanner_test
 
 import (
+	"encoding/xml"
 	"maps"
 	"slices"
 	"strings"
@@ -400,5 +401,33 @@ func TestOOXMLSideComments(t *testing.T) {
 		assert.Equal(t, scanner.StatusComplete, r.Status, "%s: %v", name, r.Err)
 		require.Len(t, r.Findings, 1, name)
 		assert.Equal(t, want, r.Findings[0].DataType, name)
+	}
+}
+
+// TestOOXMLSideRevisionIDs: the revision and paragraph ids Word writes on
+// every paragraph and run (eight hex digits) are not side values; an
+// attribute of that name holding anything else still is.
+func TestOOXMLSideRevisionIDs(t *testing.T) {
+	t.Parallel()
+	const doc = `<w:document xmlns:w="` + nsWord + `" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">` +
+		`<w:p w14:paraId="1A2B3C4D" w14:textId="77777777" w:rsidR="00A1B2C3" w:rsidRDefault="00a1b2c3">` +
+		`<w:r w:rsidRPr="` + sideMobile + `"><w:t>x</w:t></w:r></w:p></w:document>`
+	const settings = `<w:settings xmlns:w="` + nsWord + `"><w:rsids><w:rsidRoot w:val="001A2B30"/><w:rsid w:val="001A4A1F"/></w:rsids>` +
+		`<w:docVars><w:docVar w:name="phone" w:val="` + sideMobile + `"/></w:docVars></w:settings>`
+	for part, want := range map[string][]string{doc: {sideMobile}, settings: {"phone", sideMobile}} {
+		side := scanner.NewOOXMLSide(scanner.OOXMLSideText, nil)
+		var got []string
+		dec := xml.NewDecoder(strings.NewReader(part))
+		for {
+			tok, err := dec.RawToken()
+			if err != nil {
+				break
+			}
+			require.NoError(t, side.Token(tok, func(_ int, v []byte, _ string) error {
+				got = append(got, string(v))
+				return nil
+			}))
+		}
+		assert.Equal(t, want, got)
 	}
 }
