@@ -238,7 +238,9 @@ func (o *objectScan) memberErr(a *archive, err error) error {
 	case errors.Is(err, ErrTooLarge):
 		return &errLimit{msg: fmt.Sprintf("%s member %d: %s", a.kind, a.index, err)}
 	case errors.As(err, &malformed):
-		return &errMalformed{format: a.kind, off: malformed.off, msg: fmt.Sprintf("member %d: %s", a.index, malformed.Error())}
+		// the member's format and message: the offset and "the rest
+		// was scanned as text" are said once, by the archive's error
+		return &errMalformed{format: a.kind, off: malformed.off, msg: fmt.Sprintf("member %d: %s: %s", a.index, malformed.format, malformed.msg)}
 	case errors.As(err, &notRead):
 		// Not malformed: a nested document with parts no decoder reads.
 		return &errNotRead{msg: fmt.Sprintf("%s member %d: %s", a.kind, a.index, notRead.msg)}
