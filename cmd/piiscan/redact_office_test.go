@@ -48,7 +48,7 @@ func TestRedactCLIOfficeEmbeddings(t *testing.T) {
 	sum := readRedactSummary(t, dst+summarySuffix)
 	assert.Equal(t, int64(1), sum.Counters.PartsEmptied)
 	assert.Equal(t, map[string]int64{"partial": 1}, sum.Counters.ByStatus)
-	assert.Contains(t, res.stderr, "Office parts emptied (OLE objects, macros, ActiveX data: not readable, so none of their bytes were kept): 1")
+	assert.Contains(t, res.stderr, "Office parts emptied (OLE objects, macros, ActiveX data, metafile pictures that do not parse: not readable, so none of their bytes were kept): 1")
 	assert.Contains(t, res.stderr, "letter.docx!word/embeddings/oleObject1.bin")
 	assert.Contains(t, strings.Join(sum.Notes, "\n"), "cannot be read and were written empty")
 

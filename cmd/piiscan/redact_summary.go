@@ -33,7 +33,7 @@ func redactNotes(s redact.Summary, st redact.Stats) []string {
 		notes = append(notes, "objects that cannot be rewritten were not copied; --copy-unsupported copies them as they are")
 	}
 	if c.PartsEmptied > 0 {
-		notes = append(notes, fmt.Sprintf("%d part(s) of Office documents (OLE objects, macros, ActiveX data) cannot be read and were written empty, so none of their values were kept; the documents holding them are partial (office_parts_emptied)", c.PartsEmptied))
+		notes = append(notes, fmt.Sprintf("%d part(s) of Office documents (OLE objects, macros, ActiveX data, metafile pictures that do not parse) cannot be read and were written empty, so none of their values were kept; the documents holding them are partial (office_parts_emptied)", c.PartsEmptied))
 	}
 	if n := c.ByOperator[redact.OpMaskInPlace]; n > 0 {
 		notes = append(notes, fmt.Sprintf("%d value(s) in the text of metafile pictures (previews of embedded objects) were masked in place, '*' for each character, so that the pictures keep their layout; the policy's operator cannot be applied there (%s)", n, redact.OpMaskInPlace))

@@ -74,6 +74,9 @@ func TestRedactOfficeMediaText(t *testing.T) {
 	assert.Equal(t, map[string]int64{"rewritten": 3, "partial": 1}, tally.ByStatus, "%+v", tally.NotRewritten)
 	assert.Equal(t, int64(3), tally.ThumbnailsBlanked)
 	assert.Equal(t, int64(1), tally.PartsEmptied, "the metafile that does not parse")
+	var rendered bytes.Buffer
+	RenderText(&rendered, Summary{Counters: tally})
+	assert.Contains(t, rendered.String(), "metafile pictures that do not parse", "the summary says what the emptied part was")
 	assert.Equal(t, int64(2), tally.ByOperator[OpMaskInPlace], "the EMF and the WMF value: %v", tally.ByOperator)
 	assert.Equal(t, int64(4), tally.Values, "two masked in place, two in the SVG: %v", tally.ByOperator)
 	assert.Equal(t, int64(4), tally.ByDataType["cn_mobile"])

@@ -236,7 +236,7 @@ func TestRedactOfficeOpaqueParts(t *testing.T) {
 	for name, out := range map[string][]byte{"log": logs.Bytes(), "text summary": text.Bytes(), "JSON summary": js} {
 		assert.False(t, holdsValue(out, rawMobile), name)
 	}
-	assert.Contains(t, text.String(), "Office parts emptied (OLE objects, macros, ActiveX data: not readable, so none of their bytes were kept): 5")
+	assert.Contains(t, text.String(), "Office parts emptied (OLE objects, macros, ActiveX data, metafile pictures that do not parse: not readable, so none of their bytes were kept): 5")
 	assert.Contains(t, text.String(), "Pictures in Office documents written without their metadata (Exif GPS position, XMP): 2")
 	assert.Contains(t, text.String(), "a.docx!word/embeddings/oleObject1.bin")
 	var back struct {

@@ -50,7 +50,8 @@ type Tally struct {
 	// MembersNotRewritten counts archive members not rewritten.
 	MembersNotRewritten int64 `json:"members_not_rewritten"`
 	// PartsEmptied counts parts of Office packages written empty because
-	// their bytes cannot be read (OLE objects, macros, ActiveX data);
+	// their bytes cannot be read (OLE objects, macros, ActiveX data,
+	// metafile pictures that do not parse);
 	// ImagesStripped pictures of Office packages written without their
 	// metadata (Exif GPS position, XMP). Both count written objects only.
 	PartsEmptied   int64 `json:"office_parts_emptied"`
@@ -237,7 +238,7 @@ func RenderText(w io.Writer, s Summary) {
 		p("Replacements that read as another identifier, replaced by the fallback instead: %d\n", c.Guarded)
 	}
 	if c.PartsEmptied > 0 {
-		p("Office parts emptied (OLE objects, macros, ActiveX data: not readable, so none of their bytes were kept): %d\n", c.PartsEmptied)
+		p("Office parts emptied (OLE objects, macros, ActiveX data, metafile pictures that do not parse: not readable, so none of their bytes were kept): %d\n", c.PartsEmptied)
 	}
 	if c.ImagesStripped > 0 {
 		p("Pictures in Office documents written without their metadata (Exif GPS position, XMP): %d\n", c.ImagesStripped)
