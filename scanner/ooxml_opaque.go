@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"archive/zip"
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -77,7 +76,7 @@ func emptyOpaquePart(f *zip.File) bool {
 	if len(b) == 0 {
 		return true
 	}
-	if len(b) < 512 || !bytes.Equal(b[:8], cfbSignature) {
+	if len(b) < 512 || string(b[:8]) != CFBSignature {
 		return false
 	}
 	le := binary.LittleEndian
@@ -105,8 +104,9 @@ func emptyOpaquePart(f *zip.File) bool {
 	return true
 }
 
-// cfbSignature opens every Compound File ([MS-CFB] 2.2).
-var cfbSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+// CFBSignature opens every Compound File ([MS-CFB] 2.2): an OLE object,
+// a legacy .doc or .xls.
+const CFBSignature = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 // underFolder reports whether the lower-case member name has a folder
 // named dir on its path.

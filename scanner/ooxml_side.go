@@ -222,7 +222,7 @@ func (s *OOXMLSide) start(se xml.StartElement, fn func(int, []byte, string) erro
 		return nil
 	}
 	for i, a := range se.Attr {
-		if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" || blankString(a.Value) || revisionID(se.Name.Local, a) {
+		if a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns" || blank(a.Value) || revisionID(se.Name.Local, a) {
 			continue
 		}
 		f := ""
@@ -296,25 +296,18 @@ func revisionID(elem string, a xml.Attr) bool {
 	return true
 }
 
-func blank(v []byte) bool {
-	for _, c := range v {
-		if !isXMLSpace(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func blankString(v string) bool {
+// blank reports a value of XML white space only.
+func blank[T ~string | ~[]byte](v T) bool {
 	for i := 0; i < len(v); i++ {
-		if !isXMLSpace(v[i]) {
+		if !IsXMLSpace(v[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// IsXMLSpace reports XML's white space (the S production).
+func IsXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // errStopWalk ends a walk that has read what it needs.
 var errStopWalk = errors.New("stop")

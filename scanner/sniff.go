@@ -63,7 +63,7 @@ var magics = []struct {
 	{"rar", 0, "Rar!\x1a\x07"},
 	{"elf", 0, "\x7fELF"},
 	{FormatTar, 257, "ustar"},
-	{"ole2", 0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"},
+	{"ole2", 0, CFBSignature},
 }
 
 // sniff decides the format of an object from its head and name. Text

@@ -3,7 +3,6 @@ package redact
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"io"
 	"unicode/utf16"
@@ -39,9 +38,6 @@ import (
 // CopyUnsupported they are copied as they are and listed as copied, as
 // archive members that cannot be rewritten are. In decrypt mode (the
 // input is a de-identified copy) they are copied as they are.
-
-// cfbSignature opens every Compound File ([MS-CFB] 2.2).
-var cfbSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
 // opaquePart writes the inert form of a part no rewriter reads.
 func (o *objRun) opaquePart(f *zip.File, kind string, w io.Writer) error {
@@ -91,9 +87,9 @@ func (o *objRun) partIsCFB(f *zip.File) bool {
 		return false
 	}
 	defer rc.Close()
-	head := make([]byte, len(cfbSignature))
+	head := make([]byte, len(scanner.CFBSignature))
 	_, err = io.ReadFull(rc, head)
-	return err == nil && bytes.Equal(head, cfbSignature)
+	return err == nil && string(head) == scanner.CFBSignature
 }
 
 // copyPart copies a part's bytes within the size and ratio limits.
@@ -120,7 +116,7 @@ func emptyCFB() []byte {
 	b := make([]byte, 3*512)
 	le := binary.LittleEndian
 	// Header (2.2).
-	copy(b, cfbSignature)
+	copy(b, scanner.CFBSignature)
 	le.PutUint16(b[24:], 0x003E) // minor version
 	le.PutUint16(b[26:], 0x0003) // major version 3
 	le.PutUint16(b[28:], 0xFFFE) // little-endian

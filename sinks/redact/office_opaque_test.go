@@ -281,7 +281,7 @@ func TestEmptyCFB(t *testing.T) {
 	b := emptyCFB()
 	le := binary.LittleEndian
 	require.Len(t, b, 1536)
-	assert.Equal(t, cfbSignature, b[:8])
+	assert.Equal(t, scanner.CFBSignature, string(b[:8]))
 	assert.Equal(t, uint16(3), le.Uint16(b[26:]), "major version")
 	assert.Equal(t, uint16(0xFFFE), le.Uint16(b[28:]), "byte order")
 	assert.Equal(t, uint32(0), le.Uint32(b[76:]), "DIFAT: the FAT in sector 0")

@@ -132,7 +132,7 @@ func (p *textRewriter) text(cd xml.CharData, raw []byte) error {
 	p.out = out
 	if p.held != nil {
 		tag := p.held
-		if n := len(out); n > 0 && (isXMLSpace(out[0]) || isXMLSpace(out[n-1])) {
+		if n := len(out); n > 0 && (scanner.IsXMLSpace(out[0]) || scanner.IsXMLSpace(out[n-1])) {
 			se := p.heldSE
 			se.Attr = append(se.Attr[:len(se.Attr):len(se.Attr)], xml.Attr{Name: xml.Name{Space: "xml", Local: "space"}, Value: "preserve"})
 			tag = appendStartTag(p.tmp[:0], se, false)
@@ -169,5 +169,3 @@ func withoutAuthors(se xml.StartElement) (xml.StartElement, bool) {
 	}
 	return out, true
 }
-
-func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

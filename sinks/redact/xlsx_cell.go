@@ -30,7 +30,7 @@ func rebuildCell(dst []byte, sl cellSlot, nv []byte) []byte {
 	dst = appendStartTag(dst, se, false)
 	dst = appendStartTag(dst, xml.StartElement{Name: xml.Name{Space: pfx, Local: "is"}}, false)
 	t := xml.StartElement{Name: xml.Name{Space: pfx, Local: "t"}}
-	if n := len(nv); n > 0 && (isXMLSpace(nv[0]) || isXMLSpace(nv[n-1])) {
+	if n := len(nv); n > 0 && (scanner.IsXMLSpace(nv[0]) || scanner.IsXMLSpace(nv[n-1])) {
 		t.Attr = []xml.Attr{{Name: xml.Name{Space: "xml", Local: "space"}, Value: "preserve"}}
 	}
 	dst = appendStartTag(dst, t, false)
