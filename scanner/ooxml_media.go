@@ -48,15 +48,15 @@ func (o *objectScan) officeMedia(zr *zip.Reader, kind string, err error) error {
 	if err != nil && (o.ctx.Err() != nil || isLimit(err)) {
 		return err
 	}
-	prev, prevFormat := o.container, o.format
-	defer func() { o.container, o.format = prev, prevFormat }()
+	prevFormat := o.format
+	defer func() { o.format = prevFormat }()
+	o.format = kind
 	unread := 0
 	for _, f := range zr.File {
 		media := OfficeMediaText(f.Name)
 		if media == "" {
 			continue
 		}
-		o.format = kind
 		var perr error
 		if media == "svg" {
 			perr = o.scanSVG(f)
@@ -76,7 +76,6 @@ func (o *objectScan) officeMedia(zr *zip.Reader, kind string, err error) error {
 	if unread == 0 {
 		return err
 	}
-	o.container = prev
 	msg := fmt.Sprintf("%d metafile picture(s) of the %s not scanned (they do not parse, or are over %d bytes)", unread, kind, MaxMetafileSize)
 	if err != nil {
 		o.note(o.where() + ": " + msg)
