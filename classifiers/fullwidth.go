@@ -9,20 +9,24 @@ import (
 
 // Full-width forms. Chinese typed in an IME's full-width mode writes digits
 // and Latin letters as the forms of the Halfwidth and Fullwidth Forms block
-// ("手机：１３８１２３４５６７８", "护照：Ｅ１２３４５６７８"), with － (U+FF0D)
-// and the ideographic space (U+3000) between groups. The detectors read
-// ASCII; rather than teach each parser a second spelling of every byte they
-// test, a buffer that holds a full-width digit is folded:
+// ("手机：１３８１２３４５６７８", "护照：Ｅ１２３４５６７８",
+// "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ"), with － (U+FF0D) and the
+// ideographic space (U+3000) between groups; and an address is often
+// written with a full-width ＠ to keep it from harvesters
+// ("zhang＠example.com"). The detectors read ASCII; rather than teach each
+// parser a second spelling of every byte they test, a buffer that holds a
+// full-width digit or ＠ is folded:
 //
-//   - a token is a run of full-width digits, letters and （ ） ＋ － ． ／;
-//     tokens are apart when spaces (ASCII or U+3000) or anything else stand
-//     between them;
-//   - a token folds when it holds a digit, and so does a token next to one
-//     with only spaces between ("ＩＤ　Ｅ１２３４５６７８", the letter group
-//     of "ＧＢ８２　ＷＥＳＴ　１２３４ ..."), and so do the ideographic spaces
-//     between two tokens that fold; folding writes each character in ASCII
-//     (U+3000 as a space) into a copy of the buffer, and every other byte is
-//     copied as it is;
+//   - a token is a run of full-width digits, letters and （ ） ＋ － ． ／
+//     ＠ ＿; tokens are apart when spaces (ASCII or U+3000) or anything else
+//     stand between them;
+//   - a token folds when it holds a digit or ＠, and so does a token next to
+//     one with only spaces between ("ＩＤ　Ｅ１２３４５６７８", the letter
+//     group of "ＧＢ８２　ＷＥＳＴ　１２３４ ..."), a token joined to one
+//     that holds ＠ by ASCII address characters only (the ． of
+//     "zhang＠example．com"), and the ideographic spaces between two tokens
+//     that fold; folding writes each character in ASCII (U+3000 as a space)
+//     into a copy of the buffer, and every other byte is copied as it is;
 //   - the pass and the record rules run on the copy, so a full-width value
 //     is parsed, validated, given context (keywords, its field), graded,
 //     masked and fingerprinted exactly as the same value written in ASCII:
@@ -35,10 +39,12 @@ import (
 // a chunk starts or ends. A number mixing the two forms ("138１２３４5678",
 // "E１２３４５６７８") is read as the ASCII number it spells: ASCII and
 // folded characters join as they would in ASCII. Full-width letters away
-// from a full-width digit are left as they are: a Latin keyword written in
-// full width counts only right before or after the value
-// ("ｐａｓｓｐｏｒｔ　Ｅ１２３４５６７８"), an e-mail address is not read,
-// and neither is a full-width letter before ASCII digits ("Ｅ12345678").
+// from a full-width digit or ＠ are left as they are: a Latin keyword written
+// in full width counts only right before or after the value
+// ("ｐａｓｓｐｏｒｔ　Ｅ１２３４５６７８"), and neither a full-width letter
+// before ASCII digits ("Ｅ12345678") nor a full-width local part before an
+// ASCII '@' ("ｚｈａｎｇ@example.com") is read. A ＠ that starts a mention
+// ("＠张三") folds to an '@' that no address holds.
 // Mixed text can leave one parenthesis full-width and the other ASCII
 // ("Ｚ６８３３６５（A）" folds to "Z683365(A）"): the HKID and landline
 // parsers read either form of each. The full-width colon and comma are not
@@ -53,12 +59,13 @@ import (
 // a chunk is read from the look-behind's edge, where in ASCII it would be
 // skipped whole. No value is that long.
 //
-// The pass learns of a full-width digit from its pair table (the pair BC 9x
-// that ends EF BC 90-99), in the loads it does anyway, so text without one
-// costs one more flagged pair per Han character that ends the same way
-// (优, 众, 编, 引 ...) and nothing else. On the first full-width digit the
-// pass stops and starts again on the folded copy: a chunk that holds one
-// is read about twice, and every other chunk once.
+// The pass learns of a full-width digit or ＠ from its pair table (the
+// pairs BC 9x and BC A0 that end EF BC 90-99 and EF BC A0), in the loads it
+// does anyway, so text without one costs one more flagged pair per Han
+// character that ends the same way (优, 众, 编, 引, 传 ...) and nothing else.
+// On the first full-width digit or ＠ the pass stops and starts again on the
+// folded copy: a chunk that holds one is read about twice, and every other
+// chunk once.
 //
 // User rules (regexp2) run on the original bytes: their patterns say what
 // they read.
@@ -66,7 +73,7 @@ import (
 // foldTable maps a full-width token character EF BC xx or EF BD xx to its
 // ASCII byte, by (the low bit of the middle byte, the low six bits of the
 // last): EF BC 90-99 ０-９, EF BC A1-BA Ａ-Ｚ, EF BD 81-9A ａ-ｚ, （ ） ＋ － ．
-// ／. Zero: not a token character.
+// ／ ＠ ＿. Zero: not a token character.
 var foldTable = func() (t [0x80]byte) {
 	for c := byte(0); c < 10; c++ {
 		t[0x10+c] = '0' + c
@@ -77,6 +84,7 @@ var foldTable = func() (t [0x80]byte) {
 	}
 	t[0x08], t[0x09] = '(', ')'
 	t[0x0B], t[0x0D], t[0x0E], t[0x0F] = '+', '-', '.', '/'
+	t[0x20], t[0x3F] = '@', '_'
 	return t
 }()
 
@@ -121,11 +129,26 @@ func spaced(b []byte, a, z int) bool {
 	return true
 }
 
+// addressGap reports that b[a:z] is one to maxDomain characters an e-mail
+// address holds in ASCII (letters, digits, . _ % + -).
+func addressGap(b []byte, a, z int) bool {
+	if a >= z || z-a > maxDomain {
+		return false
+	}
+	for _, c := range b[a:z] {
+		if !isLocalChar(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // wideTok is a token of full-width characters in a buffer being folded.
 type wideTok struct {
-	s, e  int
-	digit bool // it holds a full-width digit
-	fold  bool
+	s, e   int
+	anchor bool // it holds a full-width digit or ＠
+	at     bool // it holds ＠
+	fold   bool
 }
 
 // addRun notes n characters folded from orig to side, as a run of its own
@@ -189,7 +212,9 @@ func (s *Scanner) fold() {
 		t := wideTok{s: i}
 		for c := tokenAt(b, i); c != 0; c = tokenAt(b, i) {
 			if c-'0' <= 9 {
-				t.digit = true
+				t.anchor = true
+			} else if c == '@' {
+				t.anchor, t.at = true, true
 			}
 			i += 3
 		}
@@ -198,8 +223,22 @@ func (s *Scanner) fold() {
 	}
 	for k := range toks {
 		t := &toks[k]
-		t.fold = t.digit || k > 0 && toks[k-1].digit && spaced(b, toks[k-1].e, t.s) ||
-			k+1 < len(toks) && toks[k+1].digit && spaced(b, t.e, toks[k+1].s)
+		t.fold = t.anchor || k > 0 && toks[k-1].anchor && spaced(b, toks[k-1].e, t.s) ||
+			k+1 < len(toks) && toks[k+1].anchor && spaced(b, t.e, toks[k+1].s)
+	}
+	// The tokens of an address written partly in ASCII around a ＠
+	// ("zhang＠example．com"): a token joined to a ＠ by ASCII address
+	// characters only folds too.
+	for k := range toks {
+		if !toks[k].at {
+			continue
+		}
+		for j := k + 1; j < len(toks) && addressGap(b, toks[j-1].e, toks[j].s); j++ {
+			toks[j].fold = true
+		}
+		for j := k - 1; j >= 0 && addressGap(b, toks[j].e, toks[j+1].s); j-- {
+			toks[j].fold = true
+		}
 	}
 	s.toks = toks
 	// The copy is never longer than the original: grow it once.
@@ -314,10 +353,11 @@ func (s *Scanner) runUserOriginal() error {
 	return err
 }
 
-// wide handles the last byte of a pair BC 90-99 that the pass flagged: a
-// full-width digit when the byte two before is EF (the pair also ends Han
-// characters such as 优, E4 BC 98). The first one stops the pass, which
-// scan then runs again on the folded copy.
+// wide handles the last byte of a pair BC 90-99 or BC A0 that the pass
+// flagged: a full-width digit or ＠ when the byte two before is EF (the
+// pairs also end Han characters such as 优, E4 BC 98, and 传, E4 BC A0).
+// The first one stops the pass, which scan then runs again on the folded
+// copy.
 func (s *Scanner) wide(i int) int {
 	if i >= 2 && s.buf[i-2] == 0xEF && !s.folded {
 		s.sawWide = true

@@ -165,6 +165,11 @@ func TestFullWidthForms(t *testing.T) {
 		{"ipv4", "登录IP：５８．２２．１１３．７", "５８．２２．１１３．７", "登录IP：58.22.113.7"},
 		{"gps with a full-width comma", "位置 ３９．９０４２００，１１６．４０７４００", "３９．９０４２００，１１６．４０７４００", "位置 39.904200，116.407400"},
 		{"address", "家庭住址：北京市朝阳区建国路８８号", "北京市朝阳区建国路８８号", "家庭住址：北京市朝阳区建国路88号"},
+		{"e-mail", "邮箱 ｚｈａｎｇ１＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｈａｎｇ１＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱 zhang1@example.com"},
+		{"e-mail with an underscore", "邮箱：ｌｉ＿ｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ。", "ｌｉ＿ｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱：li_na@example.com。"},
+		{"e-mail with only ＠ full-width", "联系我：zhang.san＠example.com（请把＠换成@）", "zhang.san＠example.com", "联系我：zhang.san@example.com（请把@换成@）"},
+		{"e-mail with ＠ and ． full-width", "邮箱 zhang＠mail．example．com", "zhang＠mail．example．com", "邮箱 zhang@mail.example.com"},
+		{"e-mail with a full-width dot in the local part", "邮箱 zhang．san＠example.com", "zhang．san＠example.com", "邮箱 zhang.san@example.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,9 +212,12 @@ func TestFullWidthNotFound(t *testing.T) {
 		// holds a full-width digit, so a full-width prefix before ASCII
 		// digits is not read (an IME writes all of a number one way).
 		{"full-width letter before ASCII digits", "护照号码：Ｅ12345678", "cn_passport"},
-		// Known limit: e-mail addresses are read in ASCII only; a
-		// full-width ＠ is not an address.
-		{"full-width e-mail address", "邮箱 ｚｈａｎｇ１＠ｅｘａｍｐｌｅ．ｃｏｍ", "email"},
+		// Known limit: a full-width local part before an ASCII '@' is
+		// not read (no full-width digit or ＠ makes the text fold).
+		{"full-width local part before an ASCII @", "邮箱 ｚｈａｎｇ@example.com", "email"},
+		{"a mention", "转发＠张三：见附件 ＠ｌｉｓｉ 你好", "email"},
+		{"no real top-level domain", "邮箱 ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｘｙｚ１２３", "email"},
+		{"a ＠ away from the address's dot", "zhang＠example 。com", "email"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,11 +43,12 @@ func (e *Engine) buildPairs() {
 			set(byte(p), ':', pfTrigger)
 		}
 	}
-	// A full-width digit, EF BC 90-99, ends with one of these pairs
-	// (fullwidth.go).
+	// A full-width digit, EF BC 90-99, ends with one of these pairs, and
+	// ＠, EF BC A0, with the last (fullwidth.go).
 	for c := byte(0x90); c <= 0x99; c++ {
 		set(0xBC, c, pfTrigger)
 	}
+	set(0xBC, 0xA0, pfTrigger)
 	if k := e.proseSet; k != nil {
 		k.anchors(func(prev, cur byte, off int8) {
 			f := uint8(pfKeyword)

@@ -4,8 +4,8 @@ import "strings"
 
 // FullWidth writes text as an IME's full-width mode types its values, for
 // tests and benchmarks of full-width input: a token (a run of ASCII
-// letters, digits and + - . / ( )) that holds a digit is written in
-// full-width forms (U+FF01-FF5E), and so is a token next to one with only
+// letters, digits and + - . / ( ) @ _) that holds a digit or '@' is written
+// in full-width forms (U+FF01-FF5E), and so is a token next to one with only
 // spaces between ("ID E12345678" becomes "ＩＤ　Ｅ１２３４５６７８"), and
 // the spaces between two such tokens (U+3000). Everything else is kept, so
 // that words, labels and punctuation read as before. at maps each byte
@@ -24,7 +24,7 @@ func FullWidth(text string) (wide string, at []int) {
 		}
 		t := token{s: i, e: i}
 		for ; t.e < len(text) && tokenByte(text[t.e]); t.e++ {
-			t.digit = t.digit || text[t.e] >= '0' && text[t.e] <= '9'
+			t.digit = t.digit || text[t.e] >= '0' && text[t.e] <= '9' || text[t.e] == '@'
 		}
 		toks = append(toks, t)
 		i = t.e
@@ -65,5 +65,5 @@ func FullWidth(text string) (wide string, at []int) {
 
 func tokenByte(c byte) bool {
 	return c >= '0' && c <= '9' || (c|0x20) >= 'a' && (c|0x20) <= 'z' ||
-		c == '+' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')'
+		c == '+' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '@' || c == '_'
 }

@@ -13,6 +13,7 @@ func TestFullWidth(t *testing.T) {
 		{"groups and a label next to them", "ID E1234 5678 ok, call +86 138", "ＩＤ　Ｅ１２３４　５６７８　ｏｋ, ｃａｌｌ　＋８６　１３８"},
 		{"words away from digits", "see the notes", "see the notes"},
 		{"parentheses and dots", "(010)6234 at 1.5", "（０１０）６２３４　ａｔ　１．５"},
+		{"an e-mail address", "mail: li_na@example.com.", "mail: ｌｉ＿ｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ．"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,9 @@ func TestRedactFullWidth(t *testing.T) {
 		{name: "mixed forms", file: "m.txt",
 			ascii: "手机：" + rawMobile + "，护照号码：" + rawPassport + "\n",
 			wide:  "手机：138１２３４8000，护照号码：E１２３４５６７８\n"},
+		{name: "e-mail", file: "e.txt",
+			ascii: "邮箱：li_na@example.com，备用 zhang@mail.example.com\n",
+			wide:  "邮箱：ｌｉ＿ｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ，备用 zhang＠mail．example．com\n"},
 		{name: "csv", file: "s.csv",
 			ascii: "name,mobile,id_no,passport\r\n张三," + rawMobile + "," + rawID + "," + rawPassport + "\r\n",
 			wide:  "name,mobile,id_no,passport\r\n张三,１３８１２３４８０００,４４０１０４１９５１０１０５８５９０,Ｅ１２３４５６７８\r\n"},
@@ -45,7 +48,7 @@ func TestRedactFullWidth(t *testing.T) {
 			dst, tally := redactFiles(t, Config{}, map[string][]byte{tt.file: []byte(tt.wide)})
 			got := string(readFile(t, dst, tt.file))
 			assert.Equal(t, want, got)
-			assert.False(t, strings.ContainsFunc(got, isFullWidthAlnum), "no full-width digit or letter is left")
+			assert.False(t, strings.ContainsFunc(got, isFullWidthAlnum), "no full-width digit, letter or ＠ is left")
 			assert.Equal(t, int64(1), tally.ByStatus[string(StatusRewritten)])
 			one, _ := redactSource(t, Config{}, &scannertest.MemSource{Files: map[string][]byte{tt.file: []byte(tt.wide)}, Reader: iotest.OneByteReader})
 			assert.Equal(t, want, string(readFile(t, one, tt.file)), "one byte reads")
@@ -54,5 +57,5 @@ func TestRedactFullWidth(t *testing.T) {
 }
 
 func isFullWidthAlnum(r rune) bool {
-	return r >= '０' && r <= '９' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ'
+	return r >= '０' && r <= '９' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' || r == '＠'
 }
