@@ -32,6 +32,7 @@ type redactFlags struct {
 	to              string
 	policy          string
 	copyUnsupported bool
+	keepNames       bool
 	decrypt         bool
 	summary         string
 	printPolicy     bool
@@ -72,6 +73,10 @@ Objects that cannot be rewritten (PDF, images, other binaries) are listed in the
 summary with a reason and not written, unless --copy-unsupported copies them as
 they are.
 
+A name that holds a value (users/13800138000/profile.json) is written with that
+value replaced as in the content (users/138****8000/profile.json); two copies that
+would share a name get ~2, ~3, ... before the extension. --keep-names keeps names.
+
 --decrypt reverses a copy's encrypt tokens (enc:v1:...) for key holders, using
 the keys of --policy. Other operators are one-way, and FF1 tokens, although
 reversible with the key, are not located in a copy.
@@ -109,6 +114,7 @@ error; 3 some objects failed; 130 interrupted.`,
 	fl.StringVar(&f.to, "to", "", "destination `DST`: a folder, a file (for a single file SRC) or oss://bucket/prefix")
 	fl.StringVar(&f.policy, "policy", "", "de-identification policy `FILE` (YAML; default: the built-in policy)")
 	fl.BoolVar(&f.copyUnsupported, "copy-unsupported", false, "copy objects that cannot be rewritten as they are (they are listed either way)")
+	fl.BoolVar(&f.keepNames, "keep-names", false, "write each copy under its object's name as it is, even when the name holds a value (by default such values are replaced as in the content)")
 	fl.BoolVar(&f.decrypt, "decrypt", false, "reverse the encrypt tokens of a copy with the keys of --policy")
 	fl.StringVar(&f.summary, "summary", "", "write the JSON summary to `PATH` (local or oss://; default: DST"+summarySuffix+")")
 	fl.BoolVar(&f.printPolicy, "print-default-policy", false, "print the built-in policy (a starting point for --policy) and exit")
@@ -257,7 +263,7 @@ func resolveRedact(cmd *cobra.Command, f *redactFlags, src string, logger *slog.
 		return nil, err
 	}
 	r.cfg = redact.Config{
-		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, Workers: f.workers, Prefetch: countOrOff(f.prefetch), Uploads: countOrOff(f.uploads),
+		Policy: r.policy, Decrypt: f.decrypt, CopyUnsupported: f.copyUnsupported, KeepNames: f.keepNames, Workers: f.workers, Prefetch: countOrOff(f.prefetch), Uploads: countOrOff(f.uploads),
 		ObjectTimeout: lim.objectTimeout, MaxObjectSize: lim.maxObjectSize, MaxDecodedSize: lim.maxDecodedSize,
 		MaxRatio: lim.maxRatio, MaxMembers: lim.maxMembers, MaxArchiveDepth: lim.maxDepth,
 		Filter: globFilter(f.include, f.exclude), Logger: logger,

@@ -41,6 +41,9 @@ func redactNotes(s redact.Summary, st redact.Stats) []string {
 	if c.ThumbnailsBlanked > 0 {
 		notes = append(notes, fmt.Sprintf("%d thumbnail(s) of Office documents (the first page as a picture, which cannot be rewritten) were replaced by a blank picture (thumbnails_blanked)", c.ThumbnailsBlanked))
 	}
+	if c.NamesRewritten > 0 {
+		notes = append(notes, fmt.Sprintf("%d object(s) had a value in their name and were written under the name with that value replaced, as in their content (names_rewritten; --keep-names keeps names)", c.NamesRewritten))
+	}
 	if s.Interrupted {
 		notes = append(notes, fmt.Sprintf("interrupted: %d object(s) in flight or not started were not written; rerun to copy them", st.Abandoned))
 	}

@@ -22,6 +22,9 @@ type Config struct {
 	// CopyUnsupported copies objects that cannot be rewritten byte for
 	// byte; without it they are listed and not written.
 	CopyUnsupported bool
+	// KeepNames writes each copy under its object's name as it is. By
+	// default the values a name holds are replaced (names.go).
+	KeepNames bool
 	// Workers is the number of objects rewritten at once (default: CPUs).
 	Workers int
 	// Prefetch is how many small remote objects are read ahead of the
@@ -168,10 +171,12 @@ type Result struct {
 	commit Output
 
 	Info scanner.ObjectInfo
-	// Rel is the output path relative to the destination root.
-	Rel    string
-	Status Status
-	Reason scanner.Reason
+	// Rel is the output path relative to the destination root; Renamed
+	// says that it is not the object's own (the name held a value).
+	Rel     string
+	Renamed bool
+	Status  Status
+	Reason  scanner.Reason
 	// Err explains a status other than rewritten; its text holds no
 	// content.
 	Err error

@@ -18,6 +18,9 @@ type Dest interface {
 	// Create starts the output at rel, a cleaned slash-separated path
 	// relative to the destination root.
 	Create(ctx context.Context, rel string) (Output, error)
+	// Mirrors reports whether a copy is written at its rel path, as
+	// opposed to one name the user chose for a single-file source.
+	Mirrors() bool
 	// String names the destination for messages.
 	String() string
 }
@@ -49,6 +52,9 @@ func (d *LocalDest) String() string {
 	}
 	return d.Root
 }
+
+// Mirrors reports that copies go below Root rather than to File.
+func (d *LocalDest) Mirrors() bool { return d.File == "" }
 
 // Create makes the parent folders and a temporary file beside the final
 // one; Commit renames it into place.
@@ -121,6 +127,9 @@ type OSSDest struct {
 var _ Dest = (*OSSDest)(nil)
 
 func (d *OSSDest) String() string { return d.URI }
+
+// Mirrors reports that copies go to their rel keys rather than to Name.
+func (d *OSSDest) Mirrors() bool { return d.Name == "" }
 
 // Create makes the local temporary file.
 func (d *OSSDest) Create(_ context.Context, rel string) (Output, error) {

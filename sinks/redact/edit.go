@@ -55,6 +55,7 @@ type engineEditor struct {
 	spans []classifiers.Span
 	out   [][]edit
 	texts []edit
+	ops   []Replacement // each of texts' data type and operator
 	guard []byte
 	err   error
 }
@@ -89,7 +90,7 @@ func (e *engineEditor) apply(dataType, category string, kind deid.Kind, v []byte
 }
 
 func (e *engineEditor) text(ctx context.Context, data []byte, own0, own1 int, field *classifiers.Field) ([]edit, error) {
-	e.buf, e.spans, e.texts = data, nil, e.texts[:0]
+	e.buf, e.spans, e.texts, e.ops = data, nil, e.texts[:0], e.ops[:0]
 	if err := e.sc.ScanText(ctx, data, own0, own1, field, (*textEm)(e)); err != nil {
 		return nil, err
 	}
@@ -114,6 +115,7 @@ func (t *textEm) Match(m *classifiers.Match) error {
 	}
 	e.count(m.DataType, op)
 	e.texts = append(e.texts, edit{m.Start, m.End, repl})
+	e.ops = append(e.ops, Replacement{m.DataType, op})
 	return nil
 }
 func (t *textEm) EndRecord(int64, bool) error { return nil }

@@ -88,11 +88,13 @@ func Run(ctx context.Context, cfg Config, src scanner.Source, eng *classifiers.E
 		})
 	})
 	var wg sync.WaitGroup
+	book := newNameBook()
 	for range cfg.Workers {
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()
 			w := newWorker(&cfg, src, eng, dst)
+			w.book = book
 			for j := range objects {
 				if gctx.Err() != nil {
 					ra.Release(j.pre)
@@ -189,6 +191,7 @@ type worker struct {
 	dst    Dest
 	ed     editor
 	fields map[string]*classifiers.Field
+	book   *nameBook // names given to renamed copies in this run
 }
 
 func newWorker(cfg *Config, src scanner.Source, eng *classifiers.Engine, dst Dest) *worker {
@@ -247,6 +250,19 @@ func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scan
 	ctx, cancel := context.WithTimeout(hard, w.cfg.ObjectTimeout)
 	defer cancel()
 	w.ed.begin(res)
+	if e, ok := w.ed.(*engineEditor); ok && !w.cfg.KeepNames && w.dst.Mirrors() {
+		dst, renamed, err := e.renamed(ctx, res, rel)
+		if err != nil {
+			res.Status, res.Reason = StatusFailed, scanner.ReasonOf(err)
+			res.Err = fmt.Errorf("read the object's name: %w", err)
+			return res
+		}
+		if renamed {
+			rel = w.book.claim(info.Name, dst)
+			res.Rel, res.Renamed = rel, true
+		}
+		e.begin(res) // the name's reading leaves no state for the content's
+	}
 	o := &objRun{w: w, ctx: ctx, res: res, pre: pre}
 	defer func() {
 		if p := recover(); p != nil {

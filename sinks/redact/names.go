@@ -1,0 +1,159 @@
+package redact
+
+import (
+	"bytes"
+	"context"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Object names. A key such as users/13800138000/profile.json or
+// exports/110105194912310029.csv holds a value, and a copy that mirrored
+// it would keep the value in the destination's listing. So each segment
+// of an object's relative path is read as a text (the scanner's reading
+// of a value with no field) and its values are replaced by the policy's
+// operators, as in the object's content: the same FF1 token, mask or tag.
+//
+// A segment that the replacements would leave unusable (empty, "." or
+// "..", or holding a '/': the redact operator removes a value whole) has
+// each value replaced by "<redacted>" instead. Operators
+// that are not one-to-one (a mask keeps 7 of a mobile number's 11 digits)
+// can give two objects the same name: the run's nameBook gives the later
+// one "~2", "~3", ... before its extension, so no copy replaces another.
+// Which of two such objects gets the suffix depends on the order they
+// finish in; a name that holds no value is kept as it is and is not
+// checked against the renamed ones (a source object literally named like
+// another's replacement, 138****8000.csv, would share its copy's name).
+//
+// Config.KeepNames keeps every name as it is.
+
+// nameBook records the destination paths given to renamed objects in one
+// run, shared by the workers.
+type nameBook struct {
+	mu    sync.Mutex
+	taken map[string]string // destination path -> source name
+}
+
+func newNameBook() *nameBook { return &nameBook{taken: map[string]string{}} }
+
+// claim returns rel for source name src, with a "~N" suffix when another
+// source already took rel.
+func (b *nameBook) claim(src, rel string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	dir, file := path.Split(rel)
+	ext := path.Ext(file)
+	if ext == file {
+		ext = "" // a dot file such as .env has no extension
+	}
+	stem := strings.TrimSuffix(file, ext)
+	cand := rel
+	for n := 2; ; n++ {
+		if prev, ok := b.taken[cand]; !ok || prev == src {
+			b.taken[cand] = src
+			return cand
+		}
+		cand = dir + stem + "~" + strconv.Itoa(n) + ext
+	}
+}
+
+// renamed returns rel with the values of its segments replaced, and
+// whether anything was. The replacements count as values of res, the
+// editor's current object.
+func (e *engineEditor) renamed(ctx context.Context, res *Result, rel string) (string, bool, error) {
+	// The readings count into a scratch result: a value both readings of
+	// a segment find counts once, below.
+	e.res = &Result{}
+	defer func() { e.res = res }()
+	segs := strings.Split(rel, "/")
+	changed := false
+	for i, seg := range segs {
+		edits, ops, err := e.nameEdits(ctx, seg)
+		if err != nil {
+			return "", false, err
+		}
+		if len(edits) == 0 {
+			continue
+		}
+		data := []byte(seg)
+		out := splice(nil, data, edits)
+		if !segmentOK(out) {
+			for k := range edits {
+				edits[k].repl = []byte("<redacted>")
+				ops[k].Operator = "redact"
+			}
+			out = splice(nil, data, edits)
+		}
+		for _, op := range ops {
+			if res.Values == nil {
+				res.Values = map[Replacement]int64{}
+			}
+			res.Values[op]++
+		}
+		segs[i], changed = string(out), true
+	}
+	res.Guarded += e.res.Guarded
+	for k, n := range e.res.Redetectable {
+		if res.Redetectable == nil {
+			res.Redetectable = map[string]int64{}
+		}
+		res.Redetectable[k] += n
+	}
+	return strings.Join(segs, "/"), changed, nil
+}
+
+// nameEdits returns the edits of one path segment, in offset order, with
+// each one's data type and operator. A value ends where an extension
+// starts (13800138000.csv; zhang@example.com.json, whose domain would
+// otherwise end in .json, no top-level domain), so the segment is read
+// without its extension, and whole for what that misses (a folder named
+// zhang@example.com).
+func (e *engineEditor) nameEdits(ctx context.Context, seg string) ([]edit, []Replacement, error) {
+	type found struct {
+		edit
+		op Replacement
+	}
+	var all []found
+	read := func(data []byte) error {
+		edits, err := e.text(ctx, data, 0, len(data), nil)
+		for k, x := range edits {
+			all = append(all, found{x, e.ops[k]})
+		}
+		return err
+	}
+	if ext := path.Ext(seg); len(ext) > 1 && len(ext) < len(seg) && len(ext) <= 12 {
+		if err := read([]byte(seg[:len(seg)-len(ext)])); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := read([]byte(seg)); err != nil {
+		return nil, nil, err
+	}
+	// Both readings' edits, less those inside another (a duplicate, or
+	// the mobile number that starts 13800138000_zhang@example.com, inside
+	// the address): splice writes what still overlaps in full.
+	slices.SortFunc(all, func(a, b found) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
+	var edits []edit
+	var ops []Replacement
+	for _, x := range all {
+		if len(edits) > 0 && x.end <= edits[len(edits)-1].end {
+			continue
+		}
+		edits, ops = append(edits, x.edit), append(ops, x.op)
+	}
+	return edits, ops, nil
+}
+
+// segmentOK reports whether s can be a path segment of a copy.
+func segmentOK(s []byte) bool {
+	return len(s) > 0 && !bytes.Equal(s, []byte(".")) && !bytes.Equal(s, []byte("..")) &&
+		bytes.IndexByte(s, '/') < 0 && bytes.IndexByte(s, 0) < 0
+}

@@ -1,0 +1,95 @@
+package redact
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// TestRedactNames checks that a copy's path holds none of the values its
+// object's name held: each is replaced as in the content, folders too;
+// two copies whose replaced names agree (a mask keeps 7 of 11 digits) both
+// survive; --keep-names keeps the names; a single-file destination keeps
+// the name the user chose.
+func TestRedactNames(t *testing.T) {
+	t.Parallel()
+	const otherMobile = "13899998000" // masks as rawMobile does: 138****8000
+	files := map[string][]byte{
+		"users/" + rawMobile + "/profile.json":     []byte(`{"note": "hi"}`),
+		"exports/" + rawMobile + ".csv":            []byte("a\n1\n"),
+		"exports/" + otherMobile + ".csv":          []byte("a\n2\n"),
+		"exports/user_" + rawID + "_2026.txt":      []byte("x\n"),
+		"mail/" + rawEmail + ".json":               []byte(`{"a": 1}`),
+		"mail/" + rawEmail + "/inbox.txt":          []byte("y\n"),
+		"exports/plain-2026-11-24.csv":             []byte("a\n3\n"),
+		"exports/" + rawMobile + "_" + rawEmail:    []byte("z\n"),
+		"logs/" + strings.Repeat("9", 25) + ".log": []byte("w\n"),
+	}
+	dst, tally := redactFiles(t, Config{Workers: 1}, files)
+	got := listFiles(t, dst)
+	require.Len(t, got, len(files), "no copy replaced another: %v", got)
+	for _, p := range got {
+		for _, raw := range []string{rawMobile, otherMobile, rawID, rawEmail} {
+			assert.NotContains(t, p, raw)
+		}
+	}
+	assert.Contains(t, got, "exports/plain-2026-11-24.csv", "a name without a value is kept")
+	assert.Contains(t, got, "logs/"+strings.Repeat("9", 25)+".log")
+	assert.Contains(t, got, "users/138****8000/profile.json")
+	assert.Contains(t, got, "mail/z****.***@example.com.json", "the extension is not read as part of the domain")
+	assert.Contains(t, got, "mail/z****.***@example.com/inbox.txt")
+	masked := 0
+	for _, p := range got {
+		if p == "exports/138****8000.csv" || p == "exports/138****8000~2.csv" {
+			masked++
+		}
+	}
+	assert.Equal(t, 2, masked, "the second 138****8000.csv is 138****8000~2.csv: %v", got)
+	assert.Equal(t, int64(7), tally.NamesRewritten)
+	assert.Equal(t, string(readFile(t, dst, "users/138****8000/profile.json")), `{"note": "hi"}`)
+
+	// A value both readings of a name find (with and without its
+	// extension) counts once.
+	_, one := redactFiles(t, Config{Workers: 1}, map[string][]byte{"exports/" + rawMobile + ".csv": []byte("a\n1\n")})
+	assert.Equal(t, map[string]int64{"cn_mobile": 1}, one.ByDataType)
+	assert.Equal(t, int64(1), one.NamesRewritten)
+
+	kept, tally := redactFiles(t, Config{Workers: 1, KeepNames: true}, files)
+	assert.Len(t, listFiles(t, kept), len(files))
+	assert.Contains(t, listFiles(t, kept), "users/"+rawMobile+"/profile.json")
+	assert.Zero(t, tally.NamesRewritten)
+}
+
+func TestNameBookClaim(t *testing.T) {
+	t.Parallel()
+	b := newNameBook()
+	assert.Equal(t, "a/138****8000.csv", b.claim("a/1", "a/138****8000.csv"))
+	assert.Equal(t, "a/138****8000.csv", b.claim("a/1", "a/138****8000.csv"), "the same source keeps its name")
+	assert.Equal(t, "a/138****8000~2.csv", b.claim("a/2", "a/138****8000.csv"))
+	assert.Equal(t, "a/138****8000~3.csv", b.claim("a/3", "a/138****8000.csv"))
+	// A dot file has no extension, nor has a name without a dot.
+	assert.Equal(t, "a/.138****8000", b.claim("a/.4", "a/.138****8000"))
+	assert.Equal(t, "a/.138****8000~2", b.claim("a/.5", "a/.138****8000"))
+	assert.Equal(t, "x/138****8000", b.claim("x/1", "x/138****8000"))
+	assert.Equal(t, "x/138****8000~2", b.claim("x/2", "x/138****8000"))
+}
+
+// TestRedactNamesSingleFile checks that a copy the user named (a single
+// file to a file, or to one OSS key) keeps that name.
+func TestRedactNamesSingleFile(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "safe.csv")
+	src := &scannertest.MemSource{Files: map[string][]byte{rawMobile + ".csv": []byte("a\n1\n")}}
+	tally, _, err := Run(context.Background(), Config{Policy: defaultPolicy(t), Workers: 1}, src, engine(t), &LocalDest{File: out})
+	require.NoError(t, err)
+	assert.FileExists(t, out)
+	assert.Zero(t, tally.NamesRewritten)
+	assert.False(t, (&OSSDest{Name: "safe.csv"}).Mirrors())
+	assert.True(t, (&OSSDest{}).Mirrors())
+}
