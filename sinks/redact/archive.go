@@ -101,6 +101,7 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 	if err := zw.SetComment(zr.Comment); err != nil {
 		return err
 	}
+	book := newNameBook()
 	for _, f := range zr.File {
 		if err := o.ctx.Err(); err != nil {
 			return err
@@ -110,6 +111,9 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 			return err
 		}
 		hdr := memberHeader(f)
+		if hdr.Name, err = o.memberName(book, f.Name); err != nil {
+			return err
+		}
 		if f.FileInfo().IsDir() {
 			if _, err := zw.CreateHeader(hdr); err != nil {
 				return err
@@ -119,7 +123,7 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 		switch {
 		case f.Mode()&fs.ModeSymlink != 0:
 			// A link's data is its target's path, not content: kept as is.
-			if err := copyZipMember(zw, f); err != nil {
+			if err := copyZipMember(zw, f, hdr.Name); err != nil {
 				return err
 			}
 			continue
@@ -129,7 +133,7 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 			copied := o.w.cfg.CopyUnsupported
 			o.memberIssue(path, &unsupportedError{format: "encrypted zip member, or an unsupported compression method"}, copied)
 			if copied {
-				if err := copyZipMember(zw, f); err != nil {
+				if err := copyZipMember(zw, f, hdr.Name); err != nil {
 					return err
 				}
 			}
@@ -163,7 +167,7 @@ func (o *objRun) zipMember(zw *zip.Writer, f *zip.File, hdr *zip.FileHeader, pat
 		if !copied {
 			return nil
 		}
-		return copyZipMember(zw, f)
+		return copyZipMember(zw, f, hdr.Name)
 	case err != nil:
 		return err
 	}
@@ -203,6 +207,7 @@ func (o *objRun) tar(br *bufio.Reader, depth int, w io.Writer) error {
 	}
 	tr := tar.NewReader(br)
 	tw := tar.NewWriter(w)
+	book := newNameBook()
 	for {
 		if err := o.ctx.Err(); err != nil {
 			return err
@@ -221,10 +226,25 @@ func (o *objRun) tar(br *bufio.Reader, depth int, w io.Writer) error {
 		if err != nil {
 			return err
 		}
+		name := hdr.Name
+		if hdr.Name, err = o.memberName(book, name); err != nil {
+			return err
+		}
+		switch hdr.Typeflag {
+		case tar.TypeLink:
+			// A hard link names a member before it: the same name.
+			if hdr.Linkname, err = o.memberName(book, hdr.Linkname); err != nil {
+				return err
+			}
+		case tar.TypeSymlink:
+			if hdr.Linkname, err = o.memberName(nil, hdr.Linkname); err != nil {
+				return err
+			}
+		}
 		switch hdr.Typeflag {
 		case tar.TypeReg, tar.TypeGNUSparse:
 			hdr.Typeflag = tar.TypeReg
-			if err := o.tarMember(tr, tw, hdr, path, depth); err != nil {
+			if err := o.tarMember(tr, tw, hdr, name, path, depth); err != nil {
 				return err
 			}
 		default:
@@ -239,7 +259,9 @@ func (o *objRun) tar(br *bufio.Reader, depth int, w io.Writer) error {
 	return tw.Close()
 }
 
-func (o *objRun) tarMember(tr *tar.Reader, tw *tar.Writer, hdr *tar.Header, path string, depth int) error {
+// tarMember rewrites a regular member read as name (its name in the
+// source; hdr holds the one it is written under).
+func (o *objRun) tarMember(tr *tar.Reader, tw *tar.Writer, hdr *tar.Header, name, path string, depth int) error {
 	o.unpacked += hdr.Size
 	if o.unpacked > o.w.cfg.MaxDecodedSize {
 		return &limitError{msg: fmt.Sprintf("archive members unpack to over %d bytes (--max-decoded-size)", o.w.cfg.MaxDecodedSize)}
@@ -254,7 +276,7 @@ func (o *objRun) tarMember(tr *tar.Reader, tw *tar.Writer, hdr *tar.Header, path
 		return err
 	}
 	defer out.Close()
-	err = o.rewriteMember(in.Reader(), hdr.Name, depth+1, out)
+	err = o.rewriteMember(in.Reader(), name, depth+1, out)
 	var unsup *unsupportedError
 	src := out
 	switch {

@@ -175,8 +175,11 @@ type Result struct {
 	// says that it is not the object's own (the name held a value).
 	Rel     string
 	Renamed bool
-	Status  Status
-	Reason  scanner.Reason
+	// MemberNames counts the archive members (and gzip file names)
+	// written under a name whose values were replaced.
+	MemberNames int64
+	Status      Status
+	Reason      scanner.Reason
 	// Err explains a status other than rewritten; its text holds no
 	// content.
 	Err error

@@ -28,6 +28,10 @@ import (
 // checked against the renamed ones (a source object literally named like
 // another's replacement, 138****8000.csv, would share its copy's name).
 //
+// The names of zip and tar members, the target of a tar link and the
+// file name a gzip header holds are rewritten the same way, each archive
+// with a nameBook of its own.
+//
 // Config.KeepNames keeps every name as it is.
 
 // nameBook records the destination paths given to renamed objects in one
@@ -156,4 +160,24 @@ func (e *engineEditor) nameEdits(ctx context.Context, seg string) ([]edit, []Rep
 func segmentOK(s []byte) bool {
 	return len(s) > 0 && !bytes.Equal(s, []byte(".")) && !bytes.Equal(s, []byte("..")) &&
 		bytes.IndexByte(s, '/') < 0 && bytes.IndexByte(s, 0) < 0
+}
+
+// memberName returns the name an archive member (or a gzip header's file
+// name, or a link's target) is written under; book, when not nil, keeps
+// the archive's names apart. It counts a renamed member in
+// Result.MemberNames.
+func (o *objRun) memberName(book *nameBook, name string) (string, error) {
+	e, ok := o.w.ed.(*engineEditor)
+	if !ok || o.w.cfg.KeepNames || name == "" {
+		return name, nil
+	}
+	dst, renamed, err := e.renamed(o.ctx, o.res, name)
+	if err != nil || !renamed {
+		return name, err
+	}
+	if book != nil {
+		dst = book.claim(name, dst)
+	}
+	o.res.MemberNames++
+	return dst, nil
 }

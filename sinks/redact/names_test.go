@@ -1,8 +1,14 @@
 package redact
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -92,4 +98,84 @@ func TestRedactNamesSingleFile(t *testing.T) {
 	assert.Zero(t, tally.NamesRewritten)
 	assert.False(t, (&OSSDest{Name: "safe.csv"}).Mirrors())
 	assert.True(t, (&OSSDest{}).Mirrors())
+}
+
+// TestRedactMemberNames checks archive members: zip and tar member names,
+// a tar hard link's target and a gzip header's file name lose their values
+// as object names do, members whose replaced names agree are all kept,
+// and the members' content is rewritten as before.
+func TestRedactMemberNames(t *testing.T) {
+	t.Parallel()
+	const otherMobile = "13899998000"
+	members := []struct{ name, body string }{
+		{"users/" + rawMobile + "/profile.txt", "手机 " + rawMobile + "\n"},
+		{"exports/" + rawMobile + ".csv", "a\n1\n"},
+		{"exports/" + otherMobile + ".csv", "a\n2\n"},
+		{"plain.txt", "x\n"},
+	}
+	var zbuf, tbuf, gbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	tw := tar.NewWriter(&tbuf)
+	for _, m := range members {
+		w, err := zw.Create(m.name)
+		require.NoError(t, err)
+		_, _ = w.Write([]byte(m.body))
+		require.NoError(t, tw.WriteHeader(&tar.Header{Name: m.name, Mode: 0o644, Size: int64(len(m.body)), Typeflag: tar.TypeReg}))
+		_, _ = tw.Write([]byte(m.body))
+	}
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "link-" + otherMobile, Linkname: "exports/" + otherMobile + ".csv", Typeflag: tar.TypeLink}))
+	require.NoError(t, zw.Close())
+	require.NoError(t, tw.Close())
+	gw := gzip.NewWriter(&gbuf)
+	gw.Name = rawMobile + ".txt"
+	_, _ = gw.Write([]byte("hello\n"))
+	require.NoError(t, gw.Close())
+
+	dst, tally := redactFiles(t, Config{Workers: 1}, map[string][]byte{"a.zip": zbuf.Bytes(), "a.tar": tbuf.Bytes(), "a.txt.gz": gbuf.Bytes()})
+	want := []string{"exports/138****8000.csv", "exports/138****8000~2.csv", "plain.txt", "users/138****8000/profile.txt"}
+
+	zr, err := zip.NewReader(bytes.NewReader(readFile(t, dst, "a.zip")), int64(len(readFile(t, dst, "a.zip"))))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Name == "users/138****8000/profile.txt" {
+			rc, err := f.Open()
+			require.NoError(t, err)
+			body, _ := io.ReadAll(rc)
+			assert.NotContains(t, string(body), rawMobile, "the content is rewritten too")
+		}
+	}
+	sort.Strings(names)
+	assert.Equal(t, want, names)
+
+	tr := tar.NewReader(bytes.NewReader(readFile(t, dst, "a.tar")))
+	names = names[:0]
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		if h.Typeflag == tar.TypeLink {
+			assert.Equal(t, "link-138****8000", h.Name)
+			assert.Equal(t, "exports/138****8000~2.csv", h.Linkname, "the link names its target's new name")
+			continue
+		}
+		names = append(names, h.Name)
+	}
+	sort.Strings(names)
+	assert.Equal(t, want, names)
+
+	zg, err := gzip.NewReader(bytes.NewReader(readFile(t, dst, "a.txt.gz")))
+	require.NoError(t, err)
+	assert.Equal(t, "138****8000.txt", zg.Name)
+
+	// 3 renamed members in each archive, the link's name and target, the
+	// gzip file name.
+	assert.Equal(t, int64(3+3+2+1), tally.NamesRewritten)
+	kept, _ := redactFiles(t, Config{Workers: 1, KeepNames: true}, map[string][]byte{"a.txt.gz": gbuf.Bytes()})
+	zg, err = gzip.NewReader(bytes.NewReader(readFile(t, kept, "a.txt.gz")))
+	require.NoError(t, err)
+	assert.Equal(t, rawMobile+".txt", zg.Name)
 }

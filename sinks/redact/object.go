@@ -253,7 +253,11 @@ func (o *objRun) gunzip(br *bufio.Reader, name string, depth int, w io.Writer) e
 	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
 		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
 	}
-	lz := &lazyGzip{w: w, hdr: zr.Header}
+	hdr := zr.Header
+	if hdr.Name, err = o.memberName(nil, hdr.Name); err != nil { // gzip -N keeps the file's name
+		return err
+	}
+	lz := &lazyGzip{w: w, hdr: hdr}
 	lim := scanner.LimitDecompression(zr, cr, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	if err := o.rewrite(lim, inner, depth+1, nil, lz); err != nil {
 		return err

@@ -56,7 +56,7 @@ func (o *objRun) rebuildZip(zr *zip.Reader, parts map[*zip.File]officePart, w io
 		}
 		rw, ok := parts[f]
 		if !ok {
-			if err := copyZipMember(zw, f); err != nil {
+			if err := copyZipMember(zw, f, f.Name); err != nil {
 				return err
 			}
 			continue
@@ -79,13 +79,15 @@ func memberHeader(f *zip.File) *zip.FileHeader {
 		Modified: f.Modified, ExternalAttrs: f.ExternalAttrs, CreatorVersion: f.CreatorVersion}
 }
 
-// copyZipMember copies a member's compressed bytes and header.
-func copyZipMember(zw *zip.Writer, f *zip.File) error {
+// copyZipMember copies a member's compressed bytes and header, under
+// name.
+func copyZipMember(zw *zip.Writer, f *zip.File, name string) error {
 	raw, err := f.OpenRaw()
 	if err != nil {
 		return &malformedError{format: "zip", msg: "cannot open member"}
 	}
 	fh := f.FileHeader
+	fh.Name = name
 	mw, err := zw.CreateRaw(&fh)
 	if err != nil {
 		return err

@@ -59,8 +59,9 @@ type Tally struct {
 	// ThumbnailsBlanked counts the thumbnails of Office packages (a
 	// rendering of the first page) replaced by a blank picture.
 	ThumbnailsBlanked int64 `json:"thumbnails_blanked"`
-	// NamesRewritten counts the objects written under a name whose
-	// values were replaced (Config.KeepNames).
+	// NamesRewritten counts the objects, archive members and gzip file
+	// names written under a name whose values were replaced
+	// (Config.KeepNames).
 	NamesRewritten int64 `json:"names_rewritten"`
 	// NotRewritten lists the objects (and archive members) not rewritten
 	// or only partly, with their reasons: the first maxIssues of them,
@@ -117,6 +118,7 @@ func (t *Tally) Add(r *Result) {
 		if r.Renamed {
 			t.NamesRewritten++
 		}
+		t.NamesRewritten += r.MemberNames
 	}
 	if r.Status != StatusRewritten {
 		t.issue(r.issue())
@@ -253,7 +255,7 @@ func RenderText(w io.Writer, s Summary) {
 		p("Thumbnails of Office documents (the first page as a picture) replaced by a blank one: %d\n", c.ThumbnailsBlanked)
 	}
 	if c.NamesRewritten > 0 {
-		p("Objects written under a name whose values were replaced: %d\n", c.NamesRewritten)
+		p("Objects and archive members written under a name whose values were replaced: %d\n", c.NamesRewritten)
 	}
 	if c.TokensFailed > 0 {
 		p("Tokens not decrypted (no key of the policy opens them): %d\n", c.TokensFailed)
