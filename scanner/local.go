@@ -36,9 +36,9 @@ type LocalConfig struct {
 	// "cache" for --exclude 'cache/**': the walk does not go into it, which
 	// saves a stat per file it holds.
 	PruneDir func(rel string) bool
-	// Logger receives warnings about links that are not followed: dangling
-	// ones, and those leading back into the folders being walked; nil
-	// discards.
+	// Logger receives warnings about links that are not followed: targets
+	// that are links (without FollowSymlinks), dangling ones, and those
+	// leading back into the folders being walked; nil discards.
 	Logger *slog.Logger
 }
 
@@ -174,6 +174,9 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
 			if !s.cfg.FollowSymlinks {
+				// Not an object, but say so: a linked fixtures folder
+				// would otherwise be a scan of nothing that passes.
+				s.cfg.Logger.Warn("target not scanned: it is a symbolic link and links are not followed (--follow-symlinks)", "target", root)
 				continue
 			}
 			if fi, err = os.Stat(abs); err != nil {

@@ -211,3 +211,24 @@ func TestLocalWalkPruneDir(t *testing.T) {
 	assert.Equal(t, []string{"a.txt"}, names)
 	assert.ElementsMatch(t, []string{"cache", "linked", "linked/cache"}, asked)
 }
+
+// A target that is a link is not followed without FollowSymlinks. It used
+// to be dropped without a word, so a CI job given a linked fixtures folder
+// scanned nothing and passed; the walk now warns, naming the target.
+func TestLocalWalkLinkTargetWarns(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "data", "a.txt"))
+	link := filepath.Join(dir, "fixtures")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "data"), link))
+	var log bytes.Buffer
+	listed := walk(t, scanner.LocalConfig{Roots: []string{link}, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	assert.Empty(t, listed)
+	assert.Contains(t, log.String(), "level=WARN")
+	assert.Contains(t, log.String(), "target="+link)
+	assert.Contains(t, log.String(), "symbolic link")
+
+	log.Reset()
+	listed = walk(t, scanner.LocalConfig{Roots: []string{link}, FollowSymlinks: true, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	assert.Equal(t, []string{"a.txt"}, namesOf(listed))
+	assert.Empty(t, log.String())
+}
