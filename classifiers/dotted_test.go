@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -109,5 +110,63 @@ func TestLastWordAgrees(t *testing.T) {
 		}
 		words := lists[r.IntN(len(lists))]
 		require.Equal(t, ref(text, words), lastWord(text, words), "case %d: %q", n, text)
+	}
+}
+
+// TestGPSDrawingNumbers: the numbers of vector drawings are not
+// coordinates. SVG icons gave thousands of gps_coordinate findings (818 SVG
+// files on a developer machine: 10,871 in 597 files, every one of them a
+// path, transform or polygon; now none), which failed a CI job run with
+// --fail-on S3 on any repository with icons. Labels are words of their own:
+// "translate(-2.92 -6.54)" was read as a latitude label. Coordinates in
+// prose, WKT, KML and GeoJSON are still found.
+func TestGPSDrawingNumbers(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		gps  bool
+	}{
+		{`<path d="M 0 -1.332031 -0.8125 -2.273438 -1.550781"/>`, false},
+		{`<path d="c 0 -1.332031 -0.8125 -2.273438 -1.550781 -2.644531 c -0.7421"/>`, false},
+		{`<path d="m 12.345678,45.678901 c 1.234567,2.345678 3.456789,4.567890 5.678901,6.789012 z"/>`, false},
+		{`<path d="M124,-126C124,-126 149.4376,-81.2672 183.6334,-73.2"/>`, false},
+		{`<path d="M39.9445,62.9023 L-80.04849 -68.86891 M39.9445,62.9023"/>`, false},
+		{`<path d="M 6.503906 142.375 L 15 142.375 L 139.703125 14.792969 "/>`, false},
+		{`<path d="q16.75702689707279,0 26.23991382300854,12.124128554614499 zm-18.4553"/>`, false},
+		{`<path d="m0 5.2459 0.875 31.875 6e-3 1.2834-0.46958 2.5635-1.3125 3.5312"/>`, false},
+		{`<path d="h 1 v 2 c -1.2e-4,0.77087 0.83516,1.25205 1.50195,0.86523"/>`, false},
+		{`<g transform="translate(36.4081 -60.6962)">`, false},
+		{`<g transform="translate(-2.92 -6.54)">`, false},
+		{`<g transform="matrix(0.7071 0.7071 -0.7071 0.7071 36.4081 60.6962)">`, false},
+		{`<g transform="matrix(1,-1.73472e-18,0,1,-0.962634,-2.89287)">`, false},
+		{`<polygon points="39.9042,116.4074 39.9043,116.4075 39.9044,116.4076"/>`, false},
+		{"translate 39.90, 116.40", false},
+		{"platform 39.90, 116.40", false},
+		{"POINT(116.407400 39.904200)", true},
+		{"LINESTRING(116.4074 39.9042, 116.4075 39.9043, 116.4076 39.9044)", true},
+		{"<coordinates>116.4074,39.9042,0 116.4075,39.9043,0</coordinates>", true},
+		{"2024-01-01T10:00:00 39.904200 116.407400 12.5", true},
+		{"[116.4074, 39.9042]", true},
+		{"S 33.8688, 151.2093", true},
+		{"A 39.9042, 116.4074", true},
+		{`{"p": "A 39.9042, 116.4074"}`, true},
+		{"点位 L 39.9042 116.4074", true},
+		{"position 39.904211 116.407413 heading 12", true},
+		{"lat 39.90, 116.40", true},
+		{"userLat: 39.90, userLng: 116.40", true},
+		{"gps_lat 39.90 gps_lng 116.40", true},
+		// A value of a batch is read on its own: a cell "M" before it is
+		// not a path command.
+		{"(csv) sex,pos,age|M,39.904211 116.407413,35", true},
+		{"(csv) sex,pos,age|L,39.904211 116.407413,35", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			found, err := runExample(context.Background(), e.NewScanner(), tt.text)
+			require.NoError(t, err)
+			assert.Equal(t, tt.gps, found.has("gps_coordinate"))
+		})
 	}
 }
