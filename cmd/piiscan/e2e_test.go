@@ -303,3 +303,30 @@ func TestQuietLogs(t *testing.T) {
 		assert.Contains(t, res.stderr, `"level":"INFO"`, cmd[0])
 	}
 }
+
+// TestExitCodeSays: a CI job run with --quiet that fails on --fail-on (exit
+// 1) or on failed objects (exit 3) says why in one line on stderr; it used
+// to end silently, so the job's log held nothing but "exit code 1". A run
+// that lists no object at all warns: a gate that read nothing passes.
+func TestExitCodeSays(t *testing.T) {
+	src := writeTree(t, map[string]string{"a.txt": "身份证号：" + cliID + "\n", "b.txt": "手机：" + cliMobile + "\n"})
+	out := t.TempDir()
+	res := runCLI(t, "", "scan", src, "--out", out, "--quiet", "--fail-on", "S3")
+	require.Equal(t, exitFindings, res.code, res.stderr)
+	assert.Contains(t, res.stderr, "piiscan: --fail-on S3: 1 finding at S3 or above (S3 1)")
+	assert.Contains(t, res.stderr, "piiscan report "+out)
+	assert.NotContains(t, res.stderr, cliID)
+	assert.Equal(t, 1, strings.Count(res.stderr, "\n"), res.stderr)
+
+	res = runCLI(t, "", "scan", src, "--out", t.TempDir(), "--quiet", "--fail-on", "S4")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Empty(t, res.stderr)
+
+	empty := t.TempDir()
+	res = runCLI(t, "", "scan", empty, "--out", t.TempDir(), "--quiet", "--fail-on", "S1")
+	require.Equal(t, exitOK, res.code, res.stderr)
+	assert.Contains(t, res.stderr, `"level":"WARN"`)
+	assert.Contains(t, res.stderr, "no objects listed")
+	res = runCLI(t, "", "scan", src, "--include", "*.csv", "--out", t.TempDir(), "--quiet")
+	assert.Contains(t, res.stderr, "no objects listed", "an --include that matches nothing")
+}

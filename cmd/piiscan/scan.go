@@ -221,6 +221,11 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	summary.Outputs.Root = f.out
 	if interrupted {
 		summary.Notes = append(summary.Notes, fmt.Sprintf("interrupted: %d object(s) in flight or not yet started were not written; rerun to scan them", stats.Abandoned))
+	} else if stats.Listed == 0 {
+		// A CI gate that read nothing passes: say so, also under --quiet.
+		const msg = "no objects listed: the targets hold no file, or --include/--exclude left none"
+		logger.Warn(msg, "targets", targets)
+		summary.Notes = append(summary.Notes, msg)
 	}
 	sumPath, sumErr := sinks.PublishSummary(context.WithoutCancel(ctx), out.dir, summary, out.publish)
 	out.finish(closeErr == nil && sumErr == nil, logger)
@@ -240,11 +245,35 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	case sumErr != nil:
 		return &exitError{code: exitUsage, err: fmt.Errorf("write summary: %w", sumErr)}
 	case sc.failOn != "" && (summary.Counters.AtOrAbove(sc.failOn) > 0 || op.inc.earlierAtOrAbove(sc.failOn)):
-		return &exitError{code: exitFindings}
+		return &exitError{code: exitFindings, err: failOnError(sc.failOn, summary.Counters.FindingsBySensitivity, f.out)}
 	case summary.Counters.ObjectsByStatus[string(scanner.StatusFailed)] > 0:
-		return &exitError{code: exitFailedObjs}
+		return &exitError{code: exitFailedObjs, err: fmt.Errorf("%d object(s) failed; their reasons are in the objects table (piiscan report %s)",
+			summary.Counters.ObjectsByStatus[string(scanner.StatusFailed)], f.out)}
 	}
 	return nil
+}
+
+// failOnError says in one line why --fail-on fails the run, for a CI log:
+// how many findings at or above the level, by level, and where to look.
+// An --incremental run may fail on findings of unchanged objects only,
+// which this run did not write.
+func failOnError(level string, bySensitivity map[string]int64, out string) error {
+	var n int64
+	var parts []string
+	for _, lv := range rules.Levels {
+		if c := bySensitivity[lv]; lv >= level && c > 0 {
+			n += c
+			parts = append(parts, fmt.Sprintf("%s %d", lv, c))
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("--fail-on %s: objects unchanged since an earlier scan hold findings at %s or above (piiscan report %s)", level, level, out)
+	}
+	noun := "findings"
+	if n == 1 {
+		noun = "finding"
+	}
+	return fmt.Errorf("--fail-on %s: %d %s at %s or above (%s); see piiscan report %s", level, n, noun, level, strings.Join(parts, ", "), out)
 }
 
 // resolveScan checks the flags and loads the rules: every problem here is
