@@ -48,7 +48,7 @@ func (s *Scanner) dotted(ts int) int {
 	case 4:
 		// Section numbers are a document's: a value of records starts a
 		// "line" of the buffer of its own.
-		if !versionBefore(buf, start) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) {
+		if !versionBefore(buf, start) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) {
 			s.ipv4(start, end, comps[:4])
 		}
 	case 2:
@@ -129,6 +129,57 @@ func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
 	// Only a Markdown heading: a plain line starting "10.1.2.3 登录成功"
 	// is an application log, and 10.x addresses have small parts.
 	return heading && (p == 0 || buf[p-1] == '\n')
+}
+
+// sectionBefore reports a dotted quad that the bytes before it call the
+// number of a section of a specification, as code comments and documents
+// cite them: after the word section, sec, sect, clause or chapter, or a §
+// ("RFC 5321 section 4.5.3.1", "(sec. 4.5.3.1)", "§ 5.2.3.1"), after a
+// Microsoft Open Specifications or RFC reference in brackets ("[MS-EMF]
+// 2.3.5.32"), or in a list after such a number ("2.3.5.32, 2.3.5.33");
+// depth bounds how many list items back it looks. "subsection" ends in a
+// word of the list but is not one, and "[host] 10.0.0.1" names no
+// specification.
+func sectionBefore(buf []byte, start, depth int) bool {
+	p := start
+	for k := 0; k < 2 && p > 0 && (buf[p-1] == ' ' || buf[p-1] == '.' || buf[p-1] == ':'); k++ {
+		p--
+	}
+	if p >= 2 && buf[p-2] == 0xC2 && buf[p-1] == 0xA7 { // §
+		return true
+	}
+	for _, w := range [...]string{"section", "sect", "sec", "clause", "chapter"} {
+		if p >= len(w) && asciiFoldEq(buf[p-len(w):p], w) && (p == len(w) || !isLetter(buf[p-len(w)-1])) {
+			return true
+		}
+	}
+	if p > 0 && buf[p-1] == ']' {
+		q := p - 1
+		for q > 0 && p-q < 24 && buf[q-1] != '[' && buf[q-1] != '\n' {
+			q--
+		}
+		if q > 0 && buf[q-1] == '[' && (p-1-q >= 3 && asciiFoldEq(buf[q:q+3], "ms-") || p-1-q >= 3 && asciiFoldEq(buf[q:q+3], "rfc")) {
+			return true
+		}
+	}
+	// A list: "2.3.5.32, 2.3.5.33" or "4.5.3.1 and 4.5.3.2".
+	if depth == 0 {
+		return false
+	}
+	p = start
+	switch {
+	case p >= 2 && buf[p-2] == ',' && buf[p-1] == ' ':
+		p -= 2
+	case p >= 5 && asciiFoldEq(buf[p-5:p], " and "):
+		p -= 5
+	default:
+		return false
+	}
+	q := p
+	for q > 0 && p-q < 16 && (isDigit(buf[q-1]) || buf[q-1] == '.') {
+		q--
+	}
+	return q < p && isDigit(buf[q]) && sectionBefore(buf, q, depth-1)
 }
 
 func isVersionSep(c byte) bool {

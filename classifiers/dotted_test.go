@@ -70,6 +70,20 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"<td>10.0.0.1</td>", true},
 		{`if ip == "10.0.0.1"`, true},
 		{"addr: 8.8.8.8 (ver 2)", true},
+		// Section numbers of specifications, as code comments cite them.
+		{"// Limits of RFC 5321 section 4.5.3.1", false},
+		{"see Section 4.5.3.1.", false},
+		{"(sec. 4.5.3.1)", false},
+		{"GB/T 35273 § 5.2.3.1", false},
+		{"§5.2.3.1", false},
+		{"clause 5.2.3.1", false},
+		{"Chapter 10.1.2.3", false},
+		{"record r at off ([MS-EMF] 2.3.5.32, 2.3.5.33)", false},
+		{"([MS-EMF] 2.1.1, [MS-EMFPLUS] 2.1.1.1, [MS-WMF] 2.1.1.1)", false},
+		{"subsection 10.0.0.1", true},
+		{"[host] 10.0.0.1", true},
+		{"[2024-01-01 10:00:00] 10.0.0.1 GET /", true},
+		{"secure 10.0.0.1", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
