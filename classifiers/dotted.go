@@ -48,7 +48,9 @@ func (s *Scanner) dotted(ts int) int {
 	case 4:
 		// Section numbers are a document's: a value of records starts a
 		// "line" of the buffer of its own.
-		if !versionBefore(buf, start) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) {
+		// Compacted SVG path data runs decimals together (".75.75" is
+		// 0.75 0.75), so "1.5.75.75" there is four numbers, not an address.
+		if !versionBefore(buf, start) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) && !s.drawingNumbers(start, end, false) {
 			s.ipv4(start, end, comps[:4])
 		}
 	case 2:
@@ -426,7 +428,7 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	if !validLatLng(lat, lng) {
 		return end
 	}
-	if !labelled && s.drawingNumbers(first.start, second.end) {
+	if !labelled && s.drawingNumbers(first.start, second.end, true) {
 		return second.end
 	}
 	s.canon = appendLatLng(s.canon[:0], lat, lng)
@@ -593,9 +595,9 @@ func (s *Scanner) wordStart(p int) bool {
 // 33.8688, 151.2093", "N 39.9042, E 116.4074", "lat 39.9 lon 116.4", WKT,
 // GeoJSON, KML lists without letters) has no such command before it, or
 // nothing drawing-like after it.
-func (s *Scanner) drawingNumbers(start, end int) bool {
+func (s *Scanner) drawingNumbers(start, end int, glued bool) bool {
 	buf := s.buf
-	if start >= 2 && buf[start-1] == '-' && isDigit(buf[start-2]) {
+	if glued && start >= 2 && buf[start-1] == '-' && isDigit(buf[start-2]) {
 		return true
 	}
 	space := func(c byte) bool { return c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r' }

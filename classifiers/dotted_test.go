@@ -84,6 +84,14 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"[host] 10.0.0.1", true},
 		{"[2024-01-01 10:00:00] 10.0.0.1 GET /", true},
 		{"secure 10.0.0.1", true},
+		// Compacted SVG path data: ".75.75" is two numbers.
+		{`<path d="M558.06,551.55c-3.1.18.09,4-2.57,4.43-3.07,1.2"/>`, false},
+		{`<path d="m-6 2.558a.75.75 0 110 1.5.75.75 0 110-1.5z"/>`, false},
+		{`<path d="M461.18,828.68l-3.25,1.08c-1.33-1.05-2.57-.33-3.82.2.13-2-.87"/>`, false},
+		{"range 10.0.0.1-10.0.0.255", true},
+		{"10.0.0.1-10.0.0.255", true},
+		{"ip 10.0.0.1 10.0.0.2", true},
+		{"A 10.0.0.1", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
