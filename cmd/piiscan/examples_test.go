@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +49,26 @@ func TestPackExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadmeFixturesPack: the allow pack the README gives CI jobs loads,
+// lets the fixtures' test values through and still reports others.
+func TestReadmeFixturesPack(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	readme := string(b)
+	const open = "```yaml\n# fixtures-allow.yaml"
+	i := strings.Index(readme, open)
+	require.GreaterOrEqual(t, i, 0, "the README holds the fixtures pack")
+	block := readme[i+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	pack := writePack(t, block)
+
+	r := runCLI(t, "", "rules", "test", "--rules", pack, "mail a@example.com b@x.example.org c@y.test card 4111-1111-1111-1111 ip 10.0.0.1")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "no findings")
+	r = runCLI(t, "", "rules", "test", "--rules", pack, "mail zhang.san@mail.qq.com 手机 "+cliMobile)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "email")
+	assert.Regexp(t, `cn_mobile\s+S3`, r.stdout, "levels re-grades")
 }
