@@ -52,8 +52,8 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"empty file", "", "", "empty file"},
 		{"not yaml", "rules: [", "", "yaml"},
-		{"unknown key", rule("    pattern: 'x'\n    colour: red\n"), "", "field colour not found"},
-		{"unknown top key", "rulez: []\n", "", "field rulez not found"},
+		{"unknown key", rule("    pattern: 'x'\n    colour: red\n"), "", `unknown key "colour" in a rule`},
+		{"unknown top key", "rulez: []\n", "", `unknown key "rulez" in the pack (did you mean "rules"?)`},
 		{"missing id", "rules:\n  - category: identity\n    level: S2\n    pattern: x\n", "#1", "missing id"},
 		{"bad id", "rules:\n  - id: Bad-Id\n    category: identity\n    level: S2\n    pattern: x\n", "Bad-Id", "lower-case"},
 		{"long id", "rules:\n  - id: " + strings.Repeat("a", 65) + "\n    category: identity\n    level: S2\n    pattern: x\n", strings.Repeat("a", 65), "lower-case"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -48,9 +49,13 @@ const maxRefineLines = 100_000
 func yamlError(data []byte, err error) error {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		le := &LineError{Msg: strings.Join(te.Errors, "; "), Err: err}
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = typeErrorText(m)
+		}
+		le := &LineError{Msg: strings.Join(msgs, "; "), Err: err}
 		if len(te.Errors) == 1 {
-			if m := yamlLine.FindStringSubmatch(te.Errors[0]); m != nil {
+			if m := yamlLine.FindStringSubmatch(msgs[0]); m != nil {
 				le.Line, _ = strconv.Atoi(m[1])
 				le.Msg = m[2]
 			}
@@ -103,4 +108,139 @@ func problemLine(data []byte, msg string) int {
 		return 0
 	}
 	return i + 1
+}
+
+var (
+	unknownField = regexp.MustCompile(`field (\S+) not found in type rules\.(\w+)`)
+	wrongKind    = regexp.MustCompile("cannot unmarshal !!(\\w+)(?: `[^`]*`)? into (\\S+)")
+)
+
+// typeErrorText rewrites one of yaml.v3's type errors for the author of a
+// pack: an unknown key is named with the part of the pack it is in and the
+// key it likely misspells, instead of a Go type ("field levle not found in
+// type rules.Rule"); a value of the wrong kind is described, not quoted
+// ("cannot unmarshal !!int `1381234...` into []string" showed the start of
+// an allow-list entry or an example, which may be a real value).
+func typeErrorText(msg string) string {
+	if m := unknownField.FindStringSubmatchIndex(msg); m != nil {
+		key, typ := msg[m[2]:m[3]], msg[m[4]:m[5]]
+		where, keys := packPart(typ)
+		text := fmt.Sprintf("unknown key %q in %s", key, where)
+		if near := nearestKey(key, keys); near != "" {
+			text += fmt.Sprintf(" (did you mean %q?)", near)
+		} else if len(keys) > 0 {
+			text += " (known: " + strings.Join(keys, ", ") + ")"
+		}
+		return msg[:m[0]] + text + msg[m[1]:]
+	}
+	if m := wrongKind.FindStringSubmatchIndex(msg); m != nil {
+		found, want := msg[m[2]:m[3]], msg[m[4]:m[5]]
+		return msg[:m[0]] + fmt.Sprintf("found %s where %s is wanted", yamlKind(found), goKind(want)) + msg[m[1]:]
+	}
+	return msg
+}
+
+// packPart names the part of a pack a decoded type is, with its keys.
+func packPart(typ string) (string, []string) {
+	var v any
+	where := "the pack"
+	switch typ {
+	case "Pack":
+		v = Pack{}
+	case "Rule":
+		v, where = Rule{}, "a rule"
+	case "Mask":
+		v, where = Mask{}, "a rule's mask"
+	case "Examples":
+		v, where = Examples{}, "a rule's examples"
+	default:
+		return "the pack", nil
+	}
+	var keys []string
+	t := reflect.TypeOf(v)
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return where, keys
+}
+
+// nearestKey returns the key within two edits of key (the nearest, the
+// first of a tie), or "".
+func nearestKey(key string, keys []string) string {
+	best, bestD := "", 3
+	for _, k := range keys {
+		if d := editDistance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance with a transposition counted as
+// one edit (optimal string alignment): "levle" is one edit from "level".
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// yamlKind describes a YAML tag: "int" is a number.
+func yamlKind(tag string) string {
+	switch tag {
+	case "str":
+		return "a string"
+	case "int", "float":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "map":
+		return "a mapping"
+	case "seq":
+		return "a list"
+	case "null":
+		return "nothing"
+	}
+	return "a " + tag
+}
+
+// goKind describes the Go type a value was decoded into.
+func goKind(typ string) string {
+	switch {
+	case typ == "string":
+		return "a string"
+	case typ == "[]string":
+		return "a list of strings"
+	case typ == "bool":
+		return "true or false"
+	case strings.HasPrefix(typ, "int"), strings.HasPrefix(typ, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(typ, "float"):
+		return "a number"
+	case strings.HasPrefix(typ, "[]"):
+		return "a list"
+	case strings.HasPrefix(typ, "map["), strings.HasPrefix(typ, "rules."):
+		return "a mapping"
+	}
+	return "another kind of value"
 }
