@@ -578,7 +578,7 @@ func (s *Scanner) wordStart(p int) bool {
 	return up(s.buf[p]) && !up(s.buf[p-1])
 }
 
-// drawingNumbers reports a pair of numbers [start, end) inside the numbers
+// drawingNumbers reports numbers at [start, end) inside the numbers
 // of a vector drawing: SVG path data (`d="m 12.3456,45.6789 c 1.2345 ...`,
 // `L-80.04849 -68.86891`), an SVG transform (`matrix(0.7071 0.7071
 // -0.7071 0.7071 36.4081 60.6962)`) or the points of an SVG polygon or
@@ -589,9 +589,12 @@ func (s *Scanner) wordStart(p int) bool {
 // path command (one letter standing alone: M L H V C S Q T A Z in either
 // case), a transform's "(" or the quote of points=", with only numbers
 // between, and is followed by another number or command, or by the end of
-// the list when numbers stand before it; or its first number is glued to
-// the number before by a minus sign, as only compacted path data writes
-// them (`1.2834-0.46958 2.5635`). A coordinate in prose or data ("S
+// the list when numbers stand before it; or, with glued, its first number
+// is glued to the number before by a minus sign, as only compacted path
+// data writes them (`1.2834-0.46958 2.5635`; an address range
+// "10.0.0.1-10.0.0.255" is written so too, hence the parameter). The same
+// test serves dotted quads, which compacted path data also makes
+// ("1.5.75.75" is 1.5 0.75 0.75). A coordinate in prose or data ("S
 // 33.8688, 151.2093", "N 39.9042, E 116.4074", "lat 39.9 lon 116.4", WKT,
 // GeoJSON, KML lists without letters) has no such command before it, or
 // nothing drawing-like after it.
