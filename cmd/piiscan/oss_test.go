@@ -356,3 +356,24 @@ func TestOSSSessionToken(t *testing.T) {
 		})
 	}
 }
+
+// TestOSSOutLogNamesUploadedSummary: with --out oss://, the "scan
+// finished" log line, which a scheduled job's monitoring reads, names the
+// run summary where it was uploaded, not the temporary local copy that is
+// removed after the upload.
+func TestOSSOutLogNamesUploadedSummary(t *testing.T) {
+	env := newOSSEnv(t, []string{"src", "results"}, nil)
+	env.write(t, "src", "a.txt", "mail user@example.com\n")
+	res := env.scan(t, "oss://src/", "--out", "oss://results/run", "--scan-id", "logged", "--log-format", "json")
+	require.Equal(t, exitOK, res.code, "stderr:\n%s", res.stderr)
+	var finished map[string]any
+	for line := range strings.Lines(res.stderr) {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "scan finished" {
+			finished = rec
+		}
+	}
+	require.NotNil(t, finished, "no scan finished line in:\n%s", res.stderr)
+	assert.Equal(t, "oss://results/run/scans/logged.json", finished["summary"])
+	assert.Contains(t, env.keys(t, "results", ""), "run/scans/logged.json")
+}

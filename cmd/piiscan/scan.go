@@ -228,6 +228,10 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		summary.Notes = append(summary.Notes, msg)
 	}
 	sumPath, sumErr := sinks.PublishSummary(context.WithoutCancel(ctx), out.dir, summary, out.publish)
+	if sumErr == nil && out.remote != "" {
+		// The local copy is removed after the upload: name the uploaded one.
+		sumPath = out.locate(sinks.SummaryRelPath(summary.ScanID, summary.Shard))
+	}
 	out.finish(closeErr == nil && sumErr == nil, logger)
 	if !f.quiet {
 		sinks.RenderText(cmd.ErrOrStderr(), summary)
