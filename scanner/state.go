@@ -148,6 +148,12 @@ func ReadState(r io.Reader, run StateRun) (*State, error) {
 	if h.Format != StateFormat {
 		return nil, fmt.Errorf("read state: format %d, this piiscan reads format %d", h.Format, StateFormat)
 	}
+	if !h.Complete && h.ScanID == run.ScanID && !h.StartedAt.IsZero() {
+		// A retry of an unfinished run continues it: the run started when
+		// its first attempt did (its dt= partition), and a further retry
+		// must read that start again.
+		run.StartedAt = h.StartedAt
+	}
 	s := NewState(run)
 	s.prev = h
 	rsIdx := make([]uint16, len(h.Rulesets))

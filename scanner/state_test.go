@@ -163,6 +163,27 @@ func TestStateResumeChain(t *testing.T) {
 	assert.Equal(t, scanner.ReasonNone, reason)
 }
 
+// TestStateRetryKeepsStart: a retry of an unfinished run (same scan id)
+// keeps the run's start, the day its dt= partition is named after, through
+// any number of retries; another run, or a retry of a finished one, has
+// its own start.
+func TestStateRetryKeepsStart(t *testing.T) {
+	t.Parallel()
+	later := scanner.StateRun{ScanID: "run1", StartedAt: t0.Add(22 * time.Hour), Ruleset: "rs"}
+	s := scanner.NewState(runInfo("run1", "rs"))
+	retry, _ := roundTrip(t, s, false, later)
+	again, text := roundTrip(t, retry, false, later)
+	assert.Equal(t, t0, again.Header().StartedAt, text)
+
+	next := scanner.StateRun{ScanID: "run2", StartedAt: t0.Add(22 * time.Hour), Ruleset: "rs"}
+	other, _ := roundTrip(t, s, false, next)
+	_, text = roundTrip(t, other, false, next)
+	assert.Contains(t, text, `"started_at":"2026-11-21T01:00:00Z"`, "another run has its own start")
+	finished, _ := roundTrip(t, s, true, later)
+	_, text = roundTrip(t, finished, true, later)
+	assert.Contains(t, text, `"started_at":"2026-11-21T01:00:00Z"`)
+}
+
 // TestStateFormat pins the file format: a header line, then sorted JSON
 // lines with indexes into the header's tables.
 func TestStateFormat(t *testing.T) {

@@ -93,6 +93,12 @@ func openIncremental(ctx context.Context, f *scanFlags, sc *scanConfig, suffix s
 			return nil, usageErr("--incremental %s: scan id %s already finished; give this run a new --scan-id", in.loc, sc.scanID)
 		}
 		in.continues, in.parts = true, h.Parts
+		// The earlier attempts published their parts in the partition of
+		// the day the run started; this one's go there too, also after
+		// midnight UTC.
+		if !h.StartedAt.IsZero() {
+			in.run.StartedAt, sc.date = h.StartedAt, h.StartedAt
+		}
 	}
 	in.written = h.WrittenAt
 	if h.ScanID == "" {

@@ -319,7 +319,7 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 	if err != nil {
 		return nil, usageErr("--out %s: %w", f.out, err)
 	}
-	probe := up.Key(path.Join("findings", "dt="+sinks.Partition(sc.start), sc.scanID+sc.shard+".parquet"))
+	probe := up.Key(path.Join("findings", "dt="+sinks.Partition(sc.date), sc.scanID+sc.shard+".parquet"))
 	switch exists, err := probeKey(ctx, bucket, probe); {
 	case err != nil:
 		return nil, usageErr("--out %s: %w", f.out, err)

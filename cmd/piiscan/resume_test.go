@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -122,4 +123,53 @@ func TestRetryKeepsFailOn(t *testing.T) {
 	for _, r := range rows {
 		assert.NotEqual(t, string(scanner.ReasonUnchanged), r.Reason, r.Object)
 	}
+}
+
+// TestRetryKeepsPartition: a retry under the same scan id that continues
+// an unfinished incremental run started on an earlier day (a nightly job
+// evicted after midnight UTC and retried) publishes its parts in the dt=
+// partition of the run, the day its first attempt started, so that the
+// files of one scan id are in one partition and the run summary's outputs
+// name all of them; and the state keeps the run's start for a further retry.
+func TestRetryKeepsPartition(t *testing.T) {
+	src := writeTree(t, map[string]string{"a.txt": "身份证号：" + cliID + "\n"})
+	out, state := t.TempDir(), filepath.Join(t.TempDir(), "state.jsonl")
+	args := []string{"scan", src, "--out", out, "--incremental", state, "--scan-id", "nightly", "--quiet"}
+	res := runCLI(t, "", args...)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	// Make it an attempt that started the day before and was interrupted
+	// after it published a.txt.
+	started := time.Date(2026, 1, 2, 23, 50, 0, 0, time.UTC)
+	for _, table := range []string{"findings", "objects"} {
+		dirs, err := filepath.Glob(filepath.Join(out, table, "dt=*"))
+		require.NoError(t, err)
+		require.Len(t, dirs, 1)
+		require.NoError(t, os.Rename(dirs[0], filepath.Join(out, table, "dt=2026-01-02")))
+	}
+	h := readStateHeader(t, state)
+	b, err := os.ReadFile(state)
+	require.NoError(t, err)
+	b = bytes.Replace(b, []byte(`"complete":true`), []byte(`"complete":false`), 1)
+	at, err := json.Marshal(h.StartedAt)
+	require.NoError(t, err)
+	b = bytes.Replace(b, []byte(`"started_at":`+string(at)), []byte(`"started_at":"`+started.Format(time.RFC3339Nano)+`"`), 1)
+	require.NoError(t, os.WriteFile(state, b, 0o644))
+	require.Equal(t, started, readStateHeader(t, state).StartedAt)
+	require.NoError(t, os.WriteFile(filepath.Join(src, "b.txt"), []byte("邮箱 user@example.com\n"), 0o644))
+
+	res = runCLI(t, "", args...)
+	require.Equal(t, exitOK, res.code, res.stderr)
+	for _, table := range []string{"findings", "objects"} {
+		files, err := filepath.Glob(filepath.Join(out, table, "*", "*.parquet"))
+		require.NoError(t, err)
+		assert.Len(t, files, 2, "%s: a part of each attempt", table)
+		for _, f := range files {
+			assert.Equal(t, "dt=2026-01-02", filepath.Base(filepath.Dir(f)), "%s is in the run's partition", f)
+		}
+	}
+	sum := readSummaryFile(t, out, "nightly")
+	assert.Equal(t, "findings/dt=2026-01-02/nightly-part-*.parquet", sum.Outputs.Findings)
+	assert.Equal(t, "objects/dt=2026-01-02/nightly-part-*.parquet", sum.Outputs.Objects)
+	assert.Equal(t, started, readStateHeader(t, state).StartedAt, "the state keeps the run's start for the next retry")
+	assert.Len(t, readTable[scanner.ObjectRow](t, out, "objects"), 2, "a.txt once, b.txt once")
 }

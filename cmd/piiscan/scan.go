@@ -111,7 +111,12 @@ func countOrOff(n int) int {
 
 // scanConfig is what the flags resolve to before anything is scanned.
 type scanConfig struct {
-	start    time.Time
+	start time.Time
+	// date is the day of the run, its dt= partition: the day it started,
+	// or for a retry that continues an unfinished incremental run, the day
+	// its first attempt started (incremental.go), so that all files of a
+	// scan id are in one partition.
+	date     time.Time
 	asOf     time.Time
 	scanID   string
 	engine   *classifiers.Engine
@@ -157,7 +162,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return usageErr("--out %s: %w", f.out, err)
 	}
 	sink, err := op.newSink(sinks.ParquetConfig{
-		Root: out.dir, Publish: out.publish, ScanID: sc.scanID, Date: sc.start, Compression: sinks.Compression(f.compression),
+		Root: out.dir, Publish: out.publish, ScanID: sc.scanID, Date: sc.date, Compression: sinks.Compression(f.compression),
 		Version: version, Logger: logger,
 	}, out)
 	if err != nil {
@@ -284,6 +289,7 @@ func failOnError(level string, bySensitivity map[string]int64, out string) error
 // a usage error, reported before anything is scanned.
 func resolveScan(cmd *cobra.Command, f *scanFlags, con *console, logger *slog.Logger) (*scanConfig, error) {
 	sc := &scanConfig{start: time.Now().UTC(), logger: logger, console: con, flagsSet: map[string]string{}}
+	sc.date = sc.start
 	cmd.Flags().Visit(func(fl *pflag.Flag) { sc.flagsSet[fl.Name] = fl.Value.String() })
 	if f.workers < 1 {
 		return nil, usageErr("--workers %d: must be at least 1", f.workers)
