@@ -87,11 +87,11 @@ func fixtureRuns() []runSpec {
 			notDone("file:///data/exports/logs/app.log.gz", scanner.StatusPartial, scanner.ReasonTimeout, tc{"ipv4", 12, 0}),
 			notDone("file:///data/exports/big.bin", scanner.StatusSkipped, scanner.ReasonTooLarge),
 		}},
-		{scanID: "oss-20261123", shard: sinks.ShardSuffix(0, 2), start: on(23), summary: true, objects: []objSpec{
+		{scanID: "oss-20261123", shard: sinks.ShardSuffix(1, 2), start: on(23), summary: true, objects: []objSpec{
 			complete("oss://bucket/raw/2026/11/events.jsonl", tc{"gps_coordinate", 7, 0}, tc{"face_feature", 1, 0}),
 			notDone("oss://bucket/private/report.json", scanner.StatusFailed, scanner.ReasonPermissionDenied),
 		}},
-		{scanID: "oss-20261123", shard: sinks.ShardSuffix(1, 2), start: on(23).Add(time.Second), summary: true, objects: []objSpec{
+		{scanID: "oss-20261123", shard: sinks.ShardSuffix(2, 2), start: on(23).Add(time.Second), summary: true, objects: []objSpec{
 			complete("oss://bucket/raw/2026/12/x.jsonl", tc{"medical_health", 2, 0}, tc{"employee_no", 3, 0}),
 			notDone("oss://archive-bucket/cold.csv", scanner.StatusSkipped, scanner.ReasonStorageClass),
 		}},

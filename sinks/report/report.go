@@ -265,6 +265,14 @@ type Run struct {
 	RandomHMACKey bool      `json:"random_hmac_key"`
 	Objects       int64     `json:"objects"`
 	Findings      int64     `json:"findings"`
+	// ShardCount is the n of the run's "-shard-<i>-of-<n>" files, 0 for an
+	// unsharded run. MissingShards lists the shards (1..n) with neither
+	// files nor summary, UnfinishedShards those with files but no summary
+	// (crashed or still running) in a run that has summaries: either way
+	// the run covers only part of its targets.
+	ShardCount       int   `json:"shard_count"`
+	MissingShards    []int `json:"missing_shards,omitempty"`
+	UnfinishedShards []int `json:"unfinished_shards,omitempty"`
 }
 
 // Problem is a file the report could not use.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/sinks"
 )
 
 func build(t testing.TB, root string, opts Options) *Report {
@@ -94,6 +96,42 @@ func TestReportRuns(t *testing.T) {
 	assert.True(t, daily21.Interrupted)
 	assert.Equal(t, 1, daily21.Shards)
 	assert.Equal(t, int64(90_000), daily21.DurationMS)
+}
+
+// TestReportIncompleteShards: a sharded run whose shards did not all
+// finish is shown as such: the shard count comes from the file names, a
+// shard with neither files nor summary is missing, and one with files but
+// no summary crashed or is still running. A dashboard reading the report
+// would otherwise take two thirds of a bucket for the whole of it.
+func TestReportIncompleteShards(t *testing.T) {
+	t.Parallel()
+	root := writeFixture(t, filepath.Join(t.TempDir(), "piiscan-out"), []runSpec{
+		{scanID: "nightly", shard: sinks.ShardSuffix(1, 3), start: on(24), summary: true, objects: []objSpec{
+			complete("oss://bucket/a.csv", tc{"cn_mobile", 2, 0}),
+		}},
+		{scanID: "nightly", shard: sinks.ShardSuffix(2, 3), start: on(24), objects: []objSpec{
+			complete("oss://bucket/b.csv", tc{"email", 1, 0}),
+		}},
+	})
+	r := build(t, root, Options{})
+	require.Len(t, r.Runs, 1)
+	run := r.Runs[0]
+	assert.Equal(t, 2, run.Shards, "shards seen")
+	assert.Equal(t, 3, run.ShardCount)
+	assert.Equal(t, []int{3}, run.MissingShards)
+	assert.Equal(t, []int{2}, run.UnfinishedShards)
+	var text strings.Builder
+	require.NoError(t, RenderText(&text, r))
+	assert.Contains(t, text.String(), "shard 3 of 3 missing")
+	assert.Contains(t, text.String(), "shard 2 of 3 without summary (crashed or still running)")
+
+	whole := build(t, fixture(t), Options{})
+	for _, run := range whole.Runs {
+		assert.Empty(t, run.MissingShards, run.ScanID)
+		assert.Empty(t, run.UnfinishedShards, run.ScanID)
+	}
+	assert.Equal(t, 2, whole.Runs[1].ShardCount, "oss-20261123 has two shards")
+	assert.Equal(t, 0, whole.Runs[0].ShardCount, "an unsharded run")
 }
 
 func TestReportPrefixes(t *testing.T) {

@@ -32,13 +32,14 @@ type runAgg struct {
 	interr   bool
 	randKey  bool
 	shards   map[string]struct{} // shard suffixes seen in file names
+	summed   map[string]struct{} // shard suffixes with a summary
 	dates    map[string]struct{}
 	objects  int64
 	findings int64
 }
 
 func newRunAgg(id string) *runAgg {
-	return &runAgg{id: id, shards: map[string]struct{}{}, dates: map[string]struct{}{}}
+	return &runAgg{id: id, shards: map[string]struct{}{}, summed: map[string]struct{}{}, dates: map[string]struct{}{}}
 }
 
 // readSummaries reads ROOT/scans/*.json and merges the shards of each
@@ -115,6 +116,7 @@ func (r *runAgg) addSummary(s sinks.Summary, shard string) {
 	r.interr = r.interr || s.Interrupted
 	r.randKey = r.randKey || s.RandomHMACKey
 	r.shards[shard] = struct{}{}
+	r.summed[shard] = struct{}{}
 	if !s.StartedAt.IsZero() {
 		r.dates[s.StartedAt.UTC().Format(time.DateOnly)] = struct{}{}
 	}
@@ -161,7 +163,40 @@ func (r *runAgg) toRun() Run {
 		run.StartedAt, run.FinishedAt = r.started, r.finished
 		run.DurationMS = r.finished.Sub(r.started).Milliseconds()
 	}
+	r.checkShards(&run)
 	return run
+}
+
+// checkShards fills the run's shard count and the shards it lacks. The
+// count is the largest n of the run's "-shard-<i>-of-<n>" suffixes (a run
+// of one shard count; scan refuses to mix them under one scan id).
+func (r *runAgg) checkShards(run *Run) {
+	seen := map[int]bool{}
+	for suffix := range r.shards {
+		i, n, ok := parseShard(suffix)
+		if !ok {
+			continue
+		}
+		run.ShardCount = max(run.ShardCount, n)
+		seen[i] = true
+		if _, summed := r.summed[suffix]; r.summary && !summed {
+			run.UnfinishedShards = append(run.UnfinishedShards, i)
+		}
+	}
+	for i := 1; i <= run.ShardCount; i++ {
+		if !seen[i] {
+			run.MissingShards = append(run.MissingShards, i)
+		}
+	}
+	slices.Sort(run.UnfinishedShards)
+}
+
+// parseShard reads "-shard-<i>-of-<n>".
+func parseShard(suffix string) (i, n int, ok bool) {
+	if _, err := fmt.Sscanf(suffix, "-shard-%d-of-%d", &i, &n); err != nil || i < 1 || i > n {
+		return 0, 0, false
+	}
+	return i, n, true
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -202,6 +202,12 @@ func runNotes(r Run) []string {
 	if !r.HasSummary {
 		notes = append(notes, "no summary (crashed or still running)")
 	}
+	for _, i := range r.MissingShards {
+		notes = append(notes, fmt.Sprintf("shard %d of %d missing", i, r.ShardCount))
+	}
+	for _, i := range r.UnfinishedShards {
+		notes = append(notes, fmt.Sprintf("shard %d of %d without summary (crashed or still running)", i, r.ShardCount))
+	}
 	if r.Interrupted {
 		notes = append(notes, "interrupted")
 	}
