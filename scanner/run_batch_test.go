@@ -1,6 +1,7 @@
 package scanner_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -263,4 +264,34 @@ func TestEmptyObjectsAreNotWarned(t *testing.T) {
 	assert.Equal(t, scanner.ReasonEmpty, r.Reason)
 	assert.NotContains(t, log.String(), "empty.txt")
 	assert.Contains(t, log.String(), "denied.txt")
+}
+
+// TestUnsupportedObjectsAreNotWarned: a picture or a program is a
+// skipped/unsupported_format row and an info line, not a warning (a
+// checkout's .git gave 3,500 of them under --quiet), while a zip holding
+// one is partial and still warned, as a damaged object is.
+func TestUnsupportedObjectsAreNotWarned(t *testing.T) {
+	t.Parallel()
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	f, err := zw.Create("logo.png")
+	require.NoError(t, err)
+	_, _ = f.Write(png)
+	f, err = zw.Create("doc.pdf")
+	require.NoError(t, err)
+	_, _ = f.Write([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"))
+	require.NoError(t, zw.Close())
+	var warn, info bytes.Buffer
+	src := &scannertest.MemSource{Files: map[string][]byte{"logo.png": png, "bundle.zip": zbuf.Bytes(), "ok.txt": []byte("x\n")}, Errors: map[string]error{"denied.txt": fs.ErrPermission}}
+	sink := run(t, src, scanner.Config{Logger: slog.New(slog.NewTextHandler(&warn, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	r := sink.ByName("logo.png")
+	require.NotNil(t, r)
+	assert.Equal(t, scanner.StatusSkipped, r.Status)
+	assert.Equal(t, scanner.ReasonUnsupported, r.Reason)
+	assert.NotContains(t, warn.String(), "logo.png")
+	assert.Contains(t, warn.String(), "bundle.zip", "a container with an unread member is partial, and warned")
+	assert.Contains(t, warn.String(), "denied.txt")
+	run(t, src, scanner.Config{Logger: slog.New(slog.NewTextHandler(&info, nil))})
+	assert.Contains(t, info.String(), "logo.png", "an info line still names it")
 }
