@@ -173,14 +173,12 @@ func (s *LocalSource) Walk(ctx context.Context, fn func(ObjectInfo) error) error
 			return fmt.Errorf("target %s: %w", root, err)
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			if !s.cfg.FollowSymlinks {
-				// Not an object, but say so: a linked fixtures folder
-				// would otherwise be a scan of nothing that passes.
-				s.cfg.Logger.Warn("target not scanned: it is a symbolic link and links are not followed (--follow-symlinks)", "target", root)
-				continue
-			}
+			// A target named on the command line is followed, as grep -r
+			// and find -H do: the user chose it (a linked fixtures folder
+			// was a scan of nothing that passed). Links below it are
+			// followed only with FollowSymlinks.
 			if fi, err = os.Stat(abs); err != nil {
-				return fmt.Errorf("target %s: %w", root, err)
+				return fmt.Errorf("target %s: it is a symbolic link that does not resolve: %w", root, err)
 			}
 		}
 		if !fi.IsDir() {
@@ -220,7 +218,7 @@ func (s *LocalSource) coveredRoots() []bool {
 		}
 		rs[i].abs = abs
 		if fi, err := os.Lstat(abs); err == nil {
-			rs[i].folder = fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 && s.cfg.FollowSymlinks && isDir(abs)
+			rs[i].folder = fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0 && isDir(abs)
 		}
 	}
 	covered := make([]bool, len(rs))

@@ -181,11 +181,11 @@ func TestLocalWalkOverlappingRoots(t *testing.T) {
 	keys := keysBelow(dir, walk(t, scanner.LocalConfig{Roots: roots}))
 	assert.ElementsMatch(t, []string{"a/sub/y.txt", "a/x.txt", "b.txt"}, keys, "each object once")
 
-	// A link root that is not followed covers nothing: a file given
-	// through it is still listed.
+	// A link root covers what is below it: a file given through it is
+	// listed once.
 	require.NoError(t, os.Symlink(filepath.Join(dir, "a"), filepath.Join(dir, "link")))
 	keys = keysBelow(dir, walk(t, scanner.LocalConfig{Roots: []string{filepath.Join(dir, "link"), filepath.Join(dir, "link", "x.txt")}}))
-	assert.Equal(t, []string{"link/x.txt"}, keys)
+	assert.ElementsMatch(t, []string{"link/sub/y.txt", "link/x.txt"}, keys)
 
 	// Stdin given twice is read once: two readers would split it.
 	listed := walk(t, scanner.LocalConfig{Roots: []string{"-", filepath.Join(dir, "b.txt"), "-"}, Stdin: strings.NewReader("")})
@@ -212,23 +212,34 @@ func TestLocalWalkPruneDir(t *testing.T) {
 	assert.ElementsMatch(t, []string{"cache", "linked", "linked/cache"}, asked)
 }
 
-// A target that is a link is not followed without FollowSymlinks. It used
-// to be dropped without a word, so a CI job given a linked fixtures folder
-// scanned nothing and passed; the walk now warns, naming the target.
-func TestLocalWalkLinkTargetWarns(t *testing.T) {
+// A target that is a link is followed, as grep -r and find -H follow
+// the links named on their command line: a CI job given a linked fixtures
+// folder scanned nothing and passed. Links below it are still followed
+// only with FollowSymlinks; a target link that leads nowhere is an error
+// naming it.
+func TestLocalWalkLinkTarget(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "data", "a.txt"))
+	writeFile(t, filepath.Join(dir, "other", "b.txt"))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "other"), filepath.Join(dir, "data", "inner")))
 	link := filepath.Join(dir, "fixtures")
 	require.NoError(t, os.Symlink(filepath.Join(dir, "data"), link))
-	var log bytes.Buffer
-	listed := walk(t, scanner.LocalConfig{Roots: []string{link}, Logger: slog.New(slog.NewTextHandler(&log, nil))})
-	assert.Empty(t, listed)
-	assert.Contains(t, log.String(), "level=WARN")
-	assert.Contains(t, log.String(), "target="+link)
-	assert.Contains(t, log.String(), "symbolic link")
+	fileLink := filepath.Join(dir, "b-link.txt")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "other", "b.txt"), fileLink))
+	listed := walk(t, scanner.LocalConfig{Roots: []string{link, fileLink}})
+	assert.Equal(t, []string{"a.txt", "b-link.txt"}, namesOf(listed), "the link below the target is not followed")
+	for _, o := range listed {
+		assert.True(t, strings.HasPrefix(o.Path, dir), o.Path)
+	}
 
-	log.Reset()
-	listed = walk(t, scanner.LocalConfig{Roots: []string{link}, FollowSymlinks: true, Logger: slog.New(slog.NewTextHandler(&log, nil))})
-	assert.Equal(t, []string{"a.txt"}, namesOf(listed))
-	assert.Empty(t, log.String())
+	listed = walk(t, scanner.LocalConfig{Roots: []string{link}, FollowSymlinks: true})
+	assert.Equal(t, []string{"a.txt", "inner/b.txt"}, namesOf(listed))
+
+	dangling := filepath.Join(dir, "gone")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere"), dangling))
+	src, err := scanner.NewLocalSource(scanner.LocalConfig{Roots: []string{dangling}})
+	require.NoError(t, err)
+	err = src.Walk(context.Background(), func(scanner.ObjectInfo) error { return nil })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), dangling)
 }

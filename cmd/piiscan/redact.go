@@ -126,7 +126,7 @@ error; 3 some objects failed; 130 interrupted.`,
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip objects matching `GLOB` (repeatable; they are not listed)")
 	f.limits.register(fl, "rewriting")
 	fl.StringVar(&f.asOf, "as-of", "", "reference `YYYY-MM-DD` for ages (minors); default today")
-	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links")
+	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links found in folders (SRC itself is followed either way)")
 	fl.StringVar(&f.runID, "run-id", "", "id of this run, recorded in the summary (default: time and a random suffix)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no summary and no info logs on stderr: warnings and errors only (unless --log-level is given)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json (default: text on a terminal, json otherwise)")

@@ -91,7 +91,7 @@ configuration error; 3 some objects failed; 130 interrupted.`,
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress, no summary and no info logs on stderr: warnings and errors only (unless --log-level is given)")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text or json (default: text on a terminal, json otherwise)")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (off: links are not scanned)")
+	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links found in folders (a target named on the command line is followed either way)")
 	fl.StringVar(&f.scanID, "scan-id", "", "id of this run (default: time and a random suffix)")
 	fl.StringVar(&f.compression, "compression", "zstd", "Parquet compression: zstd or snappy")
 	fl.StringVar(&f.endpoint, "endpoint", "", "OSS endpoint `URL` for oss:// targets and --out (default: https://oss-<region>.aliyuncs.com)")
@@ -391,8 +391,10 @@ func parseAsOf(s string) (time.Time, error) {
 }
 
 // globFilter keeps objects that match an include glob (when any are
-// given) and no exclude glob. A glob without '/' is matched against the
-// base name too, so --include '*.csv' works at any depth.
+// given) and no exclude glob. A glob without '/' is matched against each
+// name of the path too, the file's and its folders', as .gitignore does:
+// --include '*.csv' works at any depth, and --exclude node_modules leaves
+// out what is below every node_modules folder.
 func globFilter(include, exclude []string) func(scanner.ObjectInfo) bool {
 	if len(include) == 0 && len(exclude) == 0 {
 		return nil
@@ -402,7 +404,7 @@ func globFilter(include, exclude []string) func(scanner.ObjectInfo) bool {
 			if ok, _ := doublestar.Match(g, name); ok {
 				return true
 			}
-			if ok, _ := doublestar.Match(g, path.Base(name)); ok && !containsSlash(g) {
+			if !containsSlash(g) && anySegment(g, name) {
 				return true
 			}
 		}
@@ -416,22 +418,43 @@ func globFilter(include, exclude []string) func(scanner.ObjectInfo) bool {
 	}
 }
 
+// anySegment reports whether glob g (without '/') matches a name of the
+// slash-separated path p.
+func anySegment(g, p string) bool {
+	for p != "" {
+		seg, rest, _ := strings.Cut(p, "/")
+		if ok, _ := doublestar.Match(g, seg); ok {
+			return true
+		}
+		p = rest
+	}
+	return false
+}
+
 // globPrune is LocalConfig.PruneDir for --exclude: a folder whose path
-// matches the part of an exclude glob before a final "/**" holds only
-// excluded files ("**" matches the rest of any path).
+// matches the part of an exclude glob before a final "/**", or whose name
+// matches a glob without '/', holds only excluded files ("**" matches the
+// rest of any path).
 func globPrune(exclude []string) func(string) bool {
-	var dirs []string
+	var dirs, names []string
 	for _, g := range exclude {
 		if d, ok := strings.CutSuffix(g, "/**"); ok && d != "" {
 			dirs = append(dirs, d)
+		} else if !containsSlash(g) {
+			names = append(names, g)
 		}
 	}
-	if len(dirs) == 0 {
+	if len(dirs) == 0 && len(names) == 0 {
 		return nil
 	}
 	return func(rel string) bool {
 		for _, d := range dirs {
 			if ok, _ := doublestar.Match(d, rel); ok {
+				return true
+			}
+		}
+		for _, g := range names {
+			if ok, _ := doublestar.Match(g, path.Base(rel)); ok {
 				return true
 			}
 		}
