@@ -172,21 +172,35 @@ func TestScanSkipsOwnOutput(t *testing.T) {
 	}
 }
 
-// globPrune prunes a folder only when an exclude glob ending in /** covers
-// every path below it; the files it leaves out are those the exclude
-// filter leaves out.
+// globPrune prunes a folder only when an exclude glob covers every path
+// below it: one ending in /**, or one without '/' that names the folder
+// (node_modules, as in .gitignore); the files it leaves out are those the
+// exclude filter leaves out.
 func TestGlobPrune(t *testing.T) {
 	assert.Nil(t, globPrune(nil))
-	assert.Nil(t, globPrune([]string{"*.log", "tmp/*"}), "no glob covers a whole folder")
-	prune := globPrune([]string{"cache/**", "**/node_modules/**", "*.tmp"})
+	assert.Nil(t, globPrune([]string{"tmp/*", "a/*.log"}), "no glob covers a whole folder")
+	prune := globPrune([]string{"cache/**", "**/node_modules/**", "*.tmp", ".git"})
 	for rel, want := range map[string]bool{
 		"cache": true, "a/cache": false, "node_modules": true, "web/app/node_modules": true,
-		"web": false, "cache2": false, "x.tmp": false,
+		"web": false, "cache2": false, "x.tmp": true, "a/b.tmp": true, ".git": true, "src/.git": true, "git": false,
 	} {
 		assert.Equal(t, want, prune(rel), rel)
 	}
+	// A glob without '/' leaves out what is below a folder it names, at
+	// any depth, and the files it names; not a folder's part of a name.
+	filter := globFilter(nil, []string{"node_modules", "*.log"})
+	for name, want := range map[string]bool{
+		"node_modules/x.js": false, "web/node_modules/p/q.json": false, "a.log": false, "x/a.log": false,
+		"my_node_modules/x.js": true, "src/app.js": true, "logs/x.txt": true,
+	} {
+		assert.Equal(t, want, filter(scanner.ObjectInfo{Name: name}), name)
+	}
+	include := globFilter([]string{"*.csv"}, nil)
+	assert.True(t, include(scanner.ObjectInfo{Name: "a/b/c.csv"}))
+	assert.False(t, include(scanner.ObjectInfo{Name: "a/b/c.json"}))
+
 	// Whatever lies in a pruned folder is excluded by the filter too.
-	filter := globFilter(nil, []string{"cache/**", "**/node_modules/**"})
+	filter = globFilter(nil, []string{"cache/**", "**/node_modules/**"})
 	for _, name := range []string{"cache/a.txt", "cache/d/e/f.csv", "node_modules/x.js", "web/node_modules/p/q.json"} {
 		assert.False(t, filter(scanner.ObjectInfo{Name: name}), name)
 	}
