@@ -130,6 +130,12 @@ func isCorrupt(err error) bool {
 		errors.Is(err, gzip.ErrHeader) || errors.As(err, &ce)
 }
 
+// vanished reports an open error saying that the object no longer exists:
+// a file removed, or an OSS object deleted (NoSuchKey), after the listing.
+func vanished(err error) bool {
+	return reasonOf(err) == ReasonNotFound && (errors.Is(err, fs.ErrNotExist) || OSSErrorCode(err) == "NoSuchKey")
+}
+
 // reasonOf maps an open or read error to a reason code.
 func reasonOf(err error) Reason {
 	var oe *ObjectError

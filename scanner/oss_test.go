@@ -528,3 +528,29 @@ func TestRunOSSReadAhead(t *testing.T) {
 		}
 	}
 }
+
+// TestOSSDeletedAfterListing: an object deleted between the listing and
+// its GET (NoSuchKey) is skipped/not_found, not failed: nothing of it is
+// left to scan, and a nightly scan of a live bucket otherwise ended with
+// exit 3 whenever an object was deleted while it ran.
+func TestOSSDeletedAfterListing(t *testing.T) {
+	t.Parallel()
+	fake := newFakeOSS(map[string]string{"a.txt": "手机 13812348000\n", "gone.txt": "x\n"})
+	s, err := scanner.NewOSSSource(scanner.OSSConfig{Bucket: "bkt", API: fake, Retry: scanner.OSSRetry{MaxAttempts: 2, BaseDelay: time.Microsecond}})
+	require.NoError(t, err)
+	filter := func(o scanner.ObjectInfo) bool {
+		fake.mu.Lock()
+		defer fake.mu.Unlock()
+		if o.Name == "gone.txt" {
+			delete(fake.objects, "gone.txt")
+		}
+		return true
+	}
+	sink := run(t, s, scanner.Config{Workers: 1, Prefetch: -1, Filter: filter})
+	require.Len(t, sink.Results, 2)
+	gone := sink.ByName("gone.txt")
+	require.NotNil(t, gone)
+	assert.Equal(t, scanner.StatusSkipped, gone.Status)
+	assert.Equal(t, scanner.ReasonNotFound, gone.Reason)
+	assert.Equal(t, scanner.StatusComplete, sink.ByName("a.txt").Status)
+}

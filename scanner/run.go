@@ -559,8 +559,17 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 			return nil
 		}
 		res.Status, res.Reason, res.Err = StatusFailed, reasonOf(err), safeErr(err)
-		if res.Reason == ReasonUnsupported { // not a regular file: never opened
+		switch {
+		case res.Reason == ReasonUnsupported: // not a regular file: never opened
 			res.Status = StatusSkipped
+		case vanished(err):
+			// Deleted between the listing and its read: nothing of it is
+			// left to scan, so nothing was lost. A nightly scan of a live
+			// bucket otherwise failed (exit 3) whenever an object was
+			// deleted while it ran.
+			res.Status = StatusSkipped
+			w.cfg.Logger.Info("object not read: deleted after it was listed", "key", info.Key)
+			return res
 		}
 		w.cfg.Logger.Warn("object not complete", "key", info.Key, "status", string(res.Status), "reason", string(res.Reason), "err", errString(res.Err))
 		return res

@@ -34,8 +34,8 @@ func (h *hookSource) Open(ctx context.Context, o scanner.ObjectInfo) (io.ReadClo
 	return rc, err
 }
 
-// TestFilesVanishOrChange: a file removed after listing is failed/
-// not_found; one written to or removed while it is read is partial/
+// TestFilesVanishOrChange: a file removed after listing is skipped/
+// not_found (nothing of it is left to lose); one written to or removed while it is read is partial/
 // changed_during_scan, since its findings may mix two versions; the
 // others are complete.
 func TestFilesVanishOrChange(t *testing.T) {
@@ -71,7 +71,7 @@ func TestFilesVanishOrChange(t *testing.T) {
 		err    string
 	}{
 		{"ok.txt", scanner.StatusComplete, "", ""},
-		{"gone.txt", scanner.StatusFailed, scanner.ReasonNotFound, "no such file"},
+		{"gone.txt", scanner.StatusSkipped, scanner.ReasonNotFound, "no such file"},
 		{"grows.txt", scanner.StatusPartial, scanner.ReasonChanged, "changed during the scan"},
 		{"touched.txt", scanner.StatusPartial, scanner.ReasonChanged, "changed during the scan"},
 		{"removed.txt", scanner.StatusPartial, scanner.ReasonChanged, "vanished during the scan"},
