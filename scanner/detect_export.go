@@ -111,3 +111,8 @@ func (t *TempSpool) Reader() *io.SectionReader { return io.NewSectionReader(t, 0
 
 // Close closes and removes the file.
 func (t *TempSpool) Close() { t.s.close() }
+
+// Vanished reports an open error saying that the object was deleted after
+// it was listed (a file removed, OSS NoSuchKey): a skipped object, since
+// nothing of it is left to read.
+func Vanished(err error) bool { return vanished(err) }

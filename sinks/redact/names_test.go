@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -178,4 +179,17 @@ func TestRedactMemberNames(t *testing.T) {
 	zg, err = gzip.NewReader(bytes.NewReader(readFile(t, kept, "a.txt.gz")))
 	require.NoError(t, err)
 	assert.Equal(t, rawMobile+".txt", zg.Name)
+}
+
+// TestRedactDeletedAfterListing: an object deleted between the listing
+// and its read is skipped/not_found, as in a scan: nothing of it is left
+// to copy; one the credentials may not read still fails.
+func TestRedactDeletedAfterListing(t *testing.T) {
+	t.Parallel()
+	src := &scannertest.MemSource{Files: map[string][]byte{"ok.txt": []byte("x\n")},
+		Errors: map[string]error{"gone.txt": fs.ErrNotExist, "denied.txt": fs.ErrPermission}}
+	_, tally := redactSource(t, Config{Workers: 1}, src)
+	assert.Equal(t, map[string]int64{"rewritten": 1, "skipped": 1, "failed": 1}, tally.ByStatus)
+	assert.Equal(t, int64(1), tally.ByReason["not_found"])
+	assert.Equal(t, int64(1), tally.ByReason["permission_denied"])
 }

@@ -48,7 +48,7 @@ func (o *objRun) run(rel string) {
 	}
 	if err != nil {
 		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
-		if res.Reason == scanner.ReasonUnsupported { // not a regular file: never opened
+		if res.Reason == scanner.ReasonUnsupported || scanner.Vanished(err) { // never opened, or deleted after the listing
 			res.Status = StatusSkipped
 		}
 		return
@@ -125,7 +125,7 @@ func (o *objRun) copyRaw(rel string) {
 	rc, err := o.w.src.Open(o.ctx, res.Info)
 	if err != nil {
 		res.Status, res.Reason, res.Err = StatusFailed, scanner.ReasonOf(err), safe(err)
-		if res.Reason == scanner.ReasonUnsupported { // not a regular file: never opened
+		if res.Reason == scanner.ReasonUnsupported || scanner.Vanished(err) { // never opened, or deleted after the listing
 			res.Status = StatusSkipped
 		}
 		return
