@@ -935,11 +935,28 @@ func (s *Scanner) token(ts, te int) int {
 	} else if nd != 7 || !allDigits(digits[:6]) {
 		return te
 	}
+	// Solid with at most two digits among its six ("B4000000", a baud-rate
+	// constant of golang.org/x/sys, "R1111111"), it is a number of code or
+	// a part number more often than an ID: it needs context too.
+	needCtx := lower || end == te && fewDigits(digits[:6])
 	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
-		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: !lower, needCtx: lower})
+		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: !needCtx, needCtx: needCtx})
 		return end
 	}
 	return te
+}
+
+// fewDigits reports digits made of at most two distinct digits.
+func fewDigits(d []byte) bool {
+	var seen [10]bool
+	n := 0
+	for _, c := range d {
+		if !seen[c-'0'] {
+			seen[c-'0'] = true
+			n++
+		}
+	}
+	return n <= 2
 }
 
 // hkidCheck reads an HKID's check character in parentheses after its

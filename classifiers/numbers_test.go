@@ -161,3 +161,18 @@ func TestHKIDBrackets(t *testing.T) {
 		{"Z683365(", ""},
 	})
 }
+
+// Solid HKIDs of at most two distinct digits ("B4000000", a baud-rate
+// constant of golang.org/x/sys, passes the check) need context: in code
+// and part numbers they are not IDs. Others, and the parenthesised form,
+// do not.
+func TestHKIDFewDigits(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"B4000000 = 0x1010", ""},
+		{"speed: unix.B4000000,", ""},
+		{"HKID B4000000", "hk_id:B******0"},
+		{"香港身份證 B4000000", "hk_id:B******0"},
+		{"A1234563", "hk_id:A******3"},
+		{"B400000(0)", "hk_id:B******0"},
+	})
+}
