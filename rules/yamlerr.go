@@ -140,6 +140,60 @@ func typeErrorText(msg string) string {
 	return msg
 }
 
+// YAMLTypeProblems returns the problems of a yaml.v3 type error for the
+// author of another YAML file (a de-identification policy), written as
+// for a pack: a value of the wrong kind is described, not quoted, and an
+// unknown key of struct type T is named with the key of keys(T) it likely
+// misspells. It returns the problems' lines (0 when not said) and texts,
+// or nil when err is not a type error.
+func YAMLTypeProblems(err error, keys func(typ string) []string) (lines []int, texts []string) {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return nil, nil
+	}
+	for _, m := range te.Errors {
+		line := 0
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			line, _ = strconv.Atoi(g[1])
+			m = g[2]
+		}
+		if g := anyUnknownField.FindStringSubmatch(m); g != nil {
+			ks := keys(g[2])
+			m = fmt.Sprintf("unknown key %q", g[1])
+			if near := nearestKey(g[1], ks); near != "" {
+				m += fmt.Sprintf(" (did you mean %q?)", near)
+			} else if len(ks) > 0 {
+				m += " (known: " + strings.Join(ks, ", ") + ")"
+			}
+		} else {
+			m = typeErrorText(m)
+		}
+		lines, texts = append(lines, line), append(texts, m)
+	}
+	return lines, texts
+}
+
+var anyUnknownField = regexp.MustCompile(`field (\S+) not found in type (?:\S+\.)?(\w+)`)
+
+// YAMLKeys returns the yaml keys of struct value v's fields.
+func YAMLKeys(v any) []string {
+	var keys []string
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
 // packPart names the part of a pack a decoded type is, with its keys.
 func packPart(typ string) (string, []string) {
 	var v any
@@ -156,15 +210,7 @@ func packPart(typ string) (string, []string) {
 	default:
 		return "the pack", nil
 	}
-	var keys []string
-	t := reflect.TypeOf(v)
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
-		if name != "" && name != "-" {
-			keys = append(keys, name)
-		}
-	}
-	return where, keys
+	return where, YAMLKeys(v)
 }
 
 // nearestKey returns the key within two edits of key (the nearest, the

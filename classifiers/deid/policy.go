@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/piiscan/piiscan/rules"
 )
 
 // DefaultKeyEnv is the environment variable keyed operators read when an
@@ -68,6 +70,32 @@ func (e *PolicyError) Error() string {
 // Unwrap returns the cause.
 func (e *PolicyError) Unwrap() error { return e.Err }
 
+// yamlProblem rewrites a decoder's type error for the policy's author, as
+// for a rule pack (rules.YAMLTypeProblems): a value of the wrong kind is
+// described, not quoted (yaml.v3 quotes its first characters, which may be
+// a real value's), and a misspelt key is named with the key it likely
+// means. It returns the problem's line when there is one problem.
+func yamlProblem(err error) (int, error) {
+	lines, texts := rules.YAMLTypeProblems(err, func(typ string) []string {
+		if typ == "policyFile" {
+			return rules.YAMLKeys(policyFile{})
+		}
+		return nil
+	})
+	switch len(texts) {
+	case 0:
+		return 0, err
+	case 1:
+		return lines[0], errors.New(texts[0])
+	}
+	for i, t := range texts {
+		if lines[i] > 0 {
+			texts[i] = fmt.Sprintf("line %d: %s", lines[i], t)
+		}
+	}
+	return 0, errors.New(strings.Join(texts, "; "))
+}
+
 // policyFile is the YAML schema. Entries are nodes: their keys depend on
 // the operator and are checked one by one.
 type policyFile struct {
@@ -115,7 +143,8 @@ func loadPolicy(r io.Reader, name string, kr *keyring) (*Policy, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, perr("", 0, errors.New("empty policy"))
 		}
-		return nil, perr("", 0, err)
+		line, err := yamlProblem(err)
+		return nil, perr("", line, err)
 	}
 	if f.Version != 1 {
 		return nil, perr("version", 0, fmt.Errorf("version %d, want 1", f.Version))

@@ -127,7 +127,11 @@ func buildOperator(n *yaml.Node, kr *keyring) (Operator, error) {
 		if n.Kind != yaml.MappingNode {
 			return nil
 		}
-		return n.Decode(cfg)
+		if err := n.Decode(cfg); err != nil {
+			_, err = yamlProblem(err)
+			return err
+		}
+		return nil
 	}
 	switch opName {
 	case "redact":

@@ -122,6 +122,11 @@ func TestLoadPolicyErrors(t *testing.T) {
 		{"entry not a mapping", "version: 1\ntypes:\n  x: [mask]", []string{"types.x", "operator name or a mapping"}},
 		{"bad algorithm", "version: 1\ntypes:\n  x: {operator: encrypt, algorithm: rot13, key_env: PIISCAN_ENC_KEY}", []string{"types.x", `unknown algorithm "rot13"`}},
 		{"syntax", "version: 1\ntypes: {", []string{"p.yaml"}},
+		// yaml.v3 quotes the start of a value of the wrong kind, which may
+		// be a real one: described instead, with the key a typo means.
+		{"value of the wrong kind", "version: 1\ntypes:\n  x: {operator: mask, keep_first: 13812348000x}", []string{"types.x", "line 3", "found a string where a whole number is wanted"}},
+		{"version of the wrong kind", "version: 13812348000x", []string{"line 1", "found a string where a whole number is wanted"}},
+		{"misspelt top-level key", "version: 1\ntypos:\n  x: mask", []string{"line 2", `unknown key "typos" (did you mean "types"?)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,6 +146,8 @@ func TestLoadPolicyErrors(t *testing.T) {
 			}
 			assert.NotContains(t, err.Error(), "s3cr3t-value", "never echo a key")
 			assert.NotContains(t, err.Error(), "ff1-key-material", "never echo a key")
+			assert.NotContains(t, err.Error(), "1381234", "never quote a value")
+			assert.NotContains(t, err.Error(), "deid.", "no Go type names")
 		})
 	}
 }
