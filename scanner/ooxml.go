@@ -95,7 +95,7 @@ type ooxmlText struct {
 	parts  []*zip.File
 	next   int
 	rc     io.ReadCloser
-	dec    *xml.Decoder
+	dec    *rawXML
 	inText int
 	side   *sideText // the part's side values
 	out    []byte
@@ -131,7 +131,7 @@ func (t *ooxmlText) step() {
 			t.fail(err)
 			return
 		}
-		t.rc, t.dec, t.inText = rc, xml.NewDecoder(BoundXMLTokens(rc)), 0
+		t.rc, t.dec, t.inText = rc, newRawXML(BoundXMLTokens(rc), nil), 0
 		t.side = t.o.newSideText(f.Name, OOXMLSideText, nil)
 	}
 	tok, err := t.dec.RawToken()
