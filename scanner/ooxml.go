@@ -205,6 +205,9 @@ func (t *ooxmlText) closePart() {
 	if t.rc != nil {
 		_ = t.rc.Close()
 	}
+	if t.dec != nil {
+		t.dec.release()
+	}
 	t.rc, t.dec = nil, nil
 }
 

@@ -293,6 +293,7 @@ func (o *objectScan) walkXML(f *zip.File, fn func(xml.Token) error) error {
 	defer rc.Close()
 	text, _ := XMLPartText(rc)
 	dec := newRawXML(text, XMLCharsetReader)
+	defer dec.release()
 	for i := 0; ; i++ {
 		if i&0xfff == 0 {
 			if err := o.ctx.Err(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -46,7 +47,7 @@ type rawXML struct {
 	close   bool  // the last start element was self-closing
 	toClose xml.Name
 	dec     *xml.Decoder // the rest of the part, once handed over
-	names   map[string]string
+	names   *nameCache
 	attrs   []xml.Attr
 	text    []byte
 }
@@ -272,7 +273,11 @@ func (x *rawXML) token(b []byte, eof bool) (xml.Token, int) {
 		if !ok {
 			return nil, -1
 		}
-		a.Value = string(data)
+		if len(data) <= maxInternValue {
+			a.Value = x.intern(data) // run properties repeat "auto", "21", "Calibri"
+		} else {
+			a.Value = string(data)
+		}
 		attrs = append(attrs, a)
 		i += end + 2
 	}
@@ -359,20 +364,40 @@ func (x *rawXML) name(b []byte, i int) (xml.Name, int) {
 	return xml.Name{Space: x.intern(s[:c]), Local: x.intern(s[c+1:])}, i
 }
 
-// intern returns s as a string, one per distinct name of the part.
+// intern returns s as a string, the same one while s stays in x's
+// cache of names.
 func (x *rawXML) intern(s []byte) string {
-	if v, ok := x.names[string(s)]; ok {
-		return v
-	}
 	if x.names == nil {
-		x.names = make(map[string]string)
+		x.names = nameCaches.Get().(*nameCache)
 	}
-	v := string(s)
-	if len(x.names) < 4096 {
-		x.names[v] = v
+	h := uint32(2166136261)
+	for _, c := range s {
+		h = (h ^ uint32(c)) * 16777619
 	}
-	return v
+	e := &x.names[h%uint32(len(x.names))]
+	if *e != string(s) {
+		*e = string(s)
+	}
+	return *e
 }
+
+// release gives x's cache of names back for the next part.
+func (x *rawXML) release() {
+	if x.names != nil {
+		nameCaches.Put(x.names)
+		x.names = nil
+	}
+}
+
+// maxInternValue bounds the attribute values kept in the cache of names.
+const maxInternValue = 32
+
+// nameCache holds the names of the parts read lately, by a hash of their
+// bytes: a part names a few dozen elements and attributes thousands of
+// times, and the parts of one producer name the same ones.
+type nameCache [1024]string
+
+var nameCaches = sync.Pool{New: func() any { return new(nameCache) }}
 
 // value decodes the text of character data or of an attribute value as
 // the Decoder does: entities replaced, a CR LF or a lone CR as LF, and
