@@ -127,6 +127,8 @@ type jsonRW struct {
 	// masked alike ("138****5678") do not become one (keyed.go).
 	objs  int
 	keyed map[int]*keySet
+	// flushed counts the bytes of pending output written so far.
+	flushed int
 }
 
 // json rewrites a JSON document or JSON Lines (lines) read from r, in

@@ -10,7 +10,8 @@ import (
 )
 
 // JSON Lines: one document per line, each a record; blank lines pass
-// through; a line that does not parse is one text value of its own record
+// through; a line that does not parse keeps the values read before the
+// error, and the rest of it is a text value of the line's record
 // (rewritten as text, the object is then partial).
 
 // jsonLines rewrites one document per line; a line that does not parse is
@@ -54,6 +55,7 @@ func (p *jsonRW) line(line []byte) error {
 		return nil
 	}
 	mark := [4]int{len(p.out), len(p.slots), len(p.buf), len(p.spans)}
+	flushed, base := p.flushed, 0
 	p.beginRecord()
 	p.src = bytes.NewReader(body)
 	err := p.lineValues()
@@ -61,11 +63,27 @@ func (p *jsonRW) line(line []byte) error {
 	switch {
 	case err == nil:
 	case errors.As(err, &mal):
-		// Not JSON: the line is one text value of its own record.
-		p.out, p.slots, p.buf, p.spans = p.out[:mark[0]], p.slots[:mark[1]], p.buf[:mark[2]], p.spans[:mark[3]]
+		// Not JSON: as the scanner reads such a line (scanner/json_value.go
+		// skipBadLine), the values read before the error keep their paths
+		// and the rest of the line, from the end of the last of them, is
+		// one text value of the same record.
+		if p.flushed != flushed {
+			// A long line was flushed part way (valve): what is pending
+			// starts inside it.
+			base = p.flushed - flushed - mark[0]
+			mark = [4]int{}
+		}
+		safeEnd, spans, bufEnd := mark[0], mark[3], mark[2]
+		if n := len(p.slots); n > mark[1] {
+			last := p.slots[n-1]
+			safeEnd, spans, bufEnd = last.o1, last.span+1, p.spans[last.span].End+1
+		}
+		tail := body[base+safeEnd-mark[0]:]
+		p.out, p.spans, p.buf = p.out[:safeEnd], p.spans[:spans], p.buf[:bufEnd]
+		p.stack = p.stack[:0]
 		o0 := len(p.out)
-		p.out = append(p.out, body...)
-		p.addSpan(body, nil, deid.KindText)
+		p.out = append(p.out, tail...)
+		p.addSpan(tail, nil, deid.KindText)
 		p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotText})
 		if p.o.fallback == nil {
 			p.o.fallback = &malformedError{format: "jsonl", off: p.off, msg: "a line is not valid JSON; such lines were rewritten as text"}

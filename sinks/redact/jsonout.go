@@ -37,6 +37,7 @@ func (p *jsonRW) flush(more bool) error {
 	if _, err := p.w.Write(p.out[prev:]); err != nil {
 		return err
 	}
+	p.flushed += len(p.out)
 	p.out, p.slots, p.buf, p.spans = p.out[:0], p.slots[:0], p.buf[:0], p.spans[:0]
 	p.forgetClosedObjects()
 	return nil
