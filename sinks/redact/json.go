@@ -61,8 +61,9 @@ type jslot struct {
 	o0, o1 int // bounds in the pending output
 	span   int
 	kind   slotKind
-	n      int // numbers in a run
-	obj    int // for a key: the serial of its object (keyed), else 0
+	n      int  // numbers in a run
+	obj    int  // for a key: the serial of its object (keyed), else 0
+	open   bool // a string cut by an error: no closing quote
 }
 
 // pathNode is one JSON path; its field is prepared once.
@@ -120,8 +121,9 @@ type jsonRW struct {
 	nodes int
 	tmp   []byte
 	// scratch of spliceString
-	bounds []int
-	unesc  []byte
+	bounds  []int
+	unesc   []byte
+	openRaw []byte // an open string with its quote (slotValue)
 	// objs numbers the objects; keyed holds, per object still open at the
 	// last flush, the keys written for its replaced keys, so that two keys
 	// masked alike ("138****5678") do not become one (keyed.go).
@@ -129,6 +131,9 @@ type jsonRW struct {
 	keyed map[int]*keySet
 	// flushed counts the bytes of pending output written so far.
 	flushed int
+	// strEnd is the output offset after the last whole character or
+	// escape of the string readString reads.
+	strEnd int
 }
 
 // json rewrites a JSON document or JSON Lines (lines) read from r, in

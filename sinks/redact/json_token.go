@@ -61,6 +61,17 @@ func (p *jsonRW) stringValue(node *pathNode) error {
 	}
 	var err error
 	if p.buf, err = p.readString(p.buf); err != nil {
+		var mal *malformedError
+		if errors.As(err, &mal) && len(p.buf) > b0 {
+			// A string cut by the end of the input or a bad escape: the
+			// scanner reads what was decoded of it as the value at its path
+			// (scanner/json_value.go closeOpen), so it is a slot of its own,
+			// up to the last whole character or escape; the rest is
+			// rewritten as text (rescue, line).
+			p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.fieldOf(node), Record: p.rec, Kind: deid.KindJSONString})
+			p.buf = append(p.buf, '\n')
+			p.slots = append(p.slots, jslot{o0: o0, o1: p.strEnd, span: len(p.spans) - 1, kind: slotString, open: true})
+		}
 		return err
 	}
 	p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.fieldOf(node), Record: p.rec, Kind: deid.KindJSONString})
@@ -86,6 +97,7 @@ func (p *jsonRW) readString(dst []byte) ([]byte, error) {
 	}
 	n0 := len(dst)
 	for {
+		p.strEnd = len(p.out) // the raw end of what dst holds
 		if len(dst)-n0 > maxValue {
 			return dst, &limitError{msg: fmt.Sprintf("json: a string of more than %d bytes", maxValue)}
 		}

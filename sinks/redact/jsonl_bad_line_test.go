@@ -83,3 +83,40 @@ func TestRedactJSONLinesLongBadLine(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out, `{"ok":1}`+"\n"+`{"mails":["z****.***@example.com",`))
 	assert.True(t, strings.HasSuffix(out, `"x"],"mobile":null`+`x,"note":"手机 138****8000"}`+"\n"+`{"email":"z****.***@example.com"}`+"\n"), out[len(out)-200:])
 }
+
+// TestRedactJSONOpenString: a string cut by the end of the input or by a
+// bad escape is read by the scanner as a value, what was decoded of it at
+// its path (scanner/json_value.go closeOpen). Rewritten as text, its
+// escapes were not read and an identity number written with \u escapes
+// stayed in the copy.
+func TestRedactJSONOpenString(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{
+		"cut.json":    []byte(`{"mobile":"` + rawMobile + `","id":"` + jsonEscaped(rawID)),
+		"bad.json":    []byte(`{"id":"` + jsonEscaped(rawID) + `\q 手机 ` + rawMobile + `"}`),
+		"lines.jsonl": []byte(`{"id":"` + jsonEscaped(rawID) + `\x"}` + "\n" + `{"email":"` + rawEmail + `","id":"` + jsonEscaped(rawID)),
+	}
+	sdir := t.TempDir()
+	for name, b := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(sdir, name), b, 0o600))
+	}
+	reported := map[string]bool{}
+	for _, f := range rescan(t, sdir) {
+		reported[f.Fingerprint] = true
+	}
+	require.True(t, reported[fingerprint(rawID)], "the scan reports the escaped identity number")
+
+	dst, tally := redactFiles(t, Config{}, files)
+	assert.Equal(t, int64(3), tally.ByStatus[string(StatusPartial)], "%+v", tally.NotRewritten)
+	for name := range files {
+		out := string(readFile(t, dst, name))
+		assert.NotContains(t, out, jsonEscaped(rawID)[:6*17], name)
+		assert.NotContains(t, out, rawMobile, name)
+		assert.NotContains(t, out, rawEmail, name)
+	}
+	assert.Regexp(t, `^\{"mobile":"138\*\*\*\*8000","id":"44\d{4}1951\d{7}[\dX]$`, string(readFile(t, dst, "cut.json")), "the open string is replaced and stays open")
+	assert.Regexp(t, `^\{"id":"44\d{4}1951\d{7}[\dX]\\q 手机 138\*\*\*\*8000"\}$`, string(readFile(t, dst, "bad.json")), "the rest after the bad escape is text")
+	for _, f := range rescan(t, dst) {
+		assert.False(t, reported[f.Fingerprint], "an original %s value in the copy", f.DataType)
+	}
+}

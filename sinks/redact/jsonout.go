@@ -47,6 +47,12 @@ func (p *jsonRW) flush(more bool) error {
 // result always has the slot's JSON type (or null): a string stays a
 // string, a number a number, an array an array.
 func (p *jsonRW) slotValue(dst []byte, s jslot, v []byte, es []edit) []byte {
+	if s.kind == slotString && s.open {
+		// Spliced as if closed, then left open as it was.
+		p.openRaw = append(append(p.openRaw[:0], p.out[s.o0:s.o1]...), '"')
+		dst = p.spliceString(dst, p.openRaw, v, es)
+		return dst[:len(dst)-1]
+	}
 	if s.kind == slotString {
 		return p.spliceString(dst, p.out[s.o0:s.o1], v, es)
 	}
