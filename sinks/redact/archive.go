@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/piiscan/piiscan/scanner"
 )
@@ -98,7 +99,11 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 		return o.office(zr, kind, depth, w)
 	}
 	zw := zip.NewWriter(w)
-	if err := zw.SetComment(zr.Comment); err != nil {
+	comment, err := o.metaText(zr.Comment)
+	if err != nil {
+		return err
+	}
+	if err := zw.SetComment(comment); err != nil {
 		return err
 	}
 	book := newNameBook()
@@ -112,6 +117,9 @@ func (o *objRun) zip(br *bufio.Reader, file *os.File, name string, depth int, w 
 		}
 		hdr := memberHeader(f)
 		if hdr.Name, err = o.memberName(book, f.Name); err != nil {
+			return err
+		}
+		if hdr.Comment, err = o.metaText(f.Comment); err != nil {
 			return err
 		}
 		if f.FileInfo().IsDir() {
@@ -230,6 +238,9 @@ func (o *objRun) tar(br *bufio.Reader, depth int, w io.Writer) error {
 		if hdr.Name, err = o.memberName(book, name); err != nil {
 			return err
 		}
+		if err := o.tarMeta(hdr); err != nil {
+			return err
+		}
 		switch hdr.Typeflag {
 		case tar.TypeLink:
 			// A hard link names a member before it: the same name.
@@ -257,6 +268,35 @@ func (o *objRun) tar(br *bufio.Reader, depth int, w io.Writer) error {
 		}
 	}
 	return tw.Close()
+}
+
+// tarMeta rewrites the free text of a tar header: the owner's user and
+// group names, and the PAX comment and extended attributes (names.go,
+// metaText). Go's reader gives the attributes twice, in Xattrs and in
+// PAXRecords, and its writer writes both: both are rewritten.
+func (o *objRun) tarMeta(hdr *tar.Header) error {
+	var err error
+	if hdr.Uname, err = o.metaText(hdr.Uname); err != nil {
+		return err
+	}
+	if hdr.Gname, err = o.metaText(hdr.Gname); err != nil {
+		return err
+	}
+	//lint:ignore SA1019 the reader fills Xattrs and the writer writes it
+	for k, v := range hdr.Xattrs {
+		//lint:ignore SA1019 as above
+		if hdr.Xattrs[k], err = o.metaText(v); err != nil {
+			return err
+		}
+	}
+	for k, v := range hdr.PAXRecords {
+		if k == "comment" || strings.HasPrefix(k, "SCHILY.xattr.") {
+			if hdr.PAXRecords[k], err = o.metaText(v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // tarMember rewrites a regular member read as name (its name in the

@@ -193,3 +193,52 @@ func TestRedactDeletedAfterListing(t *testing.T) {
 	assert.Equal(t, int64(1), tally.ByReason["not_found"])
 	assert.Equal(t, int64(1), tally.ByReason["permission_denied"])
 }
+
+// TestRedactArchiveMetadata checks the free text archives keep beside
+// their members: zip and gzip comments, a zip member's comment, a tar
+// member's owner names, PAX comment and extended attributes lose their
+// values, as the content does.
+func TestRedactArchiveMetadata(t *testing.T) {
+	t.Parallel()
+	var zbuf, tbuf, gbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	require.NoError(t, zw.SetComment("联系 "+rawMobile))
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "a.txt", Comment: "owner " + rawEmail, Method: zip.Deflate})
+	require.NoError(t, err)
+	_, _ = w.Write([]byte("x\n"))
+	require.NoError(t, zw.Close())
+	tw := tar.NewWriter(&tbuf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "a.txt", Mode: 0o644, Size: 2, Typeflag: tar.TypeReg, Format: tar.FormatPAX,
+		Uname: rawEmail, Gname: rawMobile,
+		PAXRecords: map[string]string{"comment": "身份证 " + rawID, "SCHILY.xattr.user.owner": "手机 " + rawMobile}}))
+	_, _ = tw.Write([]byte("y\n"))
+	require.NoError(t, tw.Close())
+	gw := gzip.NewWriter(&gbuf)
+	gw.Comment = "from " + rawEmail
+	_, _ = gw.Write([]byte("z\n"))
+	require.NoError(t, gw.Close())
+
+	dst, tally := redactFiles(t, Config{Workers: 1}, map[string][]byte{"a.zip": zbuf.Bytes(), "a.tar": tbuf.Bytes(), "a.gz": gbuf.Bytes()})
+	for _, f := range []string{"a.zip", "a.tar", "a.gz"} {
+		body := string(readFile(t, dst, f))
+		for _, raw := range []string{rawMobile, rawEmail, rawID} {
+			assert.NotContains(t, body, raw, f)
+		}
+	}
+	zr, err := zip.NewReader(bytes.NewReader(readFile(t, dst, "a.zip")), int64(len(readFile(t, dst, "a.zip"))))
+	require.NoError(t, err)
+	assert.Equal(t, "联系 138****8000", zr.Comment)
+	require.Len(t, zr.File, 1)
+	assert.Equal(t, "owner z****.***@example.com", zr.File[0].Comment)
+	tr := tar.NewReader(bytes.NewReader(readFile(t, dst, "a.tar")))
+	h, err := tr.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "z****.***@example.com", h.Uname)
+	assert.Equal(t, "138****8000", h.Gname)
+	assert.Equal(t, "手机 138****8000", h.PAXRecords["SCHILY.xattr.user.owner"])
+	assert.NotContains(t, h.PAXRecords["comment"], rawID)
+	zg, err := gzip.NewReader(bytes.NewReader(readFile(t, dst, "a.gz")))
+	require.NoError(t, err)
+	assert.Equal(t, "from z****.***@example.com", zg.Comment)
+	assert.Equal(t, int64(3), tally.ByStatus["rewritten"])
+}

@@ -257,6 +257,9 @@ func (o *objRun) gunzip(br *bufio.Reader, name string, depth int, w io.Writer) e
 	if hdr.Name, err = o.memberName(nil, hdr.Name); err != nil { // gzip -N keeps the file's name
 		return err
 	}
+	if hdr.Comment, err = o.metaText(hdr.Comment); err != nil {
+		return err
+	}
 	lz := &lazyGzip{w: w, hdr: hdr}
 	lim := scanner.LimitDecompression(zr, cr, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	if err := o.rewrite(lim, inner, depth+1, nil, lz); err != nil {
