@@ -534,14 +534,15 @@ func (s *Scanner) lowWindow(a, b int) []byte {
 	return s.low
 }
 
-// lastWord returns the end of the last occurrence of any word, or -1.
-// The text is a short label window (16 bytes): a backward loop on each
-// word's first byte beats bytes.LastIndex, which hashes (Rabin-Karp).
-func lastWord(text []byte, words [][]byte) int {
+// lastWord returns the end of the last occurrence of any word that ok
+// accepts at its start (nil: any), or -1. The text is a short label window
+// (16 bytes): a backward loop on each word's first byte beats
+// bytes.LastIndex, which hashes (Rabin-Karp).
+func lastWord(text []byte, words [][]byte, ok func(i int) bool) int {
 	best := -1
 	for _, w := range words {
 		for i := len(text) - len(w); i >= 0 && i+len(w) > best; i-- {
-			if text[i] == w[0] && bytes.Equal(text[i:i+len(w)], w) {
+			if text[i] == w[0] && bytes.Equal(text[i:i+len(w)], w) && (ok == nil || ok(i)) {
 				best = i + len(w)
 				break
 			}
@@ -556,16 +557,7 @@ func lastWord(text []byte, words [][]byte) int {
 // unless a lower-case letter is followed by the word's upper-case start
 // ("userLat", "gpsLng").
 func (s *Scanner) lastLabel(text []byte, base int, words [][]byte) int {
-	best := -1
-	for _, w := range words {
-		for i := len(text) - len(w); i >= 0 && i+len(w) > best; i-- {
-			if text[i] == w[0] && bytes.Equal(text[i:i+len(w)], w) && s.wordStart(base+i) {
-				best = i + len(w)
-				break
-			}
-		}
-	}
-	return best
+	return lastWord(text, words, func(i int) bool { return s.wordStart(base + i) })
 }
 
 // wordStart reports whether the byte at p starts a word: it is not an

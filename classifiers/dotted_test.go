@@ -107,7 +107,7 @@ func TestIPv4VersionStrings(t *testing.T) {
 // for pair labels when it found neither.
 func TestPairLabelsHoldAWord(t *testing.T) {
 	for _, w := range append(append([][]byte{}, lngLatWords...), latLngWords...) {
-		assert.True(t, lastWord(w, latWords) >= 0 || lastWord(w, lngWords) >= 0, "%s", w)
+		assert.True(t, lastWord(w, latWords, nil) >= 0 || lastWord(w, lngWords, nil) >= 0, "%s", w)
 	}
 }
 
@@ -131,7 +131,7 @@ func TestLastWordAgrees(t *testing.T) {
 			text = append(text, alphabet[r.IntN(len(alphabet))]...)
 		}
 		words := lists[r.IntN(len(lists))]
-		require.Equal(t, ref(text, words), lastWord(text, words), "case %d: %q", n, text)
+		require.Equal(t, ref(text, words), lastWord(text, words, nil), "case %d: %q", n, text)
 	}
 }
 
