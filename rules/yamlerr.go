@@ -51,7 +51,7 @@ func yamlError(data []byte, err error) error {
 	if errors.As(err, &te) {
 		msgs := make([]string, len(te.Errors))
 		for i, m := range te.Errors {
-			msgs[i] = typeErrorText(m)
+			msgs[i] = typeErrorText(m, packPart)
 		}
 		le := &LineError{Msg: strings.Join(msgs, "; "), Err: err}
 		if len(te.Errors) == 1 {
@@ -111,20 +111,21 @@ func problemLine(data []byte, msg string) int {
 }
 
 var (
-	unknownField = regexp.MustCompile(`field (\S+) not found in type rules\.(\w+)`)
+	unknownField = regexp.MustCompile(`field (\S+) not found in type (?:\S+\.)?(\w+)`)
 	wrongKind    = regexp.MustCompile("cannot unmarshal !!(\\w+)(?: `[^`]*`)? into (\\S+)")
 )
 
 // typeErrorText rewrites one of yaml.v3's type errors for the author of a
-// pack: an unknown key is named with the part of the pack it is in and the
-// key it likely misspells, instead of a Go type ("field levle not found in
-// type rules.Rule"); a value of the wrong kind is described, not quoted
+// pack or a policy: an unknown key is named with the part of the file it
+// is in and the key it likely misspells (part names them for the Go type
+// yaml.v3 names), instead of a Go type ("field levle not found in type
+// rules.Rule"); a value of the wrong kind is described, not quoted
 // ("cannot unmarshal !!int `1381234...` into []string" showed the start of
 // an allow-list entry or an example, which may be a real value).
-func typeErrorText(msg string) string {
+func typeErrorText(msg string, part func(typ string) (string, []string)) string {
 	if m := unknownField.FindStringSubmatchIndex(msg); m != nil {
 		key, typ := msg[m[2]:m[3]], msg[m[4]:m[5]]
-		where, keys := packPart(typ)
+		where, keys := part(typ)
 		text := fmt.Sprintf("unknown key %q in %s", key, where)
 		if near := nearestKey(key, keys); near != "" {
 			text += fmt.Sprintf(" (did you mean %q?)", near)
@@ -142,11 +143,10 @@ func typeErrorText(msg string) string {
 
 // YAMLTypeProblems returns the problems of a yaml.v3 type error for the
 // author of another YAML file (a de-identification policy), written as
-// for a pack: a value of the wrong kind is described, not quoted, and an
-// unknown key of struct type T is named with the key of keys(T) it likely
-// misspells. It returns the problems' lines (0 when not said) and texts,
-// or nil when err is not a type error.
-func YAMLTypeProblems(err error, keys func(typ string) []string) (lines []int, texts []string) {
+// for a pack (typeErrorText; part names the file's parts and their keys
+// by the Go type yaml.v3 names). It returns the problems' lines (0 when
+// not said) and texts, or nil when err is not a type error.
+func YAMLTypeProblems(err error, part func(typ string) (where string, keys []string)) (lines []int, texts []string) {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return nil, nil
@@ -157,23 +157,10 @@ func YAMLTypeProblems(err error, keys func(typ string) []string) (lines []int, t
 			line, _ = strconv.Atoi(g[1])
 			m = g[2]
 		}
-		if g := anyUnknownField.FindStringSubmatch(m); g != nil {
-			ks := keys(g[2])
-			m = fmt.Sprintf("unknown key %q", g[1])
-			if near := nearestKey(g[1], ks); near != "" {
-				m += fmt.Sprintf(" (did you mean %q?)", near)
-			} else if len(ks) > 0 {
-				m += " (known: " + strings.Join(ks, ", ") + ")"
-			}
-		} else {
-			m = typeErrorText(m)
-		}
-		lines, texts = append(lines, line), append(texts, m)
+		lines, texts = append(lines, line), append(texts, typeErrorText(m, part))
 	}
 	return lines, texts
 }
-
-var anyUnknownField = regexp.MustCompile(`field (\S+) not found in type (?:\S+\.)?(\w+)`)
 
 // YAMLKeys returns the yaml keys of struct value v's fields.
 func YAMLKeys(v any) []string {

@@ -76,11 +76,11 @@ func (e *PolicyError) Unwrap() error { return e.Err }
 // a real value's), and a misspelt key is named with the key it likely
 // means. It returns the problem's line when there is one problem.
 func yamlProblem(err error) (int, error) {
-	lines, texts := rules.YAMLTypeProblems(err, func(typ string) []string {
+	lines, texts := rules.YAMLTypeProblems(err, func(typ string) (string, []string) {
 		if typ == "policyFile" {
-			return rules.YAMLKeys(policyFile{})
+			return "the policy", rules.YAMLKeys(policyFile{})
 		}
-		return nil
+		return "an entry", nil
 	})
 	switch len(texts) {
 	case 0:

@@ -126,7 +126,7 @@ func TestLoadPolicyErrors(t *testing.T) {
 		// be a real one: described instead, with the key a typo means.
 		{"value of the wrong kind", "version: 1\ntypes:\n  x: {operator: mask, keep_first: 13812348000x}", []string{"types.x", "line 3", "found a string where a whole number is wanted"}},
 		{"version of the wrong kind", "version: 13812348000x", []string{"line 1", "found a string where a whole number is wanted"}},
-		{"misspelt top-level key", "version: 1\ntypos:\n  x: mask", []string{"line 2", `unknown key "typos" (did you mean "types"?)`}},
+		{"misspelt top-level key", "version: 1\ntypos:\n  x: mask", []string{"line 2", `unknown key "typos" in the policy (did you mean "types"?)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
