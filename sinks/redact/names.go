@@ -70,10 +70,11 @@ func (b *nameBook) claim(src, rel string) string {
 func (e *engineEditor) renamed(ctx context.Context, res *Result, rel string) (string, bool, error) {
 	// The readings count into a scratch result: a value both readings of
 	// a segment find counts once, below.
-	e.res = &Result{}
+	scratch := &Result{}
+	e.res = scratch
 	defer func() { e.res = res }()
 	segs := strings.Split(rel, "/")
-	changed := false
+	var kept []Replacement
 	for i, seg := range segs {
 		edits, ops, err := e.nameEdits(ctx, seg)
 		if err != nil {
@@ -91,22 +92,20 @@ func (e *engineEditor) renamed(ctx context.Context, res *Result, rel string) (st
 			}
 			out = splice(nil, data, edits)
 		}
-		for _, op := range ops {
-			if res.Values == nil {
-				res.Values = map[Replacement]int64{}
-			}
-			res.Values[op]++
-		}
-		segs[i], changed = string(out), true
+		segs[i], kept = string(out), append(kept, ops...)
 	}
-	res.Guarded += e.res.Guarded
-	for k, n := range e.res.Redetectable {
+	e.res = res
+	for _, op := range kept {
+		e.count(op.DataType, op.Operator)
+	}
+	res.Guarded += scratch.Guarded
+	for k, n := range scratch.Redetectable {
 		if res.Redetectable == nil {
 			res.Redetectable = map[string]int64{}
 		}
 		res.Redetectable[k] += n
 	}
-	return strings.Join(segs, "/"), changed, nil
+	return strings.Join(segs, "/"), len(kept) > 0, nil
 }
 
 // nameEdits returns the edits of one path segment, in offset order, with
