@@ -182,6 +182,10 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 		full = *prev + "/" + full
 	}
 	o.container = &full
+	if err := o.addNameFindings(memberPath(name)); err != nil && o.ctx.Err() != nil {
+		o.container = prev
+		return err
+	}
 	mark := len(o.formats)
 	enc := o.res.Encoding
 	o.res.Encoding = ""

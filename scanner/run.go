@@ -445,6 +445,7 @@ type worker struct {
 	chunkBuf []byte
 	readers  []*bufio.Reader
 	winBuf   []byte // a CSV or JSON parser's window
+	names    nameReader
 
 	cfg      *Config
 	src      Source
@@ -530,14 +531,28 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 	if w.preSkip(res) {
 		return res
 	}
+	// The name is read whatever becomes of the content: a picture is
+	// skipped, but avatars/13800138000.png still holds a phone number.
+	if info.Source != "stdin" {
+		o.ctx = hard
+		if err := o.addNameFindings(info.Name); err != nil {
+			if hard.Err() != nil {
+				return nil
+			}
+			w.cfg.Logger.Warn("object name not read", "key", info.Key, "err", errString(safeErr(err)))
+		}
+		w.sc.Reset()
+	}
 	if w.sizeForLimit(info) > w.cfg.MaxObjectSize {
 		res.Status, res.Reason = StatusSkipped, ReasonTooLarge
 		res.Err = fmt.Errorf("skip %s: %d bytes is over --max-object-size %d", info.Name, info.Size, w.cfg.MaxObjectSize)
+		w.finishObject(o)
 		return res
 	}
 	if !ReadableClass(info.StorageClass) {
 		res.Status, res.Reason = StatusSkipped, ReasonStorageClass
 		res.Err = fmt.Errorf("skip %s: storage class %s needs a restore before it can be read", info.Name, info.StorageClass)
+		w.finishObject(o)
 		return res
 	}
 	ctx, cancel := context.WithTimeout(hard, w.cfg.ObjectTimeout)
@@ -569,9 +584,11 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 			// deleted while it ran.
 			res.Status = StatusSkipped
 			w.cfg.Logger.Info("object not read: deleted after it was listed", "key", info.Key)
+			w.finishObject(o)
 			return res
 		}
 		w.cfg.Logger.Warn("object not complete", "key", info.Key, "status", string(res.Status), "reason", string(res.Reason), "err", errString(res.Err))
+		w.finishObject(o)
 		return res
 	}
 	defer rc.Close()
