@@ -80,6 +80,11 @@ func (p *profiles) stop(stderr io.Writer) {
 	if p.memPath == "" {
 		return
 	}
+	// The profile holds what was allocated up to the last completed
+	// collection; a scan that ends a few collections in would leave most
+	// of its allocations out (the run after the last one, often most of
+	// it), so collect once more first.
+	runtime.GC()
 	f, err := os.Create(p.memPath)
 	if err == nil {
 		err = pprof.Lookup("allocs").WriteTo(f, 0)
