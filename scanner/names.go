@@ -43,16 +43,7 @@ func (o *objectScan) addNameFindings(name string) error {
 	}
 	em := &o.w.names
 	em.reset()
-	off := 0
-	for seg := range strings.SplitSeq(name, "/") {
-		if seg != "" {
-			if ext := path.Ext(seg); len(ext) > 1 && len(ext) < len(seg) && len(ext) <= maxNameExt {
-				em.add(seg[:len(seg)-len(ext)], off)
-			}
-			em.add(seg, off)
-		}
-		off += len(seg) + 1
-	}
+	NameReadings(name, em.add)
 	if err := o.w.sc.ScanText(o.ctx, em.buf, 0, len(em.buf), nil, em); err != nil {
 		return err
 	}
@@ -77,6 +68,24 @@ func (o *objectScan) addNameFindings(name string) error {
 		o.addFinding(f)
 	}
 	return nil
+}
+
+// NameReadings calls read with each reading of name, in order, and its
+// offset in name: each non-empty '/'-separated segment without its
+// extension (one of 1 to maxNameExt bytes after the last dot, not the
+// whole segment: .env has none), then whole. Scan reads names so, and
+// redact (sinks/redact) so renames copies, one segment at a time.
+func NameReadings(name string, read func(text string, off int)) {
+	off := 0
+	for seg := range strings.SplitSeq(name, "/") {
+		if seg != "" {
+			if ext := path.Ext(seg); len(ext) > 1 && len(ext) < len(seg) && len(ext) <= maxNameExt {
+				read(seg[:len(seg)-len(ext)], off)
+			}
+			read(seg, off)
+		}
+		off += len(seg) + 1
+	}
 }
 
 // nameReader holds the readings of a name's segments, one per line, and

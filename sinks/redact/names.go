@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/piiscan/piiscan/scanner"
 )
 
 // Object names. A key such as users/13800138000/profile.json or
@@ -120,19 +122,19 @@ func (e *engineEditor) nameEdits(ctx context.Context, seg string) ([]edit, []Rep
 		op Replacement
 	}
 	var all []found
-	read := func(data []byte) error {
-		edits, err := e.text(ctx, data, 0, len(data), nil)
+	var err error
+	scanner.NameReadings(seg, func(text string, _ int) {
+		if err != nil {
+			return
+		}
+		data := []byte(text)
+		var edits []edit
+		edits, err = e.text(ctx, data, 0, len(data), nil)
 		for k, x := range edits {
 			all = append(all, found{x, e.ops[k]})
 		}
-		return err
-	}
-	if ext := path.Ext(seg); len(ext) > 1 && len(ext) < len(seg) && len(ext) <= 12 {
-		if err := read([]byte(seg[:len(seg)-len(ext)])); err != nil {
-			return nil, nil, err
-		}
-	}
-	if err := read([]byte(seg)); err != nil {
+	})
+	if err != nil {
 		return nil, nil, err
 	}
 	// Both readings' edits, less those inside another (a duplicate, or
