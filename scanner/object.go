@@ -22,6 +22,7 @@ type objectScan struct {
 	base      Finding // the columns shared by every finding of the object
 	top       int     // rules.LevelRank of the highest sensitivity so far
 	container *string // archive member path, nil at top level
+	ints      []int64 // slab of findings' lines, columns and records (int64Of)
 	format    string  // inner format of the current stream
 	formats   []string
 	findings  []Finding
@@ -109,17 +110,17 @@ func (o *objectScan) finding(m *classifiers.Match, off int64, line, col int64, r
 	f.ByteOffset = off
 	f.Length = int32(m.End - m.Start)
 	if line > 0 {
-		f.Line = ptr(line)
-		f.Column = ptr(col)
+		f.Line = o.int64Of(line)
+		f.Column = o.int64Of(col)
 	}
 	if rec >= 0 {
-		f.Record = ptr(rec)
+		f.Record = o.int64Of(rec)
 	}
 	if m.Field != nil {
 		field = m.Field
 	}
 	if field != nil && field.Name != "" {
-		f.Field = ptr(field.Name)
+		f.Field = &field.Name // a worker's fields live as long as the run; nothing writes through it
 	}
 	f.DataType = m.DataType
 	f.Category = m.Category
@@ -132,7 +133,18 @@ func (o *objectScan) finding(m *classifiers.Match, off int64, line, col int64, r
 	return f
 }
 
-func ptr[T any](v T) *T { return &v }
+// int64Of returns a pointer to v for a finding's line, column or record,
+// cut from a slab instead of allocated on its own: three allocations per
+// finding were 135,000 on the bench corpus. A full slab is left to the
+// findings that point into it and a new one started, so no pointer handed
+// out is ever written again.
+func (o *objectScan) int64Of(v int64) *int64 {
+	if len(o.ints) == cap(o.ints) {
+		o.ints = make([]int64, 0, 256)
+	}
+	o.ints = append(o.ints, v)
+	return &o.ints[len(o.ints)-1]
+}
 
 // maxRecordFindings bounds the findings held for one record until it ends
 // (see hold). A variable, so that tests can lower it.
