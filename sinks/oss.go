@@ -2,10 +2,13 @@ package sinks
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path"
 	"strings"
@@ -29,6 +32,31 @@ type OSSUploadAPI interface {
 }
 
 var _ OSSUploadAPI = (*oss.Bucket)(nil)
+
+// OSSOwnerAPI is what OSSUploader needs besides OSSUploadAPI when
+// ForbidOverwrite is set: reading an object's metadata to tell its own
+// files from another writer's, and deleting its own. *oss.Bucket has it.
+type OSSOwnerAPI interface {
+	GetObjectDetailedMeta(key string, options ...oss.Option) (http.Header, error)
+	DeleteObject(key string, options ...oss.Option) error
+}
+
+var _ OSSOwnerAPI = (*oss.Bucket)(nil)
+
+// writerMeta is the user metadata (x-oss-meta-piiscan-writer) that names the
+// uploader which wrote an object, when ForbidOverwrite is set.
+const writerMeta = "piiscan-writer"
+
+// ExistsError is returned by Publish with ForbidOverwrite when the key
+// exists and another writer put it there: OSS answered 409
+// FileAlreadyExists, and the object does not carry this uploader's mark.
+type ExistsError struct {
+	URI string // oss://bucket/key
+}
+
+func (e *ExistsError) Error() string {
+	return e.URI + " already exists, written by another writer (FileAlreadyExists)"
+}
 
 // Multipart limits of OSS: parts are 100 KiB to 5 GiB (the last may be
 // smaller), at most 10,000 per object.
@@ -61,6 +89,15 @@ type OSSUploadConfig struct {
 	// Logger receives an Info line per uploaded file and Debug lines for
 	// retries; nil discards.
 	Logger *slog.Logger
+	// ForbidOverwrite sends x-oss-forbid-overwrite: true with PutObject and
+	// CompleteMultipartUpload, so that a key that exists is never
+	// replaced, and marks each object with this uploader's random id
+	// (x-oss-meta-piiscan-writer). A key found existing is this uploader's
+	// own when it carries the mark (a retried request whose first answer
+	// was lost after OSS stored the object): Publish then succeeds.
+	// Otherwise Publish returns an *ExistsError. API must then also be an
+	// OSSOwnerAPI.
+	ForbidOverwrite bool
 }
 
 // Validate reports the first configuration problem, or nil.
@@ -75,6 +112,9 @@ func (c OSSUploadConfig) Validate() error {
 	case c.PartSize != 0 && (c.PartSize < minPartSize || c.PartSize > maxPartSize):
 		return fmt.Errorf("oss upload config: part size %d is outside 100KiB..5GiB", c.PartSize)
 	}
+	if _, ok := c.API.(OSSOwnerAPI); c.ForbidOverwrite && !ok {
+		return errors.New("oss upload config: forbid overwrite needs an api that reads metadata and deletes (OSSOwnerAPI)")
+	}
 	return nil
 }
 
@@ -87,6 +127,9 @@ func (c OSSUploadConfig) Validate() error {
 type OSSUploader struct {
 	cfg OSSUploadConfig
 	log *slog.Logger
+	// writer is the random id marking this uploader's objects
+	// (ForbidOverwrite).
+	writer string
 }
 
 // NewOSSUploader validates cfg and returns an uploader. It sends no
@@ -107,7 +150,13 @@ func NewOSSUploader(cfg OSSUploadConfig) (*OSSUploader, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &OSSUploader{cfg: cfg, log: cfg.Logger.With("component", "oss_upload")}, nil
+	u := &OSSUploader{cfg: cfg, log: cfg.Logger.With("component", "oss_upload")}
+	if cfg.ForbidOverwrite {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		u.writer = hex.EncodeToString(b[:])
+	}
+	return u, nil
 }
 
 var _ PublishFunc = (*OSSUploader)(nil).Publish
@@ -125,19 +174,94 @@ func (u *OSSUploader) Publish(ctx context.Context, localPath, relPath string) er
 	}
 	start := time.Now()
 	opts := []oss.Option{oss.WithContext(ctx), oss.ContentType(contentType(relPath))}
+	if u.cfg.ForbidOverwrite {
+		opts = append(opts, oss.Meta(writerMeta, u.writer))
+	}
 	parts := 0
 	if fi.Size() < u.cfg.MultipartThreshold {
+		var put []oss.Option
+		if u.cfg.ForbidOverwrite {
+			put = append(opts[:len(opts):len(opts)], oss.ForbidOverWrite(true))
+		} else {
+			put = opts
+		}
 		err = u.cfg.Retry.Do(ctx, func() error {
-			return u.logged(ctx, uri, "put", u.cfg.API.PutObjectFromFile(key, localPath, opts...))
+			return u.logged(ctx, uri, "put", u.cfg.API.PutObjectFromFile(key, localPath, put...))
 		})
 	} else {
 		parts, err = u.multipart(ctx, key, uri, localPath, fi.Size(), opts)
+	}
+	if err != nil && u.cfg.ForbidOverwrite && refused(err) {
+		// The key exists: ours (a retry after a lost answer), or another
+		// writer's.
+		exists, mine, merr := u.owns(ctx, key)
+		switch {
+		case merr != nil:
+			err = fmt.Errorf("%w; reading its metadata: %w", scanner.DescribeOSS(err), scanner.DescribeOSS(merr))
+		case mine:
+			err = nil
+		case exists:
+			return &ExistsError{URI: uri}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("upload %s: %w", uri, scanner.DescribeOSS(err))
 	}
 	u.log.LogAttrs(ctx, slog.LevelInfo, "uploaded", slog.String("key", uri), slog.Int64("bytes", fi.Size()),
 		slog.Int("parts", parts), slog.Duration("elapsed", time.Since(start)))
+	return nil
+}
+
+// refused reports whether err says that the key may exist already: 409
+// FileAlreadyExists, or NoSuchUpload from a retried
+// CompleteMultipartUpload whose first attempt completed the upload.
+func refused(err error) bool {
+	var se oss.ServiceError
+	return errors.As(err, &se) && (se.Code == "FileAlreadyExists" || se.Code == "NoSuchUpload")
+}
+
+// owns reports whether key exists and whether it carries this uploader's
+// mark.
+func (u *OSSUploader) owns(ctx context.Context, key string) (exists, mine bool, err error) {
+	api := u.cfg.API.(OSSOwnerAPI)
+	var h http.Header
+	err = u.cfg.Retry.Do(ctx, func() error {
+		var err error
+		h, err = api.GetObjectDetailedMeta(key, oss.WithContext(ctx))
+		return err
+	})
+	var se oss.ServiceError
+	switch {
+	case errors.As(err, &se) && se.StatusCode == http.StatusNotFound:
+		return false, false, nil
+	case err != nil:
+		return false, false, err
+	}
+	return true, h.Get("X-Oss-Meta-"+writerMeta) == u.writer, nil
+}
+
+// Remove deletes the object of relPath if this uploader wrote it (it
+// carries its mark; ForbidOverwrite only), so that a run that stops can
+// take back what it published without touching another writer's file. A
+// missing key, or one of another writer, is left as it is.
+func (u *OSSUploader) Remove(ctx context.Context, relPath string) error {
+	if !u.cfg.ForbidOverwrite {
+		return errors.New("remove: the uploader does not mark its objects (ForbidOverwrite is off)")
+	}
+	key := u.Key(relPath)
+	uri := "oss://" + u.cfg.Bucket + "/" + key
+	_, mine, err := u.owns(ctx, key)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", uri, scanner.DescribeOSS(err))
+	}
+	if !mine {
+		return nil
+	}
+	err = u.cfg.Retry.Do(ctx, func() error { return u.cfg.API.(OSSOwnerAPI).DeleteObject(key, oss.WithContext(ctx)) })
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", uri, scanner.DescribeOSS(err))
+	}
+	u.log.LogAttrs(ctx, slog.LevelInfo, "removed", slog.String("key", uri))
 	return nil
 }
 
@@ -190,7 +314,11 @@ func (u *OSSUploader) multipart(ctx context.Context, key, uri, localPath string,
 	err = g.Wait()
 	if err == nil {
 		err = u.cfg.Retry.Do(ctx, func() error {
-			_, err := u.cfg.API.CompleteMultipartUpload(imur, parts, oss.WithContext(ctx))
+			copts := []oss.Option{oss.WithContext(ctx)}
+			if u.cfg.ForbidOverwrite {
+				copts = append(copts, oss.ForbidOverWrite(true))
+			}
+			_, err := u.cfg.API.CompleteMultipartUpload(imur, parts, copts...)
 			return u.logged(ctx, uri, "complete multipart", err)
 		})
 	}

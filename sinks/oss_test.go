@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,4 +176,74 @@ func TestOSSUploadConfigValidate(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+// TestOSSUploaderForbidOverwrite publishes with ForbidOverwrite: a key
+// another writer holds is an *ExistsError and keeps its bytes; a request
+// whose answer was lost after osslocal stored the object (the first
+// PutObject or CompleteMultipartUpload is answered 503 once done) is
+// retried, finds the key taken by its own object, and succeeds; Remove
+// deletes only the uploader's own objects.
+func TestOSSUploaderForbidOverwrite(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		size int
+	}{{"put", 10 << 10}, {"multipart", 350 << 10}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			require.NoError(t, os.Mkdir(filepath.Join(root, "out"), 0o755))
+			srv, err := server.New(server.Config{Root: root, AccessKeyID: ossTestID, AccessKeySecret: ossTestSecret})
+			require.NoError(t, err)
+			var lost atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				commit := (r.Method == http.MethodPut && !r.URL.Query().Has("partNumber")) ||
+					(r.Method == http.MethodPost && r.URL.Query().Has("uploadId"))
+				if commit && strings.Contains(r.URL.Path, "/mine") && lost.Add(1) == 1 {
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, r) // stored; the answer is lost
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				srv.ServeHTTP(w, r)
+			}))
+			t.Cleanup(ts.Close)
+			c, err := oss.New(ts.URL, ossTestID, ossTestSecret)
+			require.NoError(t, err)
+			bucket, err := c.Bucket("out")
+			require.NoError(t, err)
+			up, err := sinks.NewOSSUploader(sinks.OSSUploadConfig{API: bucket, Bucket: "out", MultipartThreshold: 200 << 10,
+				PartSize: 100 << 10, Retry: fastRetry, ForbidOverwrite: true})
+			require.NoError(t, err)
+			ctx := context.Background()
+			local, data := randomFile(t, "x.parquet", tt.size)
+
+			require.NoError(t, bucket.PutObject("theirs.parquet", strings.NewReader("theirs")))
+			err = up.Publish(ctx, local, "theirs.parquet")
+			var ee *sinks.ExistsError
+			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, "oss://out/theirs.parquet", ee.URI)
+			require.NoError(t, up.Remove(ctx, "theirs.parquet"))
+			assert.Equal(t, "theirs", readObject(t, bucket, "theirs.parquet"), "another writer's object is kept")
+
+			require.NoError(t, up.Publish(ctx, local, "mine.parquet"))
+			assert.Equal(t, int32(2), lost.Load(), "the lost answer was retried")
+			assert.True(t, readObject(t, bucket, "mine.parquet") == string(data), "uploaded bytes differ")
+			require.NoError(t, up.Remove(ctx, "mine.parquet"))
+			ok, err := bucket.IsObjectExist("mine.parquet")
+			require.NoError(t, err)
+			assert.False(t, ok, "the uploader's own object is removed")
+		})
+	}
+}
+
+func readObject(t *testing.T, b *oss.Bucket, key string) string {
+	t.Helper()
+	rc, err := b.GetObject(key)
+	require.NoError(t, err)
+	defer rc.Close()
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return string(got)
 }

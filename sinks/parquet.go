@@ -276,6 +276,11 @@ func (p *Parquet) CloseContext(ctx context.Context) error {
 		local, rel := part.paths()
 		if err := p.cfg.Publish(ctx, local, rel); err != nil {
 			errs[i] = fmt.Errorf("publish %s: %w", rel, err)
+			if errors.As(err, new(*ExistsError)) {
+				// Another writer holds this name: publishing the other
+				// file would mix the two runs' files.
+				break
+			}
 		}
 	}
 	p.closeErr = errors.Join(errs...)
@@ -313,6 +318,10 @@ func (p *Parquet) Paths() (findings, objects string) {
 func (p *Parquet) Outputs() Outputs {
 	return Outputs{Root: p.cfg.Root, Findings: p.findings.rel, Objects: p.objects.rel}
 }
+
+// Publishing returns the slash-separated paths under the root of the
+// findings and objects files, which Close publishes (in that order).
+func (p *Parquet) Publishing() []string { return []string{p.findings.rel, p.objects.rel} }
 
 // Tally returns a copy of the counters so far.
 func (p *Parquet) Tally() Tally { return p.tally.clone() }
