@@ -22,6 +22,10 @@ type runSink interface {
 	scanner.Sink
 	Abort() error
 	FillSummary(s *sinks.Summary)
+	// Publishing returns the dataset paths of the files the sink
+	// publishes at its next (or failed) publish: those a run takes back
+	// when another run wrote the same names (publishConflict).
+	Publishing() []string
 }
 
 var (
@@ -302,6 +306,13 @@ func (c *checkpointSink) Abort() error {
 	err := c.seg.Abort()
 	c.staging.remove()
 	return err
+}
+
+// Publishing returns the part names of the current segment's files (see
+// runSink): the part being published, or whose publish failed.
+func (c *checkpointSink) Publishing() []string {
+	out := c.seg.Outputs()
+	return []string{c.partName(out.Findings), c.partName(out.Objects)}
 }
 
 // FillSummary fills s like sinks.Parquet.FillSummary, with the counters

@@ -264,8 +264,14 @@ func (m *multiSource) Changed(o scanner.ObjectInfo) error {
 // a temporary directory whose files are uploaded as each is finished.
 type outputs struct {
 	dir     string            // local directory the sinks write to
-	publish sinks.PublishFunc // nil for a local --out
-	remote  string            // the oss:// URL of --out, "" when local
+	publish sinks.PublishFunc // nil for a local --out; never replaces a key
+	// replace publishes a file that may replace one of the same name (the
+	// summary of a retry continuing its scan id); nil for a local --out.
+	replace sinks.PublishFunc
+	// remove deletes a file publish wrote, and only such a file (a
+	// key another run wrote stays); nil for a local --out.
+	remove func(ctx context.Context, rel string) error
+	remote string // the oss:// URL of --out, "" when local
 	// locate maps a path in the dataset layout to where it is published:
 	// an absolute local path, or oss://bucket/key.
 	locate func(rel string) string
@@ -315,7 +321,17 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 	if err != nil {
 		return nil, usageErr("--out %s: %w", f.out, err)
 	}
-	up, err := sinks.NewOSSUploader(sinks.OSSUploadConfig{API: bucket, Bucket: u.bucket, Prefix: u.prefix, Logger: logger})
+	// Every file of the run is published with x-oss-forbid-overwrite: a
+	// second run of the same scan id (and shard) that passed the checks
+	// below at the same time would otherwise replace this one's files, or
+	// this one its, without a word (see publishConflict). The summary of a
+	// retry that continues an unfinished incremental run replaces the one
+	// its interrupted attempt published: that one is uploaded by replace.
+	up, err := sinks.NewOSSUploader(sinks.OSSUploadConfig{API: bucket, Bucket: u.bucket, Prefix: u.prefix, Logger: logger, ForbidOverwrite: true})
+	if err != nil {
+		return nil, usageErr("--out %s: %w", f.out, err)
+	}
+	replace, err := sinks.NewOSSUploader(sinks.OSSUploadConfig{API: bucket, Bucket: u.bucket, Prefix: u.prefix, Logger: logger})
 	if err != nil {
 		return nil, usageErr("--out %s: %w", f.out, err)
 	}
@@ -334,7 +350,7 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 	summaries := func(ctx context.Context, prefix string) ([]string, error) {
 		return ossSummaries(ctx, bucket, up.Key("scans")+"/", prefix)
 	}
-	return &outputs{dir: dir, publish: up.Publish, remote: f.out, locate: locate, summaries: summaries}, nil
+	return &outputs{dir: dir, publish: up.Publish, replace: replace.Publish, remove: up.Remove, remote: f.out, locate: locate, summaries: summaries}, nil
 }
 
 // probeKey checks, before anything is read, that a bucket answers with
@@ -355,6 +371,34 @@ func probeKey(ctx context.Context, bucket *oss.Bucket, key string) (bool, error)
 	default:
 		return false, scanner.DescribeOSS(err)
 	}
+}
+
+// publishConflict turns a publish refused because another run wrote the
+// key (sinks.ExistsError) into the run's error, nil for any other error:
+// two runs of one --scan-id (and shard) are writing to --out at once, both
+// having passed checkScanID. This run takes back what it published of the
+// files being published (own, whose names are the other run's too; the
+// uploader deletes only objects it wrote) and publishes no summary; the
+// other run's files are left as they are. Exit 2: the run was
+// misconfigured, and leaves nothing of it in the dataset.
+func publishConflict(ctx context.Context, err error, own []string, out *outputs, sc *scanConfig, logger *slog.Logger) error {
+	var ee *sinks.ExistsError
+	if !errors.As(err, &ee) {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, rel := range own {
+		if rerr := out.remove(ctx, rel); rerr != nil {
+			logger.Warn("remove this run's published file after the conflict", "key", out.locate(rel), "err", rerr)
+		}
+	}
+	shard := ""
+	if sc.shard != "" {
+		shard = " and --shard " + strings.Replace(strings.TrimPrefix(sc.shard, "-shard-"), "-of-", "/", 1)
+	}
+	return usageErr("--out %s: %s was written by another run while this one ran: another run with the same --scan-id %s%s is writing there; "+
+		"this run stopped and removed what it published of these files, and left the other run's as they are",
+		out.remote, ee.URI, sc.scanID, shard)
 }
 
 // finish removes the temporary directory of an oss:// --out once every

@@ -200,10 +200,20 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		if err := sink.Abort(); err != nil {
 			logger.Warn("remove partial outputs", "err", err)
 		}
+		cerr := publishConflict(ctx, runErr, sink.Publishing(), out, sc, logger) // a checkpoint's part
 		out.finish(true, logger)
+		if cerr != nil {
+			return cerr
+		}
 		return &exitError{code: exitUsage, err: fmt.Errorf("scan: %w", runErr)}
 	}
 	closeErr := sink.Close()
+	if cerr := publishConflict(ctx, closeErr, sink.Publishing(), out, sc, logger); cerr != nil {
+		// No state save and no summary: this run's rows are not in the
+		// dataset.
+		out.finish(true, logger)
+		return cerr
+	}
 	stateErr := op.saveState(ctx, interrupted)
 
 	summary := sinks.Summary{
@@ -232,7 +242,23 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		logger.Warn(msg, "targets", targets)
 		summary.Notes = append(summary.Notes, msg)
 	}
-	sumPath, sumErr := sinks.PublishSummary(context.WithoutCancel(ctx), out.dir, summary, out.publish)
+	publishSummary := out.publish
+	if op.inc != nil && op.inc.continues && out.replace != nil {
+		// A retry continuing its scan id: the summary of its interrupted
+		// attempt, if any, is replaced by this one, which counts both.
+		publishSummary = out.replace
+	}
+	sumPath, sumErr := sinks.PublishSummary(context.WithoutCancel(ctx), out.dir, summary, publishSummary)
+	var own []string
+	if op.inc == nil {
+		// The run's two files go too. An incremental run's parts stay:
+		// the state records their objects.
+		own = sink.Publishing()
+	}
+	if cerr := publishConflict(ctx, sumErr, own, out, sc, logger); cerr != nil {
+		out.finish(true, logger)
+		return cerr
+	}
 	if sumErr == nil && out.remote != "" {
 		// The local copy is removed after the upload: name the uploaded one.
 		sumPath = out.locate(sinks.SummaryRelPath(summary.ScanID, summary.Shard))
