@@ -201,6 +201,46 @@ async function run(mode) {
     return { etag: res.etag, bytes: data.length };
   });
 
+  // x-oss-forbid-overwrite: true refuses an existing key with 409
+  // FileAlreadyExists on put, a multipart upload's completion and copy.
+  const forbid = () => ({ 'x-oss-forbid-overwrite': 'true' });
+  await check(mode, 'put with x-oss-forbid-overwrite', async () => {
+    const res = await expectError(() => c.put(smallKey, Buffer.from('other writer'), { headers: forbid() }), 'FileAlreadyExists', 409);
+    const got = await c.get(smallKey);
+    assert(Buffer.compare(got.content, small) === 0, 'the existing object was replaced');
+    const fresh = await c.put(`${base}/forbid-new.txt`, small, { headers: forbid() });
+    assert(fresh.res.status === 200, `a new key: status ${fresh.res.status}`);
+    return res;
+  });
+
+  await check(mode, 'multipartUpload with x-oss-forbid-overwrite', async () => {
+    const data = crypto.randomBytes(250 * 1024);
+    const res = await expectError(
+      () => c.multipartUpload(smallKey, data, { partSize: 100 * 1024, headers: forbid() }),
+      'FileAlreadyExists',
+      409,
+    );
+    const got = await c.get(smallKey);
+    assert(Buffer.compare(got.content, small) === 0, 'the existing object was replaced');
+    return res;
+  });
+
+  await check(mode, 'copy', async () => {
+    const res = await c.copy(`${base}/copy 1.txt`, smallKey);
+    assert(res.res.status === 200, `status ${res.res.status}`);
+    assert(res.data.etag === md5Etag(small), `etag ${res.data.etag}`);
+    const got = await c.get(`${base}/copy 1.txt`);
+    assert(Buffer.compare(got.content, small) === 0, 'content differs');
+  });
+
+  await check(mode, 'copy with x-oss-forbid-overwrite', async () => {
+    await c.put(`${base}/copy 2.txt`, Buffer.from('other writer'));
+    const res = await expectError(() => c.copy(`${base}/copy 2.txt`, smallKey, { headers: forbid() }), 'FileAlreadyExists', 409);
+    const got = await c.get(`${base}/copy 2.txt`);
+    assert(got.content.toString() === 'other writer', 'the existing object was replaced');
+    return res;
+  });
+
   await check(mode, 'signatureUrl', async () => {
     // ali-oss refuses to presign V1 URLs for IP endpoints, so that client
     // names the server "localhost" and gets "<bucket>.localhost" URLs.

@@ -67,11 +67,15 @@
 // start-after, fetch-owner), both with prefix, delimiter, max-keys (default
 // 100, at most 1000) and encoding-type=url; GetObject (single byte range,
 // conditional headers, response-* overrides), HeadObject, GetObjectMeta,
-// PutObject (Content-MD5 checked, x-oss-forbid-overwrite), DeleteObject,
-// DeleteMultipleObjects, RestoreObject, and multipart upload
-// (InitiateMultipartUpload, UploadPart, CompleteMultipartUpload,
-// AbortMultipartUpload, ListParts). Anything else answers 501
-// NotImplemented.
+// PutObject (Content-MD5 checked), CopyObject (x-oss-copy-source within
+// or across the server's buckets, x-oss-metadata-directive COPY or
+// REPLACE), DeleteObject, DeleteMultipleObjects, RestoreObject, and
+// multipart upload (InitiateMultipartUpload, UploadPart,
+// CompleteMultipartUpload, AbortMultipartUpload, ListParts). PutObject,
+// CopyObject and CompleteMultipartUpload honour x-oss-forbid-overwrite:
+// true (409 FileAlreadyExists when the key exists; a copy of an object onto
+// itself ignores it, as OSS does; a refused upload can still be aborted).
+// Anything else answers 501 NotImplemented.
 //
 // Listings walk the folder tree in key order without reading file contents
 // and stop after max-keys entries. Ranges follow OSS: an unsatisfiable range
@@ -112,5 +116,6 @@
 // Keys must map to a folder tree: empty, "." and ".." segments are refused
 // (InvalidObjectName), "a" and "a/b" cannot both exist, and keys ending in
 // '/' are empty folder markers. There is no versioning, ACL, tagging,
-// CopyObject, AppendObject, lifecycle or signature V2; Owner IDs are fixed.
+// UploadPartCopy, AppendObject, lifecycle or signature V2, and CopyObject
+// takes no x-oss-copy-source-if-* conditions; Owner IDs are fixed.
 package server

@@ -48,7 +48,8 @@ func fidelityPrerequisites(dir string) (node, missing string) {
 
 // TestAliOSSFidelity runs the official ali-oss client (npm) against a server
 // on a real TCP port: listing with pagination, ranged and whole gets, put,
-// multipart upload, head, delete, presigned URLs and signature errors, with
+// multipart upload, copy, x-oss-forbid-overwrite on put, multipart and copy,
+// head, delete, presigned URLs and signature errors, with
 // signature V1 and V4. It needs node and `npm ci --prefix testdata/alioss`;
 // without them it skips, unless PIISCAN_REQUIRE_NODE=1 (CI) makes it fail.
 func TestAliOSSFidelity(t *testing.T) {

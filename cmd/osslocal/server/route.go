@@ -22,6 +22,7 @@ const (
 	opHeadObject              = "HeadObject"
 	opGetObjectMeta           = "GetObjectMeta"
 	opPutObject               = "PutObject"
+	opCopyObject              = "CopyObject"
 	opDeleteObject            = "DeleteObject"
 	opRestoreObject           = "RestoreObject"
 	opInitiateMultipartUpload = "InitiateMultipartUpload"
@@ -150,8 +151,10 @@ func operation(r *http.Request, rq *request) (string, *ossError) {
 				return "", errNotImplemented() // UploadPartCopy
 			}
 			return opUploadPart, nil
-		case r.Header.Get("x-oss-copy-source") != "" || anyOf(q, objectSubresources):
-			return "", errNotImplemented() // CopyObject, PutObjectACL, ...
+		case anyOf(q, objectSubresources):
+			return "", errNotImplemented() // PutObjectACL, PutObjectTagging, ...
+		case r.Header.Get("x-oss-copy-source") != "":
+			return opCopyObject, nil
 		}
 		return opPutObject, nil
 	case http.MethodPost:

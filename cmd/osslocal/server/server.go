@@ -257,7 +257,7 @@ func (s *Server) handlers() map[string]handlerFunc {
 		opHeadBucket: s.headBucket, opPutBucket: s.putBucket, opDeleteBucket: s.deleteBucket,
 		opListObjects: s.listObjectsV1, opListObjectsV2: s.listObjectsV2,
 		opGetObject: s.getObject, opHeadObject: s.headObject, opGetObjectMeta: s.headObject,
-		opPutObject: s.putObject, opDeleteObject: s.deleteObject, opRestoreObject: s.restoreObject,
+		opPutObject: s.putObject, opCopyObject: s.copyObject, opDeleteObject: s.deleteObject, opRestoreObject: s.restoreObject,
 		opInitiateMultipartUpload: s.initiateMultipart, opUploadPart: s.uploadPart,
 		opCompleteMultipartUpload: s.completeMultipart, opAbortMultipartUpload: s.abortMultipart,
 		opListParts: s.listParts, opDeleteMultipleObjects: s.deleteMultiple,
