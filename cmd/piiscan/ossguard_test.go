@@ -107,31 +107,46 @@ func checkDataset(t *testing.T, e *ossEnv, prefix string) (objects map[string]in
 // Now the first run exits 2 naming the key, its objects file and summary
 // are not published, and the other run's dataset is whole.
 func TestOSSOutConcurrentRunsSameScanID(t *testing.T) {
-	var second cliResult
-	var e *ossEnv
-	e = newGuardEnv(t, onceAt(func(p string) bool { return strings.Contains(p, "/findings/") }, func() {
-		second = e.scan(t, "oss://src/", "--out", "oss://results/run", "--scan-id", "nightly", "--quiet")
-	}))
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp) // both runs' temporary outputs go here
-	first := e.scan(t, "oss://src/", "--out", "oss://results/run", "--scan-id", "nightly", "--quiet")
-	require.Equal(t, exitOK, second.code, "the run that published first: %s", second.stderr)
-	keys := e.keys(t, "results", "")
-	require.Len(t, keys, 3, "%v", keys)
-	assert.Regexp(t, `^run/findings/dt=\d{4}-\d{2}-\d{2}/nightly\.parquet$`, keys[0])
-	requireGuardMessage(t, first, keys[0], "nightly")
+	for _, tt := range []struct {
+		name, shard, suffix, says string
+	}{
+		{"unsharded", "", "", "--scan-id nightly is writing there"},
+		{"the same shard", "1/2", "-shard-1-of-2", "--scan-id nightly and --shard 1/2 is writing there"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"oss://src/", "--out", "oss://results/run", "--scan-id", "nightly", "--quiet"}
+			if tt.shard != "" {
+				args = append(args, "--shard", tt.shard)
+			}
+			var second cliResult
+			var e *ossEnv
+			e = newGuardEnv(t, onceAt(func(p string) bool { return strings.Contains(p, "/findings/") }, func() {
+				second = e.scan(t, args...)
+			}))
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp) // both runs' temporary outputs go here
+			first := e.scan(t, args...)
+			require.Equal(t, exitOK, second.code, "the run that published first: %s", second.stderr)
+			keys := e.keys(t, "results", "")
+			require.Len(t, keys, 3, "%v", keys)
+			assert.Regexp(t, `^run/findings/dt=\d{4}-\d{2}-\d{2}/nightly`+tt.suffix+`\.parquet$`, keys[0])
+			requireGuardMessage(t, first, keys[0], "nightly")
+			assert.Contains(t, first.stderr, tt.says)
 
-	var sum sinks.Summary
-	b, err := os.ReadFile(e.download(t, "results", "run/scans/nightly.json"))
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(b, &sum))
-	objects, findings := checkDataset(t, e, "run")
-	assert.Equal(t, map[string]int64{"nightly": 3}, objects, "one row per object: the other run's")
-	assert.Equal(t, sum.Counters.Findings, findings, "the findings file is the one the summary counts")
-	assert.Positive(t, findings)
-	left, err := filepath.Glob(filepath.Join(tmp, "piiscan-out-*"))
-	require.NoError(t, err)
-	assert.Empty(t, left, "the losing run's temporary outputs are removed")
+			var sum sinks.Summary
+			b, err := os.ReadFile(e.download(t, "results", "run/scans/nightly"+tt.suffix+".json"))
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(b, &sum))
+			require.Positive(t, sum.Counters.Objects)
+			objects, findings := checkDataset(t, e, "run")
+			assert.Equal(t, map[string]int64{"nightly": sum.Counters.Objects}, objects, "one row per object: the other run's")
+			assert.Equal(t, sum.Counters.Findings, findings, "the findings file is the one the summary counts")
+			assert.Positive(t, findings)
+			left, err := filepath.Glob(filepath.Join(tmp, "piiscan-out-*"))
+			require.NoError(t, err)
+			assert.Empty(t, left, "the losing run's temporary outputs are removed")
+		})
+	}
 }
 
 // TestOSSOutConflictTakesBackOwnFiles puts another writer's object at the
