@@ -155,10 +155,28 @@ type Stats struct {
 	Interrupted bool
 }
 
+// ListError is Run's error when the listing stopped with an error after
+// it had listed objects (a bucket listing that failed after its retries,
+// an hour into a scan): the objects listed before it were all scanned and
+// written, the rest were not listed. A listing that fails before listing
+// anything is returned as it is.
+type ListError struct {
+	Listed int64 // objects listed before the error
+	Err    error
+}
+
+func (e *ListError) Error() string {
+	return fmt.Sprintf("listing stopped after %d object(s): %v", e.Listed, e.Err)
+}
+
+func (e *ListError) Unwrap() error { return e.Err }
+
 // Run scans every object of src with eng and sends one result per object
 // to sink. It returns a fatal error (listing, sink) or ctx's error when the
-// run was interrupted; per-object problems are results, not errors. The
-// sink's Close is left to the caller.
+// run was interrupted; per-object problems are results, not errors. A
+// listing that fails after listing objects is a *ListError, returned once
+// what it listed is scanned and written. The sink's Close is left to the
+// caller.
 func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, sink Sink) (Stats, error) {
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, err
@@ -186,9 +204,16 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 	results := make(chan []*ObjectResult, cfg.Workers)
 	pf := newPrefetcher(&cfg, src)
 
+	var listErr error
 	g.Go(func() error {
 		defer close(objects)
-		return list(gctx, hard, &cfg, src, pf, objects, &st)
+		err := list(gctx, hard, &cfg, src, pf, objects, &st)
+		if err != nil && gctx.Err() == nil && atomic.LoadInt64(&st.Listed) > 0 {
+			// The workers go on with what was listed: it is kept.
+			listErr = &ListError{Listed: atomic.LoadInt64(&st.Listed), Err: err}
+			return nil
+		}
+		return err
 	})
 	var wg sync.WaitGroup
 	for range cfg.Workers {
@@ -237,6 +262,9 @@ func Run(ctx context.Context, cfg Config, src Source, eng *classifiers.Engine, s
 		st.Interrupted = true
 		return st, ctx.Err()
 	}
+	if err == nil {
+		err = listErr
+	}
 	return st, err
 }
 
@@ -284,6 +312,12 @@ func list(gctx, hard context.Context, cfg *Config, src Source, pf *prefetcher, o
 		}
 		return nil
 	})
+	if len(lb.jobs) > 0 && err != nil && gctx.Err() == nil {
+		// The listing failed, the run goes on: what it listed is scanned.
+		if serr := send(); serr != nil {
+			err = serr
+		}
+	}
 	if len(lb.jobs) > 0 && (err != nil || send() != nil) {
 		// Listed but never handed to a worker: left for a resumed run.
 		atomic.AddInt64(&st.Abandoned, int64(len(lb.jobs)))

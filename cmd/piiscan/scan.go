@@ -194,6 +194,14 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	stats, runErr := scanner.Run(ctx, cfg, src, sc.engine, sink)
 	stopProgress()
 	interrupted := stats.Interrupted || errors.Is(runErr, context.Canceled)
+	// A listing that failed after listing objects (a bucket listing that
+	// gave up after its retries, an hour into a nightly scan) keeps what it
+	// scanned, as an interrupted run does, instead of throwing it away.
+	var listErr *scanner.ListError
+	if !interrupted && errors.As(runErr, &listErr) {
+		runErr = nil
+		logger.Error("listing stopped: the objects listed before were scanned and written, the rest were not listed", "listed", listErr.Listed, "err", listErr.Err)
+	}
 	if runErr != nil && !interrupted {
 		// A fatal error (bad credentials, a missing bucket, a sink that
 		// cannot write): leave no partial dataset behind, locally or in OSS.
@@ -214,7 +222,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		out.finish(true, logger)
 		return cerr
 	}
-	stateErr := op.saveState(ctx, interrupted)
+	stateErr := op.saveState(ctx, interrupted || listErr != nil)
 
 	summary := sinks.Summary{
 		Version:       version,
@@ -236,6 +244,8 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	summary.Outputs.Root = f.out
 	if interrupted {
 		summary.Notes = append(summary.Notes, fmt.Sprintf("interrupted: %d object(s) in flight or not yet started were not written; rerun to scan them", stats.Abandoned))
+	} else if listErr != nil {
+		summary.Notes = append(summary.Notes, listingNote(listErr))
 	} else if stats.Listed == 0 {
 		// A CI gate that read nothing passes: say so, also under --quiet.
 		const msg = "no objects listed: the targets hold no file, or --include/--exclude left none"
@@ -281,11 +291,19 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("write summary: %w", sumErr)}
 	case sc.failOn != "" && (summary.Counters.AtOrAbove(sc.failOn) > 0 || op.inc.earlierAtOrAbove(sc.failOn)):
 		return &exitError{code: exitFindings, err: failOnError(sc.failOn, summary.Counters.FindingsBySensitivity, f.out)}
+	case listErr != nil:
+		return &exitError{code: exitFailedObjs, err: errors.New(listingNote(listErr))}
 	case summary.Counters.ObjectsByStatus[string(scanner.StatusFailed)] > 0:
 		return &exitError{code: exitFailedObjs, err: fmt.Errorf("%d object(s) failed; their reasons are in the objects table (piiscan report %s)",
 			summary.Counters.ObjectsByStatus[string(scanner.StatusFailed)], f.out)}
 	}
 	return nil
+}
+
+// listingNote says what a listing that stopped with an error left: the
+// summary's note and the exit-3 line.
+func listingNote(e *scanner.ListError) string {
+	return fmt.Sprintf("listing stopped after %d object(s): %v; the objects listed were scanned and are in the outputs, the rest were not listed: rerun (with --incremental, the finished objects are skipped)", e.Listed, e.Err)
 }
 
 // failOnError says in one line why --fail-on fails the run, for a CI log:
