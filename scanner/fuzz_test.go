@@ -52,6 +52,13 @@ func FuzzTSV(f *testing.F) {
 
 func FuzzJSON(f *testing.F) {
 	textSeeds(f)
+	// JSON with comments and trailing commas (json_comment.go).
+	for _, s := range []string{
+		"// a\n{\"a\" /* b */ : [1, /* c */ 2,], // d\n}\n/* e */", "/* /* */ {\"a\":1,}", "{\"a\":1} /* 1381234",
+		"[/**/]", "{\"a\":\"/* x */\"} //", "/", "{/", "[1/*\n*/,2]",
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzScan(t, "f.json", data) })
 }
 

@@ -31,8 +31,39 @@ func (p *jsonParser) value(node *pathNode) error {
 		return p.number(node, top)
 	case c == 't' || c == 'f' || c == 'n':
 		return p.literal()
+	case c == '/' && !p.lines:
+		return p.commentedValue(node, top)
 	}
 	return p.malformed("unexpected character")
+}
+
+// commentedValue reads the comments before a value (json_comment.go), then
+// the value; comments after a root value and before the end of input, or
+// after an array's last element or trailing comma (the array's ']' is
+// left to arrayStep), stand for none.
+func (p *jsonParser) commentedValue(node *pathNode, top *jsonFrame) error {
+	c, ok, err := p.comment()
+	switch {
+	case err != nil:
+		return err
+	case !ok && top == nil:
+		return nil
+	case !ok:
+		return p.malformed("unexpected end of input")
+	case c == ']' && top != nil && top.array:
+		return nil
+	}
+	return p.value(node)
+}
+
+// afterComment reads the comments at a '/' where the strict grammar wants
+// something else, and returns the byte after them.
+func (p *jsonParser) afterComment() (byte, error) {
+	c, ok, err := p.comment()
+	if err == nil && !ok {
+		err = p.malformed("unexpected end of input")
+	}
+	return c, err
 }
 
 // push opens an object or array at node.
@@ -83,7 +114,20 @@ func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
 				return p.pop()
 			}
 			if c != '"' {
-				return p.malformed("expected a key")
+				if p.lines {
+					return p.malformed("expected a key")
+				}
+				if c == '}' { // a trailing comma
+					return p.pop()
+				}
+				if c != '/' {
+					return p.malformed("expected a key")
+				}
+				var err error
+				if c, err = p.afterComment(); err != nil {
+					return err
+				}
+				continue
 			}
 			if err := p.members(f); err != nil {
 				return err
@@ -98,7 +142,14 @@ func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
 			}
 		case expColon:
 			if c != ':' {
-				return p.malformed("expected ':'")
+				if c != '/' || p.lines {
+					return p.malformed("expected ':'")
+				}
+				var err error
+				if c, err = p.afterComment(); err != nil {
+					return err
+				}
+				continue
 			}
 			p.i++
 			f.expect = expMemberValue
@@ -117,6 +168,15 @@ func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
 				f.expect = expKey
 			case '}':
 				return p.pop()
+			case '/':
+				if p.lines {
+					return p.malformed("expected ',' or '}'")
+				}
+				var err error
+				if c, err = p.afterComment(); err != nil {
+					return err
+				}
+				continue
 			default:
 				return p.malformed("expected ',' or '}'")
 			}
@@ -241,6 +301,15 @@ func (p *jsonParser) arrayStep(f *jsonFrame, c byte, depth int) error {
 				f.expect = expValue
 			case ']':
 				return p.pop()
+			case '/':
+				if p.lines {
+					return p.malformed("expected ',' or ']'")
+				}
+				var err error
+				if c, err = p.afterComment(); err != nil {
+					return err
+				}
+				continue
 			default:
 				return p.malformed("expected ',' or ']'")
 			}

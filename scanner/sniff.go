@@ -153,16 +153,26 @@ func sniffText(name string, head []byte) string {
 	case ".tsv", ".tab":
 		return FormatTSV
 	}
+	jsonExt := ext == ".json" || ext == ".jsonc"
+	if jsonExt && len(trimmed) > 0 && trimmed[0] == '/' {
+		// JSON with comments (settings.json, devcontainer.json) often
+		// starts with one; a head that is all comments (or ends in one) is
+		// JSON too: the parser reads comments alone, and an unterminated
+		// one as text.
+		if rest := skipJSONComments(trimmed); len(rest) == 0 || rest[0] == '{' || rest[0] == '[' {
+			return FormatJSON
+		}
+	}
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		if isJSONLines(trimmed) {
 			return FormatJSONL
 		}
-		if ext == ".json" || ext == "" || ext == ".txt" || ext == ".log" || looksJSONDoc(trimmed) {
+		if jsonExt || ext == "" || ext == ".txt" || ext == ".log" || looksJSONDoc(trimmed) {
 			return FormatJSON
 		}
 	}
 	switch ext {
-	case ".txt", ".log", ".md", ".text", ".json", ".xml", ".html", ".htm", ".yaml", ".yml":
+	case ".txt", ".log", ".md", ".text", ".json", ".jsonc", ".xml", ".html", ".htm", ".yaml", ".yml":
 		return FormatText
 	}
 	if d := sniffDelimiter(head); d == ',' {
@@ -171,6 +181,30 @@ func sniffText(name string, head []byte) string {
 		return FormatTSV
 	}
 	return FormatText
+}
+
+// skipJSONComments passes the // and /* */ comments and white space at
+// the start of b; nil when b ends in a comment.
+func skipJSONComments(b []byte) []byte {
+	for {
+		b = bytes.TrimLeft(b, " \t\r\n")
+		switch {
+		case bytes.HasPrefix(b, []byte("//")):
+			j := bytes.IndexByte(b, '\n')
+			if j < 0 {
+				return nil
+			}
+			b = b[j+1:]
+		case bytes.HasPrefix(b, []byte("/*")):
+			j := bytes.Index(b[2:], []byte("*/"))
+			if j < 0 {
+				return nil
+			}
+			b = b[j+4:]
+		default:
+			return b
+		}
+	}
 }
 
 // isJSONLines reports a first line that is a whole object or array followed
