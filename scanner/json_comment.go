@@ -14,7 +14,10 @@ import "bytes"
 // object or array it is in, at that container's path ($ outside the root
 // value), with the field of that container's keys (Field.Keys): the path
 // names where it is, and the field's name alone judges nothing in it, as
-// for a key. A comment in a run of numbers ends the run.
+// for a key. A comment in a run of numbers ends the run. In an array of
+// records, a comment before an element is in that element's record, one
+// after it (before its comma) in its record; a comment right after the
+// '[' does not hide that the elements are records (pastComments).
 
 // jsonComment is the longest comment body read in one piece; a longer one
 // is streamed to the batch as a long string is.
@@ -127,3 +130,61 @@ func (p *jsonParser) readComment() error {
 }
 
 var commentEnd = []byte("*/")
+
+// pastComments returns the byte after the comments and white space at p.i
+// without reading them (their values and line breaks are read after);
+// false at the end of input or when that byte is not within
+// JSONLookahead bytes (see AfterJSONComments).
+func (p *jsonParser) pastComments() (byte, bool) {
+	for {
+		buf := p.w.buf[p.i:min(p.w.n, p.i+JSONLookahead)]
+		c, ok, more := AfterJSONComments(buf, p.w.eof || len(buf) == JSONLookahead)
+		if !more {
+			return c, ok
+		}
+		p.more(p.i)
+	}
+}
+
+// JSONLookahead bounds how far past the '[' of an array in a top-level
+// object its first element is looked for behind comments, to tell whether
+// its elements are records; sinks/redact looks as far.
+const JSONLookahead = 32 << 10
+
+// AfterJSONComments returns the first byte of b after white space and //
+// and /* */ comments. complete says b is all there is to look at: without
+// it, more asks for more bytes where b ends before that byte; with it, ok
+// is false there. A '/' that opens no comment is returned.
+func AfterJSONComments(b []byte, complete bool) (c byte, ok, more bool) {
+	j := 0
+	for {
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n') {
+			j++
+		}
+		if j < len(b) && b[j] != '/' {
+			return b[j], true, false
+		}
+		end := -1 // where the comment at j ends, when b holds it
+		if j+1 < len(b) {
+			switch b[j+1] {
+			case '/':
+				if k := bytes.IndexByte(b[j+2:], '\n'); k >= 0 {
+					end = j + 2 + k
+				}
+			case '*':
+				if k := bytes.Index(b[j+2:], commentEnd); k >= 0 {
+					end = j + 2 + k + 2
+				}
+			default:
+				return '/', true, false
+			}
+		}
+		if end < 0 {
+			if j+1 == len(b) && complete {
+				return '/', true, false // a '/' at the end: not a comment
+			}
+			return 0, false, !complete
+		}
+		j = end
+	}
+}

@@ -202,3 +202,28 @@ func checkAt(t *testing.T, doc string, l loc, values ...string) {
 	col := l.Off - int64(strings.LastIndexByte(before, '\n'))
 	assert.Equal(t, [2]int64{line, col}, [2]int64{l.Line, l.Col}, "offset %d", l.Off)
 }
+
+// TestJSONCommentRecords: a comment before the first element of an array
+// of objects in the top-level object does not hide that its elements are
+// the records (record rules: a birth date makes only its own record's
+// subject a minor); a comment before an element is read at the array's
+// path in that element's record.
+func TestJSONCommentRecords(t *testing.T) {
+	t.Parallel()
+	doc := "{\"users\": [ // people\n /* " + jsoncMail + " */\n" +
+		"{\"phone\": \"" + jsoncMobile + "\", \"dob\": \"2015-03-01\"}, {\"email\": \"" + jsoncMail + "\", \"dob\": \"1990-01-01\"}]}"
+	sink := run(t, &scannertest.MemSource{Files: map[string][]byte{"users.json": []byte(doc)}}, scanner.Config{Workers: 1})
+	r := sink.ByName("users.json")
+	require.NotNil(t, r)
+	assert.Equal(t, scanner.StatusComplete, r.Status, "%v", r.Err)
+	var got []loc
+	for _, l := range locs(r) {
+		got = append(got, loc{Type: l.Type, Field: l.Field, Record: l.Record, Minor: l.Minor})
+		checkAt(t, doc, l)
+	}
+	assert.Equal(t, []loc{
+		{Type: "email", Field: "$.users", Record: 0, Minor: true},
+		{Type: "cn_mobile", Field: "$.users[*].phone", Record: 0, Minor: true},
+		{Type: "email", Field: "$.users[*].email", Record: 1},
+	}, got)
+}

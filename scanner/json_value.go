@@ -88,9 +88,13 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 	return nil
 }
 
-// containerNext reports an object or an array at p.i, after white space.
+// containerNext reports an object or an array at p.i, after white space
+// (and comments, which are left to be read in the array).
 func (p *jsonParser) containerNext() bool {
 	c, ok := p.peek()
+	if ok && c == '/' && !p.lines {
+		c, ok = p.pastComments()
+	}
 	return ok && (c == '{' || c == '[')
 }
 
