@@ -50,11 +50,13 @@ const (
 type slotKind uint8
 
 const (
-	slotString slotKind = iota // a string value, quotes included
-	slotNumber                 // one number
-	slotRun                    // numbers of an array that are not all of it
-	slotArray                  // a whole array of numbers, brackets included
-	slotText                   // a line of JSON Lines that did not parse
+	slotString       slotKind = iota // a string value, quotes included
+	slotNumber                       // one number
+	slotRun                          // numbers of an array that are not all of it
+	slotArray                        // a whole array of numbers, brackets included
+	slotText                         // a line of JSON Lines that did not parse
+	slotLineComment                  // the text of a // comment (json_comment.go)
+	slotBlockComment                 // the text of a /* */ comment
 )
 
 type jslot struct {
@@ -90,6 +92,10 @@ type jsonFrame struct {
 	elems    int
 	obj      int // an object's serial (jsonRW.objs)
 	node     *pathNode
+	// comments in an array (json_comment.go): commented, one was read;
+	// afterElem, an element was read and its comma not yet; commentRec,
+	// a comment began the record of the element to come
+	commented, afterElem, commentRec bool
 }
 
 // byteSource is what the tokenizer reads: a bufio.Reader for a document,
@@ -149,15 +155,15 @@ func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool
 		if err := o.ctx.Err(); err != nil {
 			return err
 		}
+		p.stack = p.stack[:0]
 		more, err := p.ws()
-		if err != nil {
-			return err
-		}
-		if !more {
+		if err == nil && !more {
 			break
 		}
-		p.stack = p.stack[:0]
-		if err := p.value(p.root); err != nil {
+		if err == nil {
+			err = p.value(p.root)
+		}
+		if err != nil {
 			var mal *malformedError
 			if !errors.As(err, &mal) {
 				return err
@@ -214,7 +220,8 @@ func (p *jsonRW) peek() (byte, error) {
 	return c, nil
 }
 
-// ws copies white space; it reports whether anything follows.
+// ws copies white space, and comments in a JSON document; it reports
+// whether anything follows.
 func (p *jsonRW) ws() (bool, error) {
 	for {
 		c, err := p.src.ReadByte()
@@ -226,7 +233,32 @@ func (p *jsonRW) ws() (bool, error) {
 		}
 		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			_ = p.src.UnreadByte()
+			if c == '/' && !p.lines {
+				if err := p.comment(); err != nil {
+					return false, err
+				}
+				continue
+			}
 			return true, nil
+		}
+		p.off++
+		p.out = append(p.out, c)
+	}
+}
+
+// wsOnly copies white space (not comments) and returns the next byte.
+func (p *jsonRW) wsOnly() (byte, error) {
+	for {
+		c, err := p.src.ReadByte()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return 0, p.malformed("unexpected end of input")
+			}
+			return 0, err
+		}
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			_ = p.src.UnreadByte()
+			return c, nil
 		}
 		p.off++
 		p.out = append(p.out, c)

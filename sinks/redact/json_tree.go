@@ -25,7 +25,7 @@ func (p *jsonRW) object(node *pathNode) error {
 		if err != nil {
 			return err
 		}
-		if c == '}' && first {
+		if c == '}' && (first || !p.lines) { // JSONC: a trailing comma
 			break
 		}
 		if c != '"' {
@@ -95,12 +95,20 @@ func (p *jsonRW) array(node *pathNode) error {
 	if f.records && len(p.stack) == 1 {
 		// In a top-level object, only an array of objects (or arrays) holds
 		// records; numbers or strings are values of the document's record,
-		// as in the scanner (scanner/json_value.go push).
-		c, err := p.wsMust()
+		// as in the scanner (scanner/json_value.go push), looking past
+		// comments without reading them: they are read in the array.
+		c, err := p.wsOnly()
 		if err != nil {
 			return err
 		}
-		f.records = c == '{' || c == '['
+		if c == '/' {
+			f.records, err = p.containerAhead()
+			if err != nil {
+				return err
+			}
+		} else {
+			f.records = c == '{' || c == '['
+		}
 	}
 	p.stack = append(p.stack, f)
 	top := func() *jsonFrame { return &p.stack[len(p.stack)-1] }
@@ -118,9 +126,10 @@ func (p *jsonRW) array(node *pathNode) error {
 		// an array of records, as in the scanner; other elements of a
 		// records array are records.
 		recordElem := fr.records && !isNum
-		if recordElem {
+		if recordElem && !fr.commentRec {
 			p.beginRecord()
 		}
+		fr.commentRec = false
 		switch {
 		case isNum:
 			if err := p.runNumber(fr); err != nil {
@@ -136,6 +145,7 @@ func (p *jsonRW) array(node *pathNode) error {
 		}
 		fr = top()
 		fr.elems++
+		fr.afterElem = true
 		if c, err = p.wsMust(); err != nil {
 			return err
 		}
@@ -146,6 +156,7 @@ func (p *jsonRW) array(node *pathNode) error {
 			return p.malformed("expected ',' or ']'")
 		}
 		_, _ = p.next()
+		top().afterElem = false
 		if recordElem {
 			if err := p.endRecord(); err != nil {
 				return err
@@ -155,7 +166,7 @@ func (p *jsonRW) array(node *pathNode) error {
 	_, _ = p.next() // ']'
 	fr := top()
 	if fr.run {
-		p.closeRun(fr, fr.runFirst)
+		p.closeRun(fr, fr.runFirst && !fr.commented)
 	}
 	records := fr.records
 	p.stack = p.stack[:len(p.stack)-1]

@@ -58,6 +58,8 @@ func (p *jsonRW) slotValue(dst []byte, s jslot, v []byte, es []edit) []byte {
 	}
 	nv := splice(nil, v, es)
 	switch s.kind {
+	case slotLineComment, slotBlockComment:
+		return commentText(dst, nv, s.kind)
 	case slotNumber:
 		if validNumber(nv) || string(nv) == "null" {
 			return append(dst, nv...)
