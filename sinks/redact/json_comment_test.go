@@ -167,3 +167,46 @@ func TestRedactJSONCommentInVector(t *testing.T) {
 	out := string(readFile(t, dst, "e.json"))
 	assert.Equal(t, `{"user_id":"u1","embedding":[ /* by 138****8000 */ `+strings.TrimSuffix(strings.Repeat("null,", 512), ",")+`]}`, out)
 }
+
+// FuzzRedactJSONC: whatever the document, a copy of a JSON document the
+// scanner reads whole (complete) is one the scanner reads whole too, and
+// holds none of the values the scan of the original reports: comments,
+// trailing commas and replaced values in comments keep it JSON with
+// comments. `go test ./sinks/redact -fuzz FuzzRedactJSONC` explores it.
+func FuzzRedactJSONC(f *testing.F) {
+	for _, s := range []string{
+		jsoncDoc(), "{\"a\": 1 /* call " + rawMobile + "/ext */}", "// " + rawEmail + "\n[1, /* */ 2,]",
+		"{\"a\":[ /* " + rawMobile + " */ {\"b\":1}, ], }", "/* /* " + rawID + " */ {}", "{\"k\" // " + rawMobile + "\r\n:2}",
+	} {
+		f.Add([]byte(s))
+	}
+	p := defaultPolicy(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		before := scanOne(t, data)
+		if before.Status != scanner.StatusComplete || before.Format != "json" {
+			return
+		}
+		dst, _ := redactFiles(t, Config{Policy: p, Workers: 1}, map[string][]byte{"f.json": data})
+		out := readFile(t, dst, "f.json")
+		after := scanOne(t, out)
+		require.Equal(t, scanner.StatusComplete, after.Status, "%v\n%q\n%q", after.Err, data, out)
+		orig := map[string]bool{}
+		for _, fd := range before.Findings {
+			orig[fd.Fingerprint] = true
+		}
+		for _, fd := range after.Findings {
+			require.False(t, orig[fd.Fingerprint], "an original %s value in the copy\n%q\n%q", fd.DataType, data, out)
+		}
+	})
+}
+
+// scanOne scans one document named f.json.
+func scanOne(t *testing.T, data []byte) *scanner.ObjectResult {
+	t.Helper()
+	sink := &scannertest.Sink{}
+	_, err := scanner.Run(context.Background(), scanner.Config{ScanID: "fuzz", Workers: 1},
+		&scannertest.MemSource{Files: map[string][]byte{"f.json": data}}, engine(t), sink)
+	require.NoError(t, err)
+	require.Len(t, sink.Results, 1)
+	return sink.Results[0]
+}
