@@ -66,6 +66,11 @@ type ParquetConfig struct {
 	// Publish, when not nil, is called for each file after it is renamed
 	// into place (a later OSS uploader uses it). Nil keeps outputs local.
 	Publish PublishFunc
+	// Placer renames the finished files into place, never over a file of
+	// the same name (an *ExistsError from Close then), and remembers them
+	// so that the caller can take them back (Placer.Remove). Nil uses a
+	// Placer of the sink's own.
+	Placer *Placer
 }
 
 // scanIDPattern keeps scan ids usable as file names on every platform and

@@ -50,12 +50,16 @@ const writerMeta = "piiscan-writer"
 // ExistsError is returned by Publish with ForbidOverwrite when the key
 // exists and another writer put it there: OSS answered 409
 // FileAlreadyExists, and the object does not carry this uploader's mark.
+// Placer.Place returns it when the local file's name is taken.
 type ExistsError struct {
-	URI string // oss://bucket/key
+	URI string // oss://bucket/key, or the local path
 }
 
 func (e *ExistsError) Error() string {
-	return e.URI + " already exists, written by another writer (FileAlreadyExists)"
+	if strings.HasPrefix(e.URI, "oss://") {
+		return e.URI + " already exists, written by another writer (FileAlreadyExists)"
+	}
+	return e.URI + " already exists, written by another writer"
 }
 
 // Multipart limits of OSS: parts are 100 KiB to 5 GiB (the last may be

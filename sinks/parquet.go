@@ -45,6 +45,7 @@ const (
 type Parquet struct {
 	cfg      ParquetConfig
 	log      *slog.Logger
+	placer   *Placer
 	findings *partFile[scanner.Finding]
 	objects  *partFile[scanner.ObjectRow]
 
@@ -109,8 +110,13 @@ func NewParquet(cfg ParquetConfig) (*Parquet, error) {
 		_ = findings.discard() // the open error is the one to report
 		return nil, fmt.Errorf("open objects file: %w", err)
 	}
+	placer := cfg.Placer
+	if placer == nil {
+		placer = NewPlacer()
+	}
 	return &Parquet{
 		cfg:      cfg,
+		placer:   placer,
 		log:      cfg.Logger.With("component", "parquet_sink"),
 		findings: findings,
 		objects:  objects,
@@ -251,6 +257,12 @@ func (p *Parquet) Close() error {
 // cannot be finished, it still finishes the other and removes the
 // temporary file it could not finish; the errors are joined.
 //
+// A file is renamed into place with the config's Placer, never over a
+// file of the same name: a name that is taken (another run of the same
+// scan id and shard writing to the same root) is an *ExistsError, like a
+// key that Publish finds taken, and the files after it are neither placed
+// nor published; their temporary files are removed.
+//
 // Closing after cancellation produces valid files holding every row
 // written so far, which is how an interrupted scan leaves a readable
 // dataset (DESIGN.md section 2, exit code 130).
@@ -260,8 +272,11 @@ func (p *Parquet) CloseContext(ctx context.Context) error {
 	}
 	p.closed = true
 	// The two files are finished side by side: each ends with an fsync,
-	// which would otherwise add up. Publish is then called in order, one
-	// file at a time, as PublishFunc promises.
+	// which would otherwise add up. They are then placed and published in
+	// order, one file at a time, as PublishFunc promises: the findings
+	// file first, so that of two runs of one scan id and shard writing
+	// here at once, the one whose findings file is placed second stops
+	// before it places its objects file (see Placer).
 	parts := []finisher{p.findings, p.objects}
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
@@ -269,18 +284,29 @@ func (p *Parquet) CloseContext(ctx context.Context) error {
 		wg.Go(func() { errs[i] = part.finish() })
 	}
 	wg.Wait()
+	taken := false
 	for i, part := range parts {
-		if errs[i] != nil || p.cfg.Publish == nil {
+		switch {
+		case errs[i] != nil:
+			continue
+		case taken:
+			// Another writer holds the name of a file before this one:
+			// placing or publishing this one would mix the two runs'
+			// files.
+			errs[i] = part.drop()
+			continue
+		}
+		if errs[i] = part.place(p.placer); errs[i] != nil {
+			taken = errors.As(errs[i], new(*ExistsError))
+			continue
+		}
+		if p.cfg.Publish == nil {
 			continue
 		}
 		local, rel := part.paths()
 		if err := p.cfg.Publish(ctx, local, rel); err != nil {
 			errs[i] = fmt.Errorf("publish %s: %w", rel, err)
-			if errors.As(err, new(*ExistsError)) {
-				// Another writer holds this name: publishing the other
-				// file would mix the two runs' files.
-				break
-			}
+			taken = errors.As(err, new(*ExistsError))
 		}
 	}
 	p.closeErr = errors.Join(errs...)

@@ -43,6 +43,8 @@ type partFile[T any] struct {
 // finisher is the part of partFile that Close needs, independent of T.
 type finisher interface {
 	finish() error
+	place(pl *Placer) error
+	drop() error
 	discard() error
 	paths() (local, rel string)
 	numRows() int64
@@ -107,11 +109,11 @@ func (p *partFile[T]) write(rows []T) error {
 }
 
 // finish writes the last row group and the footer, syncs the file and
-// renames it into place. The sync comes before the rename so that after a
-// crash the final name never points at a file with missing blocks. The
-// directory is not synced: a crash just after Close may undo the rename,
-// which leaves the hidden temporary file, never a half file under the
-// final name. On error the temporary file is removed.
+// closes it; place then renames it into place. The sync comes before the
+// rename so that after a crash the final name never points at a file with
+// missing blocks. The directory is not synced: a crash just after Close
+// may undo the rename, which leaves the hidden temporary file, never a
+// half file under the final name. On error the temporary file is removed.
 func (p *partFile[T]) finish() error {
 	err := p.w.Close()
 	if err == nil {
@@ -123,12 +125,30 @@ func (p *partFile[T]) finish() error {
 	if cerr := p.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(p.tmp, p.final)
-	}
 	if err != nil {
 		_ = os.Remove(p.tmp) // the finish error is the one worth reporting
 		return fmt.Errorf("finish %s: %w", p.rel, err)
+	}
+	return nil
+}
+
+// place renames the finished file to its final name with pl, which never
+// replaces a file of that name: another run of the same scan id and shard
+// that passed the start-up checks at the same time may have put its file
+// there (an *ExistsError then). On error the temporary file is removed.
+func (p *partFile[T]) place(pl *Placer) error {
+	if err := pl.Place(p.tmp, p.final); err != nil {
+		_ = os.Remove(p.tmp) // the rename error is the one worth reporting
+		return fmt.Errorf("finish %s: %w", p.rel, err)
+	}
+	return nil
+}
+
+// drop removes the temporary file of a finished file that is not to be
+// placed.
+func (p *partFile[T]) drop() error {
+	if err := os.Remove(p.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("discard %s: %w", p.rel, err)
 	}
 	return nil
 }
@@ -151,8 +171,10 @@ func (p *partFile[T]) numRows() int64 { return p.rows }
 
 // writeFileAtomic writes data to dir/name through a temporary file in the
 // same directory (same file system, so the rename is atomic) and returns
-// the final path.
-func writeFileAtomic(dir, name string, data []byte) (string, error) {
+// the final path. place renames the temporary file to the final name
+// (os.Rename, or a Placer's Place or Replace); on its error the temporary
+// file is removed.
+func writeFileAtomic(dir, name string, data []byte, place func(tmp, final string) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("create directory %s: %w", dir, err)
 	}
@@ -173,7 +195,7 @@ func writeFileAtomic(dir, name string, data []byte) (string, error) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, final)
+		err = place(tmp, final)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)

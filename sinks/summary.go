@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path"
 	"path/filepath"
 	"time"
@@ -96,6 +97,14 @@ func WriteSummary(root string, s Summary) (string, error) {
 // Outputs.Summary (and Outputs.Root when empty), and normalizes s as
 // described on Summary.
 func PublishSummary(ctx context.Context, root string, s Summary, publish PublishFunc) (string, error) {
+	return PlaceSummary(ctx, root, s, publish, os.Rename)
+}
+
+// PlaceSummary is PublishSummary with the rename of the written file to
+// its final name done by place: a Placer's Place, so that a summary of
+// another run of the same scan id and shard is not replaced (an
+// *ExistsError then), or its Replace.
+func PlaceSummary(ctx context.Context, root string, s Summary, publish PublishFunc, place func(tmp, final string) error) (string, error) {
 	if root == "" {
 		return "", fmt.Errorf("write summary: root is empty")
 	}
@@ -111,7 +120,7 @@ func PublishSummary(ctx context.Context, root string, s Summary, publish Publish
 	if err != nil {
 		return "", err
 	}
-	local, err := writeFileAtomic(filepath.Join(root, scansDir), path.Base(rel), data)
+	local, err := writeFileAtomic(filepath.Join(root, scansDir), path.Base(rel), data, place)
 	if err != nil {
 		return "", fmt.Errorf("write summary: %w", err)
 	}
