@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path"
@@ -98,6 +97,9 @@ type pendingObject struct {
 // folders of runs that are gone are removed first: their unpublished
 // segments are not part of the dataset, and no state counts their objects.
 func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental, locate func(string) string) (*checkpointSink, error) {
+	if cfg.Placer == nil {
+		cfg.Placer = sinks.NewPlacer()
+	}
 	c := &checkpointSink{cfg: cfg, locate: locate, inc: inc, part: inc.parts + 1, last: time.Now(), tally: sinks.NewTally(), seen: map[string]bool{}}
 	c.log = slog.New(slog.DiscardHandler)
 	if cfg.Logger != nil {
@@ -125,7 +127,7 @@ func newCheckpointSink(cfg sinks.ParquetConfig, inc *incremental, locate func(st
 // open starts the segment of c.part.
 func (c *checkpointSink) open() error {
 	seg := c.cfg
-	seg.Root, seg.Publish = c.staging.dir, nil
+	seg.Root, seg.Publish, seg.Placer = c.staging.dir, nil, nil
 	p, err := sinks.NewParquet(seg)
 	if err != nil {
 		return err
@@ -245,25 +247,30 @@ func (c *checkpointSink) partName(rel string) string {
 	return strings.TrimSuffix(rel, ".parquet") + fmt.Sprintf("-part-%04d.parquet", c.part)
 }
 
-// place renames a finished segment file into the dataset. A part of the
-// same name exists only when an attempt of this scan id published it and
-// crashed before saving the state, and left no intent record saying so
-// (piiscan before intent records; with one, the run starts by recording
-// the part or removing it): its objects are not in the state and are
-// scanned again, so the new part replaces it.
+// place renames a finished segment file into the dataset, never over a
+// file of the same name: a part of this scan id and shard that is there
+// was published by another run writing here at the same time (an
+// *ExistsError, see publishConflict), except in one case. A retry that
+// continues its scan id finds a part of the same name when an attempt of
+// it published the part and crashed before saving the state, and left no
+// intent record saying so (piiscan before intent records; with one, the
+// run starts by recording the part or removing it): its objects are not
+// in the state and are scanned again, so the new part replaces it. Two
+// retries of one state at once are not guarded (keep one writer per
+// state).
 func (c *checkpointSink) place(rel string) (string, error) {
 	dst := c.partName(rel)
 	to := filepath.Join(c.cfg.Root, filepath.FromSlash(dst))
-	if _, err := os.Lstat(to); err == nil {
-		if !c.inc.continues {
-			return "", fmt.Errorf("publish %s: %w (scan ids must be unique per run)", dst, fs.ErrExist)
-		}
-		c.log.Warn("replacing a part of an earlier attempt that was published after its last checkpoint", "path", dst)
-	}
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return "", err
 	}
-	if err := os.Rename(filepath.Join(c.staging.dir, filepath.FromSlash(rel)), to); err != nil {
+	from := filepath.Join(c.staging.dir, filepath.FromSlash(rel))
+	placeFn := c.cfg.Placer.Place
+	if _, err := os.Lstat(to); err == nil && c.inc.continues {
+		c.log.Warn("replacing a part of an earlier attempt that was published after its last checkpoint", "path", dst)
+		placeFn = c.cfg.Placer.Replace
+	}
+	if err := placeFn(from, to); err != nil {
 		return "", fmt.Errorf("publish %s: %w", dst, err)
 	}
 	// Durable before the state records the part (see fileStore).

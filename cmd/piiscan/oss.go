@@ -268,8 +268,13 @@ type outputs struct {
 	// replace publishes a file that may replace one of the same name (the
 	// summary of a retry continuing its scan id); nil for a local --out.
 	replace sinks.PublishFunc
-	// remove deletes a file publish wrote, and only such a file (a
-	// key another run wrote stays); nil for a local --out.
+	// placer renames the files of a local --out into place, never over
+	// another run's file, and remembers which files it placed; nil for
+	// --out oss:// (its files are placed in a temporary directory of this
+	// run and published by publish).
+	placer *sinks.Placer
+	// remove deletes a file this run published, and only such a file (a
+	// file or key another run wrote stays).
 	remove func(ctx context.Context, rel string) error
 	remote string // the oss:// URL of --out, "" when local
 	// locate maps a path in the dataset layout to where it is published:
@@ -299,7 +304,15 @@ func prepareOut(ctx context.Context, f *scanFlags, sc *scanConfig, logger *slog.
 		if err != nil {
 			return nil, usageErr("--out %s: %w", f.out, err)
 		}
-		return &outputs{dir: f.out, locate: func(rel string) string { return filepath.Join(abs, filepath.FromSlash(rel)) },
+		// Files are renamed into place without replacing a file of the
+		// same name, for the same reason as the uploads below (see
+		// sinks.Placer and publishConflict).
+		pl := sinks.NewPlacer()
+		pl.Before = beforePlace
+		remove := func(_ context.Context, rel string) error {
+			return pl.Remove(filepath.Join(f.out, filepath.FromSlash(rel)))
+		}
+		return &outputs{dir: f.out, placer: pl, remove: remove, locate: func(rel string) string { return filepath.Join(abs, filepath.FromSlash(rel)) },
 			summaries: func(_ context.Context, prefix string) ([]string, error) { return localSummaries(f.out, prefix) }}, nil
 	}
 	u, err := parseOSSURL(f.out)
@@ -373,12 +386,17 @@ func probeKey(ctx context.Context, bucket *oss.Bucket, key string) (bool, error)
 	}
 }
 
+// beforePlace is the Placer.Before of a local --out: a test hook, nil
+// otherwise.
+var beforePlace func(final string)
+
 // publishConflict turns a publish refused because another run wrote the
-// key (sinks.ExistsError) into the run's error, nil for any other error:
-// two runs of one --scan-id (and shard) are writing to --out at once, both
-// having passed checkScanID. This run takes back what it published of the
-// files being published (own, whose names are the other run's too; the
-// uploader deletes only objects it wrote) and publishes no summary; the
+// key or file (sinks.ExistsError) into the run's error, nil for any other
+// error: two runs of one --scan-id (and shard) are writing to --out at
+// once, both having passed checkScanID. This run takes back what it
+// published of the files being published (own, whose names are the other
+// run's too; the uploader deletes only objects it wrote, the Placer only
+// files it placed and that are still there) and publishes no summary; the
 // other run's files are left as they are. Exit 2: the run was
 // misconfigured, and leaves nothing of it in the dataset.
 func publishConflict(ctx context.Context, err error, own []string, out *outputs, sc *scanConfig, logger *slog.Logger) error {
@@ -398,7 +416,7 @@ func publishConflict(ctx context.Context, err error, own []string, out *outputs,
 	}
 	return usageErr("--out %s: %s was written by another run while this one ran: another run with the same --scan-id %s%s is writing there; "+
 		"this run stopped and removed what it published of these files, and left the other run's as they are",
-		out.remote, ee.URI, sc.scanID, shard)
+		out.where(), ee.URI, sc.scanID, shard)
 }
 
 // finish removes the temporary directory of an oss:// --out once every

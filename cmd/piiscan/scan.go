@@ -162,7 +162,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		return usageErr("--out %s: %w", f.out, err)
 	}
 	sink, err := op.newSink(sinks.ParquetConfig{
-		Root: out.dir, Publish: out.publish, ScanID: sc.scanID, Date: sc.date, Compression: sinks.Compression(f.compression),
+		Root: out.dir, Publish: out.publish, Placer: out.placer, ScanID: sc.scanID, Date: sc.date, Compression: sinks.Compression(f.compression),
 		Version: version, Logger: logger,
 	}, out)
 	if err != nil {
@@ -252,13 +252,22 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		logger.Warn(msg, "targets", targets)
 		summary.Notes = append(summary.Notes, msg)
 	}
-	publishSummary := out.publish
-	if op.inc != nil && op.inc.continues && out.replace != nil {
-		// A retry continuing its scan id: the summary of its interrupted
-		// attempt, if any, is replaced by this one, which counts both.
+	// The summary is placed (local --out) and published (oss://) without
+	// replacing one of the same name, except by a retry continuing its
+	// scan id: the summary of its interrupted attempt, if any, is
+	// replaced by this one, which counts both.
+	continues := op.inc != nil && op.inc.continues
+	publishSummary, place := out.publish, os.Rename // os.Rename: the temporary directory of --out oss://
+	if continues && out.replace != nil {
 		publishSummary = out.replace
 	}
-	sumPath, sumErr := sinks.PublishSummary(context.WithoutCancel(ctx), out.dir, summary, publishSummary)
+	if out.placer != nil {
+		place = out.placer.Place
+		if continues {
+			place = out.placer.Replace
+		}
+	}
+	sumPath, sumErr := sinks.PlaceSummary(context.WithoutCancel(ctx), out.dir, summary, publishSummary, place)
 	var own []string
 	if op.inc == nil {
 		// The run's two files go too. An incremental run's parts stay:
