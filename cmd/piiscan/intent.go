@@ -84,6 +84,21 @@ func (in *incremental) removeIntent(ctx context.Context) {
 	in.intent = intentNone
 }
 
+// abandonPart removes the intent record of a part that another run's
+// files stopped (publishConflict): what this run placed or uploaded of it
+// was taken back, so the part is not in the dataset. Left, the record
+// would name the other run's objects file, and the next run of this state
+// would take it for this run's part and record its objects as scanned
+// (State.Adopt) without a row of its own. Without the record, that run
+// finds the state as it was before the part. A nil receiver (no
+// --incremental) does nothing.
+func (in *incremental) abandonPart(ctx context.Context) {
+	if in == nil || in.intent != intentWritten {
+		return
+	}
+	in.removeIntent(context.WithoutCancel(ctx))
+}
+
 // recoverIntent acts on the intent record a killed run left (see the top
 // of this file). It runs before anything is listed; an error is a usage
 // error, since scanning without knowing the part's fate could list its

@@ -226,4 +226,16 @@ func TestLocalOutConcurrentIncrementalRuns(t *testing.T) {
 	assert.Equal(t, map[string]int64{"daily": 3}, objects)
 	assert.Equal(t, sum.Counters.Findings, findings)
 	assert.Positive(t, findings)
+
+	// The first run's intent record named the part the second run holds:
+	// it is removed, so that a rerun of the first run's state does not
+	// take that part for its own (it adopted its objects and exited 0,
+	// continuing the scan id, before). The rerun is refused: the id is the
+	// second run's.
+	assert.NoFileExists(t, filepath.Join(state, "a.jsonl"+intentSuffix))
+	beforePlace = nil
+	again := runCLI(t, "", args("a.jsonl")...)
+	require.Equal(t, exitUsage, again.code, "stderr:\n%s", again.stderr)
+	assert.Contains(t, again.stderr, "--scan-id daily: already used by the run of")
+	assert.Equal(t, sum, readSummaryFile(t, out, "daily"), "the second run's summary stays")
 }

@@ -208,4 +208,6 @@ func TestOSSOutConcurrentIncrementalRuns(t *testing.T) {
 	objects, findings := checkDataset(t, e, "run")
 	assert.Equal(t, map[string]int64{"daily": 3}, objects)
 	assert.Positive(t, findings)
+	assert.NoFileExists(t, filepath.Join(state, "a.jsonl"+intentSuffix),
+		"the first run's intent record, which names the second run's part, is removed")
 }

@@ -211,6 +211,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 		cerr := publishConflict(ctx, runErr, sink.Publishing(), out, sc, logger) // a checkpoint's part
 		out.finish(true, logger)
 		if cerr != nil {
+			op.inc.abandonPart(ctx)
 			return cerr
 		}
 		return &exitError{code: exitUsage, err: fmt.Errorf("scan: %w", runErr)}
@@ -219,6 +220,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	if cerr := publishConflict(ctx, closeErr, sink.Publishing(), out, sc, logger); cerr != nil {
 		// No state save and no summary: this run's rows are not in the
 		// dataset.
+		op.inc.abandonPart(ctx)
 		out.finish(true, logger)
 		return cerr
 	}
