@@ -82,6 +82,9 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 		return fmt.Errorf("open gzip: %w", err)
 	}
 	defer zr.Close()
+	if err := o.archiveText(FormatGzip, FieldGzipComment, "", "", zr.Comment); err != nil {
+		return err
+	}
 	inner := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".gzip")
 	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
 		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"

@@ -480,6 +480,7 @@ type worker struct {
 	readers  []*bufio.Reader
 	winBuf   []byte // a CSV or JSON parser's window
 	names    nameReader
+	arcText  archiveTextEm
 
 	cfg      *Config
 	src      Source

@@ -38,6 +38,10 @@ func (o *objectScan) untar(in *input) error {
 			}
 			break
 		}
+		// Every entry's owner names, comment and attributes (archive_text.go).
+		if err = o.tarTexts(h); err != nil {
+			break
+		}
 		if h.Typeflag != tar.TypeReg && h.Typeflag != '\x00' { // '0', or V7's NUL
 			continue // folders, links, devices: no content of their own
 		}

@@ -58,12 +58,20 @@ func ooxmlKind(zr *zip.Reader) string {
 
 // zipMembers scans the members of a zip archive.
 func (o *objectScan) zipMembers(zr *zip.Reader, depth int) error {
+	if err := o.archiveText(FormatZip, FieldZipComment, "", "", zr.Comment); err != nil {
+		return err
+	}
 	if err := o.zipOverlap(zr); err != nil {
 		return err
 	}
 	a := newArchive(FormatZip)
 	var err error
 	for _, f := range zr.File {
+		// A member's comment is in the central directory: read for every
+		// entry, folders and members whose bytes are out of reach too.
+		if err = o.archiveText(FormatZip, FieldZipMemberComment, "", f.Name, f.Comment); err != nil {
+			break
+		}
 		if f.FileInfo().IsDir() {
 			continue
 		}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/piiscan/piiscan/scanner"
 )
@@ -270,33 +269,12 @@ func (o *objRun) tar(br *bufio.Reader, depth int, w io.Writer) error {
 	return tw.Close()
 }
 
-// tarMeta rewrites the free text of a tar header: the owner's user and
-// group names, and the PAX comment and extended attributes (names.go,
-// metaText). Go's reader gives the attributes twice, in Xattrs and in
-// PAXRecords, and its writer writes both: both are rewritten.
+// tarMeta rewrites the free text of a tar header that the scan reads
+// (scanner.TarTexts: the owner's user and group names, the PAX comment and
+// extended attributes, also in Xattrs), each as a text value (names.go,
+// metaText).
 func (o *objRun) tarMeta(hdr *tar.Header) error {
-	var err error
-	if hdr.Uname, err = o.metaText(hdr.Uname); err != nil {
-		return err
-	}
-	if hdr.Gname, err = o.metaText(hdr.Gname); err != nil {
-		return err
-	}
-	//lint:ignore SA1019 the reader fills Xattrs and the writer writes it
-	for k, v := range hdr.Xattrs {
-		//lint:ignore SA1019 as above
-		if hdr.Xattrs[k], err = o.metaText(v); err != nil {
-			return err
-		}
-	}
-	for k, v := range hdr.PAXRecords {
-		if k == "comment" || strings.HasPrefix(k, "SCHILY.xattr.") {
-			if hdr.PAXRecords[k], err = o.metaText(v); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return scanner.TarTexts(hdr, func(_, _, text string) (string, error) { return o.metaText(text) })
 }
 
 // tarMember rewrites a regular member read as name (its name in the

@@ -186,8 +186,8 @@ func (o *objRun) memberName(book *nameBook, name string) (string, error) {
 // metaText returns free text an archive keeps beside its members (a zip
 // or gzip comment, a zip member's comment, a tar member's owner names,
 // PAX comment and extended attributes) with the values it holds replaced,
-// as a text value of the object: the scan does not read these, but a copy
-// that kept a value there would hand it to whoever reads the copy.
+// read as a text value as the scan reads it (scanner/archive_text.go): a
+// copy that kept a value there would hand it to whoever reads the copy.
 func (o *objRun) metaText(s string) (string, error) {
 	e, ok := o.w.ed.(*engineEditor)
 	if !ok || s == "" {

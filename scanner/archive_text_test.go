@@ -1,0 +1,176 @@
+package scanner_test
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// Synthetic values the scanner tests use (valid checksums).
+const (
+	atMobile = "13812348000"
+	atID     = "11010519491231002X"
+	atEmail  = "zhang@example.com"
+)
+
+// textHit is a finding in an archive text.
+type textHit struct {
+	Type      string
+	Field     string
+	Container string
+	Format    string
+	Off       int64
+	Len       int32
+}
+
+// archiveTextHits returns r's findings whose field is an archive text's,
+// checking that none has a line, column or record.
+func archiveTextHits(t *testing.T, r *scanner.ObjectResult) []textHit {
+	t.Helper()
+	var out []textHit
+	for _, f := range r.Findings {
+		if f.Field == nil || !strings.HasPrefix(*f.Field, "zip.") && !strings.HasPrefix(*f.Field, "tar.") && !strings.HasPrefix(*f.Field, "gzip.") {
+			continue
+		}
+		h := textHit{Type: f.DataType, Field: *f.Field, Format: f.Format, Off: f.ByteOffset, Len: f.Length}
+		if f.ContainerPath != nil {
+			h.Container = *f.ContainerPath
+		}
+		assert.True(t, f.Line == nil && f.Column == nil && f.Record == nil, "an archive text has no line, column or record: %+v", h)
+		out = append(out, h)
+	}
+	return out
+}
+
+// zipWithComments: a zip whose comment, a member's comment and a folder's
+// comment hold values; the members' content holds none.
+func zipWithComments(t testing.TB, nested map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	require.NoError(t, zw.SetComment("export for "+atEmail+" tel "+atMobile))
+	_, err := zw.CreateHeader(&zip.FileHeader{Name: "docs/", Comment: "owner " + atID})
+	require.NoError(t, err)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "docs/a.csv", Method: zip.Deflate, Comment: "call " + atMobile})
+	require.NoError(t, err)
+	_, err = w.Write([]byte("a,b\n1,2\n"))
+	require.NoError(t, err)
+	w, err = zw.CreateHeader(&zip.FileHeader{Name: "plain.txt", Method: zip.Deflate})
+	require.NoError(t, err)
+	_, err = w.Write([]byte("nothing here\n"))
+	require.NoError(t, err)
+	for name, data := range nested {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		require.NoError(t, err)
+		_, err = w.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// tarWithTexts: a PAX tar whose member has values in its owner names,
+// PAX comment and an extended attribute, and a folder with a comment;
+// the other texts (root, wheel, staff, plain) hold none.
+func tarWithTexts(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "d/", Typeflag: tar.TypeDir, Mode: 0o755, Format: tar.FormatPAX, Uname: "root", Gname: "wheel",
+		PAXRecords: map[string]string{"comment": "by " + atEmail}}))
+	body := []byte("a,b\n1,2\n")
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "d/a.csv", Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(body)),
+		Uname: atMobile, Gname: "staff", Format: tar.FormatPAX,
+		PAXRecords: map[string]string{
+			"comment":                "id " + atID,
+			"SCHILY.xattr.user.note": "tel " + atMobile,
+			"SCHILY.xattr.user.tag":  "plain",
+		}}))
+	_, err := tw.Write(body)
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+// gzipWithComment: a gzip whose header's comment holds an e-mail address.
+func gzipWithComment(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Comment = "sent to " + atEmail
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// TestArchiveTexts: the free text an archive keeps beside its members
+// (zip and zip member comments, the gzip comment, tar owner names, PAX
+// comment and extended attributes) is read as text: each value is a
+// finding with the text's field, the archive's or the member's
+// container_path, the archive's format and its offset in the text, and
+// counts in the object's findings and level. Members' content holds
+// nothing, so these are all the object's findings.
+func TestArchiveTexts(t *testing.T) {
+	t.Parallel()
+	tr := tarWithTexts(t)
+	files := map[string][]byte{
+		"a.zip":     zipWithComments(t, map[string][]byte{"inner.gz": gzipWithComment(t, []byte("nothing\n"))}),
+		"b.tar":     tr,
+		"c.tar.gz":  gzipWithComment(t, tr),
+		"plain.zip": zipWithComments(t, nil),
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	get := func(name string) *scanner.ObjectResult {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		require.Equal(t, scanner.StatusComplete, r.Status, "%s: %v", name, r.Err)
+		return r
+	}
+
+	zipHits := []textHit{
+		{Type: "email", Field: "zip.comment", Format: "zip", Off: 11, Len: 17},
+		{Type: "cn_mobile", Field: "zip.comment", Format: "zip", Off: 33, Len: 11},
+		{Type: "cn_resident_id", Field: "zip.member_comment", Container: "docs/", Format: "zip", Off: 6, Len: 18},
+		{Type: "cn_mobile", Field: "zip.member_comment", Container: "docs/a.csv", Format: "zip", Off: 5, Len: 11},
+	}
+	r := get("plain.zip")
+	assert.ElementsMatch(t, zipHits, archiveTextHits(t, r))
+	assert.Equal(t, int64(len(zipHits)), r.FindingCount(), "they are the object's findings")
+	assert.Equal(t, "S3", r.TopLevel, "a resident ID in a member comment counts in the level")
+
+	r = get("a.zip")
+	want := append(append([]textHit{}, zipHits...),
+		textHit{Type: "email", Field: "gzip.comment", Container: "inner.gz", Format: "gzip", Off: 8, Len: 17})
+	assert.ElementsMatch(t, want, archiveTextHits(t, r), "a nested gzip's comment is under its own container_path")
+	assert.Equal(t, int64(len(want)), r.FindingCount())
+
+	tarHits := []textHit{
+		{Type: "email", Field: "tar.pax.comment", Container: "d/", Format: "tar", Off: 3, Len: 17},
+		{Type: "cn_mobile", Field: "tar.uname", Container: "d/a.csv", Format: "tar", Off: 0, Len: 11},
+		{Type: "cn_resident_id", Field: "tar.pax.comment", Container: "d/a.csv", Format: "tar", Off: 3, Len: 18},
+		{Type: "cn_mobile", Field: "tar.pax.SCHILY.xattr.user.note", Container: "d/a.csv", Format: "tar", Off: 4, Len: 11},
+	}
+	r = get("b.tar")
+	assert.ElementsMatch(t, tarHits, archiveTextHits(t, r))
+	assert.Equal(t, int64(len(tarHits)), r.FindingCount())
+
+	r = get("c.tar.gz")
+	want = append([]textHit{{Type: "email", Field: "gzip.comment", Format: "gzip", Off: 8, Len: 17}}, tarHits...)
+	assert.ElementsMatch(t, want, archiveTextHits(t, r), "the gzip comment at the top level (no container_path)")
+	assert.Equal(t, int64(len(want)), r.FindingCount())
+	for _, f := range r.Findings {
+		for _, raw := range []string{atMobile, atID, atEmail} {
+			assert.NotContains(t, f.MaskedValue+f.Evidence, raw)
+		}
+	}
+}
