@@ -32,7 +32,8 @@ import (
 //     outside any stream that has lines or records.
 //
 // The gzip header's file name (gzip -N) is a name, not a text: redact
-// renames it like a member's name. An Office package's zip comment and its
+// renames it like a member's name, and the scan reads it as a name
+// (names.go: format name) with field gzip.name. An Office package's zip comment and its
 // parts' comments are neither read nor rewritten: Office writes none, and
 // a copy keeps them as it keeps the package's structure.
 
@@ -41,6 +42,7 @@ const (
 	FieldZipComment       = "zip.comment"
 	FieldZipMemberComment = "zip.member_comment"
 	FieldGzipComment      = "gzip.comment"
+	FieldGzipName         = "gzip.name" // a name (format name), not a text
 	FieldTarUname         = "tar.uname"
 	FieldTarGname         = "tar.gname"
 	FieldTarPAX           = "tar.pax" // with the record's key: tar.pax.comment
@@ -111,6 +113,7 @@ var (
 	fieldZipComment       = FieldZipComment
 	fieldZipMemberComment = FieldZipMemberComment
 	fieldGzipComment      = FieldGzipComment
+	fieldGzipName         = FieldGzipName
 	fieldTarUname         = FieldTarUname
 	fieldTarGname         = FieldTarGname
 )

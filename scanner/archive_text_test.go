@@ -101,12 +101,14 @@ func tarWithTexts(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// gzipWithComment: a gzip whose header's comment holds an e-mail address.
+// gzipWithComment: a gzip whose header's comment holds an e-mail address
+// and its file name (gzip -N) a mobile number.
 func gzipWithComment(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	zw.Comment = "sent to " + atEmail
+	zw.Name = "to-" + atMobile + ".txt"
 	_, err := zw.Write(data)
 	require.NoError(t, err)
 	require.NoError(t, zw.Close())
@@ -118,8 +120,9 @@ func gzipWithComment(t testing.TB, data []byte) []byte {
 // comment and extended attributes) is read as text: each value is a
 // finding with the text's field, the archive's or the member's
 // container_path, the archive's format and its offset in the text, and
-// counts in the object's findings and level. Members' content holds
-// nothing, so these are all the object's findings.
+// counts in the object's findings and level. The file name a gzip header
+// holds is read as a name (format name) with field gzip.name. Members'
+// content holds nothing, so these are all the object's findings.
 func TestArchiveTexts(t *testing.T) {
 	t.Parallel()
 	tr := tarWithTexts(t)
@@ -150,7 +153,8 @@ func TestArchiveTexts(t *testing.T) {
 
 	r = get("a.zip")
 	want := append(append([]textHit{}, zipHits...),
-		textHit{Type: "email", Field: "gzip.comment", Container: "inner.gz", Format: "gzip", Off: 8, Len: 17})
+		textHit{Type: "email", Field: "gzip.comment", Container: "inner.gz", Format: "gzip", Off: 8, Len: 17},
+		textHit{Type: "cn_mobile", Field: "gzip.name", Container: "inner.gz", Format: "name", Off: 3, Len: 11})
 	assert.ElementsMatch(t, want, archiveTextHits(t, r), "a nested gzip's comment is under its own container_path")
 	assert.Equal(t, int64(len(want)), r.FindingCount())
 
@@ -165,8 +169,9 @@ func TestArchiveTexts(t *testing.T) {
 	assert.Equal(t, int64(len(tarHits)), r.FindingCount())
 
 	r = get("c.tar.gz")
-	want = append([]textHit{{Type: "email", Field: "gzip.comment", Format: "gzip", Off: 8, Len: 17}}, tarHits...)
-	assert.ElementsMatch(t, want, archiveTextHits(t, r), "the gzip comment at the top level (no container_path)")
+	want = append([]textHit{{Type: "email", Field: "gzip.comment", Format: "gzip", Off: 8, Len: 17},
+		{Type: "cn_mobile", Field: "gzip.name", Format: "name", Off: 3, Len: 11}}, tarHits...)
+	assert.ElementsMatch(t, want, archiveTextHits(t, r), "the gzip comment and name at the top level (no container_path)")
 	assert.Equal(t, int64(len(want)), r.FindingCount())
 	for _, f := range r.Findings {
 		for _, raw := range []string{atMobile, atID, atEmail} {

@@ -82,6 +82,10 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 		return fmt.Errorf("open gzip: %w", err)
 	}
 	defer zr.Close()
+	// gzip -N keeps the file's name: a name, as redact renames it.
+	if err := o.nameFindings(zr.Name, &fieldGzipName); err != nil && o.ctx.Err() != nil {
+		return err
+	}
 	if err := o.archiveText(FormatGzip, FieldGzipComment, "", "", zr.Comment); err != nil {
 		return err
 	}

@@ -25,7 +25,9 @@ import (
 // name, and no line, column, record or field; an archive member's name is
 // read the same way, its findings under the member's container_path. They
 // count like the content's findings: in the object's findings, its level
-// and --fail-on.
+// and --fail-on. The file name a gzip header holds (gzip -N), which redact
+// renames like a member's, is read the same way, with field gzip.name
+// (archive_text.go), under the gzip's own container_path.
 
 // nameFormat is the format column of a finding in a name.
 const nameFormat = "name"
@@ -37,7 +39,12 @@ const maxNameExt = 12
 // object, under the current container path. The readings of all the
 // segments go to the engine in one buffer, one per line (no detector
 // crosses a line break), so a name costs one engine call.
-func (o *objectScan) addNameFindings(name string) error {
+func (o *objectScan) addNameFindings(name string) error { return o.nameFindings(name, nil) }
+
+// nameFindings is addNameFindings with the findings' field: nil for an
+// object's or member's name, which is where the container_path points;
+// gzip.name for the file name a gzip header holds, which is not.
+func (o *objectScan) nameFindings(name string, field *string) error {
 	if name == "" {
 		return nil
 	}
@@ -65,6 +72,7 @@ func (o *objectScan) addNameFindings(name string) error {
 		end = m.End
 		f := o.finding(m, int64(m.Start), 0, 0, -1, nil)
 		f.Format = nameFormat
+		f.Field = field
 		o.addFinding(f)
 	}
 	return nil

@@ -34,11 +34,13 @@ func textsTar(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// textsGzip is data in a gzip whose header's comment holds an address.
+// textsGzip is data in a gzip whose header's comment holds an address and
+// a mobile number, and its file name (gzip -N) an ID number.
 func textsGzip(t *testing.T, data []byte) []byte {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	zw.Comment = "to " + rawEmail + " / " + rawMobile
+	zw.Name = "id-" + rawID + ".txt"
 	_, err := zw.Write(data)
 	require.NoError(t, err)
 	require.NoError(t, zw.Close())
@@ -73,7 +75,8 @@ func textsZip(t *testing.T) []byte {
 
 // TestRedactArchiveTextsScanAgrees: what a scan finds in the free text of
 // archives (zip, zip member and gzip comments, tar owner names, PAX
-// comment and extended attributes, nested) is what the copy replaces,
+// comment and extended attributes, nested) and in a gzip header's file
+// name is what the copy replaces,
 // value for value, and a scan of the copy finds none of it.
 func TestRedactArchiveTextsScanAgrees(t *testing.T) {
 	t.Parallel()
@@ -91,7 +94,7 @@ func TestRedactArchiveTextsScanAgrees(t *testing.T) {
 			found[f.DataType]++
 		}
 	}
-	for _, f := range []string{"zip.comment", "zip.member_comment", "gzip.comment", "tar.uname", "tar.gname",
+	for _, f := range []string{"zip.comment", "zip.member_comment", "gzip.comment", "gzip.name", "tar.uname", "tar.gname",
 		"tar.pax.comment", "tar.pax.SCHILY.xattr.user.owner", "tar.pax.SCHILY.xattr.user.mail"} {
 		assert.True(t, fields[f], "the scan reports a value in %s", f)
 	}
