@@ -82,16 +82,20 @@ func (o *objectScan) gunzip(br *bufio.Reader, name string, depth int) error {
 		return fmt.Errorf("open gzip: %w", err)
 	}
 	defer zr.Close()
-	// gzip -N keeps the file's name: a name, as redact renames it.
-	if err := o.nameFindings(zr.Name, &fieldGzipName); err != nil && o.ctx.Err() != nil {
-		return err
-	}
-	if err := o.archiveText(FormatGzip, FieldGzipComment, "", "", zr.Comment); err != nil {
-		return err
-	}
 	inner := strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".gzip")
 	if strings.HasSuffix(strings.ToLower(name), ".tgz") {
 		inner = strings.TrimSuffix(name, path.Ext(name)) + ".tar"
+	}
+	// gzip -N keeps the file's name: a name, as redact renames it. It is
+	// most often the object's own name less .gz, whose values the object's
+	// name already reported: then it is not read twice.
+	if zr.Name != path.Base(inner) {
+		if err := o.nameFindings(zr.Name, &fieldGzipName); err != nil && o.ctx.Err() != nil {
+			return err
+		}
+	}
+	if err := o.archiveText(FormatGzip, FieldGzipComment, "", "", zr.Comment); err != nil {
+		return err
 	}
 	lim := LimitDecompression(gzipErrs{zr}, counter, o.w.cfg.MaxDecodedSize, o.w.cfg.MaxRatio)
 	return o.decode(lim, inner, depth+1)

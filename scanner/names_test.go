@@ -1,6 +1,8 @@
 package scanner_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io/fs"
 	"testing"
 
@@ -108,4 +110,33 @@ func TestNameFindings(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGzipHeaderNameOnce: the file name a gzip header holds is most often
+// the object's own name less .gz; its values are then reported once, as
+// the object's name's, not again as the header's (field gzip.name).
+func TestGzipHeaderNameOnce(t *testing.T) {
+	t.Parallel()
+	const mobile = "13812348000"
+	gz := func(name string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Name = name
+		_, err := zw.Write([]byte("a,b\n1,2\n"))
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		return b.Bytes()
+	}
+	src := &scannertest.MemSource{Files: map[string][]byte{
+		"exports/" + mobile + ".csv.gz": gz(mobile + ".csv"),
+		"exports/daily.csv.gz":          gz(mobile + ".csv"),
+	}}
+	sink := run(t, src, scanner.Config{Workers: 1})
+	same := sink.ByName("exports/" + mobile + ".csv.gz")
+	require.Len(t, same.Findings, 1, "the object's name only")
+	assert.Nil(t, same.Findings[0].Field)
+	other := sink.ByName("exports/daily.csv.gz")
+	require.Len(t, other.Findings, 1, "the header's name, which the object's does not hold")
+	require.NotNil(t, other.Findings[0].Field)
+	assert.Equal(t, "gzip.name", *other.Findings[0].Field)
 }
