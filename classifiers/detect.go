@@ -690,7 +690,8 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
 	// decoy, and a check digit is what tells a card from an order number.
 	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
-		s.emit(candidate{ri: s.e.det[dBankCard], start: start, end: end, canon: d})
+		weak := s.name && len(gs) == 1
+		s.emit(candidate{ri: s.e.det[dBankCard], start: start, end: end, canon: d, needCtx: weak})
 		return true
 	}
 	return false
@@ -938,7 +939,9 @@ func (s *Scanner) token(ts, te int) int {
 	// Solid with at most two digits among its six ("B4000000", a baud-rate
 	// constant of golang.org/x/sys, "R1111111"), it is a number of code or
 	// a part number more often than an ID: it needs context too.
-	needCtx := lower || end == te && fewDigits(digits[:6])
+	// In a name, solid, it needs context whatever its digits: cameras name
+	// pictures with a letter and seven digits (P1010234.JPG).
+	needCtx := lower || end == te && (fewDigits(digits[:6]) || s.name)
 	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
 		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: !needCtx, needCtx: needCtx})
 		return end

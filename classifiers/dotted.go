@@ -50,7 +50,7 @@ func (s *Scanner) dotted(ts int) int {
 		// "line" of the buffer of its own.
 		// Compacted SVG path data runs decimals together (".75.75" is
 		// 0.75 0.75), so "1.5.75.75" there is four numbers, not an address.
-		if !versionBefore(buf, start) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) && !s.drawingNumbers(start, end, false) {
+		if !versionBefore(buf, start, s.name) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) && !s.drawingNumbers(start, end, false) {
 			s.ipv4(start, end, comps[:4])
 		}
 	case 2:
@@ -67,9 +67,10 @@ func (s *Scanner) dotted(ts int) int {
 // are glued and skipped already; "version 1.2.3.4" is also a negative
 // keyword, but a name like AssemblyVersion is not a word, and a positive
 // keyword does not overrule this. ASCII, case-insensitive, a few byte
-// compares per quad.
-func versionBefore(buf []byte, start int) bool {
-	if start > 0 && buf[start-1] == '/' && productToken(buf, start-1) {
+// compares per quad. In a name (ScanName) a '/' ends a folder, never a
+// product token: hosts/10.0.0.1.yaml names a host.
+func versionBefore(buf []byte, start int, name bool) bool {
+	if !name && start > 0 && buf[start-1] == '/' && productToken(buf, start-1) {
 		return true
 	}
 	p := start

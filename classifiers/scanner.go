@@ -99,6 +99,7 @@ type Scanner struct {
 	own0, own1 int
 	spans      []Span
 	textField  *Field
+	name       bool // ScanName: the text is an object's name
 	lastSpan   int
 	recLo      int // bounds of the current record in buf (keyword window)
 	recHi      int
@@ -175,7 +176,23 @@ func (s *Scanner) Stats() Stats { return s.stats }
 // a match starting there belongs to the neighbouring chunk. field, if not
 // nil, is the column or key the text belongs to.
 func (s *Scanner) ScanText(ctx context.Context, buf []byte, own0, own1 int, field *Field, em Emitter) error {
+	return s.scanText(ctx, buf, own0, own1, field, false, em)
+}
+
+// ScanName is ScanText for an object's name (a path or key, or an archive
+// member's name): the bytes before own0 are its folders, the context of
+// the segment from own0 on. In a name, a shape that numbers files as
+// often as it holds a value needs a keyword there: a solid HKID (a letter
+// and seven digits is how cameras name pictures: P1010234.JPG) and a
+// card number of one group of digits (a numeric id: items/<16 digits>.json).
+func (s *Scanner) ScanName(ctx context.Context, buf []byte, own0 int, em Emitter) error {
+	return s.scanText(ctx, buf, own0, len(buf), nil, true, em)
+}
+
+func (s *Scanner) scanText(ctx context.Context, buf []byte, own0, own1 int, field *Field, name bool, em Emitter) error {
 	s.begin(ctx, buf, own0, own1, nil, field)
+	s.name = name
+	defer func() { s.name = false }()
 	s.recLo, s.recHi = 0, len(buf)
 	s.scan()
 	err := s.runUserOriginal()

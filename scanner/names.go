@@ -20,7 +20,11 @@ import (
 // (sinks/redact): without its extension, where a value ends
 // (13800138000.csv; zhang@example.com.json, whose domain would otherwise
 // end in .json, no top-level domain), and whole for what that misses (a
-// folder named zhang@example.com). A value both readings find counts once.
+// folder named zhang@example.com). Each reading is read after the folders
+// that lead to it, as a text is read after the words before a value: they
+// are its context, not part of its values (orders/<18 digits>.json is an
+// order number, as "order 6222..." is in a text; passport/E12345678.jpg a
+// passport). A value both readings find counts once.
 // The findings have format "name", byte_offset and length within the
 // name, and no line, column, record or field; an archive member's name is
 // read the same way, its findings under the member's container_path. They
@@ -36,9 +40,7 @@ const nameFormat = "name"
 const maxNameExt = 12
 
 // addNameFindings reads name and adds the findings it holds to the
-// object, under the current container path. The readings of all the
-// segments go to the engine in one buffer, one per line (no detector
-// crosses a line break), so a name costs one engine call.
+// object, under the current container path.
 func (o *objectScan) addNameFindings(name string) error { return o.nameFindings(name, nil) }
 
 // nameFindings is addNameFindings with the findings' field: nil for an
@@ -49,9 +51,15 @@ func (o *objectScan) nameFindings(name string, field *string) error {
 		return nil
 	}
 	em := &o.w.names
-	em.reset()
-	NameReadings(name, em.add)
-	if err := o.w.sc.ScanText(o.ctx, em.buf, 0, len(em.buf), nil, em); err != nil {
+	em.ms = em.ms[:0]
+	var err error
+	NameReadings(name, func(text string, seg int) {
+		if err == nil {
+			em.buf = append(em.buf[:0], text...)
+			err = o.w.sc.ScanName(o.ctx, em.buf, seg, em)
+		}
+	})
+	if err != nil {
 		return err
 	}
 	// Both readings' matches, less those inside another: a duplicate, or
@@ -78,53 +86,43 @@ func (o *objectScan) nameFindings(name string, field *string) error {
 	return nil
 }
 
-// NameReadings calls read with each reading of name, in order, and its
-// offset in name: each non-empty '/'-separated segment without its
-// extension (one of 1 to maxNameExt bytes after the last dot, not the
-// whole segment: .env has none), then whole. Scan reads names so, and
+// NameReadings calls read with each reading of name, in order: for each
+// non-empty '/'-separated segment, the segment without its extension (one
+// of 1 to maxNameExt bytes after the last dot, not the whole segment: .env
+// has none), then whole. A reading is given with the folders before it:
+// text is name up to the reading's end, and the segment starts at text[seg].
+// Its values are those that start at seg or after; the folders are its
+// context. Offsets in text are offsets in name. Scan reads names so, and
 // redact (sinks/redact) so renames copies, one segment at a time.
-func NameReadings(name string, read func(text string, off int)) {
+func NameReadings(name string, read func(text string, seg int)) {
 	off := 0
-	for seg := range strings.SplitSeq(name, "/") {
-		if seg != "" {
-			if ext := path.Ext(seg); len(ext) > 1 && len(ext) < len(seg) && len(ext) <= maxNameExt {
-				read(seg[:len(seg)-len(ext)], off)
-			}
-			read(seg, off)
+	for s := range strings.SplitSeq(name, "/") {
+		if s != "" {
+			SegmentReadings(name[:off+len(s)], off, read)
 		}
-		off += len(seg) + 1
+		off += len(s) + 1
 	}
 }
 
-// nameReader holds the readings of a name's segments, one per line, and
-// collects their matches with offsets in the name. A worker keeps one.
+// SegmentReadings calls read with the readings of the segment
+// upTo[seg:], which ends upTo: without its extension, then whole.
+func SegmentReadings(upTo string, seg int, read func(text string, seg int)) {
+	s := upTo[seg:]
+	if ext := path.Ext(s); len(ext) > 1 && len(ext) < len(s) && len(ext) <= maxNameExt {
+		read(upTo[:len(upTo)-len(ext)], seg)
+	}
+	read(upTo, seg)
+}
+
+// nameReader holds a reading's bytes and collects the matches of a name's
+// readings, whose offsets are offsets in the name. A worker keeps one.
 type nameReader struct {
-	buf    []byte
-	pieces []namePiece
-	ms     []classifiers.Match
-}
-
-// namePiece is one reading: it starts at buf[at] and name[off].
-type namePiece struct{ at, off int }
-
-func (e *nameReader) reset() {
-	e.buf, e.pieces, e.ms = e.buf[:0], e.pieces[:0], e.ms[:0]
-}
-
-func (e *nameReader) add(s string, off int) {
-	e.pieces = append(e.pieces, namePiece{at: len(e.buf), off: off})
-	e.buf = append(append(e.buf, s...), '\n')
+	buf []byte
+	ms  []classifiers.Match
 }
 
 func (e *nameReader) Match(m *classifiers.Match) error {
-	k := len(e.pieces) - 1
-	for k > 0 && e.pieces[k].at > m.Start {
-		k--
-	}
-	d := e.pieces[k].off - e.pieces[k].at
 	x := *m
-	x.Start += d
-	x.End += d
 	x.Field, x.Anchor, x.Replacement = nil, nil, nil
 	e.ms = append(e.ms, x)
 	return nil

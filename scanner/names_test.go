@@ -140,3 +140,57 @@ func TestGzipHeaderNameOnce(t *testing.T) {
 	require.NotNil(t, other.Findings[0].Field)
 	assert.Equal(t, "gzip.name", *other.Findings[0].Field)
 }
+
+// TestNameFindingsFolders: a segment is read after the folders before it,
+// its context, as a value is read after the words before it in a text. A
+// negative label in a folder vetoes as in a text (an 18-digit order
+// number that passes Luhn was a bank card under orders/), a keyword in a
+// folder counts (hkid/, cards/, passport/), and shapes that number files
+// as often as they hold a value need such a keyword: a camera's picture
+// names (P1010038.JPG, a letter and seven digits, passes the HKID check
+// one time in eleven) and a numeric id of one group of digits (a card
+// number only under cards/). An address after a folder is still one
+// (hosts/ is no User-Agent product).
+func TestNameFindingsFolders(t *testing.T) {
+	t.Parallel()
+	const (
+		order = "302407208146983505" // Luhn-valid, in a card range
+		card  = "6222021234567894"
+		photo = "P1010038" // passes the HKID check
+		pp    = "E12345678"
+	)
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+	src := &scannertest.MemSource{Files: map[string][]byte{
+		"orders/" + order + ".json":            []byte(`{}`),
+		"订单/" + order + ".json":                []byte(`{}`),
+		"items/" + card + ".json":              []byte(`{}`),
+		"DCIM/100_PANA/" + photo + ".JPG":      png,
+		photo + ".JPG":                         png,
+		"hkid/" + photo + ".jpg":               png,
+		"cards/" + card + ".png":               png,
+		"cards/6222 0212 3456 7894.png":        png,
+		"scans/passport/" + pp + ".jpg":        png,
+		"hosts/192.168.10.24.yaml":             []byte("a: 1\n"),
+		"archive/" + photo + "/" + pp + ".txt": []byte("x\n"),
+	}}
+	sink := run(t, src, scanner.Config{Workers: 2})
+	types := func(name string) []string {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		var out []string
+		for _, h := range nameHits(t, r) {
+			out = append(out, h.Type)
+		}
+		return out
+	}
+	for _, plain := range []string{"orders/" + order + ".json", "订单/" + order + ".json", "items/" + card + ".json", "DCIM/100_PANA/" + photo + ".JPG", photo + ".JPG", "archive/" + photo + "/" + pp + ".txt"} {
+		assert.Empty(t, types(plain), plain)
+	}
+	assert.Equal(t, []string{"hk_id"}, types("hkid/"+photo+".jpg"))
+	assert.Equal(t, []string{"bank_card"}, types("cards/"+card+".png"))
+	assert.Equal(t, []string{"bank_card"}, types("cards/6222 0212 3456 7894.png"))
+	assert.Equal(t, []string{"cn_passport"}, types("scans/passport/"+pp+".jpg"))
+	hosts := sink.ByName("hosts/192.168.10.24.yaml")
+	require.NotNil(t, hosts)
+	assert.Equal(t, []nameHit{{Type: "ipv4", Off: 6, Len: 13, Masked: "192.168.*.*"}}, nameHits(t, hosts))
+}

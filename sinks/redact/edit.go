@@ -97,6 +97,16 @@ func (e *engineEditor) text(ctx context.Context, data []byte, own0, own1 int, fi
 	return e.texts, nil
 }
 
+// nameText is text for a reading of a name (scanner.NameReadings): the
+// values from seg on, data's folders before seg their context.
+func (e *engineEditor) nameText(ctx context.Context, data []byte, seg int) ([]edit, error) {
+	e.buf, e.spans, e.texts, e.ops = data, nil, e.texts[:0], e.ops[:0]
+	if err := e.sc.ScanName(ctx, data, seg, (*textEm)(e)); err != nil {
+		return nil, err
+	}
+	return e.texts, nil
+}
+
 // textEm receives the matches of ScanText.
 type textEm engineEditor
 

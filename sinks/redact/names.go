@@ -77,8 +77,14 @@ func (e *engineEditor) renamed(ctx context.Context, res *Result, rel string) (st
 	defer func() { e.res = res }()
 	segs := strings.Split(rel, "/")
 	var kept []Replacement
+	off := 0
 	for i, seg := range segs {
-		edits, ops, err := e.nameEdits(ctx, seg)
+		at := off
+		off += len(seg) + 1
+		if seg == "" {
+			continue
+		}
+		edits, ops, err := e.nameEdits(ctx, rel[:at+len(seg)], at)
 		if err != nil {
 			return "", false, err
 		}
@@ -110,27 +116,31 @@ func (e *engineEditor) renamed(ctx context.Context, res *Result, rel string) (st
 	return strings.Join(segs, "/"), len(kept) > 0, nil
 }
 
-// nameEdits returns the edits of one path segment, in offset order, with
-// each one's data type and operator. A value ends where an extension
-// starts (13800138000.csv; zhang@example.com.json, whose domain would
-// otherwise end in .json, no top-level domain), so the segment is read
-// without its extension, and whole for what that misses (a folder named
-// zhang@example.com).
-func (e *engineEditor) nameEdits(ctx context.Context, seg string) ([]edit, []Replacement, error) {
+// nameEdits returns the edits of the path segment upTo[seg:], in offset
+// order within the segment, with each one's data type and operator. The
+// segment is read as the scan reads it (scanner.SegmentReadings): without
+// its extension, where a value ends (13800138000.csv;
+// zhang@example.com.json, whose domain would otherwise end in .json, no
+// top-level domain), and whole for what that misses (a folder named
+// zhang@example.com), each after the folders before it, its context
+// (passport/E12345678.jpg).
+func (e *engineEditor) nameEdits(ctx context.Context, upTo string, seg int) ([]edit, []Replacement, error) {
 	type found struct {
 		edit
 		op Replacement
 	}
 	var all []found
 	var err error
-	scanner.NameReadings(seg, func(text string, _ int) {
+	scanner.SegmentReadings(upTo, seg, func(text string, seg int) {
 		if err != nil {
 			return
 		}
 		data := []byte(text)
 		var edits []edit
-		edits, err = e.text(ctx, data, 0, len(data), nil)
+		edits, err = e.nameText(ctx, data, seg)
 		for k, x := range edits {
+			x.start -= seg
+			x.end -= seg
 			all = append(all, found{x, e.ops[k]})
 		}
 	})

@@ -242,3 +242,28 @@ func TestRedactArchiveMetadata(t *testing.T) {
 	assert.Equal(t, "from z****.***@example.com", zg.Comment)
 	assert.Equal(t, int64(3), tally.ByStatus["rewritten"])
 }
+
+// TestRedactNamesReadWithFolders: a name's segment is read after the
+// folders before it, as the scan reads it, so a copy keeps no value the
+// scan reports in the name. A passport number needs a passport keyword;
+// the scan took it from the folder (passport/E12345678.txt), while redact
+// read the segment alone, kept the number in the copy's name, and a
+// rescan of the copy reported it.
+func TestRedactNamesReadWithFolders(t *testing.T) {
+	t.Parallel()
+	const passport = "E12345678"
+	files := map[string][]byte{
+		"passport/" + passport + ".txt":      []byte("x\n"),
+		"证件/护照/" + passport + "/scan.txt":    []byte("y\n"),
+		"exports/" + rawMobile + "/list.txt": []byte("z\n"),
+	}
+	dst, tally := redactFiles(t, Config{Workers: 1}, files)
+	got := listFiles(t, dst)
+	require.Len(t, got, len(files))
+	for _, p := range got {
+		assert.NotContains(t, p, passport)
+		assert.NotContains(t, p, rawMobile)
+	}
+	assert.Equal(t, int64(3), tally.NamesRewritten)
+	assert.Equal(t, map[string]int64{"cn_passport": 2, "cn_mobile": 1}, tally.ByDataType)
+}
