@@ -43,6 +43,9 @@ func RenderText(w io.Writer, s Summary) {
 	if s.Interrupted {
 		p("INTERRUPTED: outputs are valid but cover only the objects that finished\n")
 	}
+	if s.ListingStopped {
+		p("LISTING STOPPED: outputs are valid but cover only the objects listed before the error\n")
+	}
 	if s.Ruleset != "" || s.AsOf != "" {
 		p("ruleset %s (%s), ages as of %s\n", cmp.Or(s.Ruleset, "-"), cmp.Or(s.RulesetHash, "-"), cmp.Or(s.AsOf, "-"))
 	}

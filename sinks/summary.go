@@ -42,6 +42,11 @@ type Summary struct {
 	// Interrupted is true when the run was cancelled; outputs are valid
 	// but cover only the objects that finished.
 	Interrupted bool `json:"interrupted"`
+	// ListingStopped is true when the listing stopped with an error after
+	// listing objects (exit 3): the objects listed were scanned and are in
+	// the outputs, the rest of the targets were not listed, so the run
+	// covers only part of them (the notes say where it stopped).
+	ListingStopped bool `json:"listing_stopped"`
 	// RandomHMACKey is true when fingerprints were keyed with a random
 	// per-run key, so they cannot be joined across runs; HMACKeyNote says
 	// so in words (RandomKeyNote when left empty).

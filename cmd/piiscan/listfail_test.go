@@ -86,4 +86,14 @@ func TestOSSListingFailsMidway(t *testing.T) {
 	require.NotEmpty(t, sum.Notes)
 	assert.Contains(t, strings.Join(sum.Notes, "\n"), "listing stopped after 1000 object(s)")
 	assert.False(t, sum.Interrupted)
+	// A dashboard reads the flag, not the note: the run covers part of its
+	// targets, and the report says so instead of showing it as the latest
+	// complete state of the bucket.
+	assert.True(t, sum.ListingStopped, "the summary says the listing stopped")
+	rep := runCLI(t, "", "report", out)
+	require.Equal(t, 0, rep.code, "stderr:\n%s", rep.stderr)
+	assert.Contains(t, rep.stdout, "listing stopped: part of the targets")
+	rj := runCLI(t, "", "report", out, "--format", "json")
+	require.Equal(t, 0, rj.code, "stderr:\n%s", rj.stderr)
+	assert.Contains(t, rj.stdout, `"listing_stopped": true`)
 }

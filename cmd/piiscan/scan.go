@@ -227,17 +227,18 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	stateErr := op.saveState(ctx, interrupted || listErr != nil)
 
 	summary := sinks.Summary{
-		Version:       version,
-		StartedAt:     sc.start,
-		FinishedAt:    time.Now().UTC(),
-		AsOf:          sc.asOf.Format(time.DateOnly),
-		Ruleset:       sc.ruleset.ID(),
-		RulesetHash:   sc.ruleset.Hash,
-		Flags:         sc.flagsSet,
-		Targets:       targets,
-		Interrupted:   interrupted,
-		RandomHMACKey: sc.randKey,
-		ObjectsListed: stats.Listed,
+		Version:        version,
+		StartedAt:      sc.start,
+		FinishedAt:     time.Now().UTC(),
+		AsOf:           sc.asOf.Format(time.DateOnly),
+		Ruleset:        sc.ruleset.ID(),
+		RulesetHash:    sc.ruleset.Hash,
+		Flags:          sc.flagsSet,
+		Targets:        targets,
+		Interrupted:    interrupted,
+		ListingStopped: listErr != nil,
+		RandomHMACKey:  sc.randKey,
+		ObjectsListed:  stats.Listed,
 	}
 	sink.FillSummary(&summary)
 	op.annotate(&summary)

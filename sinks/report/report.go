@@ -250,21 +250,24 @@ type ReasonCount struct {
 // empty when a run has none (HasSummary false: it crashed, or is still
 // running).
 type Run struct {
-	ScanID        string    `json:"scan_id"`
-	Latest        bool      `json:"latest"`
-	HasSummary    bool      `json:"has_summary"`
-	Shards        int       `json:"shards"`
-	Dates         []string  `json:"dates"`
-	StartedAt     time.Time `json:"started_at"`
-	FinishedAt    time.Time `json:"finished_at"`
-	DurationMS    int64     `json:"duration_ms"`
-	Version       string    `json:"version"`
-	Ruleset       string    `json:"ruleset"`
-	Targets       []string  `json:"targets"`
-	Interrupted   bool      `json:"interrupted"`
-	RandomHMACKey bool      `json:"random_hmac_key"`
-	Objects       int64     `json:"objects"`
-	Findings      int64     `json:"findings"`
+	ScanID      string    `json:"scan_id"`
+	Latest      bool      `json:"latest"`
+	HasSummary  bool      `json:"has_summary"`
+	Shards      int       `json:"shards"`
+	Dates       []string  `json:"dates"`
+	StartedAt   time.Time `json:"started_at"`
+	FinishedAt  time.Time `json:"finished_at"`
+	DurationMS  int64     `json:"duration_ms"`
+	Version     string    `json:"version"`
+	Ruleset     string    `json:"ruleset"`
+	Targets     []string  `json:"targets"`
+	Interrupted bool      `json:"interrupted"`
+	// ListingStopped: a summary of the run says its listing stopped with
+	// an error after listing objects; the run covers part of its targets.
+	ListingStopped bool  `json:"listing_stopped"`
+	RandomHMACKey  bool  `json:"random_hmac_key"`
+	Objects        int64 `json:"objects"`
+	Findings       int64 `json:"findings"`
 	// ShardCount is the n of the run's "-shard-<i>-of-<n>" files, 0 for an
 	// unsharded run. MissingShards lists the shards (1..n) with neither
 	// files nor summary, UnfinishedShards those with files but no summary

@@ -30,6 +30,7 @@ type runAgg struct {
 	ruleset  string
 	targets  []string
 	interr   bool
+	listStop bool // a summary says the listing stopped
 	randKey  bool
 	shards   map[string]struct{} // shard suffixes seen in file names
 	summed   map[string]struct{} // shard suffixes with a summary
@@ -114,6 +115,7 @@ func (r *runAgg) addSummary(s sinks.Summary, shard string) {
 	}
 	r.summary = true
 	r.interr = r.interr || s.Interrupted
+	r.listStop = r.listStop || s.ListingStopped
 	r.randKey = r.randKey || s.RandomHMACKey
 	r.shards[shard] = struct{}{}
 	r.summed[shard] = struct{}{}
@@ -147,17 +149,18 @@ func newer(a, b *runAgg) int {
 func (r *runAgg) toRun() Run {
 	dates := sortedKeys(r.dates)
 	run := Run{
-		ScanID:        r.id,
-		HasSummary:    r.summary,
-		Shards:        max(len(r.shards), 1),
-		Dates:         dates,
-		Version:       r.version,
-		Ruleset:       r.ruleset,
-		Targets:       slices.Clip(append([]string{}, r.targets...)),
-		Interrupted:   r.interr,
-		RandomHMACKey: r.randKey,
-		Objects:       r.objects,
-		Findings:      r.findings,
+		ScanID:         r.id,
+		HasSummary:     r.summary,
+		Shards:         max(len(r.shards), 1),
+		Dates:          dates,
+		Version:        r.version,
+		Ruleset:        r.ruleset,
+		Targets:        slices.Clip(append([]string{}, r.targets...)),
+		Interrupted:    r.interr,
+		ListingStopped: r.listStop,
+		RandomHMACKey:  r.randKey,
+		Objects:        r.objects,
+		Findings:       r.findings,
 	}
 	if r.summary {
 		run.StartedAt, run.FinishedAt = r.started, r.finished

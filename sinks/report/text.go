@@ -211,6 +211,9 @@ func runNotes(r Run) []string {
 	if r.Interrupted {
 		notes = append(notes, "interrupted")
 	}
+	if r.ListingStopped {
+		notes = append(notes, "listing stopped: part of the targets")
+	}
 	if r.RandomHMACKey {
 		notes = append(notes, "random HMAC key")
 	}
