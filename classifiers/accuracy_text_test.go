@@ -158,6 +158,15 @@ func TestPercentEncodedValues(t *testing.T) {
 		{"GET /sms/send?phone=%2B8613812348000", "cn_mobile", "13812348000", "%2B8613812348000"},
 		{"to=%2b8613812348000&t=1", "cn_mobile", "13812348000", "%2b8613812348000"},
 		{"GET /call?to=%2B14155552671 HTTP/1.1", "phone_number", "+1 415-555-2671", "%2B14155552671"},
+		// Any other escape of a byte that is no letter or digit ends a
+		// word as the byte does: '=', ' ', ':', ',' and the last byte of
+		// an escaped Chinese character (张三 before the number), also
+		// where the escape's hex digits are digits and the fast path for
+		// a long run of digits took "2013812348000" for one number.
+		{"phone%3D13812348000.png", "cn_mobile", "13812348000", "13812348000"},
+		{"Zhang%20San%2013812348000.png", "cn_mobile", "13812348000", "13812348000"},
+		{"%E5%BC%A0%E4%B8%8913812348000.jpg", "cn_mobile", "13812348000", "13812348000"},
+		{"/q?ids=1%2C6222021234567894", "bank_card", "6222021234567894", "6222021234567894"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -172,7 +181,7 @@ func TestPercentEncodedValues(t *testing.T) {
 		})
 	}
 	// Not values: an escape on its own, or one that leads nowhere.
-	for _, text := range []string{"100%40", "x%40y", "a%40localhost", "%2B", "%2Bfoo", "rate=5%2B3", "q=%40example.com"} {
+	for _, text := range []string{"100%40", "x%40y", "a%40localhost", "%2B", "%2Bfoo", "rate=5%2B3", "q=%40example.com", "%4113812348000", "%3D1381234800012"} {
 		assert.Empty(t, scanString(t, e, text).types(), text)
 	}
 }

@@ -71,6 +71,14 @@ var detectorEvidence = map[string]string{
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
 	buf := s.buf
+	if i > 0 && buf[i-1] == '%' {
+		// Percent-encoding: the digits after '%' start an escape ("%40",
+		// "%2B", "%20"), not a number: read it first, before the fast
+		// paths below take "%2013812348000" for one run of 13 digits.
+		if end := s.percent(i); end > 0 {
+			return end
+		}
+	}
 	// Fast path: an isolated run of fewer than ten digits ("200", "34:",
 	// "id=123456789 ") starts nothing. Isolated means no letter, digit
 	// separator, dot or plus sign on either side, which would make it part
@@ -109,13 +117,6 @@ func (s *Scanner) number(i int) int {
 		ts--
 		if i-ts > maxTok {
 			return skipAlnum(buf, i)
-		}
-	}
-	if ts == i && i > 0 && buf[i-1] == '%' {
-		// Percent-encoding: "%40" and "%2B" are glued to what follows, so
-		// they never take the fast paths above.
-		if end := s.percent(i); end > 0 {
-			return end
 		}
 	}
 	// buf[i:j] are digits: the token goes on from j.
@@ -189,8 +190,25 @@ func (s *Scanner) percent(i int) int {
 		return s.emailAt(i-1, 3)
 	case buf[i] == '2' && buf[i+1]|0x20 == 'b' && isDigit(buf[i+2]):
 		return s.groups(i + 2)
+	case isDigit(buf[i+2]) && isHexByte(buf[i]) && isHexByte(buf[i+1]):
+		// Any other escape of a byte that is no letter or digit ("%20",
+		// "%3D", "%3A", the last byte of an escaped Chinese character) ends
+		// a word as the byte itself does: phone%3D13812348000 and
+		// %E5%BC%A0%E4%B8%8913812348000 (a name saved URL-encoded) hold
+		// the number, as phone=13812348000 and 张三13812348000 do.
+		if c := hexVal(buf[i])<<4 | hexVal(buf[i+1]); !isAlnum(c) {
+			return s.groups(i + 2)
+		}
 	}
 	return 0
+}
+
+// hexVal is the value of hex digit c (isHexByte).
+func hexVal(c byte) byte {
+	if isDigit(c) {
+		return c - '0'
+	}
+	return (c | 0x20) - 'a' + 10
 }
 
 // spaceIsolated reports a digit run buf[i:j] between spaces that no group
