@@ -3,6 +3,8 @@ package scanner
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
+	"io"
 	"path"
 	"strings"
 )
@@ -163,7 +165,11 @@ func sniffText(name string, head []byte) string {
 			return FormatJSON
 		}
 	}
-	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+	// Without a JSON extension, a head that starts with '[' or '{' must
+	// parse as JSON: logs start "[2026-11-24 10:00:00]" or "[INFO]", and
+	// INI files (git's .git/config) "[core]", which were read as JSON,
+	// partial/malformed with a warning each.
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && (jsonExt || jsonPrefix(trimmed)) {
 		if isJSONLines(trimmed) {
 			return FormatJSONL
 		}
@@ -181,6 +187,24 @@ func sniffText(name string, head []byte) string {
 		return FormatTSV
 	}
 	return FormatText
+}
+
+// jsonPrefixLen is how much of a head jsonPrefix checks.
+const jsonPrefixLen = 4 << 10
+
+// jsonPrefix reports whether the first jsonPrefixLen bytes of b are JSON
+// values (one document, or several as in JSON Lines) or the start of one:
+// a syntax error in them says b is text that starts with a bracket.
+func jsonPrefix(b []byte) bool {
+	if len(b) > jsonPrefixLen {
+		b = b[:jsonPrefixLen]
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := dec.Token(); err != nil {
+			return err == io.EOF || err == io.ErrUnexpectedEOF
+		}
+	}
 }
 
 // skipJSONComments passes the // and /* */ comments and white space at
