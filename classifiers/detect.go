@@ -27,7 +27,7 @@ var glueBefore, glueAfter = func() (b, a [256]bool) {
 		x := byte(c)
 		alnum := isAlnum(x)
 		// 0xB7 ends "·" (a plate's separator) and a few Han characters.
-		b[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '+' || x == '@' || x == '(' || x == 0xB7
+		b[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '+' || x == '@' || x == '(' || x == 0xB7 || x == '%' // '%': a percent escape (percent)
 		a[c] = alnum || x == ' ' || x == '-' || x == '.' || x == '@' || x == '(' || x == ')'
 	}
 	return b, a
@@ -71,14 +71,6 @@ var detectorEvidence = map[string]string{
 // and sends it to the token, dotted-number or digit-group parser.
 func (s *Scanner) number(i int) int {
 	buf := s.buf
-	if i > 0 && buf[i-1] == '%' {
-		// Percent-encoding: the digits after '%' start an escape ("%40",
-		// "%2B", "%20"), not a number: read it first, before the fast
-		// paths below take "%2013812348000" for one run of 13 digits.
-		if end := s.percent(i); end > 0 {
-			return end
-		}
-	}
 	// Fast path: an isolated run of fewer than ten digits ("200", "34:",
 	// "id=123456789 ") starts nothing. Isolated means no letter, digit
 	// separator, dot or plus sign on either side, which would make it part
@@ -117,6 +109,15 @@ func (s *Scanner) number(i int) int {
 		ts--
 		if i-ts > maxTok {
 			return skipAlnum(buf, i)
+		}
+	}
+	if ts == i && i > 0 && buf[i-1] == '%' {
+		// Percent-encoding: the digits after '%' start an escape ("%40",
+		// "%2B", "%20"), not a number. '%' glues (glueBefore), so that
+		// "%2013812348000" does not take the fast path for a run of 10 to
+		// 19 digits above.
+		if end := s.percent(i); end > 0 {
+			return end
 		}
 	}
 	// buf[i:j] are digits: the token goes on from j.
