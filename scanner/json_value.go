@@ -56,6 +56,17 @@ func (p *jsonParser) commentedValue(node *pathNode, top *jsonFrame) error {
 	return p.value(node)
 }
 
+// commentAt reads the comments at c where the strict grammar wants
+// something else (want says what) and returns the byte after them: c must
+// be the '/' that starts one, in a JSON document; anything else, and any
+// comment in JSON Lines, is malformed.
+func (p *jsonParser) commentAt(c byte, want string) (byte, error) {
+	if c != '/' || p.lines {
+		return c, p.malformed(want)
+	}
+	return p.afterComment()
+}
+
 // afterComment reads the comments at a '/' where the strict grammar wants
 // something else, and returns the byte after them.
 func (p *jsonParser) afterComment() (byte, error) {
@@ -124,11 +135,8 @@ func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
 				if c == '}' { // a trailing comma
 					return p.pop()
 				}
-				if c != '/' {
-					return p.malformed("expected a key")
-				}
 				var err error
-				if c, err = p.afterComment(); err != nil {
+				if c, err = p.commentAt(c, "expected a key"); err != nil {
 					return err
 				}
 				continue
@@ -146,11 +154,8 @@ func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
 			}
 		case expColon:
 			if c != ':' {
-				if c != '/' || p.lines {
-					return p.malformed("expected ':'")
-				}
 				var err error
-				if c, err = p.afterComment(); err != nil {
+				if c, err = p.commentAt(c, "expected ':'"); err != nil {
 					return err
 				}
 				continue
@@ -173,11 +178,8 @@ func (p *jsonParser) objectStep(f *jsonFrame, c byte, depth int) error {
 			case '}':
 				return p.pop()
 			case '/':
-				if p.lines {
-					return p.malformed("expected ',' or '}'")
-				}
 				var err error
-				if c, err = p.afterComment(); err != nil {
+				if c, err = p.commentAt(c, "expected ',' or '}'"); err != nil {
 					return err
 				}
 				continue
@@ -306,11 +308,8 @@ func (p *jsonParser) arrayStep(f *jsonFrame, c byte, depth int) error {
 			case ']':
 				return p.pop()
 			case '/':
-				if p.lines {
-					return p.malformed("expected ',' or ']'")
-				}
 				var err error
-				if c, err = p.afterComment(); err != nil {
+				if c, err = p.commentAt(c, "expected ',' or ']'"); err != nil {
 					return err
 				}
 				continue
