@@ -1,6 +1,8 @@
 package classifiers
 
 import (
+	"bytes"
+
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -73,7 +75,7 @@ func (s *Scanner) emailAt(at, w int) int {
 	if k < len(buf) && (buf[k] == '@' || buf[k] == '_') {
 		return 0
 	}
-	if gitRemote(buf, j, at, k) {
+	if gitRemote(buf, j, at, k) || sshAlgorithm(buf[j:at], buf[at+w:k]) {
 		return 0
 	}
 	tld := buf[lastStart:k]
@@ -133,6 +135,32 @@ func gitRemote(buf []byte, j, at, k int) bool {
 		return false
 	}
 	return k+1 < len(buf) && buf[k] == ':' && buf[k+1] > ' ' || j >= 3 && string(buf[j-3:j]) == "://"
+}
+
+// sshAlgorithm reports an SSH algorithm or extension name, which RFC 4251
+// (section 6) writes name@domain: chacha20-poly1305@openssh.com,
+// hmac-sha2-256-etm@openssh.com, curve25519-sha256@libssh.org,
+// zlib@openssh.com. Every sshd_config, SSH library and module cache holds
+// dozens. The domain is one of the SSH implementations' and the name
+// either holds a '-' (an algorithm: cipher-mode, mac-hash-etm) or is one
+// of their single-word extension names; a person's address there is a
+// handle without one (djm@openssh.com), and stays an address.
+func sshAlgorithm(local, domain []byte) bool {
+	switch {
+	case asciiFoldEq(domain, "openssh.com"), asciiFoldEq(domain, "libssh.org"), asciiFoldEq(domain, "ssh.com"),
+		asciiFoldEq(domain, "libssh2.org"), asciiFoldEq(domain, "putty.projects.tartarus.org"):
+	default:
+		return false
+	}
+	if bytes.IndexByte(local, '-') > 0 {
+		return true
+	}
+	for _, w := range []string{"zlib", "hostkeys", "lsearch", "fsync", "hardlink", "limits", "keepalive"} {
+		if asciiFoldEq(local, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxTLDs bounds the scanner's table of top-level domains (text may hold
