@@ -87,6 +87,11 @@ func (d *avroDec) value(n *avrofile.Node, depth int) error {
 	case *avro.MapSchema:
 		return d.blocks(func() error {
 			key := r.ReadBytes()
+			if keyScan(key) {
+				if err := d.key(n, key); err != nil {
+					return err
+				}
+			}
 			return d.value(d.tree.KeyKid(n, s.Values(), key), depth+1)
 		})
 	case *avro.EnumSchema:
@@ -230,6 +235,17 @@ func (d *avroDec) blocks(item func() error) error {
 			}
 		}
 	}
+}
+
+// key adds a map key that may be a personal value (keyScan: a digit or an
+// '@', as for JSON keys) as a value at the path of map n, with the field
+// of its keys (the map's name gives no context of its own, as for JSON),
+// in the record the map is in.
+func (d *avroDec) key(n *avrofile.Node, key []byte) error {
+	if n.KeyField == nil {
+		n.KeyField = d.fieldOf(n).Keys()
+	}
+	return writeValue(d.b, n.KeyField, key, d.rec, &d.off)
 }
 
 // write adds a value of n's field to the record.

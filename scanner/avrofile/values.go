@@ -27,8 +27,12 @@ type Node struct {
 	// Field is the engine's field of Path, for the walker to set on first
 	// use.
 	Field *classifiers.Field
-	kids  []*Node
-	keys  map[string]*Node
+	// KeyField is the engine's field of the keys of a map at Path, read
+	// as values when they may be personal values (an e-mail or phone
+	// number keying the map), for the walker to set on first use.
+	KeyField *classifiers.Field
+	kids     []*Node
+	keys     map[string]*Node
 }
 
 // Tree is the schema tree of a file. Recursive schemas make it unbounded,
