@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/classifiers/deid"
 	"github.com/piiscan/piiscan/scanner"
 	"github.com/piiscan/piiscan/scanner/avrofile"
 )
@@ -15,10 +17,15 @@ import (
 // Files") are read with package avrofile, as the scanner reads them, and
 // written again with the same header: magic, metadata (schema and codec
 // included, in their order; a key given twice is written once, with its
-// last value) and sync marker. Values go to the engine as the scanner presents
-// them: each top-level datum a record, field = the dotted field path
-// (bank.card_no, tags[*], profile.<key>), numbers of a numeric array
-// joined into one comma-separated value. Datums are transcribed value by
+// last value) and sync marker; the values of the user metadata (keys other
+// than the reserved avro.*) are de-identified as the scanner reads them
+// (field avro.meta.<key>, avroRW.meta). Values go to the engine as the
+// scanner presents them: each top-level datum a record, field = the dotted
+// field path (bank.card_no, tags[*], profile.<key>), numbers of a numeric
+// array joined into one comma-separated value, a map key with a digit or
+// an '@' a string value at its map's path (a map keyed by phone number),
+// replaced like one, and kept distinct from the other replaced keys of
+// its map with "#2", "#3", ... as JSON keys are (keyed.go). Datums are transcribed value by
 // value into a pending block; a batch of records (about batchBytes of
 // values) is classified, its edited values encoded again, and it is
 // written as one block. So the record count is the same but blocks may
@@ -62,6 +69,9 @@ func (o *objRun) avro(br *bufio.Reader, w io.Writer) error {
 	enc := &avroEnc{codec: outCodec, sync: h.Sync}
 	defer enc.close()
 	a := &avroRW{o: o, r: rd.Values, rd: rd, enc: enc, w: w, tree: avrofile.NewTree(h.Schema)}
+	if err := a.meta(h.Meta); err != nil {
+		return err
+	}
 	if err := writeAvroHeader(w, h.Meta, h.Sync); err != nil {
 		return err
 	}
@@ -88,6 +98,41 @@ func avroError(err error) error {
 		return &malformedError{format: scanner.FormatAvro, msg: fmt.Sprintf("block %d: truncated", e.Block)}
 	}
 	return &malformedError{format: scanner.FormatAvro, msg: e.Msg}
+}
+
+// meta de-identifies the header's user metadata in place, each value as
+// the scanner reads it (scanner/avro.go meta): one record of its own,
+// field = avro.meta.<key>, every match replaced within the value and the
+// rest of it kept. Keys are kept, and so are the reserved entries
+// (avro.schema, avro.codec, any avro.*) and values without matches, byte
+// for byte.
+func (a *avroRW) meta(meta []avrofile.Meta) error {
+	var at []int // index in meta of each span
+	for i, m := range meta {
+		if len(m.Val) == 0 || scanner.AvroReservedMeta(m.Key) {
+			continue
+		}
+		start := len(a.buf)
+		a.buf = append(a.buf, m.Val...)
+		a.spans = append(a.spans, classifiers.Span{Start: start, End: len(a.buf), Field: a.o.w.field(scanner.AvroMetaField(m.Key)), Record: a.rec, Kind: deid.KindText})
+		a.buf = append(a.buf, '\n')
+		at = append(at, i)
+	}
+	if len(at) == 0 {
+		return nil
+	}
+	edits, err := a.o.w.ed.records(a.o.ctx, a.buf, a.spans, false)
+	if err != nil {
+		return err
+	}
+	for k, i := range at {
+		if len(edits[k]) > 0 {
+			sp := a.spans[k]
+			meta[i].Val = splice(nil, a.buf[sp.Start:sp.End], edits[k])
+		}
+	}
+	a.buf, a.spans = a.buf[:0], a.spans[:0]
+	return nil
 }
 
 // writeAvroHeader writes the magic, the metadata as one block and the

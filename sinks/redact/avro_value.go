@@ -36,6 +36,7 @@ type avroRW struct {
 	num   []byte // a numeric array being joined
 	tmp   []byte
 	blk   []byte
+	maps  int // numbers the maps of the pending block, for their keys
 }
 
 // aslot is a value of the pending block: out[o0:o1], in a union whose
@@ -47,7 +48,11 @@ type aslot struct {
 	null   int
 	items  int // numbers of a numeric array
 	s      avro.Schema
+	mapKey int // for a map key: the number of its map (avroRW.maps), else 0
 }
+
+// avroString is the schema of a map key.
+var avroString = avro.NewPrimitiveSchema(avro.String, nil)
 
 // unionRef is the union a value is a branch of.
 type unionRef struct{ u0, null int }
@@ -119,9 +124,15 @@ func (a *avroRW) value(n *avrofile.Node, depth int, u *unionRef) error {
 	case *avro.ArraySchema:
 		return a.array(n, s, depth, u)
 	case *avro.MapSchema:
+		a.maps++
+		m := a.maps
 		return a.blocks(func() error {
+			o0 := len(a.out)
 			key := r.ReadBytes()
 			a.out = appendAvroBytes(a.out, key)
+			if scanner.JSONKeyScan(key) {
+				a.key(n, o0, key, m)
+			}
 			return a.value(a.tree.KeyKid(n, s.Values(), key), depth+1, nil)
 		})
 	case *avro.EnumSchema:
@@ -326,6 +337,21 @@ func (a *avroRW) write(n *avrofile.Node, o0 int, v []byte, kind deid.Kind, u *un
 	return &a.slots[len(a.slots)-1]
 }
 
+// key adds a map key that may be a personal value, out[o0:] in the
+// pending block, as the scanner reads it (scanner/avro_value.go key): a
+// string value at the path of map n (number m), with the field of its
+// keys, in the record the map is in.
+func (a *avroRW) key(n *avrofile.Node, o0 int, key []byte, m int) {
+	if n.KeyField == nil {
+		n.KeyField = a.o.w.field(n.Path).Keys()
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, key...)
+	a.spans = append(a.spans, classifiers.Span{Start: start, End: len(a.buf), Field: n.KeyField, Record: a.rec, Kind: deid.KindText})
+	a.buf = append(a.buf, '\n')
+	a.slots = append(a.slots, aslot{o0: o0, o1: len(a.out), u0: -1, null: -1, s: avroString, mapKey: m})
+}
+
 // flush classifies the pending datums and writes them as one block, with
 // the edited values encoded again.
 func (a *avroRW) flush() error {
@@ -344,12 +370,24 @@ func (a *avroRW) flush() error {
 		data = a.blk[:0]
 		pos := 0
 		var nv, enc []byte
+		var keyed map[int]*keySet // the replaced keys of each map (keyed.go)
 		for i, sl := range a.slots {
 			if len(edits[i]) == 0 {
 				continue
 			}
 			sp := a.spans[i]
 			nv = splice(nv[:0], a.buf[sp.Start:sp.End], edits[i])
+			if sl.mapKey > 0 {
+				// A map is read whole within a block's datums, so its keys
+				// are all in this flush.
+				if keyed == nil {
+					keyed = map[int]*keySet{}
+				}
+				if keyed[sl.mapKey] == nil {
+					keyed[sl.mapKey] = newKeySet()
+				}
+				nv = keyed[sl.mapKey].unique(nv, 0)
+			}
 			start := sl.o0
 			var ok bool
 			if enc, ok = encodeAvro(enc[:0], sl, nv); !ok {
@@ -368,7 +406,7 @@ func (a *avroRW) flush() error {
 	if err := a.enc.block(a.w, a.count, data); err != nil {
 		return err
 	}
-	a.out, a.slots, a.buf, a.spans, a.count = a.out[:0], a.slots[:0], a.buf[:0], a.spans[:0], 0
+	a.out, a.slots, a.buf, a.spans, a.count, a.maps = a.out[:0], a.slots[:0], a.buf[:0], a.spans[:0], 0, 0
 	return nil
 }
 
