@@ -34,6 +34,7 @@ func (o *objectScan) scanAvro(in *input) error {
 	rd := avrofile.NewReader(br, h, avrofile.Limits{Unpacked: &o.unpacked, MaxDecoded: cfg.MaxDecodedSize, MaxRatio: cfg.MaxRatio})
 	defer rd.Close()
 	d := &avroDec{o: o, b: newBatch(o), r: rd.Values, rd: rd, tree: avrofile.NewTree(h.Schema)}
+	d.tree.DataKey = dataKey
 	var idx int64
 	err = rd.Datums(o.ctx, func() error {
 		err := d.datum(idx)

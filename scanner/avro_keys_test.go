@@ -114,3 +114,39 @@ func TestAvroMapKeys(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 }
+
+// TestAvroDataKeyPaths: the values under a map key that is data (a phone
+// number, an e-mail, user_10001, 2024) share the map's [*], as JSON writes
+// such members *, so that a path never spells a key; keys that are field
+// names stay in the path.
+func TestAvroDataKeyPaths(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	enc, err := ocf.NewEncoder(avroKeyedSchema, &buf)
+	require.NoError(t, err)
+	require.NoError(t, enc.Encode(map[string]any{"id": int64(1),
+		"contacts": map[string]any{
+			"13812348000":           map[string]any{"note": "tel 13912345678"},
+			"zhang.san@example.com": map[string]any{"note": "tel 13912345679"},
+			"user_10001":            map[string]any{"note": "tel 13912345670"},
+			"work":                  map[string]any{"note": "tel 13912345671"},
+		},
+		"attrs": map[string]any{"2024": "13912345672", "phone": "13912345673"}}))
+	require.NoError(t, enc.Close())
+	sink := run(t, &scannertest.MemSource{Files: map[string][]byte{"a.avro": buf.Bytes()}}, scanner.Config{Workers: 1})
+	r := sink.ByName("a.avro")
+	require.Equal(t, scanner.StatusComplete, r.Status, "%v", r.Err)
+	fields := map[string]int{}
+	for _, f := range r.Findings {
+		if f.DataType == "cn_mobile" {
+			fields[*f.Field]++
+		}
+	}
+	assert.Equal(t, map[string]int{
+		"contacts":           1, // the key itself
+		"contacts[*].note":   3,
+		"contacts.work.note": 1,
+		"attrs[*]":           1,
+		"attrs.phone":        1,
+	}, fields)
+}

@@ -131,6 +131,11 @@ func TestTree(t *testing.T) {
 	assert.Equal(t, "phone", n.Path)
 	assert.Same(t, n, tr.KeyKid(tr.Root, ms.Values(), []byte("phone")))
 	assert.Equal(t, "[*]", tr.KeyKid(tr.Root, ms.Values(), bytes.Repeat([]byte("k"), 65)).Path)
+	assert.Equal(t, "13812348000", tr.KeyKid(tr.Root, ms.Values(), []byte("13812348000")).Path, "without DataKey")
+	tr = avrofile.NewTree(s)
+	tr.DataKey = func(k []byte) bool { return bytes.IndexByte(k, '@') >= 0 }
+	assert.Equal(t, "[*]", tr.KeyKid(tr.Root, ms.Values(), []byte("a@b.cn")).Path, "a key that is data is no path")
+	assert.Equal(t, "phone", tr.KeyKid(tr.Root, ms.Values(), []byte("phone")).Path)
 	assert.Equal(t, "a.b", avrofile.Join("a", "b"))
 }
 

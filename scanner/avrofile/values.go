@@ -11,7 +11,7 @@ import (
 // The values of a datum are walked along the schema. Each value's field is
 // its dotted path: patient.id_no, tags[*] for the items of an array,
 // attributes.<key> for the values of a map while its keys stay few and
-// short, attributes[*] after that.
+// short and are no data (Tree.DataKey), attributes[*] otherwise.
 
 // Bounds of the schema tree: its nodes, and the length of a map key that
 // may be part of a path.
@@ -38,8 +38,14 @@ type Node struct {
 // Tree is the schema tree of a file. Recursive schemas make it unbounded,
 // so it grows only as values need it, up to maxNodes.
 type Tree struct {
-	Root  *Node
-	nodes int
+	Root *Node
+	// DataKey reports whether a map key is data rather than a field name
+	// (a phone number or an e-mail keying the map: the JSON rule, set by
+	// the scanner and the redact writer alike): the values under such keys
+	// share the map's [*], so that a path never spells a key and the tree
+	// does not grow with them.
+	DataKey func(key []byte) bool
+	nodes   int
 }
 
 // NewTree returns the tree of schema s, with only its root.
@@ -60,12 +66,13 @@ func (t *Tree) Kid(n *Node, i int, s avro.Schema, path string) *Node {
 
 // KeyKid returns the node of a value under key of map n, whose values have
 // schema vs: the key is part of the path (attributes.phone) while keys stay
-// few and short, and then the values share n.Path+"[*]".
+// few and short, and then the values share n.Path+"[*]", as do the values
+// under a key that is data (DataKey).
 func (t *Tree) KeyKid(n *Node, vs avro.Schema, key []byte) *Node {
 	if k, ok := n.keys[string(key)]; ok {
 		return k
 	}
-	if len(key) > maxKey || t.nodes >= maxNodes {
+	if len(key) > maxKey || t.nodes >= maxNodes || (t.DataKey != nil && t.DataKey(key)) {
 		return t.Kid(n, 0, vs, n.Path+"[*]")
 	}
 	if n.keys == nil {

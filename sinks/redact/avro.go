@@ -69,6 +69,7 @@ func (o *objRun) avro(br *bufio.Reader, w io.Writer) error {
 	enc := &avroEnc{codec: outCodec, sync: h.Sync}
 	defer enc.close()
 	a := &avroRW{o: o, r: rd.Values, rd: rd, enc: enc, w: w, tree: avrofile.NewTree(h.Schema)}
+	a.tree.DataKey = scanner.JSONDataKey // paths named as the scanner names them
 	if err := a.meta(h.Meta); err != nil {
 		return err
 	}
