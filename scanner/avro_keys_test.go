@@ -150,3 +150,25 @@ func TestAvroDataKeyPaths(t *testing.T) {
 		"attrs.phone":        1,
 	}, fields)
 }
+
+// TestAvroMetadataDamaged: the header is in memory before the blocks, so
+// its metadata is read when the blocks are cut short or over
+// --max-decoded-size.
+func TestAvroMetadataDamaged(t *testing.T) {
+	t.Parallel()
+	whole := avroKeyed(t, true)
+	files := map[string][]byte{"cut.avro": whole[:len(whole)-20]}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	over := run(t, &scannertest.MemSource{Files: map[string][]byte{"big.avro": whole}}, scanner.Config{Workers: 1, MaxDecodedSize: 16})
+	for _, r := range []*scanner.ObjectResult{sink.ByName("cut.avro"), over.ByName("big.avro")} {
+		require.NotNil(t, r)
+		assert.NotEqual(t, scanner.StatusComplete, r.Status, r.Info.Name)
+		var got []string
+		for _, f := range r.Findings {
+			if strings.HasPrefix(*f.Field, "avro.meta.") {
+				got = append(got, f.DataType+" "+*f.Field)
+			}
+		}
+		assert.Equal(t, []string{"email avro.meta.source.owner", "cn_mobile avro.meta.source.owner"}, got, r.Info.Name)
+	}
+}
