@@ -20,6 +20,8 @@ import (
 //go:embed builtin.yaml
 var builtinYAML []byte
 
+//go:generate go test -run TestBuiltinGenerated -update .
+
 // BuiltinName is the source name of the embedded pack in error messages.
 const BuiltinName = "builtin.yaml"
 
@@ -63,10 +65,13 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Builtin returns the embedded built-in pack, validated.
+// Builtin returns the embedded built-in pack, validated. It is built from
+// builtin_gen.go, builtin.yaml as Load decodes it (TestBuiltinGenerated
+// keeps the two equal): decoding 28 KB of YAML took 1.1-2.5 ms of every
+// run's start, a tenth of a scan of a small folder.
 func Builtin() (*Pack, error) {
-	p, err := Load(bytes.NewReader(builtinYAML), BuiltinName)
-	if err != nil {
+	p := builtinPack()
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	for _, r := range p.Rules {
