@@ -214,8 +214,10 @@ const (
 		"has no digit to start from; \"0012.3456.789a\", \"001a.2b3c.4d5e\" and \"a012.3456.789a\" are found"
 	v6Unspecified = "policy: ipv6 rejects the unspecified address ::, which identifies no host " +
 		"(Presidio reports it at a low score, 0.05-0.15, and counts it)"
-	v6Loopback = "policy: ipv6 rejects the loopback address ::1, which identifies no host"
-	v6Prefix   = "policy: ipv6 reports the address; a /prefix length is not part of the personal data, so the " +
+	v6Loopback  = "policy: ipv6 rejects the loopback address ::1, which identifies no host"
+	v6Multicast = "policy: ipv6 rejects multicast addresses (ff00::/8), as ipv4 rejects 224.0.0.0/4: " +
+		"ff02::1 names every node on a link, a group, not a host"
+	v6Prefix = "policy: ipv6 reports the address; a /prefix length is not part of the personal data, so the " +
 		"span ends before the '/' (as for ipv4)"
 	v6Zone = "policy: the %zone suffix (an interface name local to the host) is not part of the address; " +
 		"the span ends before the '%'"
@@ -255,6 +257,8 @@ var newNetDisagreements = []confDisagreement{
 		input: "connecting from ::1", says: "[16,19)", we: "none", reason: v6Loopback},
 	{name: "presidio_ipv6_loopback_::1", source: "presidio IP_ADDRESS ipv6",
 		input: "Loopback ::1", says: "[9,12)", we: "none", reason: v6Loopback},
+	{name: "presidio_ipv6_multicast_ff02::1", source: "presidio IP_ADDRESS ipv6",
+		input: "Multicast ff02::1", says: "[10,17)", we: "none", reason: v6Multicast},
 	{name: "presidio_ipv6_::1/128", source: "presidio IP_ADDRESS ipv6",
 		input: "::1/128", says: "[0,7)", we: "none", reason: v6Loopback},
 	{name: "presidio_ipv6_src_::_dst_::1", source: "presidio IP_ADDRESS ipv6",
@@ -312,6 +316,13 @@ func TestConformanceNewNetShapes(t *testing.T) {
 		{"ipv6_compatible_found", "::10.0.0.1", "ipv6", "[0,10)"},
 		{"ipv6_compatible_192_found", "::192.168.1.1", "ipv6", "[0,13)"},
 		{"ipv6_short_groups_rejected", "1::2", "ipv6", "none"},
+		{"ipv6_multicast_mdns_rejected", "mdns ff02::fb", "ipv6", "none"},
+		{"ipv6_multicast_ssdp_rejected", "ssdp [ff05::c]:1900", "ipv6", "none"},
+		{"ipv6_mapped_multicast_rejected", "::ffff:224.0.0.251", "ipv6", "none"},
+		{"ipv4_multicast_mdns_rejected", "mdns 224.0.0.251:5353", "ipv4", "none"},
+		{"ipv4_multicast_ssdp_rejected", "ssdp 239.255.255.250:1900", "ipv4", "none"},
+		{"ipv4_below_multicast_found", "host 223.255.255.1", "ipv4", "[5,18)"},
+		{"ipv4_above_multicast_found", "host 240.0.0.1", "ipv4", "[5,14)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -492,7 +492,7 @@ func (s *Scanner) colon(i int) int {
 }
 
 // ipv6 validates buf[a:b] as an IPv6 address with net/netip: not the
-// unspecified or loopback address, and with at least one group of three
+// unspecified, loopback or a multicast address, and with at least one group of three
 // or more hex digits (so "1::2" or a time such as "12:34::56" is not one).
 func (s *Scanner) ipv6(a, b int) {
 	t := s.buf[a:b]
@@ -532,10 +532,12 @@ func (s *Scanner) ipv6(a, b int) {
 	if addr.Is4In6() {
 		// An IPv4-mapped address follows the IPv4 rules.
 		v4 := addr.Unmap().As4()
-		if v4[0] == 0 || v4[0] == 127 || v4 == [4]byte{255, 255, 255, 255} {
+		if !publicIPv4(int(v4[0]), v4 == [4]byte{255, 255, 255, 255}) {
 			return
 		}
-	} else if addr.IsUnspecified() || addr.IsLoopback() {
+	} else if addr.IsUnspecified() || addr.IsLoopback() || addr.IsMulticast() {
+		// ff00::/8 is multicast, as 224.0.0.0/4 is: ff02::1 (all nodes),
+		// ff02::fb (mDNS) name groups, not machines.
 		return
 	}
 	s.canon = addr.AppendTo(s.canon[:0])

@@ -200,6 +200,13 @@ func asciiFoldEq(b []byte, w string) bool {
 	return true
 }
 
+// publicIPv4 reports whether an IPv4 address with this first part can be
+// one machine's: not 0.0.0.0/8, loopback 127.0.0.0/8, multicast
+// 224.0.0.0/4, nor the broadcast address.
+func publicIPv4(first int, broadcast bool) bool {
+	return first != 0 && first != 127 && (first < 224 || first > 239) && !broadcast
+}
+
 func skipDotted(buf []byte, i int) int {
 	for i < len(buf) && (isDigit(buf[i]) || buf[i] == '.' && i+1 < len(buf) && isDigit(buf[i+1])) {
 		i++
@@ -210,8 +217,10 @@ func skipDotted(buf []byte, i int) int {
 // ipv4 validates a dotted quad: parts of one to three digits, each 0-255,
 // not broadcast 255.255.255.255, and a first part that is neither 0 (0.0.0.0
 // and "this network") nor 127 (loopback, 127.0.0.0/8: a machine talking to
-// itself, no one's personal data, as ::1 for IPv6). The canonical form
-// drops leading zeros.
+// itself, no one's personal data, as ::1 for IPv6) nor 224-239 (multicast,
+// 224.0.0.0/4: a group that listens, such as mDNS's 224.0.0.251 or SSDP's
+// 239.255.255.250 in every router and firewall config, never one machine).
+// The canonical form drops leading zeros.
 func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 	s.canon = s.canon[:0]
 	var v [4]int
@@ -233,7 +242,7 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
 	}
 	s.stats.Candidates++
-	if v[0] == 0 || v[0] == 127 || v == [4]int{255, 255, 255, 255} {
+	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon})
