@@ -119,7 +119,7 @@ var (
 	twPermitWords = []string{"台胞证", "往来台湾", "台湾通行证", "大陆居民往来台湾", "台湾居民来往大陆", "mtp", "taiwan permit"}
 	religionWords = []string{"信仰", "信奉", "宗教信仰", "皈依", "信教", "religion", "religious", "faith", "believer", "practising", "practicing"}
 	medicalWords  = []string{"诊断", "确诊", "患有", "患者", "病历", "病史", "主诉", "既往史", "入院", "出院", "就诊", "病情",
-		"icd", "diagnosis", "diagnosed", "patient", "medical record", "admitted", "discharged", "condition"}
+		"icd", "diagnosis", "diagnosed", "patient", "medical record", "admitted", "discharged", "medical condition", "health condition", "chronic condition", "pre-existing condition", "underlying condition"}
 	identityWords = []string{"犯罪记录", "前科", "刑事处罚", "残疾", "残疾证", "残疾等级", "政治面貌", "民族", "党员",
 		"criminal record", "conviction", "disability", "disabled", "ethnicity", "political affiliation"}
 )
