@@ -347,6 +347,11 @@ func builtinPack() *Pack {
 					"assembly",
 					"oid",
 					"snmp",
+					"rfc",
+					"section",
+					"§",
+					"章节",
+					"条款",
 				},
 				FieldNames: []string{
 					"ip",
@@ -370,6 +375,7 @@ func builtinPack() *Pack {
 					Match: []string{
 						"client 192.168.10.24 connected",
 						"登录IP:58.22.113.7",
+						"section auth: client 10.2.3.4 denied",
 					},
 					NoMatch: []string{
 						"version 1.2.3.4.5",
@@ -383,6 +389,10 @@ func builtinPack() *Pack {
 						"## 5.2.3.1 个人信息的收集",
 						"mdns 224.0.0.251:5353",
 						"ssdp 239.255.255.250",
+						"// RFC 5280, 4.2.1.1",
+						"the HTML spec sections 13.2.5.43 - 13.2.5.52",
+						"see § 4.2.1.12",
+						"依照章节 5.2.3.1 的要求",
 					},
 				},
 			},
