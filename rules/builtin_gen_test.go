@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,40 +54,38 @@ func genBuiltin(t *testing.T, p *Pack) []byte {
 // leaving out zero fields and sorting map keys; elide leaves out the type
 // of a composite element of a slice or map (gofmt -s).
 func goLiteral(b *bytes.Buffer, v reflect.Value, elide bool) {
-	switch v.Kind() {
+	k := v.Kind()
+	switch k {
 	case reflect.String:
 		b.WriteString(strconv.Quote(v.String()))
+		return
 	case reflect.Bool, reflect.Int, reflect.Float64:
 		fmt.Fprintf(b, "%#v", v.Interface())
+		return
+	case reflect.Slice, reflect.Map, reflect.Struct:
+	default:
+		panic(fmt.Sprintf("goLiteral: %s", k))
+	}
+	if !elide {
+		b.WriteString(typeName(v.Type()))
+	}
+	b.WriteString("{\n")
+	switch k {
 	case reflect.Slice:
-		if !elide {
-			b.WriteString(typeName(v.Type()))
-		}
-		b.WriteString("{\n")
 		for i := range v.Len() {
 			goLiteral(b, v.Index(i), true)
 			b.WriteString(",\n")
 		}
-		b.WriteString("}")
 	case reflect.Map:
-		if !elide {
-			b.WriteString(typeName(v.Type()))
-		}
-		b.WriteString("{\n")
 		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, c reflect.Value) int { return cmpString(a.String(), c.String()) })
-		for _, k := range keys {
-			goLiteral(b, k, false)
+		slices.SortFunc(keys, func(a, c reflect.Value) int { return strings.Compare(a.String(), c.String()) })
+		for _, key := range keys {
+			goLiteral(b, key, false)
 			b.WriteString(": ")
-			goLiteral(b, v.MapIndex(k), true)
+			goLiteral(b, v.MapIndex(key), true)
 			b.WriteString(",\n")
 		}
-		b.WriteString("}")
-	case reflect.Struct:
-		if !elide {
-			b.WriteString(typeName(v.Type()))
-		}
-		b.WriteString("{\n")
+	default:
 		for i := range v.NumField() {
 			if v.Field(i).IsZero() {
 				continue
@@ -95,10 +94,8 @@ func goLiteral(b *bytes.Buffer, v reflect.Value, elide bool) {
 			goLiteral(b, v.Field(i), false)
 			b.WriteString(",\n")
 		}
-		b.WriteString("}")
-	default:
-		panic(fmt.Sprintf("goLiteral: %s", v.Kind()))
 	}
+	b.WriteString("}")
 }
 
 // typeName spells t as this package's code does (Rule, not rules.Rule).
@@ -110,14 +107,4 @@ func typeName(t reflect.Type) string {
 		return "map[" + typeName(t.Key()) + "]" + typeName(t.Elem())
 	}
 	return t.Name()
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
