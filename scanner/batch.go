@@ -82,6 +82,9 @@ type batch struct {
 	counted   bool
 	lastSpan  int
 	lastTypes []string
+	// the coincidence rule (numbers.go): spans of this flush whose digit
+	// runs are counted, and the last span whose hit is counted
+	numNext, numSpan int
 }
 
 func newBatch(o *objectScan) *batch {
@@ -318,9 +321,11 @@ func (b *batch) flush(more bool) error {
 		if b.stats && !b.counted {
 			b.countValues()
 		}
+		b.numNext, b.numSpan = 0, -1
 		if err := o.w.sc.ScanRecords(o.ctx, b.buf, b.spans, more, (*recEmitter)(b)); err != nil {
 			return err
 		}
+		b.countNumbers(len(b.spans) - 1)
 		n := int64(len(b.buf) - len(b.spans)) // separators are not data
 		o.bytes += n
 		o.w.progress.addBytes(n)
@@ -445,7 +450,7 @@ func (r *recEmitter) Match(m *classifiers.Match) error {
 			col += int64(utf8.RuneCount(seg))
 		}
 	}
-	b.o.hold(b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field))
+	b.o.holdNum(b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field), b.numMatch(m, &sp))
 	if b.stats && sp.Field != nil && m.Field == nil {
 		if b.lastSpan != m.Span {
 			b.lastSpan, b.lastTypes = m.Span, b.lastTypes[:0]

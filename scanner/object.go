@@ -27,10 +27,12 @@ type objectScan struct {
 	formats   []string
 	findings  []Finding
 	spill     *Spill
-	pend      []Finding // findings of the record being closed
-	crowd     bool      // the open record holds too many findings to hold (hold)
-	crowds    int       // records taken as collections, this object
-	bytes     int64     // decoded bytes classified
+	pend      []Finding  // findings of the record being closed
+	pendNum   []*numType // the coincidence rule's type of each of pend (numbers.go), or nil
+	numOpen   []*numType // types of columns not yet decided by the coincidence rule
+	crowd     bool       // the open record holds too many findings to hold (hold)
+	crowds    int        // records taken as collections, this object
+	bytes     int64      // decoded bytes classified
 	cols      map[*classifiers.Field]*colStat
 	colCache  [8]struct {
 		f  *classifiers.Field
@@ -49,6 +51,7 @@ type objectScan struct {
 type colStat struct {
 	values int64
 	byType map[string]int64
+	num    *numStat // digit-run values, for the coincidence rule (numbers.go)
 }
 
 // Column verdicts need this share of sampled values of one type.
@@ -91,6 +94,11 @@ func (o *objectScan) spillFindings() {
 			return // keep them in memory rather than lose them
 		}
 		o.spill = s
+	}
+	// Spilled findings must be in offset order: what the coincidence rule
+	// still holds goes now, in order, and its columns count as undecided.
+	if o.releaseHeld() {
+		sortFindings(o.findings)
 	}
 	if err := o.spill.add(o.findings); err != nil {
 		o.warnings = append(o.warnings, err.Error())
@@ -159,12 +167,17 @@ var maxRecordFindings = 4096
 // memory of their own. The minor rule does not apply to such a record as a
 // whole; each finding keeps its own minor flag (a child's resident ID is
 // still minor and S4). The object's notes say so, without values.
-func (o *objectScan) hold(f Finding) {
+func (o *objectScan) hold(f Finding) { o.holdNum(f, nil) }
+
+// holdNum is hold for a finding that the coincidence rule may drop when t
+// is not nil (numbers.go).
+func (o *objectScan) holdNum(f Finding, t *numType) {
 	if o.crowd {
-		o.addFinding(f)
+		o.emit(f, t)
 		return
 	}
 	o.pend = append(o.pend, f)
+	o.pendNum = append(o.pendNum, t)
 	if len(o.pend) <= maxRecordFindings {
 		return
 	}
@@ -174,10 +187,11 @@ func (o *objectScan) hold(f Finding) {
 			"the minor rule (all of a minor's record is S4) was not applied to it as a whole", o.where(), maxRecordFindings))
 	}
 	for i := range o.pend {
-		o.addFinding(o.pend[i])
+		o.emit(o.pend[i], o.pendNum[i])
 	}
 	clear(o.pend) // it pins no strings
-	o.pend = o.pend[:0]
+	clear(o.pendNum)
+	o.pend, o.pendNum = o.pend[:0], o.pendNum[:0]
 }
 
 // closeRecord releases a record's findings; if its subject is a minor (a
@@ -198,9 +212,10 @@ func (o *objectScan) closeRecord(minor bool) {
 			o.pend[i].Minor = true
 			o.pend[i].Sensitivity = "S4"
 		}
-		o.addFinding(o.pend[i])
+		o.emit(o.pend[i], o.pendNum[i])
 	}
-	o.pend = o.pend[:0]
+	clear(o.pendNum)
+	o.pend, o.pendNum = o.pend[:0], o.pendNum[:0]
 }
 
 // verdicts turns column statistics into column verdicts.

@@ -556,7 +556,7 @@ func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {
 			w.cfg.Logger.Debug("decoder panic stack", "key", info.Key, "stack", string(debug.Stack()))
 			res.Status, res.Reason = StatusFailed, ReasonInternal
 			res.Err = fmt.Errorf("scan %s: decoder panic: %s", info.Name, SafeText(fmt.Sprint(p)))
-			o.pend = o.pend[:0]
+			o.pend, o.pendNum = o.pend[:0], o.pendNum[:0]
 			w.finishObject(o)
 		}
 		if res != nil { // nil: abandoned at the hard deadline
@@ -685,6 +685,7 @@ func releaseSpill(o *objectScan) {
 // finishObject moves the object's findings and statistics into the result.
 func (w *worker) finishObject(o *objectScan) {
 	res := o.res
+	o.numFinish()
 	if o.spill != nil {
 		if len(o.findings) > 0 {
 			o.spillFindings()
