@@ -213,8 +213,12 @@ func (o *objectScan) numFinish() {
 		}
 	}
 	if moreCols > 0 {
-		o.note(fmt.Sprintf("%s: %s more taken as numbers the same way (%s without a keyword or field hint dropped)",
-			o.where(), plural(int64(moreCols), "column"), plural(moreDropped, "finding")))
+		cols := "columns"
+		if moreCols == 1 {
+			cols = "column"
+		}
+		o.note(fmt.Sprintf("%s: %s more %s taken as numbers the same way (%s without a keyword or field hint dropped)",
+			o.where(), group(int64(moreCols)), cols, plural(moreDropped, "finding")))
 	}
 }
 
