@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/piiscan/piiscan/classifiers"
+	"github.com/piiscan/piiscan/rules"
 )
 
 // The coincidence rule for columns of numbers. A column of random integers
@@ -129,12 +130,31 @@ func (o *objectScan) decide(t *numType, least int64) {
 		t.dropped += int64(len(t.held))
 	} else {
 		t.state = numKeep
-		for i := range t.held {
-			o.addFinding(t.held[i])
-		}
+		o.release(t.held, true)
 	}
 	clear(t.held)
 	t.held = nil
+}
+
+// release adds findings held back by the coincidence rule to the object's
+// findings. They come after findings of later offsets, so the findings in
+// memory are sorted before they spill (numUnsorted); they are added at once,
+// so that a spill cannot fall between them and leave some of them after
+// findings it wrote. spill is false from within spillFindings.
+func (o *objectScan) release(held []Finding, spill bool) {
+	if len(held) == 0 {
+		return
+	}
+	for i := range held {
+		if r := rules.LevelRank(held[i].Sensitivity); r > o.top {
+			o.top = r
+		}
+	}
+	o.findings = append(o.findings, held...)
+	o.numUnsorted = true
+	if spill && len(o.findings) >= o.w.cfg.SpillAt {
+		o.spillFindings()
+	}
 }
 
 // emit passes a finding on to the object's findings unless t (its numType
@@ -158,19 +178,16 @@ func (o *objectScan) emit(f Finding, t *numType) {
 
 // releaseHeld gives up on every open type: its held findings are kept. It
 // runs before findings spill, which must keep offset order.
-func (o *objectScan) releaseHeld() bool {
-	released := false
+func (o *objectScan) releaseHeld() {
 	for _, t := range o.numOpen {
 		if t.state == numOpen {
 			t.state = numKeep
-			released = released || len(t.held) > 0
-			o.findings = append(o.findings, t.held...)
+			o.release(t.held, false)
 			clear(t.held)
 			t.held = nil
 		}
 	}
 	o.numOpen = o.numOpen[:0]
-	return released
 }
 
 // numFinish decides the open types at the end of the object (numMinEnd),
@@ -180,9 +197,7 @@ func (o *objectScan) numFinish() {
 		o.decide(t, numMinEnd)
 		if t.state == numOpen {
 			t.state = numKeep
-			for i := range t.held {
-				o.addFinding(t.held[i])
-			}
+			o.release(t.held, true)
 			clear(t.held)
 			t.held = nil
 		}

@@ -161,3 +161,35 @@ func TestColumnOfNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnOfNumbersSpill: findings the rule held until their column was
+// decided are added after findings of later offsets; an object whose
+// findings spill keeps them all, in offset order, and keeps its level.
+func TestColumnOfNumbersSpill(t *testing.T) {
+	t.Parallel()
+	mobiles := make([]string, 300)
+	mails := make([]string, len(mobiles))
+	for i := range mobiles {
+		mobiles[i] = fmt.Sprintf("1381234%04d", 1000+i)
+		mails[i] = fmt.Sprintf("user%d@example.com", i)
+	}
+	// c3's mobiles wait for their column's decision (no field hint, no
+	// keyword); the addresses beside them are found at once.
+	data := csvOf([]string{"c3", "contact"}, mobiles, mails)
+	for _, spillAt := range []int{7, 64, 100_000} {
+		t.Run(fmt.Sprint(spillAt), func(t *testing.T) {
+			t.Parallel()
+			sink := run(t, &scannertest.MemSource{Files: map[string][]byte{"m.csv": data}}, scanner.Config{Workers: 1, SpillAt: spillAt, TempDir: t.TempDir()})
+			r := sink.ByName("m.csv")
+			require.NotNil(t, r)
+			n, _ := countType(r, "cn_mobile")
+			assert.Equal(t, len(mobiles), n)
+			n, _ = countType(r, "email")
+			assert.Equal(t, len(mails), n)
+			assert.Equal(t, "S2", r.TopLevel)
+			for i := 1; i < len(r.Findings); i++ {
+				require.LessOrEqual(t, r.Findings[i-1].ByteOffset, r.Findings[i].ByteOffset, "finding %d out of order", i)
+			}
+		})
+	}
+}

@@ -30,11 +30,14 @@ type objectScan struct {
 	pend      []Finding  // findings of the record being closed
 	pendNum   []*numType // the coincidence rule's type of each of pend (numbers.go), or nil
 	numOpen   []*numType // types of columns not yet decided by the coincidence rule
-	crowd     bool       // the open record holds too many findings to hold (hold)
-	crowds    int        // records taken as collections, this object
-	bytes     int64      // decoded bytes classified
-	cols      map[*classifiers.Field]*colStat
-	colCache  [8]struct {
+	// numUnsorted: findings the coincidence rule held back were added after
+	// findings of later offsets (numbers.go: release)
+	numUnsorted bool
+	crowd       bool  // the open record holds too many findings to hold (hold)
+	crowds      int   // records taken as collections, this object
+	bytes       int64 // decoded bytes classified
+	cols        map[*classifiers.Field]*colStat
+	colCache    [8]struct {
 		f  *classifiers.Field
 		st *colStat
 	}
@@ -97,8 +100,9 @@ func (o *objectScan) spillFindings() {
 	}
 	// Spilled findings must be in offset order: what the coincidence rule
 	// still holds goes now, in order, and its columns count as undecided.
-	if o.releaseHeld() {
+	if o.releaseHeld(); o.numUnsorted {
 		sortFindings(o.findings)
+		o.numUnsorted = false
 	}
 	if err := o.spill.add(o.findings); err != nil {
 		o.warnings = append(o.warnings, err.Error())
