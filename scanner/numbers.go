@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/piiscan/piiscan/classifiers"
 	"github.com/piiscan/piiscan/rules"
 )
@@ -224,7 +226,7 @@ func (o *objectScan) numFinish() {
 			notes++
 			vals, _ := t.counts()
 			o.note(fmt.Sprintf("%s: column %s: %s of %s %s values passed %s's checks, taken as numbers, not %s (%s without a keyword or field hint dropped)",
-				o.where(), SafeText(f.Name), group(t.found), group(vals), digitLens(t.lens), t.dataType, t.dataType, plural(t.dropped, "finding")))
+				o.where(), SafeText(f.Name), humanize.Comma(t.found), humanize.Comma(vals), digitLens(t.lens), t.dataType, t.dataType, plural(t.dropped, "finding")))
 		}
 	}
 	if moreCols > 0 {
@@ -233,7 +235,7 @@ func (o *objectScan) numFinish() {
 			cols = "column"
 		}
 		o.note(fmt.Sprintf("%s: %s more %s taken as numbers the same way (%s without a keyword or field hint dropped)",
-			o.where(), group(int64(moreCols)), cols, plural(moreDropped, "finding")))
+			o.where(), humanize.Comma(int64(moreCols)), cols, plural(moreDropped, "finding")))
 	}
 }
 
@@ -242,7 +244,7 @@ func plural(n int64, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return group(n) + " " + noun + "s"
+	return humanize.Comma(n) + " " + noun + "s"
 }
 
 // numType returns the numType of data type dt in column st.
@@ -268,19 +270,6 @@ func digitLens(m uint32) string {
 		return strconv.Itoa(lo) + "-digit"
 	}
 	return strconv.Itoa(lo) + "- to " + strconv.Itoa(hi) + "-digit"
-}
-
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // contextFree reports evidence with neither a keyword nor a field hint.
