@@ -61,17 +61,24 @@ func (s *Scanner) dotted(ts int) int {
 
 // versionBefore reports a dotted quad that the bytes before it call a
 // version: a requirement operator right before it (pkg==3.10.2.1,
-// ">= 1.2.3.4"), a product token of a User-Agent (MyApp/4.2.1.1), or a
-// name ending in "version" (AssemblyVersion("1.0.0.0"), FileVersion: …) or
-// the word "ver" a few separators before it. "v1.2.3.4" and "pkg@1.2.3.4"
-// are glued and skipped already; "version 1.2.3.4" is also a negative
-// keyword, but a name like AssemblyVersion is not a word, and a positive
-// keyword does not overrule this. ASCII, case-insensitive, a few byte
-// compares per quad. In a name (ScanName) a '/' ends a folder, never a
-// product token: hosts/10.0.0.1.yaml names a host.
+// ">= 1.2.3.4"), a product token of a User-Agent (MyApp/4.2.1.1), a
+// package or file name joined to it by a hyphen (shadow-4.0.4.1,
+// install-1.2.3.4.sh), a name ending in "version" or "revision"
+// (AssemblyVersion("1.0.0.0"), FileVersion: …, Revision 1.1.2.5), an
+// object identifier (ObjectIdentifier("2.5.29.29"), an X.509 OID) or the
+// word "ver" or "rev" a few separators before it, or release notes'
+// "New in", "Changes in", "Fixed in" and "upgrade V8 to". "v1.2.3.4" and
+// "pkg@1.2.3.4" are glued and skipped already; "version 1.2.3.4" is also
+// a negative keyword, but a name like AssemblyVersion is not a word, and
+// a positive keyword does not overrule this. ASCII, case-insensitive, a
+// few byte compares per quad. In a name (ScanName) a '/' ends a folder,
+// never a product token: hosts/10.0.0.1.yaml names a host.
 func versionBefore(buf []byte, start int, name bool) bool {
 	if !name && start > 0 && buf[start-1] == '/' && productToken(buf, start-1) {
 		return true
+	}
+	if start >= 2 && buf[start-1] == '-' && isLetter(buf[start-2]) {
+		return true // a name's version: a range of addresses joins digits
 	}
 	p := start
 	if p > 0 && buf[p-1] == ' ' {
@@ -88,10 +95,70 @@ func versionBefore(buf []byte, start int, name bool) bool {
 	for k := 0; k < 3 && p > 0 && isVersionSep(buf[p-1]); k++ {
 		p--
 	}
-	if p >= 7 && asciiFoldEq(buf[p-7:p], "version") {
+	if p >= 7 && asciiFoldEq(buf[p-7:p], "version") || p >= 8 && asciiFoldEq(buf[p-8:p], "revision") || p >= 16 && asciiFoldEq(buf[p-16:p], "objectidentifier") {
 		return true
 	}
-	return p >= 3 && asciiFoldEq(buf[p-3:p], "ver") && (p == 3 || !isLetter(buf[p-4]))
+	if p >= 3 && (asciiFoldEq(buf[p-3:p], "ver") || asciiFoldEq(buf[p-3:p], "rev")) && (p == 3 || !isLetter(buf[p-4])) {
+		return true
+	}
+	return releaseNotes(buf, start)
+}
+
+// releaseNotes reports a dotted quad that release notes name as a version:
+// "New in 1.0.14.2", "Changes in 1.2.3.3", "Fixed in 2.3.1.4", "upgrade V8
+// to 4.6.85.25" (within a few words of "upgrade" or "bump") and the
+// version it replaces, "from 4.5.103.35", "Start preparing for 1.8.3.2".
+func releaseNotes(buf []byte, start int) bool {
+	p := start
+	if p > 0 && buf[p-1] == ' ' {
+		p--
+	}
+	word := func(w string) bool {
+		return p >= len(w) && asciiFoldEq(buf[p-len(w):p], w) && (p == len(w) || !isLetter(buf[p-len(w)-1]))
+	}
+	switch {
+	case word("in"):
+		p -= 2
+		if p == 0 || buf[p-1] != ' ' {
+			return false
+		}
+		p--
+		for _, w := range [...]string{"new", "changes", "added", "fixed", "deprecated", "removed", "introduced"} {
+			if word(w) {
+				return true
+			}
+		}
+	case word("from"):
+		// "upgrade V8 to 4.6.85.25 from 4.5.103.35": the version it replaces.
+		q := p - 4
+		if q == 0 || buf[q-1] != ' ' {
+			return false
+		}
+		q--
+		r := q
+		for r > 0 && q-r < 16 && (isDigit(buf[r-1]) || buf[r-1] == '.') {
+			r--
+		}
+		return r < q && isDigit(buf[r]) && releaseNotes(buf, r)
+	case word("for"):
+		// "Start preparing for 1.8.3.2", "Prepare for 1.6.5.4".
+		lo := max(0, p-3-16)
+		for i := p - 3 - 6; i >= lo; i-- {
+			if asciiFoldEq(buf[i:i+6], "prepar") && (i == 0 || !isLetter(buf[i-1])) {
+				return true
+			}
+		}
+	case word("to"):
+		lo := max(0, p-2-24)
+		for _, w := range [...]string{"upgrade", "bump"} {
+			for i := p - 2 - len(w); i >= lo; i-- {
+				if asciiFoldEq(buf[i:i+len(w)], w) && (i == 0 || !isLetter(buf[i-1])) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // productToken reports a User-Agent product name before the '/' at
@@ -110,28 +177,70 @@ func productToken(buf []byte, slash int) bool {
 }
 
 // sectionNumber reports a dotted quad that numbers a section of a
-// document: at the start of a Markdown heading ("## 5.2.3.1 个人信息的收集"),
-// each part of one or two digits, and then a space and a non-ASCII
-// character. A log line that starts
-// with a client address goes on in ASCII (nginx's "10.1.2.3 - - [...]",
-// "10.1.2.3 GET /"), and one with three-digit parts is an address anyway.
+// document, each part of one or two digits: at the start of a Markdown
+// heading and then a space and a non-ASCII character ("## 5.2.3.1
+// 个人信息的收集"), or at the start of a paragraph or in an HTML heading
+// and then a space and a title ("\n\n2.2.1.1 An Example", texinfo and
+// plain-text manuals; "<h4 class=...>7.3.1.2 Cipher functions"). A log
+// line that starts with a client address goes on in ASCII and not with a
+// title (nginx's "10.1.2.3 - - [...]", "10.1.2.3 GET /"), and one with
+// three-digit parts is an address anyway.
 func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
-	if end+1 >= len(buf) || buf[end] != ' ' || buf[end+1] < 0x80 {
-		return false
-	}
 	for _, c := range comps {
 		if c[1]-c[0] > 2 {
 			return false
 		}
+	}
+	if end < len(buf) && buf[end] == '.' {
+		end++ // "2.2.1.1. Unix platforms"
+	}
+	if end+1 >= len(buf) || buf[end] != ' ' {
+		return false
 	}
 	p, heading := start, false
 	for p > 0 && start-p < 16 && (buf[p-1] == ' ' || buf[p-1] == '\t' || buf[p-1] == '#') {
 		heading = heading || buf[p-1] == '#'
 		p--
 	}
-	// Only a Markdown heading: a plain line starting "10.1.2.3 登录成功"
-	// is an application log, and 10.x addresses have small parts.
-	return heading && (p == 0 || buf[p-1] == '\n')
+	if buf[end+1] >= 0x80 {
+		// Only a Markdown heading: a plain line starting "10.1.2.3 登录成功"
+		// is an application log, and 10.x addresses have small parts.
+		return heading && (p == 0 || buf[p-1] == '\n')
+	}
+	if end+2 >= len(buf) || buf[end+1] < 'A' || buf[end+1] > 'Z' || buf[end+2] < 'a' || buf[end+2] > 'z' {
+		return false // a title: a capital and a small letter
+	}
+	return p == start && (paragraphStart(buf, p) || htmlHeading(buf, p))
+}
+
+// paragraphStart reports that p starts a line after an empty line (or the
+// buffer).
+func paragraphStart(buf []byte, p int) bool {
+	if p == 0 {
+		return true
+	}
+	if buf[p-1] != '\n' {
+		return false
+	}
+	p--
+	if p > 0 && buf[p-1] == '\r' {
+		p--
+	}
+	return p == 0 || buf[p-1] == '\n'
+}
+
+// htmlHeading reports that p follows the opening tag of an HTML heading,
+// h1 to h6 ("<h4 class=\"subsubsection\">").
+func htmlHeading(buf []byte, p int) bool {
+	if p == 0 || buf[p-1] != '>' {
+		return false
+	}
+	for q := p - 2; q >= 0 && p-q < 64 && buf[q] != '>'; q-- {
+		if buf[q] == '<' {
+			return q+2 < p && buf[q+1]|0x20 == 'h' && buf[q+2] >= '1' && buf[q+2] <= '6' && (buf[q+3] == '>' || buf[q+3] == ' ')
+		}
+	}
+	return false
 }
 
 // sectionBefore reports a dotted quad that the bytes before it call the
@@ -242,10 +351,31 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
 	}
 	s.stats.Candidates++
-	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) {
+	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || networkPrefix(s.buf, end, v) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon})
+}
+
+// networkPrefix reports an address followed by a prefix length that
+// leaves its host bits zero: "192.168.0.0/24", "10.240.0.0/29" name a
+// network (a subnet to create, a firewall rule, a route), not a machine
+// or a person's connection. "10.1.2.3/24" (an interface's address and
+// its netmask) and "10.1.2.3/32" name one host and are kept.
+func networkPrefix(buf []byte, end int, v [4]int) bool {
+	if end+1 >= len(buf) || buf[end] != '/' || !isDigit(buf[end+1]) {
+		return false
+	}
+	n, j := 0, end+1
+	for j < len(buf) && isDigit(buf[j]) && j-end <= 2 {
+		n = n*10 + int(buf[j]-'0')
+		j++
+	}
+	if n >= 32 || j < len(buf) && (isAlnum(buf[j]) || buf[j] == '.' && j+1 < len(buf) && isDigit(buf[j+1])) {
+		return false
+	}
+	a := uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
+	return a<<n == 0 // the host bits, shifted up
 }
 
 // decimal is a signed decimal number found in the buffer.
@@ -626,6 +756,9 @@ func (s *Scanner) drawingNumbers(start, end int, glued bool) bool {
 	if i < lo {
 		return false
 	}
+	if buf[i] == '[' {
+		return matrixEnd(buf, i, start, end, hi)
+	}
 	closer := byte(0)
 	switch {
 	case s.pathCommand(i):
@@ -662,6 +795,29 @@ func (s *Scanner) drawingNumbers(start, end int, glued bool) bool {
 		return numbersBefore
 	}
 	return false
+}
+
+// matrixEnd reports a pair [start, end) that ends a bracketed list of
+// at least six numbers opened at open: the last two numbers of a
+// PostScript or PDF transformation matrix ("[1 0 0 -1 149.921997
+// 56.330002] Tm", a text position; 1,017 findings in one PostScript
+// manual). A GeoJSON position ("[116.4074, 39.9042]", with an altitude
+// "[116.4074, 39.9042, 43.5]") or a bounding box holds fewer.
+func matrixEnd(buf []byte, open, start, end, hi int) bool {
+	j := end
+	for j < hi && j-end < 8 && (buf[j] == ' ' || buf[j] == '\t') {
+		j++
+	}
+	if j >= hi || buf[j] != ']' {
+		return false
+	}
+	numbers := 0
+	for k := open + 1; k < start; k++ {
+		if isDigit(buf[k]) && !isDigit(buf[k-1]) && buf[k-1] != '.' {
+			numbers++
+		}
+	}
+	return numbers >= 4
 }
 
 // pathCommand reports an SVG path command at p: one of its letters, not
