@@ -588,6 +588,9 @@ func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast bool, plus int) 
 			if nd > 19 {
 				continue
 			}
+			if b > a && s.insideRun(gs, a, b, took) {
+				continue
+			}
 			p := plus
 			if a > 0 {
 				p = 0
@@ -599,6 +602,27 @@ func (s *Scanner) matchGroups(gs []group, blockFirst, blockLast bool, plus int) 
 			}
 		}
 	}
+}
+
+// insideRun reports that the groups gs[a:b+1] are cut from a longer run
+// of numbers: groups joined by the same separator go on both before and
+// after them, or two or more come before them. A run of numbers is a
+// table, a drawing or a list of codes ("insert ( 10656 4614 2950 2950 2
+// 4617 )" in PostgreSQL's catalogue, a PostScript file's "5917 5953 5989
+// 6025 6062 6098"), where one window in ten passes Luhn; a value written
+// in groups stands apart from the numbers around it, or has at most one
+// before it ("张三 25 138 1234 8000"). The groups of a value found before
+// (up to took) are not part of the run: "138 1234 8000 139 8765 4321 137
+// 0000 1111" lists three numbers. Numbers only after the groups are left
+// alone, as they may be the next values of such a list.
+func (s *Scanner) insideRun(gs []group, a, b, took int) bool {
+	sep := s.buf[gs[a+1].s-1]
+	before := 0
+	for k := a; k > took+1 && k > 0 && s.buf[gs[k].s-1] == sep && before < 2; k-- {
+		before++
+	}
+	after := b < len(gs)-1 && s.buf[gs[b+1].s-1] == sep
+	return before >= 2 || before == 1 && after
 }
 
 // sameSep reports whether the groups are joined by one kind of separator.
@@ -714,6 +738,19 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 		return true
 	}
 	return false
+}
+
+// pathPart reports a token buf[ts:te] that is a segment of a file path or
+// URL, or a file's stem: a '/' or '\\' before it, or after it, or a '.'
+// and a letter after it (an extension).
+func pathPart(buf []byte, ts, te int) bool {
+	if ts > 0 && (buf[ts-1] == '/' || buf[ts-1] == '\\') {
+		return true
+	}
+	if te < len(buf) && (buf[te] == '/' || buf[te] == '\\') {
+		return true
+	}
+	return te+1 < len(buf) && buf[te] == '.' && isLetter(buf[te+1])
 }
 
 // disabilityLen is the length of a disability certificate number (second
@@ -933,7 +970,8 @@ func (s *Scanner) token(ts, te int) int {
 			// In lower case it needs context: "e284265919" is as often a
 			// short commit hash or a generated name.
 			s.canon = append(s.canon[:0], t...)
-			s.emit(candidate{ri: s.e.det[dTwId], start: ts, end: te, canon: s.canon, strong: !lower, needCtx: lower})
+			weak := lower || pathPart(buf, ts, te)
+			s.emit(candidate{ri: s.e.det[dTwId], start: ts, end: te, canon: s.canon, strong: !weak, needCtx: weak})
 		}
 		return te
 	}
@@ -960,7 +998,10 @@ func (s *Scanner) token(ts, te int) int {
 	// a part number more often than an ID: it needs context too.
 	// In a name, solid, it needs context whatever its digits: cameras name
 	// pictures with a letter and seven digits (P1010234.JPG).
-	needCtx := lower || end == te && (fewDigits(digits[:6]) || s.name)
+	// A path's folder or file named so is a test case or a bug number
+	// more often ("tools/javac/T8176714/T8176714.java": 566 findings in
+	// one JDK test report): it needs context as well.
+	needCtx := lower || end == te && (fewDigits(digits[:6]) || s.name || pathPart(buf, ts, te))
 	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
 		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: !needCtx, needCtx: needCtx})
 		return end

@@ -365,11 +365,16 @@ func isHexByte(c byte) bool { return isDigit(c) || (c|0x20) >= 'a' && (c|0x20) <
 // (one kind), or three groups of four hex digits joined by '.'.
 func (s *Scanner) macAddr(p int) (int, bool) {
 	buf := s.buf
-	if p > 0 && (isAlnum(buf[p-1]) || buf[p-1] == ':' || buf[p-1] == '-' || buf[p-1] == '.') {
+	// A '*' glued before is the Unicode collation element table's
+	// "[*0670.0020.0002]" (allkeys.txt and every collation locale made from
+	// it, as Perl's Unicode::Collate ships them); a switch marks a MAC
+	// address with a '*' and a space.
+	if p > 0 && (isAlnum(buf[p-1]) || buf[p-1] == ':' || buf[p-1] == '-' || buf[p-1] == '.' || buf[p-1] == '*') {
 		return 0, false
 	}
 	s.canon = s.canon[:0]
 	var end int
+	needCtx := false
 	switch {
 	case p+17 <= len(buf) && (buf[p+2] == ':' || buf[p+2] == '-'):
 		sep := buf[p+2]
@@ -398,6 +403,12 @@ func (s *Scanner) macAddr(p int) (int, bool) {
 			}
 		}
 		end = p + 14
+		// Three groups of four decimal digits are as often a collation
+		// key, a version or a phone number written in fours ("0885.0020.0002",
+		// 8,155 times in Perl's Unicode::Collate allkeys.txt): without a hex
+		// letter this form needs a MAC keyword or column. Twelve random hex
+		// digits are all decimal one time in 280.
+		needCtx = allDigits(buf[p:p+4]) && allDigits(buf[p+5:p+9]) && allDigits(buf[p+10:p+14])
 	default:
 		return 0, false
 	}
@@ -409,7 +420,7 @@ func (s *Scanner) macAddr(p int) (int, bool) {
 		return end, false
 	}
 	s.stats.Candidates++
-	return end, s.emit(candidate{ri: s.e.det[dMacAddress], start: p, end: end, canon: s.canon})
+	return end, s.emit(candidate{ri: s.e.det[dMacAddress], start: p, end: end, canon: s.canon, needCtx: needCtx})
 }
 
 // macBack tries a MAC address whose hex group at ts may not be its first:

@@ -176,3 +176,56 @@ func TestHKIDFewDigits(t *testing.T) {
 		{"B400000(0)", "hk_id:B******0"},
 	})
 }
+
+// A solid HKID or Taiwan ID that names a folder or a file (a test case, a
+// bug number) needs context; in parentheses, or next to a keyword, it is
+// found.
+func TestIDsInPaths(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"Passed: tools/javac/A1234563/Timing.java", ""},
+		{"tools/javac/A1234563", ""},
+		{"A1234563.java", ""},
+		{`C:\cases\A1234563\run.log`, ""},
+		{"HKID docs/A1234563.pdf", "hk_id:A******3"},
+		{"docs/A123456(3).pdf", "hk_id:A******3"},
+		{"A1234563 renewed", "hk_id:A******3"},
+		{"id=A1234563&x=1", "hk_id:A******3"},
+		{"scans/F223456786.png", ""},
+		{"身分證 scans/F223456786.png", "tw_id:F*******86"},
+		{"F223456786 ok", "tw_id:F*******86"},
+	})
+}
+
+// TestValueNotInsideNumberRun: groups cut from the middle of a run of
+// numbers (a table, a drawing, a catalogue's rows) are not a card or a
+// mobile, however their checksum falls; a value written in groups next to
+// other words, or a list of such values, still is.
+func TestValueNotInsideNumberRun(t *testing.T) {
+	e := builtinEngine(t)
+	card := string(withLuhnDigit([]byte("622202001234567"))) // UnionPay, 16 digits
+	grouped := card[:4] + " " + card[4:8] + " " + card[8:12] + " " + card[12:]
+	tests := []struct {
+		text, typ string
+		want      int
+	}{
+		{"5917 " + grouped + " 6098 6135", "bank_card", 0},
+		{"insert ( 10656 " + grouped + " 4617 )", "bank_card", 0},
+		{"10 20 138 1234 8000 30", "cn_mobile", 0},
+		{"5226 5259 " + grouped + " \n", "bank_card", 0},
+		{"10 20 138 1234 8000", "cn_mobile", 0},
+		{"张三 25 138 1234 8000", "cn_mobile", 1},
+		{"卡号 " + grouped + " 已绑定", "bank_card", 1},
+		{"卡号 " + grouped, "bank_card", 1},
+		{grouped + " 12 27", "bank_card", 1},
+		{"第 3 张 " + grouped, "bank_card", 1},
+		{"card " + grouped + " exp 12/27", "bank_card", 1},
+		{"电话 138 1234 8000 139 8765 4321 137 0000 1111", "cn_mobile", 3},
+		{"张三 138 1234 8000 25 北京", "cn_mobile", 1},
+		{"row 1 " + card + " 2", "bank_card", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).count(tt.typ), "%q", tt.text)
+		})
+	}
+}
