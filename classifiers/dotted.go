@@ -50,7 +50,7 @@ func (s *Scanner) dotted(ts int) int {
 		// "line" of the buffer of its own.
 		// Compacted SVG path data runs decimals together (".75.75" is
 		// 0.75 0.75), so "1.5.75.75" there is four numbers, not an address.
-		if !versionBefore(buf, start, s.name) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) && !s.drawingNumbers(start, end, false) {
+		if !versionBefore(buf, start, s.name) && !debianVersion(buf, start, end) && !sectionBefore(buf, start, 1) && !(s.spans == nil && sectionNumber(buf, start, end, comps[:4])) && !s.drawingNumbers(start, end, false) {
 			s.ipv4(start, end, comps[:4])
 		}
 	case 2:
@@ -159,6 +159,20 @@ func releaseNotes(buf []byte, start int) bool {
 		}
 	}
 	return false
+}
+
+// debianVersion reports the version in the first line of a Debian
+// changelog entry, "dpkg (1.15.5.3) unstable; urgency=low", which every
+// package's changelog.Debian.gz starts each entry with.
+func debianVersion(buf []byte, start, end int) bool {
+	if start == 0 || buf[start-1] != '(' || end >= len(buf) || buf[end] != ')' {
+		return false
+	}
+	line := buf[end:min(len(buf), end+64)]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return bytes.Contains(line, []byte("; urgency="))
 }
 
 // productToken reports a User-Agent product name before the '/' at

@@ -122,6 +122,8 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"Start preparing for 1.8.3.2", false},
 		{"Prepare for 1.6.5.4", false},
 		{"waiting for 10.0.0.1", true},
+		{"dpkg (1.15.5.3) unstable; urgency=low", false},
+		{"client (10.0.0.1) connected", true},
 		// Networks: a prefix length that leaves the host bits zero.
 		{"--range=10.240.0.0/29 --zone", false},
 		{"for example 192.168.100.0/24).", false},

@@ -480,6 +480,7 @@ func builtinPack() *Pack {
 					"uid",
 					"userid",
 					"user_id",
+					"testcase",
 				},
 				FieldNames: []string{
 					"card",
@@ -527,6 +528,7 @@ func builtinPack() *Pack {
 						"user id=4111111111111111 login ok",
 						"uid:6222021234567894",
 						"用户ID 6222021234567894",
+						"https://oss-fuzz.com/testcase-detail/6222021234567894",
 					},
 				},
 			},
