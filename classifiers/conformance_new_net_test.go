@@ -219,6 +219,9 @@ const (
 		"ff02::1 names every node on a link, a group, not a host"
 	v6Prefix = "policy: ipv6 reports the address; a /prefix length is not part of the personal data, so the " +
 		"span ends before the '/' (as for ipv4)"
+	v6Network = "policy: ipv6 rejects a network written with its prefix length, host bits zero (2001:db8::/32, " +
+		"fe80::/10): it names a subnet or a route, not a host (as ipv4 does, ipNetwork); an address with host " +
+		"bits and a prefix (::ffff:192.168.1.0/96) is reported without the prefix"
 	v6Zone = "policy: the %zone suffix (an interface name local to the host) is not part of the address; " +
 		"the span ends before the '%'"
 )
@@ -276,17 +279,17 @@ var newNetDisagreements = []confDisagreement{
 	{name: "presidio_ipv6_2001:db8::%eth0/128_zone_prefix", source: "presidio IP_ADDRESS ipv6",
 		input: "2001:db8::%eth0/128", says: "[0,19)", we: "[0,10)", reason: v6Zone + "; and " + v6Prefix},
 	{name: "presidio_ipv6_2001:db8::/32_prefix", source: "presidio IP_ADDRESS ipv6",
-		input: "2001:db8::/32", says: "[0,13)", we: "[0,10)", reason: v6Prefix},
+		input: "2001:db8::/32", says: "[0,13)", we: "none", reason: v6Network},
 	{name: "presidio_ipv6_fe80::/10_prefix", source: "presidio IP_ADDRESS ipv6",
-		input: "fe80::/10", says: "[0,9)", we: "[0,6)", reason: v6Prefix},
+		input: "fe80::/10", says: "[0,9)", we: "none", reason: v6Network},
 	{name: "presidio_ipv6_::ffff:192.168.1.0/96_prefix", source: "presidio IP_ADDRESS ipv6",
 		input: "::ffff:192.168.1.0/96", says: "[0,21)", we: "[0,18)", reason: v6Prefix},
 	{name: "presidio_ipv6_64:ff9b::192.0.2.0/96_prefix", source: "presidio IP_ADDRESS ipv6",
 		input: "64:ff9b::192.0.2.0/96", says: "[0,21)", we: "[0,18)", reason: v6Prefix},
 	{name: "presidio_ipv6_prefix_2001:db8::/32", source: "presidio IP_ADDRESS ipv6",
-		input: "Prefix: 2001:db8::/32", says: "[8,21)", we: "[8,18)", reason: v6Prefix},
+		input: "Prefix: 2001:db8::/32", says: "[8,21)", we: "none", reason: v6Network},
 	{name: "presidio_ipv6_use_2001:db8::/32.", source: "presidio IP_ADDRESS ipv6",
-		input: "Use 2001:db8::/32.", says: "[4,17)", we: "[4,14)", reason: v6Prefix},
+		input: "Use 2001:db8::/32.", says: "[4,17)", we: "none", reason: v6Network},
 }
 
 // v6Mapped: an IPv4-mapped address follows the ipv4 rules.

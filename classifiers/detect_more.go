@@ -551,6 +551,11 @@ func (s *Scanner) ipv6(a, b int) {
 		// ff02::fb (mDNS) name groups, not machines.
 		return
 	}
+	if n, ok := prefixLen(s.buf, b, 128); ok {
+		if p, err := addr.Prefix(n); err == nil && p.Addr() == addr {
+			return // a network, host bits zero (as networkPrefix for IPv4)
+		}
+	}
 	s.canon = addr.AppendTo(s.canon[:0])
 	s.emit(candidate{ri: s.e.det[dIpv6], start: a, end: b, canon: s.canon})
 }

@@ -377,19 +377,30 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 // or a person's connection. "10.1.2.3/24" (an interface's address and
 // its netmask) and "10.1.2.3/32" name one host and are kept.
 func networkPrefix(buf []byte, end int, v [4]int) bool {
-	if end+1 >= len(buf) || buf[end] != '/' || !isDigit(buf[end+1]) {
-		return false
-	}
-	n, j := 0, end+1
-	for j < len(buf) && isDigit(buf[j]) && j-end <= 2 {
-		n = n*10 + int(buf[j]-'0')
-		j++
-	}
-	if n >= 32 || j < len(buf) && (isAlnum(buf[j]) || buf[j] == '.' && j+1 < len(buf) && isDigit(buf[j+1])) {
+	n, ok := prefixLen(buf, end, 32)
+	if !ok {
 		return false
 	}
 	a := uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
 	return a<<n == 0 // the host bits, shifted up
+}
+
+// prefixLen reads the prefix length of a network at end ("/24" after an
+// address): a '/' and a number below max, ending the token (a sentence's
+// full stop may follow).
+func prefixLen(buf []byte, end, max int) (int, bool) {
+	if end+1 >= len(buf) || buf[end] != '/' || !isDigit(buf[end+1]) {
+		return 0, false
+	}
+	n, j := 0, end+1
+	for j < len(buf) && isDigit(buf[j]) && j-end <= 3 {
+		n = n*10 + int(buf[j]-'0')
+		j++
+	}
+	if n >= max || j < len(buf) && (isAlnum(buf[j]) || buf[j] == '.' && j+1 < len(buf) && isDigit(buf[j+1])) {
+		return 0, false
+	}
+	return n, true
 }
 
 // decimal is a signed decimal number found in the buffer.

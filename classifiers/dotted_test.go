@@ -238,3 +238,19 @@ func TestGPSDrawingNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestIPv6Networks: a network written with its prefix length, host bits
+// zero, names a subnet, not a host; an address with a prefix is a host.
+func TestIPv6Networks(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	for text, want := range map[string]bool{
+		"route 2001:db8:1::/48 via":  false,
+		"allow 2409:8a00:1234::/48.": false,
+		"addr 2409:8a00:1234::10/64": true,
+		"client 2409:8a00:1234::10":  true,
+		"host 2409:8a00:1234::/128":  true,
+	} {
+		assert.Equal(t, want, slices.Contains(scanString(t, e, text).types(), "ipv6"), "%q", text)
+	}
+}
