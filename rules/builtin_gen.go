@@ -324,7 +324,7 @@ func builtinPack() *Pack {
 				ID:          "ipv4",
 				Category:    "network",
 				Level:       "S2",
-				Description: "IPv4 address (dotted quad, each part 0-255; not 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4 or broadcast)",
+				Description: "IPv4 address (dotted quad, each part 0-255; not 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4, broadcast, a network with its prefix length such as 192.168.0.0/24, or a quad the text calls a version, section or OID)",
 				Detector:    "ipv4",
 				Keywords: []string{
 					"ip",
@@ -851,7 +851,7 @@ func builtinPack() *Pack {
 				ID:          "ipv6",
 				Category:    "network",
 				Level:       "S2",
-				Description: "IPv6 address (full or compressed; not the unspecified, loopback or a multicast ff00::/8 address)",
+				Description: "IPv6 address (full or compressed; not the unspecified, loopback or a multicast ff00::/8 address, nor a network with its prefix length such as 2001:db8::/32)",
 				Detector:    "ipv6",
 				Keywords: []string{
 					"ip",
@@ -896,7 +896,7 @@ func builtinPack() *Pack {
 				ID:          "mac_address",
 				Category:    "network",
 				Level:       "S2",
-				Description: "MAC address (six hex octets separated by colons or dashes, or the dotted 0012.3456.789a form)",
+				Description: "MAC address (six hex octets separated by colons or dashes, or the dotted 0012.3456.789a form; that form with decimal digits only needs a keyword or column)",
 				Detector:    "mac_address",
 				Keywords: []string{
 					"mac",
