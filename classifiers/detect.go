@@ -681,7 +681,7 @@ func cardShape(gs []group) bool {
 // (plusWidth); taken says a value was found in the groups just before.
 func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	gs := seq[a : b+1]
-	if !s.sameSep(gs) {
+	if !s.sameSep(gs) || unitAfter(s.buf, gs[len(gs)-1].e) {
 		return false
 	}
 	d := s.digits[:0]
@@ -735,6 +735,33 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
 		weak := s.name && len(gs) == 1
 		s.emit(candidate{ri: s.e.det[dBankCard], start: start, end: end, canon: d, needCtx: weak})
+		return true
+	}
+	return false
+}
+
+// unitAfter reports a unit of measure after a number ending at end: a
+// space and a Go benchmark's per-operation unit ("19319967000
+// build-user-ns/op", "1234567890 B/op"), a time or a size ("13812348000
+// ns", "6222021234567894 bytes"). A measurement is no identifier: the
+// benchmark results in golang.org/x/perf's test data gave 4,553 mobiles.
+func unitAfter(buf []byte, end int) bool {
+	if end+1 >= len(buf) || buf[end] != ' ' {
+		return false
+	}
+	j := end + 1
+	for j < len(buf) && j-end <= 32 && (isAlnum(buf[j]) || buf[j] == '-' || buf[j] == '_' || buf[j] == '/') {
+		j++
+	}
+	u := buf[end+1 : j]
+	if len(u) == 0 || j < len(buf) && j-end > 32 {
+		return false
+	}
+	if len(u) > 3 && string(u[len(u)-3:]) == "/op" || len(u) > 2 && string(u[len(u)-2:]) == "/s" {
+		return true
+	}
+	switch string(u) {
+	case "ns", "us", "ms", "sec", "secs", "seconds", "B", "KB", "KiB", "MB", "MiB", "GB", "GiB", "bytes":
 		return true
 	}
 	return false

@@ -229,3 +229,19 @@ func TestValueNotInsideNumberRun(t *testing.T) {
 		})
 	}
 }
+
+// A number followed by a unit of measure is a measurement: Go benchmark
+// results ("19319967000 build-user-ns/op"), times and sizes.
+func TestMeasurementsAreNoValues(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"BenchmarkX 1 7773778489 build-real-ns/op 13812348000 build-user-ns/op", ""},
+		{"BenchmarkX-2 100 13812348000 ns/op 512 B/op", ""},
+		{"took 13812348000 ns", ""},
+		{"size 13812348000 bytes", ""},
+		{"rate 13812348000 MB/s", ""},
+		{"tel 13812348000 now", "cn_mobile:138****8000"},
+		{"tel 13812348000 nsfw", "cn_mobile:138****8000"},
+		{"13812348000 Bob", "cn_mobile:138****8000"},
+		{"13812348000", "cn_mobile:138****8000"},
+	})
+}
