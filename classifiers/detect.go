@@ -757,7 +757,7 @@ func unitAfter(buf []byte, end int) bool {
 	if len(u) == 0 || j < len(buf) && j-end > 32 {
 		return false
 	}
-	if len(u) > 3 && string(u[len(u)-3:]) == "/op" || len(u) > 2 && string(u[len(u)-2:]) == "/s" {
+	if len(u) > 3 && bytes.HasSuffix(u, []byte("/op")) || len(u) > 2 && bytes.HasSuffix(u, []byte("/s")) {
 		return true
 	}
 	switch string(u) {

@@ -98,10 +98,38 @@ func versionBefore(buf []byte, start int, name bool) bool {
 	if p >= 7 && asciiFoldEq(buf[p-7:p], "version") || p >= 8 && asciiFoldEq(buf[p-8:p], "revision") || p >= 16 && asciiFoldEq(buf[p-16:p], "objectidentifier") {
 		return true
 	}
-	if p >= 3 && (asciiFoldEq(buf[p-3:p], "ver") || asciiFoldEq(buf[p-3:p], "rev")) && (p == 3 || !isLetter(buf[p-4])) {
+	if wordEndsAt(buf, p, "ver") || wordEndsAt(buf, p, "rev") {
 		return true
 	}
 	return releaseNotes(buf, start)
+}
+
+// wordEndsAt reports the word w (lower-case ASCII) ending at p, matched
+// ignoring case, with no letter right before it.
+func wordEndsAt(buf []byte, p int, w string) bool {
+	return p >= len(w) && asciiFoldEq(buf[p-len(w):p], w) && (p == len(w) || !isLetter(buf[p-len(w)-1]))
+}
+
+// wordStartsIn reports a word beginning with w (lower-case ASCII,
+// ignoring case) that lies within buf[lo:hi]: "upgrade" in "deps: upgraded
+// V8 to".
+func wordStartsIn(buf []byte, lo, hi int, w string) bool {
+	for i := hi - len(w); i >= lo; i-- {
+		if asciiFoldEq(buf[i:i+len(w)], w) && (i == 0 || !isLetter(buf[i-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// dottedStart returns where the dotted number ending at p starts (digits
+// and dots, at most 16 bytes) and whether there is one.
+func dottedStart(buf []byte, p int) (int, bool) {
+	q := p
+	for q > 0 && p-q < 16 && (isDigit(buf[q-1]) || buf[q-1] == '.') {
+		q--
+	}
+	return q, q < p && isDigit(buf[q])
 }
 
 // releaseNotes reports a dotted quad that release notes name as a version:
@@ -113,9 +141,7 @@ func releaseNotes(buf []byte, start int) bool {
 	if p > 0 && buf[p-1] == ' ' {
 		p--
 	}
-	word := func(w string) bool {
-		return p >= len(w) && asciiFoldEq(buf[p-len(w):p], w) && (p == len(w) || !isLetter(buf[p-len(w)-1]))
-	}
+	word := func(w string) bool { return wordEndsAt(buf, p, w) }
 	switch {
 	case word("in"):
 		p -= 2
@@ -134,29 +160,13 @@ func releaseNotes(buf []byte, start int) bool {
 		if q == 0 || buf[q-1] != ' ' {
 			return false
 		}
-		q--
-		r := q
-		for r > 0 && q-r < 16 && (isDigit(buf[r-1]) || buf[r-1] == '.') {
-			r--
-		}
-		return r < q && isDigit(buf[r]) && releaseNotes(buf, r)
+		r, ok := dottedStart(buf, q-1)
+		return ok && releaseNotes(buf, r)
 	case word("for"):
 		// "Start preparing for 1.8.3.2", "Prepare for 1.6.5.4".
-		lo := max(0, p-3-16)
-		for i := p - 3 - 6; i >= lo; i-- {
-			if asciiFoldEq(buf[i:i+6], "prepar") && (i == 0 || !isLetter(buf[i-1])) {
-				return true
-			}
-		}
+		return wordStartsIn(buf, max(0, p-3-16), p-3, "prepar")
 	case word("to"):
-		lo := max(0, p-2-24)
-		for _, w := range [...]string{"upgrade", "bump"} {
-			for i := p - 2 - len(w); i >= lo; i-- {
-				if asciiFoldEq(buf[i:i+len(w)], w) && (i == 0 || !isLetter(buf[i-1])) {
-					return true
-				}
-			}
-		}
+		return wordStartsIn(buf, max(0, p-2-24), p-2, "upgrade") || wordStartsIn(buf, max(0, p-2-24), p-2, "bump")
 	}
 	return false
 }
@@ -275,7 +285,7 @@ func sectionBefore(buf []byte, start, depth int) bool {
 		return true
 	}
 	for _, w := range [...]string{"section", "sect", "sec", "clause", "chapter"} {
-		if p >= len(w) && asciiFoldEq(buf[p-len(w):p], w) && (p == len(w) || !isLetter(buf[p-len(w)-1])) {
+		if wordEndsAt(buf, p, w) {
 			return true
 		}
 	}
@@ -301,11 +311,8 @@ func sectionBefore(buf []byte, start, depth int) bool {
 	default:
 		return false
 	}
-	q := p
-	for q > 0 && p-q < 16 && (isDigit(buf[q-1]) || buf[q-1] == '.') {
-		q--
-	}
-	return q < p && isDigit(buf[q]) && sectionBefore(buf, q, depth-1)
+	q, ok := dottedStart(buf, p)
+	return ok && sectionBefore(buf, q, depth-1)
 }
 
 func isVersionSep(c byte) bool {
