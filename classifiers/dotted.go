@@ -61,24 +61,29 @@ func (s *Scanner) dotted(ts int) int {
 
 // versionBefore reports a dotted quad that the bytes before it call a
 // version: a requirement operator right before it (pkg==3.10.2.1,
-// ">= 1.2.3.4"), a product token of a User-Agent (MyApp/4.2.1.1), a
-// package or file name joined to it by a hyphen (shadow-4.0.4.1,
-// install-1.2.3.4.sh), a name ending in "version" or "revision"
-// (AssemblyVersion("1.0.0.0"), FileVersion: …, Revision 1.1.2.5), an
-// object identifier (ObjectIdentifier("2.5.29.29"), an X.509 OID) or the
-// word "ver" or "rev" a few separators before it, or release notes'
-// "New in", "Changes in", "Fixed in" and "upgrade V8 to". "v1.2.3.4" and
-// "pkg@1.2.3.4" are glued and skipped already; "version 1.2.3.4" is also
-// a negative keyword, but a name like AssemblyVersion is not a word, and
-// a positive keyword does not overrule this. ASCII, case-insensitive, a
-// few byte compares per quad. In a name (ScanName) a '/' ends a folder,
-// never a product token: hosts/10.0.0.1.yaml names a host.
+// ">= 1.2.3.4", Debian's "<< 2.2.7.1-3~"), a product token of a
+// User-Agent (MyApp/4.2.1.1), a package or file name joined to it by a
+// hyphen (shadow-4.0.4.1, install-1.2.3.4.sh), a name ending in "version"
+// or "revision" (AssemblyVersion("1.0.0.0"), FileVersion: …, Revision
+// 1.1.2.5), an object identifier (ObjectIdentifier("2.5.29.29"), an X.509
+// OID) or the word "ver" or "rev" a few separators before it, release
+// notes' "New in", "Changes in", "Fixed in" and "upgrade V8 to", a Debian
+// symbols file's line (symbolVersion) or a release-notes folder
+// (releaseFolder). "v1.2.3.4" and "pkg@1.2.3.4" are glued and skipped
+// already; "version 1.2.3.4" is also a negative keyword, but a name like
+// AssemblyVersion is not a word, and a positive keyword does not overrule
+// this. ASCII, case-insensitive, a few byte compares per quad. In a name
+// (ScanName) a '/' ends a folder, never a product token: hosts/10.0.0.1.yaml
+// names a host.
 func versionBefore(buf []byte, start int, name bool) bool {
 	if !name && start > 0 && buf[start-1] == '/' && productToken(buf, start-1) {
 		return true
 	}
 	if start >= 2 && buf[start-1] == '-' && isLetter(buf[start-2]) {
 		return true // a name's version: a range of addresses joins digits
+	}
+	if start > 0 && (buf[start-1] == ' ' && symbolVersion(buf, start-1) || buf[start-1] == '/' && releaseFolder(buf, start-1)) {
+		return true
 	}
 	p := start
 	if p > 0 && buf[p-1] == ' ' {
@@ -89,6 +94,9 @@ func versionBefore(buf []byte, start int, name bool) bool {
 		case '=', '>', '<', '~':
 			return true
 		}
+	}
+	if p >= 2 && (buf[p-1] == '<' || buf[p-1] == '>') && buf[p-2] == buf[p-1] {
+		return true // Debian's strict relations: "macs (<< 2.2.7.1-3~)"
 	}
 	// Up to three separators: AssemblyVersion("1.0.0.0"), Version: 1.2.3.4.
 	p = start
@@ -102,6 +110,55 @@ func versionBefore(buf []byte, start int, name bool) bool {
 		return true
 	}
 	return releaseNotes(buf, start)
+}
+
+// symbolVersion reports the line of a Debian symbols file before the
+// space at sp: " snd_pcm_open@ALSA_0.9 1.2.7.1", " EVP_sha256@OPENSSL_3.0.0
+// 3.0.0.1", " foo@Base 1.2.3.4": a symbol, its version node and the
+// package version that brought it. A version node has no top-level
+// domain: " li@example.com 10.0.0.1" is an e-mail address and an address.
+func symbolVersion(buf []byte, sp int) bool {
+	p, at := sp, -1
+	for p > 0 && sp-p < 256 && buf[p-1] != ' ' && buf[p-1] != '\n' {
+		p--
+		if buf[p] == '@' && at < 0 {
+			at = p
+		}
+	}
+	if at < 0 || p < 1 || buf[p-1] != ' ' || p >= 2 && buf[p-2] != '\n' || at == p || sp-at < 2 {
+		return false
+	}
+	node := buf[at+1 : sp]
+	for i, c := range node {
+		if !isAlnum(c) && c != '_' && c != '.' {
+			return false
+		}
+		if c == '.' && i+1 < len(node) && isLetter(node[i+1]) {
+			return false // a domain's dot
+		}
+	}
+	return true
+}
+
+// releaseFolder reports a path segment before the '/' at slash that holds
+// release notes named by version: git's "RelNotes/1.5.0.1.txt",
+// "release-notes/2.3.1.4.md", "changelog/1.0.0.3". A host's file is named
+// by its address under any other folder (hosts/10.0.0.1.yaml).
+func releaseFolder(buf []byte, slash int) bool {
+	p := slash
+	for p > 0 && slash-p < 16 && (isAlnum(buf[p-1]) || buf[p-1] == '-' || buf[p-1] == '_') {
+		p--
+	}
+	if p > 0 && buf[p-1] != '/' {
+		return false
+	}
+	seg := buf[p:slash]
+	for _, w := range [...]string{"relnotes", "releasenotes", "release-notes", "release_notes", "releases", "changelog", "changelogs", "changes", "news"} {
+		if len(seg) == len(w) && asciiFoldEq(seg, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordEndsAt reports the word w (lower-case ASCII) ending at p, matched
@@ -215,6 +272,9 @@ func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
 			return false
 		}
 	}
+	if commentHeading(buf, start, end) {
+		return true
+	}
 	if end < len(buf) && buf[end] == '.' {
 		end++ // "2.2.1.1. Unix platforms"
 	}
@@ -235,6 +295,79 @@ func sectionNumber(buf []byte, start, end int, comps [][2]int) bool {
 		return false // a title: a capital and a small letter
 	}
 	return p == start && (paragraphStart(buf, p) || htmlHeading(buf, p))
+}
+
+// commentHeading reports a section number (parts of one or two digits,
+// checked by sectionNumber) that opens a C-style comment line and is
+// followed by its title, as headers and sources number their parts after
+// a standard: "/* 4.3.2.2 Output Terminal Descriptor */", "// 27.4.2.6
+// Members for callbacks", "/* 2.4.3.3. Payload Header */", "//
+// [23.2.1.1] construct/copy/destroy", "// 23.3.4.2 iterators:". A title
+// is set apart by brackets, a full stop, two spaces or a tab, starts with
+// a capital and a small letter or ends its line with a colon; one space
+// and a small word is not enough ("// 10.0.0.1 is the gateway"). '#'
+// comments are left out: a hosts file's commented-out entry is
+// "#10.0.0.1\tdb db.local".
+func commentHeading(buf []byte, start, end int) bool {
+	p, bracket := start, false
+	if p > 0 && buf[p-1] == '[' {
+		p, bracket = p-1, true
+	}
+	q := p
+	for q > 0 && p-q < 8 && (buf[q-1] == ' ' || buf[q-1] == '\t') {
+		q--
+	}
+	// The comment opener: "//" (or more slashes), "/*" ("/**"), or the '*'
+	// that continues a block comment.
+	o := q
+	for o > 0 && q-o < 4 && (buf[o-1] == '/' || buf[o-1] == '*') {
+		o--
+	}
+	switch {
+	case q-o >= 2 && buf[o] == '/':
+	case q-o == 1 && buf[o] == '*':
+	default:
+		return false
+	}
+	for o > 0 && buf[o-1] != '\n' {
+		if buf[o-1] != ' ' && buf[o-1] != '\t' || q-o > 64 {
+			return false // not at the start of its line
+		}
+		o--
+	}
+	e := end
+	if bracket {
+		if e >= len(buf) || buf[e] != ']' {
+			return false
+		}
+		e++
+	}
+	stop := e < len(buf) && buf[e] == '.'
+	if stop {
+		e++
+	}
+	w := e
+	for w < len(buf) && w-e < 8 && (buf[w] == ' ' || buf[w] == '\t') {
+		w++
+	}
+	if w == e || w == len(buf) || !isLetter(buf[w]) {
+		return false
+	}
+	if bracket || stop || w-e >= 2 || buf[e] == '\t' {
+		return true
+	}
+	// One space: a title in capitals ("Output Terminal Descriptor"), or
+	// one that ends its line with a colon.
+	if w+1 < len(buf) && buf[w] >= 'A' && buf[w] <= 'Z' && buf[w+1] >= 'a' && buf[w+1] <= 'z' {
+		return true
+	}
+	for k := w; k < len(buf) && k-w < 64; k++ {
+		switch buf[k] {
+		case '\n', '\r':
+			return k > w && buf[k-1] == ':'
+		}
+	}
+	return false
 }
 
 // paragraphStart reports that p starts a line after an empty line (or the
@@ -269,8 +402,10 @@ func htmlHeading(buf []byte, p int) bool {
 
 // sectionBefore reports a dotted quad that the bytes before it call the
 // number of a section of a specification, as code comments and documents
-// cite them: after the word section, sec, sect, clause or chapter, or a §
-// ("RFC 5321 section 4.5.3.1", "(sec. 4.5.3.1)", "§ 5.2.3.1"), after a
+// cite them: after the word section, sec, sect, clause, subclause,
+// chapter or spec(ification) or a standard's name (standardName), or a §
+// ("RFC 5321 section 4.5.3.1", "(sec. 4.5.3.1)", "§ 5.2.3.1", "In
+// clauses 21.1.3.1", "Dwarf 5 specification, 7.5.1.2"), after a
 // Microsoft Open Specifications or RFC reference in brackets ("[MS-EMF]
 // 2.3.5.32"), or in a list after such a number ("2.3.5.32, 2.3.5.33");
 // depth bounds how many list items back it looks. "subsection" ends in a
@@ -278,16 +413,19 @@ func htmlHeading(buf []byte, p int) bool {
 // specification.
 func sectionBefore(buf []byte, start, depth int) bool {
 	p := start
-	for k := 0; k < 2 && p > 0 && (buf[p-1] == ' ' || buf[p-1] == '.' || buf[p-1] == ':'); k++ {
+	for k := 0; k < 3 && p > 0 && (buf[p-1] == ' ' || buf[p-1] == '.' || buf[p-1] == ':' || buf[p-1] == ',' || buf[p-1] == '[' || buf[p-1] == '('); k++ {
 		p--
 	}
 	if p >= 2 && buf[p-2] == 0xC2 && buf[p-1] == 0xA7 { // §
 		return true
 	}
-	for _, w := range [...]string{"section", "sect", "sec", "clause", "chapter"} {
+	for _, w := range [...]string{"section", "sections", "sect", "sec", "clause", "clauses", "subclause", "chapter", "spec", "specification"} {
 		if wordEndsAt(buf, p, w) {
 			return true
 		}
+	}
+	if standardName(buf, p) {
+		return true
 	}
 	if p > 0 && buf[p-1] == ']' {
 		q := p - 1
@@ -313,6 +451,30 @@ func sectionBefore(buf []byte, start, depth int) bool {
 	}
 	q, ok := dottedStart(buf, p)
 	return ok && sectionBefore(buf, q, depth-1)
+}
+
+// standardName reports the name of a standard ending at p, whose
+// sections code comments cite without a word for "section": "C++14
+// 20.8.2.2", "ISO C++ 14882: 22.2.1.5", "IEEE 802.11 7.3.1.6",
+// "802.11-2012 8.4.2.29", "ECMA-262, 15.10.4.1", "[DWARF2 6.2.5.1]".
+func standardName(buf []byte, p int) bool {
+	q := p
+	for q > 0 && p-q < 16 && (isAlnum(buf[q-1]) || buf[q-1] == '+' || buf[q-1] == '-' || buf[q-1] == '.') {
+		q--
+	}
+	if q > 0 && isAlnum(buf[q-1]) || q == p {
+		return false
+	}
+	t := buf[q:p]
+	switch {
+	case len(t) == 5 && asciiFoldEq(t[:3], "c++") && isDigit(t[3]) && isDigit(t[4]):
+		return true // C++98, C++11, ...
+	case string(t) == "14882", len(t) >= 6 && string(t[:6]) == "802.11", len(t) == 8 && asciiFoldEq(t, "ecma-262"):
+		return true
+	case len(t) == 6 && asciiFoldEq(t[:5], "dwarf") && isDigit(t[5]):
+		return true
+	}
+	return false
 }
 
 func isVersionSep(c byte) bool {
