@@ -690,6 +690,9 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	}
 	s.digits = d
 	start, end := gs[0].s, gs[len(gs)-1].e
+	if a == 0 && signed(s.buf, start) {
+		return false
+	}
 	s.stats.Candidates++
 	if gs[len(gs)-1].x {
 		d[len(d)-1] = 'X'
@@ -733,11 +736,132 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
 	// decoy, and a check digit is what tells a card from an order number.
 	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
+		if len(gs) == 1 && numberList(s.buf, start, end) {
+			return false
+		}
 		weak := s.name && len(gs) == 1
 		s.emit(candidate{ri: s.e.det[dBankCard], start: start, end: end, canon: d, needCtx: weak})
 		return true
 	}
 	return false
+}
+
+// signed reports a minus sign that makes the digits at start a negative
+// number: a '-' right before them, at the start of a token ("x =
+// -4576982950128230565", "{-19012425939, 64}", "$-4503599627370496" in
+// assembly). No identifier is negative; a hyphen inside a token joins
+// ("2024-13812345678") and one before a space lists ("- 13812345678").
+func signed(buf []byte, start int) bool {
+	if start < 1 || buf[start-1] != '-' {
+		return false
+	}
+	if start == 1 {
+		return true
+	}
+	switch buf[start-2] {
+	case ' ', '\t', '\n', '\r', ',', '(', '[', '{', '=', '$':
+		return true
+	}
+	return false
+}
+
+// numberList reports a card-like number buf[start:end] that is one of a
+// comma-separated list of long numbers, two or more of its neighbours
+// being long numbers that are not cards: a table of random or computed
+// 64-bit constants ("-4576982950128230565, 1395769623340756751, ...",
+// Go's math/rand seed table gave 33 cards), where one in twenty passes
+// every card check. A list of cards has cards for neighbours, and a card
+// next to one order number ("1234567890123, 4111111111111111") is kept.
+func numberList(buf []byte, start, end int) bool {
+	long := 0
+	p := start
+	if p > 0 && buf[p-1] == '-' {
+		p--
+	}
+	for k := 0; k < 2; k++ {
+		s, e, ok := listItemBefore(buf, p)
+		if !ok {
+			break
+		}
+		if card, big := longNumber(buf[s:e]); card || !big {
+			return false
+		}
+		long++
+		p = s
+	}
+	p = end
+	for k := 0; k < 2; k++ {
+		s, e, ok := listItemAfter(buf, p)
+		if !ok {
+			break
+		}
+		if card, big := longNumber(buf[s:e]); card || !big {
+			return false
+		}
+		long++
+		p = e
+	}
+	return long >= 2
+}
+
+// listItemBefore returns the list item before a comma before p: "x, "
+// and "x,\n\t\t" both give x, a token of digits, signs and dots.
+func listItemBefore(buf []byte, p int) (int, int, bool) {
+	for p > 0 && (buf[p-1] == ' ' || buf[p-1] == '\t' || buf[p-1] == '\n' || buf[p-1] == '\r') {
+		p--
+	}
+	if p == 0 || buf[p-1] != ',' {
+		return 0, 0, false
+	}
+	p--
+	for p > 0 && (buf[p-1] == ' ' || buf[p-1] == '\t') {
+		p--
+	}
+	e := p
+	for p > 0 && e-p < 32 && (isAlnum(buf[p-1]) || buf[p-1] == '.' || buf[p-1] == '-') {
+		p--
+	}
+	return p, e, p < e
+}
+
+// listItemAfter returns the list item after a comma after p.
+func listItemAfter(buf []byte, p int) (int, int, bool) {
+	for p < len(buf) && (buf[p] == ' ' || buf[p] == '\t') {
+		p++
+	}
+	if p == len(buf) || buf[p] != ',' {
+		return 0, 0, false
+	}
+	p++
+	for p < len(buf) && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\n' || buf[p] == '\r') {
+		p++
+	}
+	s := p
+	for p < len(buf) && p-s < 32 && (isAlnum(buf[p]) || buf[p] == '.' || buf[p] == '-') {
+		p++
+	}
+	return s, p, s < p
+}
+
+// longNumber reports whether a list item t is a number (a sign, digits,
+// a fraction) with ten digits or more before any point (big), and whether
+// it passes as a card.
+func longNumber(t []byte) (card, big bool) {
+	if len(t) > 0 && t[0] == '-' {
+		t = t[1:]
+	}
+	n := 0
+	for n < len(t) && isDigit(t[n]) {
+		n++
+	}
+	if n < len(t) && (t[n] != '.' || !allDigits(t[n+1:])) {
+		return false, false // a word or a code
+	}
+	if n < 10 {
+		return false, false
+	}
+	d := t[:n]
+	return n == len(t) && n >= 13 && n <= 19 && cardLength(d) && cardIIN(d) && luhn(d), true
 }
 
 // unitAfter reports a unit of measure after a number ending at end: a

@@ -245,3 +245,37 @@ func TestMeasurementsAreNoValues(t *testing.T) {
 		{"13812348000", "cn_mobile:138****8000"},
 	})
 }
+
+// A minus sign before the digits makes a negative number, and a card-like
+// number in a comma-separated list of long numbers that are not cards is
+// one of a table of constants (Go's math/rand seed table gave 33 cards,
+// its tests 16 more). Lists of cards, a card beside one order number and a
+// dash that lists or joins are kept.
+func TestNegativeAndListedNumbers(t *testing.T) {
+	card := string(withLuhnDigit([]byte("457612345678901234"))) // Visa, 19 digits
+	card2 := string(withLuhnDigit([]byte("401288888888188")))
+	notCard := func(prefix string) string { // Luhn fails
+		d := withLuhnDigit([]byte(prefix))
+		d[len(d)-1] = '0' + (d[len(d)-1]-'0'+1)%10
+		return string(d)
+	}
+	n1, n2, n3 := notCard("418123456789012345"), notCard("139512345678901234"), notCard("533312345678901234")
+	masked := "bank_card:" + card[:6] + strings.Repeat("*", len(card)-10) + card[len(card)-4:]
+	runNumberCases(t, []numberCase{
+		{"x := -" + card, ""},
+		{"{-" + card + ", 7}", ""},
+		{"ADDV\t$-" + card + ", R4", ""},
+		{"Unix(-19012425939, 649146258)", ""},
+		{"tel -13812348000", ""},
+		{"var rngCooked = [...]int64{\n\t-" + n1 + ", " + card + ", " + n2 + ",\n\t" + n3 + ", 1}", ""},
+		{n1 + ", -" + n2 + ",\n\t\t" + card, ""},
+		{"Element{" + n1 + ".5, " + card + ", " + n2 + "}", ""},
+		{"card " + card, masked},
+		{"- " + card, masked},
+		{"ids " + n1 + ", " + card, masked},
+		{"cards: " + card2 + ", " + card + ", " + card2, "bank_card:401288******1881 " + masked + " bank_card:401288******1881"},
+		{n1 + ", " + card + ", 100", masked},
+		{"tel - 13812348000", "cn_mobile:138****8000"},
+		{"tel:13812348000", "cn_mobile:138****8000"},
+	})
+}
