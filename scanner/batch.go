@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"slices"
+	"sort"
 	"unicode/utf8"
 
 	"github.com/piiscan/piiscan/classifiers"
@@ -85,6 +86,72 @@ type batch struct {
 	// the coincidence rule (numbers.go): spans of this flush whose digit
 	// runs are counted, and the last span whose hit is counted
 	numNext, numSpan int
+	// the escapes of the values in buf, in order (writeEscape)
+	esc []escMark
+}
+
+// escMark notes an escape in a value of the batch: the dec bytes at buf[at:]
+// stand for raw bytes of the stream (JSON's "\n" or "\u4e2d", a CSV
+// field's doubled quote), so that a finding's offset, length and column
+// count the bytes of the stream, not the decoded value's.
+type escMark struct{ at, dec, raw int }
+
+// writeEscape appends the decoded bytes dec of an escape raw bytes long
+// to the open value. A streamed value's escapes are not noted: its
+// findings' offsets count decoded bytes.
+func (b *batch) writeEscape(dec []byte, raw int) error {
+	if err := b.write(dec); err != nil {
+		return err
+	}
+	if b.stream == nil && b.vstart >= 0 {
+		b.esc = append(b.esc, escMark{at: len(b.buf) - len(dec), dec: len(dec), raw: raw})
+	}
+	return nil
+}
+
+// escFrom returns the index of the first escape at or after buf offset at.
+func (b *batch) escFrom(at int) int {
+	return sort.Search(len(b.esc), func(i int) bool { return b.esc[i].at >= at })
+}
+
+// rawPlace works out a match's place in the stream when escapes lie
+// between its value's start and its end: the stream offset, line and
+// column of buf[start] in the value of span sp at loc, and how many more
+// bytes the match takes in the stream than in buf[start:end].
+func (b *batch) rawPlace(sp classifiers.Span, loc spanLoc, start, end int) (off, line, col int64, extra int) {
+	off, line, col = loc.off, loc.line, loc.col
+	pos := sp.Start
+	plain := func(to int) {
+		seg := b.buf[pos:to]
+		off += int64(len(seg))
+		line, col = advanceLine(seg, line, col)
+	}
+	i := b.escFrom(sp.Start)
+	for ; i < len(b.esc) && b.esc[i].at < start; i++ {
+		e := b.esc[i]
+		plain(e.at)
+		off += int64(e.raw)
+		if line > 0 {
+			col += int64(e.raw) // an escape's characters are ASCII
+		}
+		pos = e.at + e.dec
+	}
+	plain(start)
+	for ; i < len(b.esc) && b.esc[i].at < end; i++ {
+		extra += b.esc[i].raw - b.esc[i].dec
+	}
+	return off, line, col, extra
+}
+
+// advanceLine moves a line and column (line 0: none) over text seg.
+func advanceLine(seg []byte, line, col int64) (int64, int64) {
+	if line == 0 {
+		return line, col
+	}
+	if nl := bytes.Count(seg, []byte{'\n'}); nl > 0 {
+		return line + int64(nl), 1 + int64(utf8.RuneCount(seg[bytes.LastIndexByte(seg, '\n')+1:]))
+	}
+	return line, col + int64(utf8.RuneCount(seg))
 }
 
 func newBatch(o *objectScan) *batch {
@@ -269,12 +336,17 @@ func (b *batch) split() error {
 		return b.flush(true)
 	}
 	full, v := b.buf, b.vstart
-	b.buf = b.buf[:v]
+	marks, k := b.esc, b.escFrom(v) // the open value's escapes go with it
+	b.buf, b.esc = b.buf[:v], b.esc[:k]
 	if err := b.flush(true); err != nil {
 		return err
 	}
 	b.buf = append(b.buf, full[v:]...) // within the same array: a move to its start
 	b.vstart = 0
+	b.esc = marks[:copy(marks, marks[k:])]
+	for i := range b.esc {
+		b.esc[i].at -= v
+	}
 	return nil
 }
 
@@ -282,7 +354,7 @@ func (b *batch) split() error {
 // key read the slow way that turned out to be a plain field name).
 func (b *batch) dropValue() {
 	if b.vstart >= 0 {
-		b.buf = b.buf[:b.vstart]
+		b.buf, b.esc = b.buf[:b.vstart], b.esc[:b.escFrom(b.vstart)]
 	}
 	b.vstart, b.vslot = -1, nil
 }
@@ -333,7 +405,7 @@ func (b *batch) flush(more bool) error {
 	if !more && (len(o.pend) > 0 || o.crowd) {
 		o.closeRecord(false) // a record the engine did not hold open
 	}
-	b.buf, b.spans, b.locs = b.buf[:0], b.spans[:0], b.locs[:0]
+	b.buf, b.spans, b.locs, b.esc = b.buf[:0], b.spans[:0], b.locs[:0], b.esc[:0]
 	b.recBuf, b.recSpan = 0, 0
 	b.lazy = 0
 	b.lastSpan = -1
@@ -358,7 +430,7 @@ func (b *batch) countValues() {
 // through a push chunker like any text.
 func (b *batch) startStream(p []byte) error {
 	head := append([]byte(nil), b.buf[b.vstart:]...)
-	b.buf = b.buf[:b.vstart]
+	b.buf, b.esc = b.buf[:b.vstart], b.esc[:b.escFrom(b.vstart)]
 	if err := b.flush(true); err != nil {
 		return err
 	}
@@ -440,17 +512,17 @@ func (r *recEmitter) Match(m *classifiers.Match) error {
 	b := (*batch)(r)
 	sp := b.spans[m.Span]
 	loc := b.loc(m.Span)
-	seg := b.buf[sp.Start:m.Start]
-	line, col := loc.line, loc.col
-	if line > 0 {
-		if nl := bytes.Count(seg, []byte{'\n'}); nl > 0 {
-			line += int64(nl)
-			col = 1 + int64(utf8.RuneCount(seg[bytes.LastIndexByte(seg, '\n')+1:]))
-		} else {
-			col += int64(utf8.RuneCount(seg))
-		}
+	var f Finding
+	if k := b.escFrom(sp.Start); k < len(b.esc) && b.esc[k].at < m.End {
+		off, line, col, extra := b.rawPlace(sp, loc, m.Start, m.End)
+		f = b.o.finding(m, off, line, col, loc.rec, sp.Field)
+		f.Length += int32(extra)
+	} else {
+		seg := b.buf[sp.Start:m.Start]
+		line, col := advanceLine(seg, loc.line, loc.col)
+		f = b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field)
 	}
-	b.o.holdNum(b.o.finding(m, loc.off+int64(len(seg)), line, col, loc.rec, sp.Field), b.numMatch(m, &sp))
+	b.o.holdNum(f, b.numMatch(m, &sp))
 	if b.stats && sp.Field != nil && m.Field == nil {
 		if b.lastSpan != m.Span {
 			b.lastSpan, b.lastTypes = m.Span, b.lastTypes[:0]

@@ -419,14 +419,21 @@ func (p *csvParser) slowField() error {
 			}
 		case stQuote:
 			if buf[p.i] == '"' { // an escaped quote
-				if err := p.write(buf[p.i : p.i+1]); err != nil {
+				if err := p.escaped(buf[p.i:p.i+1], 2); err != nil {
 					return err
 				}
 				p.i++
 				state = stQuoted
 				continue
 			}
-			state = stUnquoted // the rest up to the delimiter still belongs to the value
+			// The rest up to the delimiter still belongs to the value
+			// ("ab"cd is abcd); the closing quote does not.
+			if p.stop(buf, p.i) > p.i {
+				if err := p.escaped(nil, 1); err != nil {
+					return err
+				}
+			}
+			state = stUnquoted
 		}
 	}
 	if state == stQuoted {
@@ -465,6 +472,15 @@ func (p *csvParser) write(seg []byte) error {
 		return nil
 	}
 	return p.b.write(seg)
+}
+
+// escaped writes dec, which stands for raw bytes of the field (a doubled
+// quote, or nothing for a closing quote before more of the value).
+func (p *csvParser) escaped(dec []byte, raw int) error {
+	if !p.header.done {
+		return p.write(dec)
+	}
+	return p.b.writeEscape(dec, raw)
 }
 
 // endValue closes a value; eol says it also ends the row.

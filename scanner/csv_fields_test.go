@@ -118,9 +118,8 @@ func TestCSVReaderMatchesDecoder(t *testing.T) {
 }
 
 // expectedMobiles lists where the scan should report mobile: in each
-// value holding it, at the value's offset (after an opening quote) plus
-// its index in the unescaped value, in the value's data record (the first
-// row is the header).
+// value holding it, at the offset in data of its index in the unescaped
+// value, in the value's data record (the first row is the header).
 func expectedMobiles(t *testing.T, data []byte, delim byte, mobile string) []string {
 	t.Helper()
 	rd := scanner.NewCSVReader(bytes.NewReader(data), delim)
@@ -141,11 +140,37 @@ func expectedMobiles(t *testing.T, data []byte, delim byte, mobile string) []str
 			if i < 0 {
 				break
 			}
-			out = append(out, "off="+strconv.FormatInt(base+int64(at+i), 10)+" rec="+strconv.FormatInt(row, 10))
+			off := base + int64(at+i)
+			if f.Quoted {
+				off = rawIndex(data, base, at+i)
+			}
+			out = append(out, "off="+strconv.FormatInt(off, 10)+" rec="+strconv.FormatInt(row, 10))
 			at += i + len(mobile)
 		}
 		if f.EOL {
 			row++
 		}
+	}
+}
+
+// rawIndex returns the offset in data of byte i of the unescaped value of
+// a quoted field whose content starts at base: a doubled quote is one
+// byte of the value, the closing quote none ("ab"cd is abcd).
+func rawIndex(data []byte, base int64, i int) int64 {
+	p, quoted := base, true
+	for k := 0; ; k++ {
+		if quoted && data[p] == '"' {
+			if p+1 < int64(len(data)) && data[p+1] == '"' {
+				p++ // the second quote of a pair is the value's byte
+			} else {
+				p, quoted = p+1, false // the closing quote
+				k--
+				continue
+			}
+		}
+		if k == i {
+			return p
+		}
+		p++
 	}
 }

@@ -68,8 +68,9 @@ func TestJSONKeys(t *testing.T) {
 			name: "escaped", file: "e.json",
 			doc: `{"\u0031\u0033812348000":1,"zhang.san\u0040example.com":2}`,
 			want: []loc{
-				{Type: "cn_mobile", Line: 1, Col: 3, Record: -1, Field: "$", Off: 2, Len: 11},
-				{Type: "email", Line: 1, Col: 29, Record: -1, Field: "$", Off: 28, Len: 21},
+				// Offsets, lengths and columns count the escapes' bytes.
+				{Type: "cn_mobile", Line: 1, Col: 3, Record: -1, Field: "$", Off: 2, Len: 21},
+				{Type: "email", Line: 1, Col: 29, Record: -1, Field: "$", Off: 28, Len: 26},
 			},
 		},
 		{

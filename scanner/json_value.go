@@ -606,7 +606,13 @@ func (p *jsonParser) escape(key bool) error {
 	}
 	p.scratch = dec
 	p.i += n
-	return p.out(key, dec)
+	if key {
+		if room := maxJSONKey - len(p.key); room > 0 {
+			p.key = append(p.key, dec[:min(room, len(dec))]...)
+		}
+		p.keyHit = p.keyHit || keyScan(dec)
+	}
+	return p.b.writeEscape(dec, n)
 }
 
 func hex4(b []byte) (rune, bool) {
