@@ -109,6 +109,9 @@ func versionBefore(buf []byte, start int, name bool) bool {
 	if wordEndsAt(buf, p, "ver") || wordEndsAt(buf, p, "rev") {
 		return true
 	}
+	if wordEndsAt(buf, p, "policy") && p >= 13 && asciiFoldEq(buf[p-13:p-7], "debian") {
+		return true // "Debian Policy 4.1.0.0", the standards a package meets
+	}
 	return releaseNotes(buf, start)
 }
 
@@ -229,10 +232,18 @@ func releaseNotes(buf []byte, start int) bool {
 }
 
 // debianVersion reports the version in the first line of a Debian
-// changelog entry, "dpkg (1.15.5.3) unstable; urgency=low", which every
-// package's changelog.Debian.gz starts each entry with.
+// changelog entry, "dpkg (1.15.5.3) unstable; urgency=low" or with a
+// Debian revision, "alsa-lib (1.2.6.1-2) unstable; urgency=medium", which
+// every package's changelog.Debian.gz starts each entry with (every
+// Debian-based container image holds hundreds of them).
 func debianVersion(buf []byte, start, end int) bool {
-	if start == 0 || buf[start-1] != '(' || end >= len(buf) || buf[end] != ')' {
+	if start == 0 || buf[start-1] != '(' {
+		return false
+	}
+	for end < len(buf) && end-start < 48 && (isAlnum(buf[end]) || buf[end] == '-' || buf[end] == '+' || buf[end] == '~' || buf[end] == '.') {
+		end++ // the revision: "-2", "-0ubuntu1", "-0.cvs20001011.2"
+	}
+	if end >= len(buf) || buf[end] != ')' {
 		return false
 	}
 	line := buf[end:min(len(buf), end+64)]

@@ -125,6 +125,12 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"Prepare for 1.6.5.4", false},
 		{"waiting for 10.0.0.1", true},
 		{"dpkg (1.15.5.3) unstable; urgency=low", false},
+		{"alsa-lib (1.2.6.1-2) unstable; urgency=medium", false},
+		{"binutils (2.10.0.27-0.cvs20001011.2) unstable; urgency=low", false},
+		{"libxft (2.1.8.2-0ubuntu1) dapper; urgency=low", false},
+		{"client (10.0.0.1-2) connected", true},
+		{"  * Declare compliance with Debian Policy 4.1.0.0.", false},
+		{"firewall policy 10.0.0.1", true},
 		{"client (10.0.0.1) connected", true},
 		// Networks: a prefix length that leaves the host bits zero.
 		{"--range=10.240.0.0/29 --zone", false},
