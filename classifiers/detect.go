@@ -773,35 +773,37 @@ func signed(buf []byte, start int) bool {
 // every card check. A list of cards has cards for neighbours, and a card
 // next to one order number ("1234567890123, 4111111111111111") is kept.
 func numberList(buf []byte, start, end int) bool {
-	long := 0
 	p := start
 	if p > 0 && buf[p-1] == '-' {
 		p--
 	}
-	for k := 0; k < 2; k++ {
-		s, e, ok := listItemBefore(buf, p)
-		if !ok {
+	before, ok := longItems(buf, p, listItemBefore)
+	if !ok {
+		return false
+	}
+	after, ok := longItems(buf, end, listItemAfter)
+	return ok && before+after >= 2
+}
+
+// longItems counts up to two list items next to p, read by item (before or
+// after p), that are long numbers and not cards; ok is false when one of
+// them is anything else.
+func longItems(buf []byte, p int, item func([]byte, int) (int, int, bool)) (n int, ok bool) {
+	for ; n < 2; n++ {
+		s, e, found := item(buf, p)
+		if !found {
 			break
 		}
 		if card, big := longNumber(buf[s:e]); card || !big {
-			return false
+			return n, false
 		}
-		long++
-		p = s
+		if s < p {
+			p = s // before: go on leftwards
+		} else {
+			p = e
+		}
 	}
-	p = end
-	for k := 0; k < 2; k++ {
-		s, e, ok := listItemAfter(buf, p)
-		if !ok {
-			break
-		}
-		if card, big := longNumber(buf[s:e]); card || !big {
-			return false
-		}
-		long++
-		p = e
-	}
-	return long >= 2
+	return n, true
 }
 
 // listItemBefore returns the list item before a comma before p: "x, "
