@@ -773,11 +773,7 @@ func signed(buf []byte, start int) bool {
 // every card check. A list of cards has cards for neighbours, and a card
 // next to one order number ("1234567890123, 4111111111111111") is kept.
 func numberList(buf []byte, start, end int) bool {
-	p := start
-	if p > 0 && buf[p-1] == '-' {
-		p--
-	}
-	before, ok := longItems(buf, p, listItemBefore)
+	before, ok := longItems(buf, start, listItemBefore)
 	if !ok {
 		return false
 	}

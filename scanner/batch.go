@@ -114,6 +114,15 @@ func (b *batch) escFrom(at int) int {
 	return sort.Search(len(b.esc), func(i int) bool { return b.esc[i].at >= at })
 }
 
+// escIn reports an escape in buf[from:to].
+func (b *batch) escIn(from, to int) bool {
+	if len(b.esc) == 0 {
+		return false // the common case: no value of the batch has one
+	}
+	k := b.escFrom(from)
+	return k < len(b.esc) && b.esc[k].at < to
+}
+
 // rawPlace works out a match's place in the stream when escapes lie
 // between its value's start and its end: the stream offset, line and
 // column of buf[start] in the value of span sp at loc, and how many more
@@ -513,7 +522,7 @@ func (r *recEmitter) Match(m *classifiers.Match) error {
 	sp := b.spans[m.Span]
 	loc := b.loc(m.Span)
 	var f Finding
-	if k := b.escFrom(sp.Start); k < len(b.esc) && b.esc[k].at < m.End {
+	if b.escIn(sp.Start, m.End) {
 		off, line, col, extra := b.rawPlace(sp, loc, m.Start, m.End)
 		f = b.o.finding(m, off, line, col, loc.rec, sp.Field)
 		f.Length += int32(extra)

@@ -547,16 +547,21 @@ func (p *jsonParser) readString(key bool) error {
 }
 
 // out passes a piece of a string to the open value and, for a key, to
-// the key (cut at maxJSONKey bytes), noting whether it may be a personal
-// value.
+// the key (keyPart).
 func (p *jsonParser) out(key bool, seg []byte) error {
 	if key {
-		if room := maxJSONKey - len(p.key); room > 0 {
-			p.key = append(p.key, seg[:min(room, len(seg))]...)
-		}
-		p.keyHit = p.keyHit || keyScan(seg)
+		p.keyPart(seg)
 	}
 	return p.b.write(seg)
+}
+
+// keyPart adds a piece of a key to the key (cut at maxJSONKey bytes),
+// noting whether it may be a personal value.
+func (p *jsonParser) keyPart(seg []byte) {
+	if room := maxJSONKey - len(p.key); room > 0 {
+		p.key = append(p.key, seg[:min(room, len(seg))]...)
+	}
+	p.keyHit = p.keyHit || keyScan(seg)
 }
 
 // escape decodes one backslash escape (JSON RFC 8259 section 7), joining
@@ -607,10 +612,7 @@ func (p *jsonParser) escape(key bool) error {
 	p.scratch = dec
 	p.i += n
 	if key {
-		if room := maxJSONKey - len(p.key); room > 0 {
-			p.key = append(p.key, dec[:min(room, len(dec))]...)
-		}
-		p.keyHit = p.keyHit || keyScan(dec)
+		p.keyPart(dec)
 	}
 	return p.b.writeEscape(dec, n)
 }
