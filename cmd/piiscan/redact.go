@@ -168,6 +168,7 @@ func runRedact(cmd *cobra.Command, f *redactFlags, src string) error {
 		mode = "decrypt"
 	}
 	logger.Info(mode+" started", "run_id", r.runID, "source", src, "destination", r.dstName, "policy", r.policy.Name(), "workers", f.workers)
+	hugeHeap(f.workers)
 	tally, st, runErr := redact.Run(ctx, r.cfg, r.src, r.engine, r.dst)
 	interrupted := st.Interrupted || errors.Is(runErr, context.Canceled)
 	if runErr != nil && !interrupted {

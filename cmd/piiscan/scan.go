@@ -191,6 +191,7 @@ func runScan(cmd *cobra.Command, f *scanFlags, targets []string) error {
 	}
 	logger.Info("scan started", "scan_id", sc.scanID, "targets", len(targets), "workers", f.workers, "ruleset", sc.ruleset.ID(), "out", f.out)
 	stopProgress := startProgress(con, progress, logger, f.quiet)
+	hugeHeap(f.workers)
 	stats, runErr := scanner.Run(ctx, cfg, src, sc.engine, sink)
 	stopProgress()
 	interrupted := stats.Interrupted || errors.Is(runErr, context.Canceled)
