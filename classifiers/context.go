@@ -1,6 +1,8 @@
 package classifiers
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -444,6 +446,46 @@ func (e *Engine) Field(name string) *Field {
 func (f *Field) setRecWork() {
 	f.recWork = len(f.valueRules) > 0 || len(f.ctxRules) > 0 || f.subject || f.kind != kindNone
 }
+
+// Known reports a name the rules know as a column label: one that hints
+// at a data type (phone, 姓名, birth_date, face_embedding), or that a
+// rule's negative keywords name (order_id). A row of data holds no such
+// cell; a header row usually does (scanner's CSV header test).
+func (f *Field) Known() bool {
+	return f.recWork || f.weakName || slices.ContainsFunc(f.hints, nonZero) || slices.ContainsFunc(f.neg, nonZero)
+}
+
+func nonZero(w uint64) bool { return w != 0 }
+
+// genderWords are the values of a gender column.
+var genderWords = map[string]bool{"男": true, "女": true, "male": true, "female": true, "man": true, "woman": true}
+
+// ValueScore tells how surely a cell is one person's value rather than a
+// column label: 2 for a gender (男, female) or an ethnic group (汉族, 回族:
+// a label says 民族), which no header names a column, 1 for a Chinese
+// personal name (two to four Han characters starting with a common
+// surname), which a label now and then reads like (金额, 高度), 0 else.
+// Latin names score 0: Title Case headers ("Order Date") read like them.
+func ValueScore(cell []byte) int {
+	c := bytes.TrimSpace(cell)
+	if genderWords[strings.ToLower(string(c))] {
+		return 2
+	}
+	r, _ := utf8.DecodeRune(c)
+	if r < 0x4e00 || r > 0x9fff {
+		return 0
+	}
+	if n := utf8.RuneCount(c); n >= 2 && n <= 4 && bytes.HasSuffix(c, []byte("族")) && !ethnicLabels[string(c)] {
+		return 2
+	}
+	if looksLikeName(c) {
+		return 1
+	}
+	return 0
+}
+
+// ethnicLabels are labels ending in 族 that name a column, not a group.
+var ethnicLabels = map[string]bool{"民族": true, "种族": true, "族别": true, "家族": true, "所属民族": true}
 
 // Names of biometric fields that do not say whose vector they hold.
 const (

@@ -167,3 +167,21 @@ func TestSafeName(t *testing.T) {
 	}
 	assert.LessOrEqual(t, len(SafeName(strings.Repeat("名", 200))), 256)
 }
+
+func TestValueScoreAndKnownLabels(t *testing.T) {
+	t.Parallel()
+	for cell, want := range map[string]int{
+		"男": 2, " Female ": 2, "汉族": 2, "维吾尔族": 2, // values no header holds
+		"张伟": 1, "欧阳娜娜": 1, "金额": 1, // names, and a label that reads like one
+		"民族": 0, "种族": 0, "姓名": 0, "Order Date": 0, "Wei Zhang": 0, "北京市": 0, "": 0,
+	} {
+		assert.Equal(t, want, ValueScore([]byte(cell)), cell)
+	}
+	e := builtinEngine(t)
+	for name, want := range map[string]bool{
+		"姓名": true, "phone": true, "birth_date": true, "face_embedding": true, "ID_No": true,
+		"备注": false, "北京市": false, "张伟": false, "Springfield": false,
+	} {
+		assert.Equal(t, want, e.Field(name).Known(), name)
+	}
+}

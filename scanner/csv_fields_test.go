@@ -174,3 +174,56 @@ func rawIndex(data []byte, base int64, i int) int64 {
 		p++
 	}
 }
+
+// TestCSVHeaderOrData: a first row the engine reports nothing in is a
+// header only when it does not read like a person's values; otherwise its
+// cells would name the columns of every finding. Real headers, with a
+// label the rules know or with label-like cells, still name the columns.
+func TestCSVHeaderOrData(t *testing.T) {
+	t.Parallel()
+	files := map[string][]byte{
+		// data: a gender, an ethnic group, two names
+		"gender.csv": []byte("张伟,男,北京市,\n李娜,女,上海市,13912345678\n"),
+		"ethnic.csv": []byte("张伟,北京市,汉族\n李娜,上海市,回族,13912345678\n"),
+		"names.csv":  []byte("张伟,李娜,北京市\n王芳,刘洋,13712345678\n"),
+		"latin.csv":  []byte("Wei Zhang,male,Springfield,\nNa Li,female,Shelbyville,na.li@example.com\n"),
+		// headers: a known label beside value-like cells, label-like cells
+		"known.csv":  []byte("姓名,性别,民族,手机\n张伟,男,汉族,13812345678\n"),
+		"labels.csv": []byte("金额,数量,备注\n12.5,3,call 13812345678\n"),
+		"title.csv":  []byte("Order Date,Ship City,Contact Phone\n2024-01-02,Springfield,13812345678\n"),
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	tests := []struct {
+		file, typ, field string
+		record           int64
+	}{
+		{"gender.csv", "cn_mobile", "column_4", 1},
+		{"ethnic.csv", "cn_mobile", "column_4", 1},
+		{"names.csv", "cn_mobile", "column_3", 1},
+		{"latin.csv", "email", "column_4", 1},
+		{"known.csv", "cn_mobile", "手机", 0},
+		{"labels.csv", "cn_mobile", "备注", 0},
+		{"title.csv", "cn_mobile", "Contact Phone", 0},
+	}
+	for _, tc := range tests {
+		r := sink.ByName(tc.file)
+		require.NotNil(t, r, tc.file)
+		var got []string
+		for _, f := range r.Findings {
+			require.NotNil(t, f.Field, tc.file)
+			got = append(got, *f.Field)
+			if f.DataType == tc.typ {
+				assert.Equal(t, tc.field, *f.Field, tc.file)
+				require.NotNil(t, f.Record, tc.file)
+				assert.Equal(t, tc.record, *f.Record, tc.file)
+			}
+		}
+		n, _ := countType(r, tc.typ)
+		assert.Equal(t, 1, n, "%s: %v", tc.file, got)
+		for _, name := range got {
+			for _, v := range []string{"张伟", "李娜", "北京市", "Wei Zhang", "Springfield"} {
+				assert.NotContains(t, name, v, "%s: a value names a column", tc.file)
+			}
+		}
+	}
+}
