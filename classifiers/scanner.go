@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -223,6 +224,33 @@ func (s *Scanner) Finds(ctx context.Context, text []byte) bool {
 	var c countEmitter
 	_ = s.ScanText(ctx, text, 0, len(text), nil, &c)
 	return c > 0
+}
+
+// LooksLikeHeader reports whether the cells of a table's first row read
+// like column labels rather than a row of values: the engine reports
+// nothing in them, and they do not read like a person's values (a gender,
+// an ethnic group, two Chinese names: ValueScore) unless a cell is a label
+// the rules know (姓名, phone), which no row of values holds. Taking a row
+// of values for a header would name every finding's column with a value
+// (scan) and keep the row as it is (redact). The callers check the cells'
+// lengths and numbers first.
+func (s *Scanner) LooksLikeHeader(ctx context.Context, cells [][]byte) bool {
+	if s.Finds(ctx, bytes.Join(cells, []byte{'\n'})) {
+		return false
+	}
+	score := 0
+	for _, c := range cells {
+		score += ValueScore(c)
+	}
+	if score < 2 {
+		return true
+	}
+	for _, c := range cells {
+		if s.e.Field(string(bytes.TrimSpace(c))).Known() {
+			return true
+		}
+	}
+	return false
 }
 
 type countEmitter int

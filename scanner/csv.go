@@ -522,30 +522,15 @@ func (p *csvParser) decideHeader() error {
 			break
 		}
 	}
-	if isHeader && p.o.w.sc.Finds(context.Background(), bytes.Join(h.cells, []byte{'\n'})) {
-		isHeader = false
-	}
-	if isHeader {
-		known, value := false, 0
+	if isHeader && p.o.w.sc.LooksLikeHeader(context.Background(), h.cells) {
 		for i, c := range h.cells {
 			name := string(bytes.TrimSpace(c))
 			if name == "" {
 				name = "column_" + strconv.Itoa(i+1)
 			}
-			f := p.o.w.field(name)
-			p.fields = append(p.fields, &fieldSlot{f: f})
-			known = known || f.Known()
-			value += classifiers.ValueScore(c)
+			p.fields = append(p.fields, &fieldSlot{f: p.o.w.field(name)})
 		}
-		// A first row of values the engine reports nothing in (张伟,男,汉族,
-		// 北京市) is data, not a header: its cells would name the columns
-		// in every finding. Cells that read like a person's values give it
-		// away (a gender or an ethnic group, or two names), unless another
-		// cell is a label the rules know (姓名), which no data row holds.
-		if value < 2 || known {
-			return nil
-		}
-		p.fields = p.fields[:0]
+		return nil
 	}
 	// Replay the row as data row 0; a value still open continues in the batch.
 	for i, c := range h.cells {

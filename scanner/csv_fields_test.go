@@ -191,6 +191,9 @@ func TestCSVHeaderOrData(t *testing.T) {
 		"known.csv":  []byte("姓名,性别,民族,手机\n张伟,男,汉族,13812345678\n"),
 		"labels.csv": []byte("金额,数量,备注\n12.5,3,call 13812345678\n"),
 		"title.csv":  []byte("Order Date,Ship City,Contact Phone\n2024-01-02,Springfield,13812345678\n"),
+		// a workbook's first row is judged the same way
+		"gender.xlsx": xlsxOf(t, "s", [][]string{{"张伟", "男", "北京市", ""}, {"李娜", "女", "上海市", "13912345678"}}),
+		"known.xlsx":  xlsxOf(t, "s", [][]string{{"姓名", "性别", "手机"}, {"张伟", "男", "13812345678"}}),
 	}
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
 	tests := []struct {
@@ -204,6 +207,8 @@ func TestCSVHeaderOrData(t *testing.T) {
 		{"known.csv", "cn_mobile", "手机", 0},
 		{"labels.csv", "cn_mobile", "备注", 0},
 		{"title.csv", "cn_mobile", "Contact Phone", 0},
+		{"gender.xlsx", "cn_mobile", "column_4", 1},
+		{"known.xlsx", "cn_mobile", "手机", 0},
 	}
 	for _, tc := range tests {
 		r := sink.ByName(tc.file)

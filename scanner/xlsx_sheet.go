@@ -129,7 +129,7 @@ func (s *sheetReader) decide() error {
 		}
 		texts = append(texts, c.text)
 	}
-	if header && s.o.w.sc.Finds(context.Background(), bytes.Join(texts, []byte{'\n'})) {
+	if header && !s.o.w.sc.LooksLikeHeader(context.Background(), texts) {
 		header = false
 	}
 	if header {

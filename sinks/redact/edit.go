@@ -155,7 +155,7 @@ func (e *engineEditor) records(ctx context.Context, buf []byte, spans []classifi
 }
 
 func (e *engineEditor) header(ctx context.Context, cells [][]byte) bool {
-	return !e.sc.Finds(ctx, bytes.Join(cells, []byte{'\n'}))
+	return e.sc.LooksLikeHeader(ctx, cells)
 }
 
 // recEm receives the matches of ScanRecords.
