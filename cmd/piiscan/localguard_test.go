@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,15 @@ func TestLocalOutConcurrentRunsSameScanID(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src := guardSource(t)
+			if tt.shard != "" {
+				// Objects go to shards by a hash of their key, which holds
+				// the random temporary folder: with three objects, one run
+				// in eight had none in shard 1. With 16, one in 65,536.
+				for i := range 13 {
+					p := filepath.Join(src, fmt.Sprintf("e%02d.txt", i))
+					require.NoError(t, os.WriteFile(p, []byte("contact "+guardMail+"\n"), 0o644))
+				}
+			}
 			other, out := filepath.Join(t.TempDir(), "other"), filepath.Join(t.TempDir(), "out")
 			args := func(out string) []string {
 				a := []string{"scan", src, "--out", out, "--scan-id", "nightly", "--quiet"}
