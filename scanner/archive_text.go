@@ -42,7 +42,8 @@ const (
 	FieldZipComment       = "zip.comment"
 	FieldZipMemberComment = "zip.member_comment"
 	FieldGzipComment      = "gzip.comment"
-	FieldGzipName         = "gzip.name" // a name (format name), not a text
+	FieldGzipName         = "gzip.name"    // a name (format name), not a text
+	FieldTarLinkname      = "tar.linkname" // a link's target (format name)
 	FieldTarUname         = "tar.uname"
 	FieldTarGname         = "tar.gname"
 	FieldTarPAX           = "tar.pax" // with the record's key: tar.pax.comment
@@ -114,6 +115,7 @@ var (
 	fieldZipMemberComment = FieldZipMemberComment
 	fieldGzipComment      = FieldGzipComment
 	fieldGzipName         = FieldGzipName
+	fieldTarLinkname      = FieldTarLinkname
 	fieldTarUname         = FieldTarUname
 	fieldTarGname         = FieldTarGname
 )

@@ -179,3 +179,60 @@ func TestArchiveTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestArchiveEntryNames: the entries of an archive that have no content of
+// their own are read by name, as members are: an empty folder's name (tar
+// and zip), a link's name and its target (field tar.linkname). A
+// de-identified copy renames all of them.
+func TestArchiveEntryNames(t *testing.T) {
+	t.Parallel()
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	for _, h := range []*tar.Header{
+		{Name: "users/" + atMobile + "/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "scan.jpg", Typeflag: tar.TypeSymlink, Linkname: "/data/" + atID + ".jpg", Mode: 0o777},
+		{Name: "to-" + atEmail, Typeflag: tar.TypeLink, Linkname: "users/" + atMobile + "/", Mode: 0o644},
+		{Name: "plain/", Typeflag: tar.TypeDir, Mode: 0o755},
+	} {
+		require.NoError(t, tw.WriteHeader(h))
+	}
+	require.NoError(t, tw.Close())
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	for _, name := range []string{"empty/" + atEmail + "/", "plain/"} {
+		_, err := zw.Create(name)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+
+	sink := run(t, &scannertest.MemSource{Files: map[string][]byte{"a.tar": tb.Bytes(), "a.zip": zb.Bytes()}}, scanner.Config{Workers: 1})
+	hits := func(name string) []textHit {
+		r := sink.ByName(name)
+		require.NotNil(t, r, name)
+		require.Equal(t, scanner.StatusComplete, r.Status, "%s: %v", name, r.Err)
+		var out []textHit
+		for _, f := range r.Findings {
+			h := textHit{Type: f.DataType, Format: f.Format, Off: f.ByteOffset, Len: f.Length}
+			if f.Field != nil {
+				h.Field = *f.Field
+			}
+			if f.ContainerPath != nil {
+				h.Container = *f.ContainerPath
+			}
+			out = append(out, h)
+			for _, raw := range []string{atMobile, atID, atEmail} {
+				assert.NotContains(t, f.MaskedValue+f.Evidence, raw)
+			}
+		}
+		return out
+	}
+	assert.ElementsMatch(t, []textHit{
+		{Type: "cn_mobile", Container: "users/" + atMobile + "/", Format: "name", Off: 6, Len: 11},
+		{Type: "cn_resident_id", Field: "tar.linkname", Container: "scan.jpg", Format: "name", Off: 6, Len: 18},
+		{Type: "email", Container: "to-" + atEmail, Format: "name", Off: 0, Len: 20}, // to-zhang@... is an address
+		{Type: "cn_mobile", Field: "tar.linkname", Container: "to-" + atEmail, Format: "name", Off: 6, Len: 11},
+	}, hits("a.tar"))
+	assert.ElementsMatch(t, []textHit{
+		{Type: "email", Container: "empty/" + atEmail + "/", Format: "name", Off: 6, Len: 17},
+	}, hits("a.zip"))
+}

@@ -166,6 +166,33 @@ func newArchive(kind string) *archive {
 	return &archive{kind: kind, formats: map[string]bool{}, encodings: map[string]bool{}}
 }
 
+// entryNames reads the name of an archive entry without content of its
+// own (a folder, a link, a device), under its own container_path as a
+// member's name is (a folder's ends in '/', as for its comment), and a
+// link's target (field tar.linkname). A folder's
+// values are found in the paths of the members under it too, but an empty
+// folder has none, and a de-identified copy renames every entry. It
+// returns an error only on cancellation.
+func (o *objectScan) entryNames(name, link string) error {
+	if name == "" && link == "" {
+		return nil
+	}
+	prev := o.container
+	full := memberPath(name)
+	if prev != nil {
+		full = *prev + "/" + full
+	}
+	o.container = &full
+	defer func() { o.container = prev }()
+	if err := o.addNameFindings(memberPath(name)); err != nil && o.ctx.Err() != nil {
+		return err
+	}
+	if err := o.nameFindings(memberPath(link), &fieldTarLinkname); err != nil && o.ctx.Err() != nil {
+		return err
+	}
+	return nil
+}
+
 // member scans one archive member: its own format detection, parsers,
 // line numbers and offsets, with container_path set to its path. It
 // returns an error only when the whole archive must stop (cancellation, a

@@ -43,7 +43,16 @@ func (o *objectScan) untar(in *input) error {
 			break
 		}
 		if h.Typeflag != tar.TypeReg && h.Typeflag != '\x00' { // '0', or V7's NUL
-			continue // folders, links, devices: no content of their own
+			// Folders, links, devices: no content of their own, but a
+			// name, and a link's target (a copy renames both).
+			link := ""
+			if h.Typeflag == tar.TypeSymlink || h.Typeflag == tar.TypeLink {
+				link = h.Linkname
+			}
+			if err = o.entryNames(h.Name, link); err != nil {
+				break
+			}
+			continue
 		}
 		// A member bigger than what may still be unpacked cannot be read
 		// within the limit, and skipping it means reading it: stop here.

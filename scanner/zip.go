@@ -73,6 +73,9 @@ func (o *objectScan) zipMembers(zr *zip.Reader, depth int) error {
 			break
 		}
 		if f.FileInfo().IsDir() {
+			if err = o.entryNames(f.Name, ""); err != nil { // a folder's name
+				break
+			}
 			continue
 		}
 		if err = o.zipMember(a, f, depth); err != nil {
