@@ -169,28 +169,39 @@ func newArchive(kind string) *archive {
 // entryNames reads the name of an archive entry without content of its
 // own (a folder, a link, a device), under its own container_path as a
 // member's name is (a folder's ends in '/', as for its comment), and a
-// link's target (field tar.linkname). A folder's
-// values are found in the paths of the members under it too, but an empty
-// folder has none, and a de-identified copy renames every entry. It
-// returns an error only on cancellation.
+// link's target (field tar.linkname). A folder's values are found in the
+// paths of the members under it too, but an empty folder has none, and a
+// de-identified copy renames every entry. It returns an error only on
+// cancellation.
 func (o *objectScan) entryNames(name, link string) error {
 	if name == "" && link == "" {
 		return nil
 	}
-	prev := o.container
-	full := memberPath(name)
-	if prev != nil {
-		full = *prev + "/" + full
-	}
-	o.container = &full
+	prev, err := o.enter(name)
 	defer func() { o.container = prev }()
-	if err := o.addNameFindings(memberPath(name)); err != nil && o.ctx.Err() != nil {
+	if err != nil {
 		return err
 	}
 	if err := o.nameFindings(memberPath(link), &fieldTarLinkname); err != nil && o.ctx.Err() != nil {
 		return err
 	}
 	return nil
+}
+
+// enter sets the container path to the member or entry name under the
+// current one and reads the name's values. It returns the container path
+// to restore, and an error only on cancellation.
+func (o *objectScan) enter(name string) (prev *string, err error) {
+	prev = o.container
+	full := memberPath(name)
+	if prev != nil {
+		full = *prev + "/" + full
+	}
+	o.container = &full
+	if err := o.addNameFindings(memberPath(name)); err != nil && o.ctx.Err() != nil {
+		return prev, err
+	}
+	return prev, nil
 }
 
 // member scans one archive member: its own format detection, parsers,
@@ -203,20 +214,15 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 	if err := o.objectLimit(); err != nil {
 		return err
 	}
-	prev := o.container
-	full := memberPath(name)
-	if prev != nil {
-		full = *prev + "/" + full
-	}
-	o.container = &full
-	if err := o.addNameFindings(memberPath(name)); err != nil && o.ctx.Err() != nil {
+	prev, err := o.enter(name)
+	if err != nil {
 		o.container = prev
 		return err
 	}
 	mark := len(o.formats)
 	enc := o.res.Encoding
 	o.res.Encoding = ""
-	err := o.decode(&memberReader{o: o, r: r, comp: comp}, name, depth+1)
+	err = o.decode(&memberReader{o: o, r: r, comp: comp}, name, depth+1)
 	if len(o.pend) > 0 || o.crowd {
 		o.closeRecord(false) // what was read before a problem still counts
 	}
