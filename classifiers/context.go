@@ -2,7 +2,6 @@ package classifiers
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -324,6 +323,9 @@ func (b *bitset) set(i int) {
 
 func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
 
+// any reports a bit set: set grows the slice only to a word it sets.
+func (b bitset) any() bool { return len(b) > 0 }
+
 // Field prepares a column name or JSON path. The caller should cache the
 // result per column; it costs a few microseconds.
 func (e *Engine) Field(name string) *Field {
@@ -452,10 +454,8 @@ func (f *Field) setRecWork() {
 // rule's negative keywords name (order_id). A row of data holds no such
 // cell; a header row usually does (scanner's CSV header test).
 func (f *Field) Known() bool {
-	return f.recWork || f.weakName || slices.ContainsFunc(f.hints, nonZero) || slices.ContainsFunc(f.neg, nonZero)
+	return f.recWork || f.weakName || f.hints.any() || f.neg.any()
 }
-
-func nonZero(w uint64) bool { return w != 0 }
 
 // genderWords are the values of a gender column.
 var genderWords = map[string]bool{"男": true, "女": true, "male": true, "female": true, "man": true, "woman": true}

@@ -178,10 +178,10 @@ func (o *objectScan) entryNames(name, link string) error {
 		return nil
 	}
 	prev, err := o.enter(name)
-	defer func() { o.container = prev }()
 	if err != nil {
 		return err
 	}
+	defer func() { o.container = prev }()
 	if err := o.nameFindings(memberPath(link), &fieldTarLinkname); err != nil && o.ctx.Err() != nil {
 		return err
 	}
@@ -190,7 +190,8 @@ func (o *objectScan) entryNames(name, link string) error {
 
 // enter sets the container path to the member or entry name under the
 // current one and reads the name's values. It returns the container path
-// to restore, and an error only on cancellation.
+// to restore when the caller is done, and an error only on cancellation
+// (the path is restored already then).
 func (o *objectScan) enter(name string) (prev *string, err error) {
 	prev = o.container
 	full := memberPath(name)
@@ -199,6 +200,7 @@ func (o *objectScan) enter(name string) (prev *string, err error) {
 	}
 	o.container = &full
 	if err := o.addNameFindings(memberPath(name)); err != nil && o.ctx.Err() != nil {
+		o.container = prev
 		return prev, err
 	}
 	return prev, nil
@@ -216,7 +218,6 @@ func (o *objectScan) member(a *archive, r io.Reader, name string, comp int64, de
 	}
 	prev, err := o.enter(name)
 	if err != nil {
-		o.container = prev
 		return err
 	}
 	mark := len(o.formats)
