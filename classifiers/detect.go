@@ -693,6 +693,9 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	if a == 0 && signed(s.buf, start) {
 		return false
 	}
+	if len(gs) == 1 && s.spans == nil && !s.name && strokeColumn(s.buf, start, end, s.own0 == 0, s.own1 == len(s.buf)) {
+		return false
+	}
 	s.stats.Candidates++
 	if gs[len(gs)-1].x {
 		d[len(d)-1] = 'X'

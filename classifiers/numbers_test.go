@@ -279,3 +279,31 @@ func TestNegativeAndListedNumbers(t *testing.T) {
 		{"tel:13812348000", "cn_mobile:138****8000"},
 	})
 }
+
+// Stroke codes (digits 1 to 5, one per stroke of a Han character) listed
+// one per line, as in glibc's cns11643_stroke collation table, read as
+// mobiles and Luhn-valid cards. A word of such digits is not a value when
+// two lines next to it hold one at the same place; a list of numbers, a
+// code beside one other code, and a code inside a word are kept.
+func TestStrokeCodeColumns(t *testing.T) {
+	line := func(u, code string) string { return "<U" + u + "> <U" + u + ">;IGNORE;IGNORE;IGNORE # " + code + "\n" }
+	table := line("3AF3", "13115342511") + line("3C2E", "13115343534") + line("8123", "4245433543541452") +
+		line("9FC1", "4411523545324432") + line("46D4", "13115343544")
+	runNumberCases(t, []numberCase{
+		{table, ""},
+		// The first and last lines have two codes on one side.
+		{line("3C2E", "13115343534") + line("8123", "13115343544") + line("9FC1", "4411523545324432"), ""},
+		// Beside codes of under seven digits, or one code only: kept.
+		{line("4E00", "1234") + line("3C2E", "13115343534") + line("4E01", "12"), "cn_mobile:131****3534"},
+		{line("4E00", "noted") + line("3C2E", "13115343534") + line("8123", "13115343544") + line("4E01", "12"),
+			"cn_mobile:131****3534 cn_mobile:131****3544"},
+		// A list of mobiles, one of them written with 1 to 5 only.
+		{"张伟 13812348000\n李娜 13512345432\n王芳 13912345678\n",
+			"cn_mobile:138****8000 cn_mobile:135****5432 cn_mobile:139****5678"},
+		// Without line breaks at the ends of the text.
+		{"13115342511\n13115343534\n13115343544", ""},
+		// Codes at another place in the line, or inside a word.
+		{"a 13115343534\n13115343544 b\na 13115342511\n", "cn_mobile:131****3534 cn_mobile:131****3544 cn_mobile:131****2511"},
+		{"id=13115342511\nid=13115343534\nid=13115343544\n", "cn_mobile:131****2511 cn_mobile:131****3534 cn_mobile:131****3544"},
+	})
+}
