@@ -73,9 +73,10 @@ type batch struct {
 	// line and column are still 0 (nil for formats without lines)
 	win  *window
 	lazy int
-	// streaming of a huge value
+	// streaming of a huge value: streamN decoded bytes of it written so far
 	stream   *Chunker
 	streamEm *textEmitter
+	streamN  int64
 	// column statistics: on, counted by the parser as values are added
 	// (otherwise by countValues at flush), and the spans of this batch
 	// already counted per type
@@ -97,13 +98,22 @@ type batch struct {
 type escMark struct{ at, dec, raw int }
 
 // writeEscape appends the decoded bytes dec of an escape raw bytes long
-// to the open value. A streamed value's escapes are not noted: its
-// findings' offsets count decoded bytes.
+// to the open value. A streamed value's escapes go to its text emitter,
+// noted before their bytes can reach a chunk that is scanned.
 func (b *batch) writeEscape(dec []byte, raw int) error {
+	if b.stream == nil && len(b.buf)-b.vstart+len(dec) > maxInline {
+		if err := b.startStream(nil); err != nil {
+			return err
+		}
+	}
+	if b.stream != nil {
+		b.streamEm.escape(escMark{at: int(b.streamN), dec: len(dec), raw: raw})
+		return b.streamWrite(dec)
+	}
 	if err := b.write(dec); err != nil {
 		return err
 	}
-	if b.stream == nil && b.vstart >= 0 {
+	if b.vstart >= 0 {
 		b.esc = append(b.esc, escMark{at: len(b.buf) - len(dec), dec: len(dec), raw: raw})
 	}
 	return nil
@@ -438,15 +448,22 @@ func (b *batch) countValues() {
 // scanned first (findings stay in offset order), then the value's bytes go
 // through a push chunker like any text.
 func (b *batch) startStream(p []byte) error {
-	head := append([]byte(nil), b.buf[b.vstart:]...)
-	b.buf, b.esc = b.buf[:b.vstart], b.esc[:b.escFrom(b.vstart)]
+	v := b.vstart
+	head := append([]byte(nil), b.buf[v:]...)
+	k := b.escFrom(v)
+	marks := slices.Clone(b.esc[k:]) // the head's escapes, which go on with it
+	b.buf, b.esc = b.buf[:v], b.esc[:k]
 	if err := b.flush(true); err != nil {
 		return err
 	}
-	b.stream = NewPushChunker(b.o.w.cfg.Chunk)
+	b.stream, b.streamN = NewPushChunker(b.o.w.cfg.Chunk), 0
 	b.resolve(&b.vloc)
 	b.streamEm = newTextEmitter(b.o, b.vfield, b.vloc.line, b.vloc.col)
 	b.streamEm.rec = b.vloc.rec
+	for _, e := range marks {
+		e.at -= v // from the value's start, as the chunker counts
+		b.streamEm.escape(e)
+	}
 	if err := b.streamWrite(head); err != nil {
 		return err
 	}
@@ -454,6 +471,7 @@ func (b *batch) startStream(p []byte) error {
 }
 
 func (b *batch) streamWrite(p []byte) error {
+	b.streamN += int64(len(p))
 	for len(p) > 0 {
 		n := b.stream.Write(p)
 		p = p[n:]

@@ -84,9 +84,33 @@ func TestEscapedValueLocations(t *testing.T) {
 			fmt.Fprintf(&csv, "%d,%s\n", i, ip())
 		}
 	}
-	files := map[string][]byte{"a.json": []byte(doc.String()), "b.jsonl": []byte(lines.String()), "c.csv": []byte(csv.String()), "d.json": []byte(one.String())}
+	// Values over 64 KiB are streamed through a chunker as text, their
+	// escapes with them: one JSON string of ~250 KB, and one CSV field of
+	// ~120 KB with doubled quotes and line breaks.
+	var long strings.Builder
+	long.WriteString("{\"id\": 1, \"body\": \"")
+	for long.Len() < 250_000 {
+		long.WriteString(jsonValue() + " ")
+	}
+	long.WriteString("\"}\n")
+	var field strings.Builder
+	field.WriteString("id,note\n1,\"")
+	for field.Len() < 120_000 {
+		switch rng.IntN(3) {
+		case 0:
+			fmt.Fprintf(&field, "say \"\"hi\"\" to %s now ", ip())
+		case 1:
+			fmt.Fprintf(&field, "x\ny \"\"q\"\" %s ", ip())
+		default:
+			fmt.Fprintf(&field, "%s, ", ip())
+		}
+	}
+	field.WriteString("\"\n2,10.9.9.9\n")
+	files := map[string][]byte{"a.json": []byte(doc.String()), "b.jsonl": []byte(lines.String()), "c.csv": []byte(csv.String()), "d.json": []byte(one.String()),
+		"e.json": []byte(long.String()), "f.csv": []byte(field.String())}
 	require.True(t, json.Valid(files["a.json"]))
 	require.True(t, json.Valid(files["d.json"]))
+	require.True(t, json.Valid(files["e.json"]))
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 2})
 	value := regexp.MustCompile(`^(10\.\d+\.\d+\.\d+|li\d+@example\.com)$`)
 	for name, raw := range files {

@@ -274,6 +274,15 @@ type textEmitter struct {
 	line, col int64
 	field     *classifiers.Field
 	rec       int64
+
+	// A streamed record value's escapes (batch.writeEscape), by their
+	// offset in the decoded stream: the marks from ei on are still ahead,
+	// and extra is how many more bytes the ones passed took in the raw
+	// stream than decoded. cbase is the decoded offset of data[0].
+	esc   []escMark
+	ei    int
+	extra int64
+	cbase int64
 }
 
 func newTextEmitter(o *objectScan, field *classifiers.Field, line, col int64) *textEmitter {
@@ -283,11 +292,39 @@ func newTextEmitter(o *objectScan, field *classifiers.Field, line, col int64) *t
 // setChunk moves to a new chunk whose owned region starts where the last
 // one's ended.
 func (t *textEmitter) setChunk(c Chunk, base int64) {
-	t.data, t.base, t.pos = c.Data, base+c.Base, c.OwnStart
+	t.data, t.base, t.pos, t.cbase = c.Data, base+c.Base, c.OwnStart, c.Base
 }
 
-// advance moves line and column to offset to.
+// escape notes an escape of a streamed value, in order.
+func (t *textEmitter) escape(e escMark) {
+	if t.ei >= 1024 && 2*t.ei >= len(t.esc) {
+		t.esc, t.ei = t.esc[:copy(t.esc, t.esc[t.ei:])], 0
+	}
+	t.esc = append(t.esc, e)
+}
+
+// advance moves line and column to offset to, over the escapes before it:
+// an escape's raw characters (ASCII) count in the column and its decoded
+// bytes do not (a JSON "\n" breaks no line of the stream).
 func (t *textEmitter) advance(to int) {
+	for ; t.ei < len(t.esc); t.ei++ {
+		e := t.esc[t.ei]
+		at := int(int64(e.at) - t.cbase)
+		if at >= to {
+			break
+		}
+		t.text(at)
+		if t.line > 0 {
+			t.col += int64(e.raw)
+		}
+		t.extra += int64(e.raw - e.dec)
+		t.pos = max(t.pos, at+e.dec)
+	}
+	t.text(to)
+}
+
+// text moves line and column over the plain bytes up to offset to.
+func (t *textEmitter) text(to int) {
 	if to <= t.pos {
 		return
 	}
@@ -304,7 +341,14 @@ func (t *textEmitter) advance(to int) {
 
 func (t *textEmitter) Match(m *classifiers.Match) error {
 	t.advance(m.Start)
-	t.o.addFinding(t.o.finding(m, t.base+int64(m.Start), t.line, t.col, t.rec, t.field))
+	f := t.o.finding(m, t.base+int64(m.Start)+t.extra, t.line, t.col, t.rec, t.field)
+	for _, e := range t.esc[t.ei:] {
+		if int(int64(e.at)-t.cbase) >= m.End {
+			break
+		}
+		f.Length += int32(e.raw - e.dec) // escapes within the match
+	}
+	t.o.addFinding(f)
 	return nil
 }
 
