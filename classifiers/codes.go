@@ -1,5 +1,10 @@
 package classifiers
 
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
 // A column of stroke codes. The stroke order of a Han character is written
 // with the digits 1 to 5 (horizontal, vertical, left-falling, dot, turning),
 // one digit per stroke, and collation tables list one character per line
@@ -105,59 +110,42 @@ func wordEdge(buf []byte, i int, end bool) bool {
 // when buf[p-1] is a line break). ok is false when the line runs past
 // codeMaxLine bytes, or to the start of buf unless head.
 func lineStartBefore(buf []byte, p int, head bool) (int, bool) {
-	i := p
-	for ; i > 0 && p-i <= codeMaxLine; i-- {
-		if buf[i-1] == '\n' {
-			return i, true
-		}
+	lo := max(p-codeMaxLine-1, 0)
+	if i := bytes.LastIndexByte(buf[lo:p], '\n'); i >= 0 {
+		return lo + i + 1, true
 	}
-	return 0, i == 0 && head
+	return 0, lo == 0 && head
 }
 
 // lineEndAfter returns the index of the line break ending the line that
 // holds buf[p] (p itself when that is one), or len(buf) for the text's last
 // line when tail; ok is false when there is none within codeMaxLine bytes.
 func lineEndAfter(buf []byte, p int, tail bool) (int, bool) {
-	i := p
-	for ; i < len(buf) && i-p <= codeMaxLine; i++ {
-		if buf[i] == '\n' {
-			return i, true
-		}
+	hi := min(p+codeMaxLine+1, len(buf))
+	if i := bytes.IndexByte(buf[p:hi], '\n'); i >= 0 {
+		return p + i, true
 	}
-	return i, i == len(buf) && tail
+	return hi, hi == len(buf) && tail
 }
 
-// wordIndex counts the words of line (blank-separated), which ends where
-// a word starts.
+// wordIndex counts the words of line, which ends where a word starts.
 func wordIndex(line []byte) int {
-	k, in := 0, false
-	for _, c := range line {
-		if wordBreak(c) {
-			in = false
-		} else if !in {
-			in = true
-			k++
-		}
+	k := 0
+	for range bytes.FieldsFuncSeq(line, breakRune) {
+		k++
 	}
 	return k
 }
 
 // nthWord returns the k-th word (from 0) of line, or nil.
 func nthWord(line []byte, k int) []byte {
-	n, s := -1, -1
-	for i, c := range line {
-		if wordBreak(c) {
-			if s >= 0 && n == k {
-				return line[s:i]
-			}
-			s = -1
-		} else if s < 0 {
-			s = i
-			n++
+	for w := range bytes.FieldsFuncSeq(line, breakRune) {
+		if k == 0 {
+			return w
 		}
-	}
-	if s >= 0 && n == k {
-		return line[s:]
+		k--
 	}
 	return nil
 }
+
+func breakRune(r rune) bool { return r < utf8.RuneSelf && wordBreak(byte(r)) }

@@ -76,7 +76,7 @@ type batch struct {
 	// streaming of a huge value: streamN decoded bytes of it written so far
 	stream   *Chunker
 	streamEm *textEmitter
-	streamN  int64
+	streamN  int
 	// column statistics: on, counted by the parser as values are added
 	// (otherwise by countValues at flush), and the spans of this batch
 	// already counted per type
@@ -101,13 +101,13 @@ type escMark struct{ at, dec, raw int }
 // to the open value. A streamed value's escapes go to its text emitter,
 // noted before their bytes can reach a chunk that is scanned.
 func (b *batch) writeEscape(dec []byte, raw int) error {
-	if b.stream == nil && len(b.buf)-b.vstart+len(dec) > maxInline {
+	if b.stream == nil && b.pastInline(len(dec)) {
 		if err := b.startStream(nil); err != nil {
 			return err
 		}
 	}
 	if b.stream != nil {
-		b.streamEm.escape(escMark{at: int(b.streamN), dec: len(dec), raw: raw})
+		b.streamEm.escape(escMark{at: b.streamN, dec: len(dec), raw: raw})
 		return b.streamWrite(dec)
 	}
 	if err := b.write(dec); err != nil {
@@ -293,7 +293,7 @@ func (b *batch) write(p []byte) error {
 	if b.stream != nil {
 		return b.streamWrite(p)
 	}
-	if len(b.buf)-b.vstart+len(p) > maxInline {
+	if b.pastInline(len(p)) {
 		return b.startStream(p)
 	}
 	if len(b.buf)+len(p) > cap(b.buf) && b.over() {
@@ -304,6 +304,10 @@ func (b *batch) write(p []byte) error {
 	b.buf = append(b.buf, p...)
 	return nil
 }
+
+// pastInline reports that n more bytes take the open value past maxInline,
+// so that it is streamed.
+func (b *batch) pastInline(n int) bool { return len(b.buf)-b.vstart+n > maxInline }
 
 // writeByte appends one byte of the open value.
 func (b *batch) writeByte(c byte) error {
@@ -471,7 +475,7 @@ func (b *batch) startStream(p []byte) error {
 }
 
 func (b *batch) streamWrite(p []byte) error {
-	b.streamN += int64(len(p))
+	b.streamN += len(p)
 	for len(p) > 0 {
 		n := b.stream.Write(p)
 		p = p[n:]

@@ -295,6 +295,9 @@ func (t *textEmitter) setChunk(c Chunk, base int64) {
 	t.data, t.base, t.pos, t.cbase = c.Data, base+c.Base, c.OwnStart, c.Base
 }
 
+// index returns where escape e is in data.
+func (t *textEmitter) index(e escMark) int { return e.at - int(t.cbase) }
+
 // escape notes an escape of a streamed value, in order.
 func (t *textEmitter) escape(e escMark) {
 	if t.ei >= 1024 && 2*t.ei >= len(t.esc) {
@@ -309,7 +312,7 @@ func (t *textEmitter) escape(e escMark) {
 func (t *textEmitter) advance(to int) {
 	for ; t.ei < len(t.esc); t.ei++ {
 		e := t.esc[t.ei]
-		at := int(int64(e.at) - t.cbase)
+		at := t.index(e)
 		if at >= to {
 			break
 		}
@@ -343,7 +346,7 @@ func (t *textEmitter) Match(m *classifiers.Match) error {
 	t.advance(m.Start)
 	f := t.o.finding(m, t.base+int64(m.Start)+t.extra, t.line, t.col, t.rec, t.field)
 	for _, e := range t.esc[t.ei:] {
-		if int(int64(e.at)-t.cbase) >= m.End {
+		if t.index(e) >= m.End {
 			break
 		}
 		f.Length += int32(e.raw - e.dec) // escapes within the match
