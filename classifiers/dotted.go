@@ -773,8 +773,11 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	if !validLatLng(lat, lng) {
 		return end
 	}
-	if !labelled && s.drawingNumbers(first.start, second.end, true) {
+	if !labelled && (s.drawingNumbers(first.start, second.end, true) || !sep && s.drawingOp(second.end)) {
 		return second.end
+	}
+	if !labelled && openSea(lat, lng) {
+		needCtx = true
 	}
 	s.canon = appendLatLng(s.canon[:0], lat, lng)
 	s.emit(candidate{ri: s.e.det[dGpsCoordinate], start: first.start, end: second.end, canon: s.canon, needCtx: needCtx})
@@ -863,6 +866,38 @@ func validLatLng(lat, lng float64) bool {
 		return false
 	}
 	return math.Abs(lat) >= 1 || math.Abs(lng) >= 1
+}
+
+// openSea reports a point of the Gulf of Guinea's open water, both
+// numbers under 4.5 in size: the nearest land is Ghana's coast at 4.7°N and
+// São Tomé at 6.5°E. Without a label such a pair is two small ratios or
+// measurements, not a place: a colour's white point "[0.964200 1.000000
+// 0.824900]" (161 findings in one PostScript manual), "1.000000 2.000000"
+// printed by a test, fsck's "4.002804 2.677592" timings. It needs a
+// location keyword or column then; labelled, it is kept.
+func openSea(lat, lng float64) bool {
+	return math.Abs(lat) < 4.5 && math.Abs(lng) < 4.5
+}
+
+// drawingOp reports a PostScript or Illustrator path operator (m, l or c,
+// either case) alone at the end of the line after a blank-separated pair
+// ending at p: "8.1999 8.1999 m", a moveto.
+func (s *Scanner) drawingOp(p int) bool {
+	// A batch's values end with '\n', so the operator is in the pair's value.
+	buf, hi := s.buf, len(s.buf)
+	k := p
+	for k < hi && k-p < 4 && (buf[k] == ' ' || buf[k] == '\t') {
+		k++
+	}
+	if k == p || k >= hi {
+		return false
+	}
+	switch buf[k] | 0x20 {
+	case 'm', 'l', 'c':
+	default:
+		return false
+	}
+	return k+1 == hi || buf[k+1] == '\n' || buf[k+1] == '\r'
 }
 
 // appendLatLng writes the canonical "lat,lng" with six decimals.

@@ -270,6 +270,15 @@ func TestGPSDrawingNumbers(t *testing.T) {
 		{"lat 39.90, 116.40", true},
 		{"userLat: 39.90, userLng: 116.40", true},
 		{"gps_lat 39.90 gps_lng 116.40", true},
+		// A PostScript or Illustrator path: a pair, then moveto, lineto
+		// or curveto alone at the end of the line.
+		{"0 D\n8.1999 8.1999 m\n80.6999 8.1999 L\nS", false},
+		{"39.904211 116.407413 l", false},
+		{"39.904211 116.407413 c\r\n", false},
+		{"39.904211 116.407413 m above the sea", true},
+		{"39.904211,116.407413 m", true},
+		{"(csv) pos,unit|39.904211 116.407413 m,x", false},
+		{"(csv) pos,unit|39.904211 116.407413,m", true},
 		// A value of a batch is read on its own: a cell "M" before it is
 		// not a path command.
 		{"(csv) sex,pos,age|M,39.904211 116.407413,35", true},
@@ -282,6 +291,36 @@ func TestGPSDrawingNumbers(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.gps, found.has("gps_coordinate"))
 		})
+	}
+}
+
+// TestGPSOpenSea: a pair of small numbers is a point of the Gulf of
+// Guinea's open water. Unlabelled it is read as two measurements (a
+// PostScript white point gave 161 findings in one manual); a label, a
+// location keyword or a location column keeps it.
+func TestGPSOpenSea(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	for text, want := range map[string]bool{
+		"/WhitePoint [0.964200 1.000000 0.824900]":      false,
+		"produces:\n\n  1.000000 2.000000 3.000000 nan": false,
+		"/dev/sda1 0 92828 4.002804 2.677592 0.86186":   false,
+		"p t_float_values(3.14159,-2.3765)":             false,
+		"-4.4999 4.4999 ok":                             false,
+		"lat 0.964200, lng 1.000000":                    true,
+		"纬度 3.141590 经度 -2.376500":                      true,
+		"location: 0.964200, 1.000000":                  true,
+		"(csv) id,gps|7,0.9642 1.0000":                  true,
+		// Just outside the box: Ghana's coast, São Tomé, Lagos.
+		"fix 4.742600 -2.090100":  true,
+		"fix 0.336300 6.730200":   true,
+		"fix 6.524400, 3.379200":  true,
+		"fix 39.904200 1.000000":  true,
+		"fix -4.512300 -1.234500": true,
+	} {
+		found, err := runExample(context.Background(), e.NewScanner(), text)
+		require.NoError(t, err)
+		assert.Equal(t, want, found.has("gps_coordinate"), "%q", text)
 	}
 }
 
