@@ -660,15 +660,18 @@ var (
 	mobileShapes = [][]int{{11}, {3, 4, 4}, {3, 8}, {4, 7}}
 )
 
-// cardShape: one run, groups of four with a shorter last group, or the
-// 4-6-5 / 4-6-4 shapes of American Express and Diners Club.
+// cardShape: one run, groups of four with a shorter last group after four
+// of them (the 17 to 19 digits of UnionPay), or the 4-6-5 / 4-6-4 shapes
+// of American Express and Diners Club. "4077 1083 1083 4" is no card
+// layout (13 to 15 digits are written 4-3-3-3, 4-6-5 or 4-6-4) but four
+// numbers of a table row, 12 of them in PostgreSQL's catalogue.
 func cardShape(gs []group) bool {
 	if len(gs) == 1 || layoutIs(gs, []int{4, 6, 5}, []int{4, 6, 4}) {
 		return true
 	}
 	for k, g := range gs {
 		l := g.e - g.s
-		if l != 4 && !(k == len(gs)-1 && l >= 1 && l < 4) {
+		if l != 4 && !(k == len(gs)-1 && k >= 4 && l >= 1 && l < 4) {
 			return false
 		}
 	}
@@ -739,10 +742,10 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
 	// decoy, and a check digit is what tells a card from an order number.
 	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
-		if len(gs) == 1 && numberList(s.buf, start, end) {
+		if len(gs) == 1 && numberList(s.buf, start, end) || len(gs) >= 4 && s.amongCodes(gs, taken) {
 			return false
 		}
-		weak := s.name && len(gs) == 1
+		weak := (s.name || slugTail(s.buf, start)) && len(gs) == 1
 		s.emit(candidate{ri: s.e.det[dBankCard], start: start, end: end, canon: d, needCtx: weak})
 		return true
 	}
@@ -766,6 +769,86 @@ func signed(buf []byte, start int) bool {
 		return true
 	}
 	return false
+}
+
+// amongCodes reports a card written in groups of four that is cut from a
+// line of codes joined by the same separator: Unicode code points in hex
+// ("5211 5212 5213 5214 5215 ... 521A 20BBF", Perl's collation tables gave
+// 31 cards), a column of numbers ("quanta 2650 1514 1514 1514 1514"). A
+// code is four or five hex digits, one of them a digit, so that words
+// ("face", "dead") are not. insideRun sees only digit groups; this sees
+// the hex codes around them too. A card is inside such a line with two
+// codes before it, or one before and one after; at the start of one with
+// two after, unless the groups after it are a card as well (a list of
+// cards on one line). taken says a value ends just before: its groups are
+// not codes.
+func (s *Scanner) amongCodes(gs []group, taken bool) bool {
+	buf := s.buf
+	sep := buf[gs[1].s-1]
+	// code reports a code of its own in buf[a:b]: four or five hex
+	// digits (code points past U+FFFF have five), one of them a digit.
+	code := func(a, b int) bool {
+		if a < 0 || b > len(buf) || b-a < 4 || b-a > 5 || a > 0 && isAlnum(buf[a-1]) || b < len(buf) && isAlnum(buf[b]) {
+			return false
+		}
+		digit := false
+		for _, c := range buf[a:b] {
+			if !isHexByte(c) {
+				return false
+			}
+			digit = digit || isDigit(c)
+		}
+		return digit
+	}
+	before, after := 0, 0
+	for p := gs[0].s - 1; !taken && before < 2 && p > 0 && buf[p] == sep; before++ {
+		a := p
+		for a > 0 && p-a < 6 && isAlnum(buf[a-1]) {
+			a--
+		}
+		if !code(a, p) {
+			break
+		}
+		p = a - 1
+	}
+	for p := gs[len(gs)-1].e; after < 2 && p < len(buf) && buf[p] == sep; after++ {
+		b := p + 1
+		for b < len(buf) && b-p <= 6 && isAlnum(buf[b]) {
+			b++
+		}
+		if !code(p+1, b) {
+			break
+		}
+		p = b
+	}
+	switch {
+	case before >= 2 || before == 1 && after >= 1:
+		return true
+	case after < 2:
+		return false
+	}
+	// The start of a line of codes, or the first of a list of cards: the
+	// groups after it, as wide as its own, must be a card too.
+	d := s.digits[len(s.digits):] // after the candidate's digits
+	p := gs[len(gs)-1].e
+	for _, g := range gs {
+		w := g.e - g.s
+		if p+1+w > len(buf) || buf[p] != sep || !allDigits(buf[p+1:p+1+w]) || p+1+w < len(buf) && isAlnum(buf[p+1+w]) {
+			return true
+		}
+		d = append(d, buf[p+1:p+1+w]...)
+		p += 1 + w
+	}
+	return !(cardIIN(d) && cardLength(d) && luhn(d))
+}
+
+// slugTail reports a number joined by '-' or '_' to the word before it,
+// the end of an identifier or file name ("hb-subset-fuzzer-5675720390475776",
+// an OSS-Fuzz test case, of which harfbuzz's changelog lists 93 that pass
+// the card checks). As in an object's name, a card there needs a card
+// keyword ("card-6222...") or column.
+func slugTail(buf []byte, start int) bool {
+	return start >= 2 && (buf[start-1] == '-' || buf[start-1] == '_') && isLetter(buf[start-2])
 }
 
 // numberList reports a card-like number buf[start:end] that is one of a

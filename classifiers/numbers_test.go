@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // numberCase is a text and the matches expected in it, each written
@@ -307,3 +308,55 @@ func TestStrokeCodeColumns(t *testing.T) {
 		{"id=13115342511\nid=13115343534\nid=13115343544\n", "cn_mobile:131****2511 cn_mobile:131****3534 cn_mobile:131****3544"},
 	})
 }
+
+// TestCardAmongCodes: four groups of four digits that pass every card
+// check are no card when they are cut from a line of four-character codes
+// (hex code points in Perl's collation tables, a column of numbers in a
+// man page), nor the 13 digits of a table row written 4-4-4-1. A card
+// beside one code, a list of cards on one line, and a card followed by a
+// mobile, an expiry date or a word are kept.
+func TestCardAmongCodes(t *testing.T) {
+	for _, d := range []string{"5211521252135214", "5112511851145110", "5498546354675464", "2650151415141514", "5067506950694", "4077108310834"} {
+		require.True(t, luhn([]byte(d)) && cardIIN([]byte(d)) && cardLength([]byte(d)), "%s is not a decoy", d)
+	}
+	runNumberCases(t, []numberCase{
+		// Hex code points: at the start of a line, its middle, its end.
+		{"5211 5212 5213 5214 5215 5216 5217 5218 5219 521A\n521B 52A3\n", ""},
+		{"9F52\n5112 5118 5114 5110 5115 5180 51AA 51DD\n", ""},
+		{"546B 547A\n5460 5498 5463 5467 5464 56F7 56F9\n", ""},
+		{"51EB 51FC 5498 5463 5467 5464\n", ""},
+		{"540F 5410\n5211 5212 5213 5214 20BBF 20BC6 56DD\n", ""},
+		{"5B59 21944 5211 5212 5213 5214\n", ""},
+		{"qdisc ets 1: root refcnt 2 bands 8 quanta 2650 1514 1514 1514 1514 1514 1514 1514 priomap 7 6 5", ""},
+		{"insert ( 10053 5067 5069 5069 4 s 5076 403 0 )", ""},
+		{"insert ( 10752 4077 1083 1083 4 s 1113 3580 0 )", ""},
+		// Kept.
+		{"5211 5212 5213 5214\n", "bank_card:521152******5214"},
+		{"卡号 5211 5212 5213 5214 ABCD", "bank_card:521152******5214"},
+		{"face 5211 5212 5213 5214 dead beef", "bank_card:521152******5214"},
+		{"5211 5212 5213 5214 20BBFA 20BC6\n", "bank_card:521152******5214"},
+		{"4111 1111 1111 1111 5500 0000 0000 0004 3530 1113 3330 0000\n",
+			"bank_card:411111******1111 bank_card:550000******0004 bank_card:353011******0000"},
+		{"张伟 5211 5212 5213 5214 138 1234 8000", "bank_card:521152******5214 cn_mobile:138****8000"},
+		{"5211 5212 5213 5214 12 25 123", "bank_card:521152******5214"},
+		{"6212 3456 7890 1234 569 6212 3456 7890 1234 569\n", "bank_card:621234*********4569 bank_card:621234*********4569"},
+		{"6212 3456 7890 1234 569 6212 3456 7890 1234 560\n", ""},
+	})
+}
+
+// TestCardSlugTail: a number joined by '-' or '_' to the word before it
+// ends an identifier or a file name (OSS-Fuzz test cases in harfbuzz's
+// changelog, a prerelease version); as in an object's name, a card there
+// needs a card keyword.
+func TestCardSlugTail(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{" ...testcase-minimized-hb-repacker-fuzzer-5390364397928448 | Bin 0 -> 423 bytes", ""},
+		{"clusterfuzz_5390364397928448.ttf", ""},
+		{"@dcloudio/uts-linux-x64-gnu\t3.0.0-alpha-3070020230201003\t2834", ""},
+		{"card-5390364397928448", "bank_card:539036******8448"},
+		{"卡号-5390364397928448", "bank_card:539036******8448"},
+		{"付款 5390364397928448", "bank_card:539036******8448"},
+		{"x-1 5390364397928448", "bank_card:539036******8448"},
+	})
+}
+
