@@ -55,6 +55,7 @@ func lowerASCII(dst, src []byte) {
 }
 
 func isLetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
 
 // kwIndex groups a rule's keywords by their first byte, so that the text
 // around a match is read once, whatever the number of keywords, and in
@@ -121,7 +122,7 @@ func (x *kwIndex) find(text []byte, kws []keyword) int {
 			if end > len(text) || !equalFold(text[j:end], k) {
 				continue
 			}
-			if kws[ki].ascii && (j > 0 && isLetter(text[j-1]) || len(k) <= 3 && end < len(text) && isLetter(text[end])) {
+			if kws[ki].ascii && !keywordAt(text, j, end) {
 				continue
 			}
 			best = int(ki)
@@ -135,6 +136,17 @@ func (x *kwIndex) find(text []byte, kws []keyword) int {
 		return -1
 	}
 	return best
+}
+
+// keywordAt reports whether the ASCII keyword found at text[j:end] is a word
+// there: no letter before it, unless it starts a camelCase hump
+// ("reqNonce", "userPhone"), and, when it has three letters or fewer, no
+// letter after it ("id" is not in "idle").
+func keywordAt(text []byte, j, end int) bool {
+	if j > 0 && isLetter(text[j-1]) && !(isUpper(text[j]) && !isUpper(text[j-1])) {
+		return false
+	}
+	return end-j > 3 || end == len(text) || !isLetter(text[end])
 }
 
 // last returns the start and end of the keyword occurrence in text that
@@ -159,7 +171,7 @@ func (x *kwIndex) last(text []byte, kws []keyword) (start, end int) {
 			if e <= end || e > len(text) || !equalFold(text[j:e], k) {
 				continue
 			}
-			if kws[ki].ascii && (j > 0 && isLetter(text[j-1]) || len(k) <= 3 && e < len(text) && isLetter(text[e])) {
+			if kws[ki].ascii && !keywordAt(text, j, e) {
 				continue
 			}
 			end = e

@@ -150,7 +150,8 @@ func findKeywordRef(text []byte, kws []keyword) int {
 			}
 			j += from
 			end := j + len(k.b)
-			leftOK := j == 0 || !isLetter(low[j-1])
+			// A camelCase hump starts a word: "reqNonce", "userPhone".
+			leftOK := j == 0 || !isLetter(low[j-1]) || isUpper(text[j]) && !isUpper(text[j-1])
 			rightOK := len(k.b) > 3 || end >= len(low) || !isLetter(low[end])
 			if !k.ascii || leftOK && rightOK {
 				return i

@@ -360,3 +360,19 @@ func TestCardSlugTail(t *testing.T) {
 	})
 }
 
+// TestKeywordCamelCase: a keyword in text starts a word at a camelCase
+// hump as at a separator, for the keywords that give a value its context
+// and for those that veto it ("reqNonce", a 19-digit nonce in a JDK test
+// log that passed the card checks); glued to lower-case letters it is not
+// a word.
+func TestKeywordCamelCase(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"reqNonce: 3843061514398340071\n", ""},
+		{"req_nonce: 3843061514398340071\n", ""},
+		{"reqnonce: 3843061514398340071\n", "bank_card:384306*********0071"},
+		{"userPassport: E12345678", "cn_passport:E******78"},
+		{"userpassport: E12345678", ""},
+		{"holderImei=490154203237518", "imei:49015420*****18"},
+		{"HOLDERIMEI=490154203237518", ""},
+	})
+}

@@ -481,6 +481,8 @@ func builtinPack() *Pack {
 					"userid",
 					"user_id",
 					"testcase",
+					"nonce",
+					"seed",
 				},
 				FieldNames: []string{
 					"card",
