@@ -363,8 +363,8 @@ func TestCardSlugTail(t *testing.T) {
 // TestKeywordCamelCase: a keyword in text starts a word at a camelCase
 // hump as at a separator, for the keywords that give a value its context
 // and for those that veto it ("reqNonce", a 19-digit nonce in a JDK test
-// log that passed the card checks); glued to lower-case letters it is not
-// a word.
+// log that passed the card checks; "maxMemory", a byte count read as a
+// mobile); glued to lower-case letters it is not a word.
 func TestKeywordCamelCase(t *testing.T) {
 	runNumberCases(t, []numberCase{
 		{"reqNonce: 3843061514398340071\n", ""},
@@ -374,5 +374,11 @@ func TestKeywordCamelCase(t *testing.T) {
 		{"userpassport: E12345678", ""},
 		{"holderImei=490154203237518", "imei:49015420*****18"},
 		{"HOLDERIMEI=490154203237518", ""},
+		// Byte counts: JDK test logs and Node.js's diagnostic report.
+		{"processors\\:6,maxMemory\\:16769056768,maxSwap\\:128849014784]", ""},
+		{`"free_memory": "1598337024", "total_memory": "17179869184"`, ""},
+		{"file size 13812348000", ""},
+		{"memory 13812348000 手机 13912345678", "cn_mobile:139****5678"},
+		{"maxmemory 13812348000", "cn_mobile:138****8000"},
 	})
 }

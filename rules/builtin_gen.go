@@ -236,6 +236,9 @@ func builtinPack() *Pack {
 					"request_id",
 					"requestid",
 					"sku",
+					"memory",
+					"bytes",
+					"size",
 				},
 				FieldNames: []string{
 					"mobile",
