@@ -1236,9 +1236,12 @@ func (s *Scanner) token(ts, te int) int {
 	// A path's folder or file named so is a test case or a bug number
 	// more often ("tools/javac/T8176714/T8176714.java": 566 findings in
 	// one JDK test report): it needs context as well.
+	// Solid, it is not strong either: a negative label vetoes it, as an
+	// OpenPGP key ID is a letter and seven hex digits ("using RSA key ID
+	// B7227189").
 	needCtx := lower || end == te && (fewDigits(digits[:6]) || s.name || pathPart(buf, ts, te))
 	if hkid(s.canon) && (end >= len(buf) || !isAlnum(buf[end])) {
-		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: !needCtx, needCtx: needCtx})
+		s.emit(candidate{ri: s.e.det[dHkId], start: ts, end: end, canon: s.canon, strong: end > te, needCtx: needCtx})
 		return end
 	}
 	return te

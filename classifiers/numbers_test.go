@@ -178,6 +178,19 @@ func TestHKIDFewDigits(t *testing.T) {
 	})
 }
 
+// A solid HKID after an OpenPGP label is a key ID (gpg's output quoted in
+// git's documentation); with its check in parentheses, or with an HKID
+// keyword nearer, it is an HKID.
+func TestHKIDKeyIDs(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"gpg: Signature made Wed Jun 15 10:56:46 2016 CEST using RSA key ID B7227189\ngpg: Good signature", ""},
+		{"pub rsa4096 keyid=B7227189", ""},
+		{"holder B7227189 renewed", "hk_id:B******9"},
+		{"gpg key B722718(9)", "hk_id:B******9"},
+		{"gpg key, HKID B7227189", "hk_id:B******9"},
+	})
+}
+
 // A solid HKID or Taiwan ID that names a folder or a file (a test case, a
 // bug number) needs context; in parentheses, or next to a keyword, it is
 // found.

@@ -83,6 +83,14 @@ func builtinPack() *Pack {
 					"hong kong id",
 					"identity card",
 				},
+				NegativeKeywords: []string{
+					"key id",
+					"keyid",
+					"gpg",
+					"pgp",
+					"openpgp",
+					"signing key",
+				},
 				FieldNames: []string{
 					"hkid",
 					"hk_id",
