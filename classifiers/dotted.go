@@ -548,7 +548,33 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || networkPrefix(s.buf, end, v) {
 		return
 	}
-	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon})
+	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon, needCtx: smallQuad(v) && s.namedBefore(start)})
+}
+
+// smallQuad reports a quad of small numbers, the first under 10 and the
+// others at most 30, as releases are numbered ("Git 1.7.11.6", SQLite's
+// "3.8.7.2"). One address in 570 of 1.0.0.0/8 to 9.0.0.0/8 is such a quad,
+// public DNS resolvers (1.1.1.1, 8.8.8.8) among them.
+func smallQuad(v [4]int) bool {
+	return v[0] < 10 && v[1] <= 30 && v[2] <= 30 && v[3] <= 30
+}
+
+// namedBefore reports an ASCII word and one space, or an opening
+// parenthesis, just before p: "Git 1.7.11.6", "XFree86 4.3.0.1", "for
+// 1.7.12.1", "(3.8.7.2)". A small quad there is a release far more often
+// than an address (most of the 1,000 such ipv4 findings in /usr/share's
+// changelogs), so it needs an address keyword or column ("client
+// 1.2.3.4"). A log line that starts with its address, or one after a
+// Chinese word ("客户端 5.2.3.1"), is left as it is.
+func (s *Scanner) namedBefore(p int) bool {
+	buf := s.buf
+	switch {
+	case p >= 1 && buf[p-1] == '(':
+		return true
+	case p >= 2 && buf[p-1] == ' ':
+		return isAlnum(buf[p-2])
+	}
+	return false
 }
 
 // networkPrefix reports an address followed by a prefix length that
