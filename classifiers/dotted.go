@@ -799,7 +799,8 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	if !validLatLng(lat, lng) {
 		return end
 	}
-	if !labelled && (s.drawingNumbers(first.start, second.end, true) || !sep && s.drawingOp(second.end)) {
+	if !labelled && (s.drawingNumbers(first.start, second.end, true) || !sep && s.drawingOp(second.end) ||
+		sep && inNumberList(buf, first.start, end, second.end) || doi(buf, first.start, end)) {
 		return second.end
 	}
 	if !labelled && openSea(lat, lng) {
@@ -895,14 +896,62 @@ func validLatLng(lat, lng float64) bool {
 }
 
 // openSea reports a point of the Gulf of Guinea's open water, both
-// numbers under 4.5 in size: the nearest land is Ghana's coast at 4.7°N and
-// São Tomé at 6.5°E. Without a label such a pair is two small ratios or
+// numbers under 4.7 in size: the nearest land is Ghana's Cape Three Points
+// at 4.74°N and São Tomé at 6.5°E. Without a label such a pair is two small ratios or
 // measurements, not a place: a colour's white point "[0.964200 1.000000
 // 0.824900]" (161 findings in one PostScript manual), "1.000000 2.000000"
 // printed by a test, fsck's "4.002804 2.677592" timings. It needs a
 // location keyword or column then; labelled, it is kept.
 func openSea(lat, lng float64) bool {
-	return math.Abs(lat) < 4.5 && math.Abs(lng) < 4.5
+	return math.Abs(lat) < 4.7 && math.Abs(lng) < 4.7
+}
+
+// inNumberList reports a pair [start, end) joined by a comma (the first
+// number ends at mid) with a number on either side, each after a comma: a
+// pair cut from a list of numbers ("1234.56789, 123.456789, -12.3456789,
+// 1.23456789", ICU's example of field positions), not a position. A
+// GeoJSON position has at most an altitude after it, a bounding box two
+// numbers before its second corner.
+func inNumberList(buf []byte, start, mid, end int) bool {
+	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for mid < end && blank(buf[mid]) {
+		mid++
+	}
+	if mid == end || buf[mid] != ',' {
+		return false
+	}
+	p := start
+	for p > 0 && blank(buf[p-1]) {
+		p--
+	}
+	if p < 2 || buf[p-1] != ',' {
+		return false
+	}
+	for p--; p > 0 && blank(buf[p-1]); p-- {
+	}
+	if p == 0 || !isDigit(buf[p-1]) {
+		return false
+	}
+	q := end
+	for q < len(buf) && blank(buf[q]) {
+		q++
+	}
+	if q == len(buf) || buf[q] != ',' {
+		return false
+	}
+	for q++; q < len(buf) && blank(buf[q]); q++ {
+	}
+	if q < len(buf) && (buf[q] == '-' || buf[q] == '+') {
+		q++
+	}
+	return q < len(buf) && isDigit(buf[q])
+}
+
+// doi reports a DOI read as a pair: "10.1109/26.231911", "10." and a
+// registrant code of four to nine digits, [start, mid), then a slash.
+func doi(buf []byte, start, mid int) bool {
+	return mid < len(buf) && buf[mid] == '/' && mid-start >= 7 && mid-start <= 12 &&
+		string(buf[start:start+3]) == "10." && allDigits(buf[start+3:mid])
 }
 
 // drawingOp reports a PostScript or Illustrator path operator (m, l or c,

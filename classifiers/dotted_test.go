@@ -291,6 +291,13 @@ func TestGPSDrawingNumbers(t *testing.T) {
 		{"39.904211,116.407413 m", true},
 		{"(csv) pos,unit|39.904211 116.407413 m,x", false},
 		{"(csv) pos,unit|39.904211 116.407413,m", true},
+		// A pair cut from a comma-separated list of numbers, and a DOI.
+		{" *  1234567.89, -123456.789, 12345.6789, -1234.56789, 123.456789, -12.3456789, 1.23456789};", false},
+		{"1, 39.904200, 116.407400, 2", false},
+		{"id, 39.904200, 116.407400, 2", true},
+		{"1, 39.904200, 116.407400, ok", true},
+		{"https://dx.doi.org/10.1109/26.231911", false},
+		{"39.904211/116.407413", true},
 		// A value of a batch is read on its own: a cell "M" before it is
 		// not a path command.
 		{"(csv) sex,pos,age|M,39.904211 116.407413,35", true},
@@ -324,11 +331,12 @@ func TestGPSOpenSea(t *testing.T) {
 		"location: 0.964200, 1.000000":                  true,
 		"(csv) id,gps|7,0.9642 1.0000":                  true,
 		// Just outside the box: Ghana's coast, São Tomé, Lagos.
-		"fix 4.742600 -2.090100":  true,
-		"fix 0.336300 6.730200":   true,
-		"fix 6.524400, 3.379200":  true,
-		"fix 39.904200 1.000000":  true,
-		"fix -4.512300 -1.234500": true,
+		"fix 4.742600 -2.090100":                           true,
+		"fix 0.336300 6.730200":                            true,
+		"fix 6.524400, 3.379200":                           true,
+		"fix 39.904200 1.000000":                           true,
+		"fix -4.812300 -1.234500":                          true,
+		"// for x in [4.5453,2.8571] = 1/[0.2199,0.35001]": false,
 	} {
 		found, err := runExample(context.Background(), e.NewScanner(), text)
 		require.NoError(t, err)
