@@ -852,32 +852,100 @@ func slugTail(buf []byte, start int) bool {
 }
 
 // numberList reports a card-like number buf[start:end] that is one of a
-// comma-separated list of long numbers, two or more of its neighbours
-// being long numbers that are not cards: a table of random or computed
-// 64-bit constants ("-4576982950128230565, 1395769623340756751, ...",
-// Go's math/rand seed table gave 33 cards), where one in twenty passes
-// every card check. A list of cards has cards for neighbours, and a card
-// next to one order number ("1234567890123, 4111111111111111") is kept.
+// comma-separated list of long numbers, two or more of its neighbours (up
+// to two on each side) being long numbers that are not cards, and more of
+// them than are: a table of random or computed 64-bit constants
+// ("-4576982950128230565, 1395769623340756751, ...", Go's math/rand seed
+// table gave 33 cards), where one in twenty passes every card check and so
+// a neighbour may too. A list of cards has cards for neighbours, and a
+// card next to one order number ("1234567890123, 4111111111111111") is
+// kept. A negative number is no card.
+//
+// A number alone on its line among lines that hold one each is judged by
+// the same count: a column of Fibonacci numbers, of order or account
+// numbers, gives a card in about thirty lines; a file of cards has cards
+// on the lines around.
 func numberList(buf []byte, start, end int) bool {
-	before, ok := longItems(buf, start, listItemBefore)
+	if lineStart(buf, start) && lineEnd(buf, end) {
+		return listOf(buf, start, end, lineItemBefore, lineItemAfter)
+	}
+	return listOf(buf, start, end, listItemBefore, listItemAfter)
+}
+
+// listOf is numberList for one kind of list, its items read by before and
+// after.
+func listOf(buf []byte, start, end int, before, after func([]byte, int) (int, int, bool)) bool {
+	n1, c1, ok := longItems(buf, start, before)
 	if !ok {
 		return false
 	}
-	after, ok := longItems(buf, end, listItemAfter)
-	return ok && before+after >= 2
+	n2, c2, ok := longItems(buf, end, after)
+	return ok && n1+n2 >= 2 && n1+n2 > c1+c2
+}
+
+func lineStart(buf []byte, p int) bool { return p == 0 || buf[p-1] == '\n' }
+func lineEnd(buf []byte, p int) bool {
+	return p == len(buf) || buf[p] == '\n' || buf[p] == '\r' && (p+1 == len(buf) || buf[p+1] == '\n')
+}
+
+// lineItemBefore returns the line before the line starting at p, when it
+// is one token of digits, signs and dots.
+func lineItemBefore(buf []byte, p int) (int, int, bool) {
+	if p == 0 {
+		return 0, 0, false
+	}
+	e := p - 1 // the '\n'
+	if e > 0 && buf[e-1] == '\r' {
+		e--
+	}
+	s := e
+	for s > 0 && e-s < 32 && (isDigit(buf[s-1]) || buf[s-1] == '.' || buf[s-1] == '-') {
+		s--
+	}
+	return s, e, s < e && lineStart(buf, s)
+}
+
+// lineItemAfter returns the line after the line ending at p, when it is
+// one token of digits, signs and dots.
+func lineItemAfter(buf []byte, p int) (int, int, bool) {
+	if p < len(buf) && buf[p] == '\r' {
+		p++
+	}
+	if p >= len(buf) {
+		return 0, 0, false
+	}
+	s := p + 1
+	e := s
+	for e < len(buf) && e-s < 32 && (isDigit(buf[e]) || buf[e] == '.' || buf[e] == '-') {
+		e++
+	}
+	return s, e, s < e && lineEnd(buf, e)
 }
 
 // longItems counts up to two list items next to p, read by item (before or
-// after p), that are long numbers and not cards; ok is false when one of
-// them is anything else.
-func longItems(buf []byte, p int, item func([]byte, int) (int, int, bool)) (n int, ok bool) {
-	for ; n < 2; n++ {
+// after p), that are long numbers: n that are not cards, cards that are.
+// A number of a card network's prefix and length that fails Luhn counts
+// as neither: lists of test cards hold many ("6222000000000000", as
+// UnionPay's often fail it), and a typo is no sign of a table. A negative
+// number counts twice: no list of cards holds one. ok is false when one of them is anything else (a name: "Alice,
+// 4111111111111111, ..." is a record, not a table of numbers).
+func longItems(buf []byte, p int, item func([]byte, int) (int, int, bool)) (n, cards int, ok bool) {
+	for k := 0; k < 2; k++ {
 		s, e, found := item(buf, p)
 		if !found {
 			break
 		}
-		if card, big := longNumber(buf[s:e]); card || !big {
-			return n, false
+		card, shaped, big := longNumber(buf[s:e])
+		switch {
+		case !big:
+			return n, cards, false
+		case card:
+			cards++
+		case !shaped:
+			n++
+			if buf[s] == '-' {
+				n++ // a negative number: a table, whatever its neighbours
+			}
 		}
 		if s < p {
 			p = s // before: go on leftwards
@@ -885,7 +953,7 @@ func longItems(buf []byte, p int, item func([]byte, int) (int, int, bool)) (n in
 			p = e
 		}
 	}
-	return n, true
+	return n, cards, true
 }
 
 // listItemBefore returns the list item before a comma before p: "x, "
@@ -928,10 +996,12 @@ func listItemAfter(buf []byte, p int) (int, int, bool) {
 }
 
 // longNumber reports whether a list item t is a number (a sign, digits,
-// a fraction) with ten digits or more before any point (big), and whether
-// it passes as a card.
-func longNumber(t []byte) (card, big bool) {
-	if len(t) > 0 && t[0] == '-' {
+// a fraction) with ten digits or more before any point (big), whether it
+// has a card network's prefix and length (shaped), and whether it passes
+// as a card (shaped and Luhn). A negative number is no card.
+func longNumber(t []byte) (card, shaped, big bool) {
+	signed := len(t) > 0 && t[0] == '-'
+	if signed {
 		t = t[1:]
 	}
 	n := 0
@@ -939,13 +1009,14 @@ func longNumber(t []byte) (card, big bool) {
 		n++
 	}
 	if n < len(t) && (t[n] != '.' || !allDigits(t[n+1:])) {
-		return false, false // a word or a code
+		return false, false, false // a word or a code
 	}
 	if n < 10 {
-		return false, false
+		return false, false, false
 	}
 	d := t[:n]
-	return n == len(t) && n >= 13 && n <= 19 && cardLength(d) && cardIIN(d) && luhn(d), true
+	shaped = !signed && n == len(t) && n >= 13 && n <= 19 && cardLength(d) && cardIIN(d)
+	return shaped && luhn(d), shaped, true
 }
 
 // unitAfter reports a unit of measure after a number ending at end: a
@@ -1092,12 +1163,23 @@ func (s *Scanner) tryMobile(gs []group, d []byte, plus int) bool {
 	} else if !layoutIs(body, mobileShapes...) {
 		return false
 	}
-	if !cnMobile(num) {
+	if !cnMobile(num) || wholeMiB(num) {
 		return false
 	}
 	start -= plus
 	s.emit(candidate{ri: s.e.det[dCnMobile], start: start, end: gs[len(gs)-1].e, canon: num})
 	return true
+}
+
+// wholeMiB reports a number of whole mebibytes: a size in bytes (16 GiB is
+// 17179869184, in Node.js's diagnostic report and Go's tests), not a
+// mobile number, of which one in a million is a multiple of 2^20.
+func wholeMiB(d []byte) bool {
+	v := 0
+	for _, c := range d {
+		v = v*10 + int(c-'0')
+	}
+	return v%(1<<20) == 0
 }
 
 // token handles an alphanumeric token with letters: resident IDs written

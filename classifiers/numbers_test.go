@@ -273,7 +273,7 @@ func TestNegativeAndListedNumbers(t *testing.T) {
 		d[len(d)-1] = '0' + (d[len(d)-1]-'0'+1)%10
 		return string(d)
 	}
-	n1, n2, n3 := notCard("418123456789012345"), notCard("139512345678901234"), notCard("533312345678901234")
+	n1, n2, n3 := notCard("918123456789012345"), notCard("139512345678901234"), notCard("533312345678901234")
 	masked := "bank_card:" + card[:6] + strings.Repeat("*", len(card)-10) + card[len(card)-4:]
 	runNumberCases(t, []numberCase{
 		{"x := -" + card, ""},
@@ -289,6 +289,25 @@ func TestNegativeAndListedNumbers(t *testing.T) {
 		{"ids " + n1 + ", " + card, masked},
 		{"cards: " + card2 + ", " + card + ", " + card2, "bank_card:401288******1881 " + masked + " bank_card:401288******1881"},
 		{n1 + ", " + card + ", 100", masked},
+		// One neighbour of four passing the card checks too (one in
+		// twenty does in math/rand's table), or a negative one that would.
+		{n1 + ", " + n2 + ", " + card + ", " + n3 + ", " + card2 + ", " + n1, ""},
+		{n1 + ", " + n2 + ", " + card + ", -" + card2 + ", " + n3, ""},
+		// One number per line: a column of numbers, or a file of cards.
+		{"956722026041\n1548008755920\n2504730781961\n4052739537881\n6557470319842\n10610209857723\n", ""},
+		{n1 + "\r\n" + n2 + "\r\n" + card + "\r\n" + n3 + "\r\n", ""},
+		{card2 + "\n" + card + "\n" + card2 + "\n", "bank_card:401288******1881 " + masked + " bank_card:401288******1881"},
+		{card2 + "\n" + n2 + "\n" + card + "\n" + card2 + "\n", "bank_card:401288******1881 " + masked + " bank_card:401288******1881"},
+		{"orders:\n" + n1 + "\n" + card + "\nok\n", masked},
+		{n1 + "\n" + n2 + "\n卡号 " + card + "\n" + n3 + "\n", masked},
+		// Numbers of a card network's prefix and length that fail Luhn
+		// are neither: UnionPay's test cards, listed one per line.
+		{"6222000000000000\n6221258812340000\n" + card + "\n622018111111111111\n" + n3 + "\n", masked},
+		// A negative neighbour: a table of constants.
+		{"5092019688680754699, -227247482082248967,\n\t\t" + card + ", 5027558287275472836, 4635198586344772304", ""},
+		// Cards for neighbours as often as not: a list of cards.
+		{card2 + ", " + n2 + ", " + card + ", " + card2, "bank_card:401288******1881 " + masked + " bank_card:401288******1881"},
+		{"Alice, " + card + ", " + n1 + ", " + n2, masked},
 		{"tel - 13812348000", "cn_mobile:138****8000"},
 		{"tel:13812348000", "cn_mobile:138****8000"},
 	})
@@ -387,11 +406,24 @@ func TestKeywordCamelCase(t *testing.T) {
 		{"userpassport: E12345678", ""},
 		{"holderImei=490154203237518", "imei:49015420*****18"},
 		{"HOLDERIMEI=490154203237518", ""},
-		// Byte counts: JDK test logs and Node.js's diagnostic report.
 		{"processors\\:6,maxMemory\\:16769056768,maxSwap\\:128849014784]", ""},
-		{`"free_memory": "1598337024", "total_memory": "17179869184"`, ""},
-		{"file size 13812348000", ""},
-		{"memory 13812348000 手机 13912345678", "cn_mobile:139****5678"},
 		{"maxmemory 13812348000", "cn_mobile:138****8000"},
+	})
+}
+
+// TestMobileByteSizes: an 11-digit size in bytes is not a mobile: after a
+// memory or size label (JDK test logs, Node.js's diagnostic report), or a
+// whole number of mebibytes whatever the label (one mobile in a million
+// is).
+func TestMobileByteSizes(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{`"free_memory": "1598337024", "total_memory": "17179869185"`, ""},
+		{"file size 13812348000", ""},
+		{`"timestamp": 19287398741,`, ""},
+		{"memory 13812348000 手机 13912345678", "cn_mobile:139****5678"},
+		{`{"4294967296", 2, "17179869184"}`, ""},
+		{"// * 17179869184", ""},
+		{"limit 13958643712", ""},
+		{"tel 13958643713", "cn_mobile:139****3713"},
 	})
 }

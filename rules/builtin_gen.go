@@ -247,6 +247,7 @@ func builtinPack() *Pack {
 					"memory",
 					"bytes",
 					"size",
+					"timestamp",
 				},
 				FieldNames: []string{
 					"mobile",
