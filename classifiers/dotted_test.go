@@ -321,22 +321,22 @@ func TestGPSOpenSea(t *testing.T) {
 	t.Parallel()
 	e := builtinEngine(t)
 	for text, want := range map[string]bool{
-		"/WhitePoint [0.964200 1.000000 0.824900]":      false,
-		"produces:\n\n  1.000000 2.000000 3.000000 nan": false,
-		"/dev/sda1 0 92828 4.002804 2.677592 0.86186":   false,
-		"p t_float_values(3.14159,-2.3765)":             false,
-		"-4.4999 4.4999 ok":                             false,
-		"lat 0.964200, lng 1.000000":                    true,
-		"纬度 3.141590 经度 -2.376500":                      true,
-		"location: 0.964200, 1.000000":                  true,
-		"(csv) id,gps|7,0.9642 1.0000":                  true,
-		// Just outside the box: Ghana's coast, São Tomé, Lagos.
-		"fix 4.742600 -2.090100":                           true,
-		"fix 0.336300 6.730200":                            true,
-		"fix 6.524400, 3.379200":                           true,
-		"fix 39.904200 1.000000":                           true,
-		"fix -4.812300 -1.234500":                          true,
+		"/WhitePoint [0.964200 1.000000 0.824900]":         false,
+		"produces:\n\n  1.000000 2.000000 3.000000 nan":    false,
+		"/dev/sda1 0 92828 4.002804 2.677592 0.86186":      false,
+		"p t_float_values(3.14159,-2.3765)":                false,
+		"-4.4999 4.4999 ok":                                false,
 		"// for x in [4.5453,2.8571] = 1/[0.2199,0.35001]": false,
+		"lat 0.964200, lng 1.000000":                       true,
+		"纬度 3.141590 经度 -2.376500":                         true,
+		"location: 0.964200, 1.000000":                     true,
+		"(csv) id,gps|7,0.9642 1.0000":                     true,
+		// Just outside the box: Ghana's coast, São Tomé, Lagos.
+		"fix 4.742600 -2.090100":  true,
+		"fix 0.336300 6.730200":   true,
+		"fix 6.524400, 3.379200":  true,
+		"fix 39.904200 1.000000":  true,
+		"fix -4.812300 -1.234500": true,
 	} {
 		found, err := runExample(context.Background(), e.NewScanner(), text)
 		require.NoError(t, err)
