@@ -742,7 +742,7 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
 	// decoy, and a check digit is what tells a card from an order number.
 	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
-		if len(gs) == 1 && numberList(s.buf, start, end) || len(gs) >= 4 && s.amongCodes(gs, taken) {
+		if len(gs) == 1 && numberList(s.buf, start, end, s.spans == nil) || len(gs) >= 4 && s.amongCodes(gs, taken) {
 			return false
 		}
 		weak := (s.name || slugTail(s.buf, start)) && len(gs) == 1
@@ -861,12 +861,13 @@ func slugTail(buf []byte, start int) bool {
 // card next to one order number ("1234567890123, 4111111111111111") is
 // kept. A negative number is no card.
 //
-// A number alone on its line among lines that hold one each is judged by
-// the same count: a column of Fibonacci numbers, of order or account
-// numbers, gives a card in about thirty lines; a file of cards has cards
-// on the lines around.
-func numberList(buf []byte, start, end int) bool {
-	if lineStart(buf, start) && lineEnd(buf, end) {
+// In text, a number alone on its line among lines that hold one each is
+// judged by the same count: a column of Fibonacci numbers, of order or
+// account numbers, gives a card in about thirty lines; a file of cards has
+// cards on the lines around. (A batch of record values has one per line:
+// the scanner judges columns of records by their values' coincidences.)
+func numberList(buf []byte, start, end int, text bool) bool {
+	if text && lineStart(buf, start) && lineEnd(buf, end) {
 		return listOf(buf, start, end, lineItemBefore, lineItemAfter)
 	}
 	return listOf(buf, start, end, listItemBefore, listItemAfter)
