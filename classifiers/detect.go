@@ -35,8 +35,9 @@ var glueBefore, glueAfter = func() (b, a [256]bool) {
 
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
 func isAlnum(c byte) bool      { return isDigit(c) || isLetter(c) }
-func isUpperAlnum(c byte) bool { return isDigit(c) || (c >= 'A' && c <= 'Z') }
+func isUpperAlnum(c byte) bool { return isDigit(c) || isUpper(c) }
 func isSep(c byte) bool        { return c == ' ' || c == '-' }
+func isBlank(c byte) bool      { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // Detectors are the built-in detector names a rule may use.
 var Detectors = map[string]bool{
@@ -960,7 +961,7 @@ func longItems(buf []byte, p int, item func([]byte, int) (int, int, bool)) (n, c
 // listItemBefore returns the list item before a comma before p: "x, "
 // and "x,\n\t\t" both give x, a token of digits, signs and dots.
 func listItemBefore(buf []byte, p int) (int, int, bool) {
-	for p > 0 && (buf[p-1] == ' ' || buf[p-1] == '\t' || buf[p-1] == '\n' || buf[p-1] == '\r') {
+	for p > 0 && isBlank(buf[p-1]) {
 		p--
 	}
 	if p == 0 || buf[p-1] != ',' {
@@ -986,7 +987,7 @@ func listItemAfter(buf []byte, p int) (int, int, bool) {
 		return 0, 0, false
 	}
 	p++
-	for p < len(buf) && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\n' || buf[p] == '\r') {
+	for p < len(buf) && isBlank(buf[p]) {
 		p++
 	}
 	s := p

@@ -736,12 +736,13 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 	// The second number: after a separator, or after the other label.
 	k := end
 	limit := min(len(buf), end+48)
-	sep := false
+	sep, comma := false, false
 	for k < limit && (buf[k] == ' ' || buf[k] == '\t') {
 		k++
 	}
 	switch {
 	case k < limit && (buf[k] == ',' || buf[k] == ';' || buf[k] == '/'):
+		comma = buf[k] == ','
 		k++
 		sep = true
 	case k+2 < limit && buf[k] == 0xEF && buf[k+1] == 0xBC && buf[k+2] == 0x8C: // full-width comma
@@ -800,7 +801,7 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 		return end
 	}
 	if !labelled && (s.drawingNumbers(first.start, second.end, true) || !sep && s.drawingOp(second.end) ||
-		sep && inNumberList(buf, first.start, end, second.end) || doi(buf, first.start, end)) {
+		comma && inNumberList(buf, first.start, second.end) || doi(buf, first.start, end)) {
 		return second.end
 	}
 	if !labelled && openSea(lat, lng) {
@@ -906,40 +907,33 @@ func openSea(lat, lng float64) bool {
 	return math.Abs(lat) < 4.7 && math.Abs(lng) < 4.7
 }
 
-// inNumberList reports a pair [start, end) joined by a comma (the first
-// number ends at mid) with a number on either side, each after a comma: a
+// inNumberList reports a pair [start, end) joined by a comma with a
+// number on either side, each after a comma: a
 // pair cut from a list of numbers ("1234.56789, 123.456789, -12.3456789,
 // 1.23456789", ICU's example of field positions), not a position. A
 // GeoJSON position has at most an altitude after it, a bounding box two
 // numbers before its second corner.
-func inNumberList(buf []byte, start, mid, end int) bool {
-	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-	for mid < end && blank(buf[mid]) {
-		mid++
-	}
-	if mid == end || buf[mid] != ',' {
-		return false
-	}
+func inNumberList(buf []byte, start, end int) bool {
 	p := start
-	for p > 0 && blank(buf[p-1]) {
+	for p > 0 && isBlank(buf[p-1]) {
 		p--
 	}
 	if p < 2 || buf[p-1] != ',' {
 		return false
 	}
-	for p--; p > 0 && blank(buf[p-1]); p-- {
+	for p--; p > 0 && isBlank(buf[p-1]); p-- {
 	}
 	if p == 0 || !isDigit(buf[p-1]) {
 		return false
 	}
 	q := end
-	for q < len(buf) && blank(buf[q]) {
+	for q < len(buf) && isBlank(buf[q]) {
 		q++
 	}
 	if q == len(buf) || buf[q] != ',' {
 		return false
 	}
-	for q++; q < len(buf) && blank(buf[q]); q++ {
+	for q++; q < len(buf) && isBlank(buf[q]); q++ {
 	}
 	if q < len(buf) && (buf[q] == '-' || buf[q] == '+') {
 		q++
@@ -959,12 +953,12 @@ func doi(buf []byte, start, mid int) bool {
 // ending at p: "8.1999 8.1999 m", a moveto.
 func (s *Scanner) drawingOp(p int) bool {
 	// A batch's values end with '\n', so the operator is in the pair's value.
-	buf, hi := s.buf, len(s.buf)
+	buf := s.buf
 	k := p
-	for k < hi && k-p < 4 && (buf[k] == ' ' || buf[k] == '\t') {
+	for k < len(buf) && k-p < 4 && (buf[k] == ' ' || buf[k] == '\t') {
 		k++
 	}
-	if k == p || k >= hi {
+	if k == p || k >= len(buf) {
 		return false
 	}
 	switch buf[k] | 0x20 {
@@ -972,7 +966,7 @@ func (s *Scanner) drawingOp(p int) bool {
 	default:
 		return false
 	}
-	return k+1 == hi || buf[k+1] == '\n' || buf[k+1] == '\r'
+	return k+1 == len(buf) || buf[k+1] == '\n' || buf[k+1] == '\r'
 }
 
 // appendLatLng writes the canonical "lat,lng" with six decimals.
