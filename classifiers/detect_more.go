@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -543,10 +544,11 @@ func (s *Scanner) ipv6(a, b int) {
 	if addr.Is4In6() {
 		// An IPv4-mapped address follows the IPv4 rules.
 		v4 := addr.Unmap().As4()
-		if !publicIPv4(int(v4[0]), v4 == [4]byte{255, 255, 255, 255}) {
+		if !publicIPv4(int(v4[0]), v4 == [4]byte{255, 255, 255, 255}) ||
+			publicResolver([4]int{int(v4[0]), int(v4[1]), int(v4[2]), int(v4[3])}) {
 			return
 		}
-	} else if addr.IsUnspecified() || addr.IsLoopback() || addr.IsMulticast() {
+	} else if addr.IsUnspecified() || addr.IsLoopback() || addr.IsMulticast() || slices.Contains(resolvers6, addr) {
 		// ff00::/8 is multicast, as 224.0.0.0/4 is: ff02::1 (all nodes),
 		// ff02::fb (mDNS) name groups, not machines.
 		return
@@ -558,6 +560,18 @@ func (s *Scanner) ipv6(a, b int) {
 	}
 	s.canon = addr.AppendTo(s.canon[:0])
 	s.emit(candidate{ri: s.e.det[dIpv6], start: a, end: b, canon: s.canon})
+}
+
+// resolvers6 are the IPv6 addresses of the public DNS resolvers of
+// publicResolver: Google's, Cloudflare's, Quad9's, OpenDNS's, AliDNS's and
+// DNSPod's, as their operators publish them.
+var resolvers6 = []netip.Addr{
+	netip.MustParseAddr("2001:4860:4860::8888"), netip.MustParseAddr("2001:4860:4860::8844"),
+	netip.MustParseAddr("2606:4700:4700::1111"), netip.MustParseAddr("2606:4700:4700::1001"),
+	netip.MustParseAddr("2620:fe::fe"), netip.MustParseAddr("2620:fe::9"),
+	netip.MustParseAddr("2620:119:35::35"), netip.MustParseAddr("2620:119:53::53"),
+	netip.MustParseAddr("2400:3200::1"), netip.MustParseAddr("2400:3200:baba::1"),
+	netip.MustParseAddr("2402:4e00::"),
 }
 
 // ipv6Groups reports whether t has the group structure of an IPv6

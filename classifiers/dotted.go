@@ -545,10 +545,34 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
 	}
 	s.stats.Candidates++
-	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || networkPrefix(s.buf, end, v) {
+	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || publicResolver(v) || networkPrefix(s.buf, end, v) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon, needCtx: smallQuad(v) && s.namedBefore(start)})
+}
+
+// publicResolver reports the anycast address of a public DNS resolver, as
+// its operator publishes it: Google's 8.8.8.8 and 8.8.4.4, Cloudflare's
+// 1.1.1.1 and 1.0.0.1, Quad9's 9.9.9.9 and 149.112.112.112, OpenDNS's
+// 208.67.222.222 and 208.67.220.220, and, in China, 114DNS's
+// 114.114.114.114 and 114.114.115.115, AliDNS's 223.5.5.5 and 223.6.6.6,
+// DNSPod's 119.29.29.29, Baidu's 180.76.76.76 and CNNIC's 1.2.4.8 and
+// 210.2.4.8. They stand in every resolv.conf, container and router
+// config as "nameserver 8.8.8.8": shared infrastructure that no one
+// person uses alone, as loopback is no one's machine.
+func publicResolver(v [4]int) bool {
+	switch v {
+	case [4]int{8, 8, 8, 8}, [4]int{8, 8, 4, 4},
+		[4]int{1, 1, 1, 1}, [4]int{1, 0, 0, 1},
+		[4]int{9, 9, 9, 9}, [4]int{149, 112, 112, 112},
+		[4]int{208, 67, 222, 222}, [4]int{208, 67, 220, 220},
+		[4]int{114, 114, 114, 114}, [4]int{114, 114, 115, 115},
+		[4]int{223, 5, 5, 5}, [4]int{223, 6, 6, 6},
+		[4]int{119, 29, 29, 29}, [4]int{180, 76, 76, 76},
+		[4]int{1, 2, 4, 8}, [4]int{210, 2, 4, 8}:
+		return true
+	}
+	return false
 }
 
 // smallQuad reports a quad of small numbers, the first under 10 and the

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,7 +72,7 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"driver: 10.0.0.1", true},
 		{"<td>10.0.0.1</td>", true},
 		{`if ip == "10.0.0.1"`, true},
-		{"addr: 8.8.8.8 (ver 2)", true},
+		{"addr: 8.8.8.9 (ver 2)", true},
 		// Section numbers of specifications, as code comments cite them.
 		{"// Limits of RFC 5321 section 4.5.3.1", false},
 		{"see Section 4.5.3.1.", false},
@@ -131,6 +132,18 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"  2014-12-05 (3.8.7.3)\n\n    1. Bug fix", false},
 		{"**deps**: update zlib to 1.3.0.1-motley-24c07df", false},
 		{"Use DNS resolver at 8.8.8.8 in tor-mode.", false},
+		// Address keywords of logs and configs bring a small quad back.
+		{"login from 5.20.3.1", true},
+		{"Failed password for invalid user admin from 5.20.3.1 port 4242 ssh2", true},
+		{"Connection closed by 3.14.2.7 port 22 [preauth]", true},
+		{"DNS server 1.2.3.9", true},
+		{"via proxy 4.4.4.4", true},
+		{"nameserver 8.8.8.9", true},
+		// A public DNS resolver is shared infrastructure, no one's address.
+		{"nameserver 8.8.8.8", false},
+		{"nameserver 114.114.114.114", false},
+		{"client 223.5.5.5", false},
+		{"nameserver 223.5.5.6", true},
 		{"Connection from host 1.2.3.4 port 22", true},
 		{"1.2.3.4 - - [24/Nov/2026] GET /", true},
 		{"登录 5.2.3.1", true},
@@ -357,5 +370,30 @@ func TestIPv6Networks(t *testing.T) {
 		"host 2409:8a00:1234::/128":  true,
 	} {
 		assert.Equal(t, want, slices.Contains(scanString(t, e, text).types(), "ipv6"), "%q", text)
+	}
+}
+
+// TestPublicResolvers: the published addresses of public DNS resolvers
+// are shared infrastructure in every resolv.conf, not anyone's address,
+// in either family and in an IPv4-mapped IPv6 address; their neighbours
+// are addresses.
+func TestPublicResolvers(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	for text, want := range map[string]string{
+		"nameserver 8.8.8.8":                "",
+		"nameserver 223.6.6.6":              "",
+		"client 208.67.222.222 connected":   "",
+		"nameserver 2001:4860:4860::8888":   "",
+		"nameserver 2400:3200::1":           "",
+		"nameserver ::ffff:114.114.114.114": "",
+		"client 208.67.222.223 connected":   "ipv4",
+		"nameserver 2001:4860:4860::8889":   "ipv6",
+		"nameserver 2400:3200::2":           "ipv6",
+		"nameserver ::ffff:114.114.114.113": "ipv6",
+		"client 119.29.29.28 connected":     "ipv4",
+	} {
+		got := strings.Join(scanString(t, e, text).types(), ",")
+		assert.Equal(t, want, got, "%q", text)
 	}
 }
