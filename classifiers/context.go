@@ -304,9 +304,13 @@ type Field struct {
 	Name     string
 	evidence string // "field:" + Name
 	hints    bitset // rules whose field_names match
-	neg      bitset // rules whose negative keywords match the name
-	negOwn   bitset // those that match its last key: order_id, not $.order.note
-	kind     fieldKind
+	// ancestorOnly: any-value rules hinted by an enclosing key alone
+	// ($.rules[*].conditions[*].fn): a value there needs a term of the
+	// rule's dictionary.
+	ancestorOnly bitset
+	neg          bitset // rules whose negative keywords match the name
+	negOwn       bitset // those that match its last key: order_id, not $.order.note
+	kind         fieldKind
 	// valueRules judge this field's values whole (categories, biometrics,
 	// names, addresses); weakName marks a bare "name" column.
 	valueRules []*ruleInfo
@@ -380,6 +384,9 @@ func (e *Engine) Field(name string) *Field {
 	}
 	for _, ri := range e.fieldRules {
 		hinted := f.hints.has(ri.idx)
+		if hinted && ri.params.anyValue && !ownHint(ri, name, ownWords, ownLow) {
+			f.ancestorOnly.set(ri.idx)
+		}
 		if ri.detector == "person_name" {
 			// Names need the whole field to name a person: "customer_name"
 			// yes, "product_name" no; a first_name column holds one word.
@@ -606,6 +613,80 @@ func mostSpecificBiometric(rs []*ruleInfo, bioLen map[int]int) []*ruleInfo {
 }
 
 func lastFieldWords(name string) []string { return fieldWords(lastSegment(name)) }
+
+// ownHint reports whether a field name of rule ri names the field's own
+// key ("diagnosis", "$.patient.allergies[*]") or the key of an object
+// whose field holds its value under a generic name and whose own name
+// ends with the hint ("$.condition.display", "$.diagnoses[*].text",
+// "$.PrimaryDiagnosis.code"). Any value there is the
+// category's. A hint further up names a subtree that may hold anything:
+// AWS's endpoint rules keep function names under "conditions", API models
+// list enum values under "Condition" and "ThirdParty...".
+func ownHint(ri *ruleInfo, name string, ownWords []string, ownLow string) bool {
+	for _, t := range ri.fieldToks {
+		if matchField(ownWords, ownLow, t) {
+			return true
+		}
+	}
+	if !genericValueKeys[ownLow] {
+		return false
+	}
+	parent := parentSegment(name)
+	if parent == "" {
+		return false
+	}
+	words, low := fieldWords(parent), strings.ToLower(parent)
+	for _, t := range ri.fieldToks {
+		if endsWithField(words, low, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithField reports whether the last words of a name spell a field
+// hint: the head of an English compound comes last, so "visit_diagnosis"
+// and "PrimaryCondition" name a diagnosis and a condition, while
+// "ConditionalForwarder", "InferICD10CM" and "ThirdPartyJob" do not.
+// A non-ASCII hint ends the name ("初步诊断").
+func endsWithField(words []string, lowName string, t fieldToken) bool {
+	if !t.ascii {
+		return strings.HasSuffix(lowName, t.norm)
+	}
+	rest := t.norm
+	for j := len(words) - 1; j >= 0 && rest != ""; j-- {
+		if !strings.HasSuffix(rest, words[j]) {
+			return false
+		}
+		rest = rest[:len(rest)-len(words[j])]
+	}
+	return rest == "" && t.norm != ""
+}
+
+// genericValueKeys are keys that hold the value of the object they sit in
+// (FHIR's "display" and "text", a code list's "code" and "description").
+var genericValueKeys = map[string]bool{
+	"text": true, "value": true, "name": true, "display": true, "description": true,
+	"desc": true, "code": true, "label": true, "detail": true, "details": true,
+	"note": true, "notes": true, "result": true, "results": true, "status": true,
+	"名称": true, "内容": true, "描述": true, "说明": true, "结果": true, "值": true,
+}
+
+// parentSegment returns the key before the last one ("$.a.b[2].c" -> "b"),
+// or "" for a name of one key.
+func parentSegment(path string) string {
+	p := strings.TrimPrefix(path, "$")
+	p = strings.TrimRight(p, "]0123456789[*")
+	i := strings.LastIndexAny(p, ".[")
+	if i <= 0 {
+		return ""
+	}
+	p = strings.TrimRight(p[:i], "]0123456789[*")
+	if j := strings.LastIndexAny(p, ".["); j >= 0 {
+		p = p[j+1:]
+	}
+	return strings.Trim(p, `'"`)
+}
 
 // matchFieldExact is matchField for record-rule kinds, which must name the
 // whole field ("lat" is a latitude column, "lat_error" is not).

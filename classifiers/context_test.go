@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -183,5 +184,67 @@ func TestValueScoreAndKnownLabels(t *testing.T) {
 		"备注": false, "北京市": false, "张伟": false, "Springfield": false,
 	} {
 		assert.Equal(t, want, e.Field(name).Known(), name)
+	}
+}
+
+// TestAncestorHints: a field name of an any-value rule (medical_health,
+// specific_identity) on the value's own key, or on the object whose
+// generic "text" or "display" holds the value, makes any value a finding;
+// on a key further up it names a subtree that may hold anything (AWS's
+// endpoint rules keep function names under "conditions", API models list
+// enum values under "ThirdPartyFirewall..."), so the value needs a term of
+// the rule's dictionary.
+func TestAncestorHints(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		field, value, want string
+	}{
+		{"diagnosis", "sprained ankle", "medical_health"},
+		{"$.patient.diagnosis", "sprained ankle", "medical_health"},
+		{"$.patient.allergies[*]", "penicillin", "medical_health"},
+		{"$.conditions[*].display", "Sprained ankle", "medical_health"},
+		{"$.diagnoses[0].text", "Sprained ankle", "medical_health"},
+		{"$.person.party", "Green", "specific_identity"},
+		{"visit.diagnosis", "sprained ankle", "medical_health"},
+		{"$.rules[*].conditions[*].fn", "booleanEquals", ""},
+		{"$.rules[*].conditions[*].argv[*].ref", "UseFIPS", ""},
+		{"$[*].condition.typeReachable", "java.lang.Object", ""},
+		{"$.shapes.ThirdPartyFirewallAssociationStatus.enum[*]", "ACTIVE", ""},
+		{"$.shapes.Condition.type", "structure", ""},
+		{"$.PrimaryDiagnosis.code", "S93.4", "medical_health"},
+		{"$.初步诊断.内容", "踝关节扭伤", "medical_health"},
+		{"$.operations.CreateConditionalForwarder.name", "CreateConditionalForwarder", ""},
+		{"$.operations.InferICD10CM.name", "InferICD10CM", ""},
+		{"$.operations.PollForThirdPartyJobs.name", "PollForThirdPartyJobs", ""},
+		{"$.conditions[*].onset", "2019", ""},
+		// A dictionary term is a finding on any key.
+		{"$.rules[*].conditions[*].fn", "diabetes", "medical_health"},
+		{"$.political.party.history[*]", "中共党员", "specific_identity"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field+"="+tt.value, func(t *testing.T) {
+			t.Parallel()
+			c := &collector{}
+			buf := []byte(tt.value + "\n")
+			spans := []Span{{Start: 0, End: len(tt.value), Field: e.Field(tt.field)}}
+			assert.NoError(t, e.NewScanner().ScanRecords(context.Background(), buf, spans, false, c))
+			assert.Equal(t, tt.want, strings.Join(c.types(), ","))
+		})
+	}
+}
+
+func TestParentSegment(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"$.a.b[2].c":             "b",
+		"$.a.b":                  "a",
+		"$.b":                    "",
+		"diagnosis":              "",
+		"visit.diagnosis":        "visit",
+		"$['x']['y']":            "x",
+		"$.rules[*].conds[*].fn": "conds",
+	} {
+		assert.Equal(t, want, parentSegment(name), name)
 	}
 }

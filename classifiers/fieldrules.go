@@ -35,7 +35,7 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 			return
 		}
 		ev := ""
-		if !p.anyValue {
+		if !p.anyValue || sp.Field.ancestorOnly.has(ri.idx) {
 			if _, ok := p.findTerm(v); !ok {
 				return
 			}
