@@ -742,8 +742,8 @@ func (s *Scanner) tryGroups(seq []group, a, b int, plus int, taken bool) bool {
 	// section 4), although some UnionPay test numbers lack it (conformance
 	// README, surprise 5): "card-shaped but failing Luhn" is the commonest
 	// decoy, and a check digit is what tells a card from an order number.
-	if cardShape(gs) && cardLength(d) && cardIIN(d) && luhn(d) {
-		if len(gs) == 1 && numberList(s.buf, start, end, s.spans == nil) || len(gs) >= 4 && s.amongCodes(gs, taken) {
+	if cardShape(gs) && cardNumber(d) && luhn(d) {
+		if len(gs) == 1 && (numberList(s.buf, start, end, s.spans == nil) || castArg(s.buf, start)) || len(gs) >= 4 && s.amongCodes(gs, taken) {
 			return false
 		}
 		weak := (s.name || slugTail(s.buf, start)) && len(gs) == 1
@@ -840,7 +840,7 @@ func (s *Scanner) amongCodes(gs []group, taken bool) bool {
 		d = append(d, buf[p+1:p+1+w]...)
 		p += 1 + w
 	}
-	return !(cardIIN(d) && cardLength(d) && luhn(d))
+	return !(cardNumber(d) && luhn(d))
 }
 
 // slugTail reports a number joined by '-' or '_' to the word before it,
@@ -850,6 +850,33 @@ func (s *Scanner) amongCodes(gs []group, taken bool) bool {
 // keyword ("card-6222...") or column.
 func slugTail(buf []byte, start int) bool {
 	return start >= 2 && (buf[start-1] == '-' || buf[start-1] == '_') && isLetter(buf[start-2])
+}
+
+// castArg reports a number that is the argument of a conversion to an
+// integer type in code: "int64(6715870808026712034)", "uint64(...)",
+// "BigInt(...)". Go's math/rand regression tables list their 64-bit
+// outputs so; a card in code is a string.
+func castArg(buf []byte, start int) bool {
+	if start < 4 || buf[start-1] != '(' {
+		return false
+	}
+	i := start - 1
+	for i > 0 && i > start-9 && isAlnum(buf[i-1]) {
+		i--
+	}
+	if i > 0 && (isAlnum(buf[i-1]) || buf[i-1] == '_') {
+		return false
+	}
+	var w [8]byte
+	n := copy(w[:], buf[i:start-1])
+	for k := range n {
+		w[k] |= 0x20 // ASCII lower case; digits keep theirs
+	}
+	switch string(w[:n]) {
+	case "int", "int64", "uint", "uint64", "long", "ulong", "i64", "u64", "i128", "u128", "bigint", "newint", "uintptr":
+		return true
+	}
+	return false
 }
 
 // numberList reports a card-like number buf[start:end] that is one of a
@@ -1017,7 +1044,7 @@ func longNumber(t []byte) (card, shaped, big bool) {
 		return false, false, false
 	}
 	d := t[:n]
-	shaped = !signed && n == len(t) && n >= 13 && n <= 19 && cardLength(d) && cardIIN(d)
+	shaped = !signed && n == len(t) && n >= 13 && n <= 19 && cardNumber(d)
 	return shaped && luhn(d), shaped, true
 }
 

@@ -392,6 +392,39 @@ func TestCardSlugTail(t *testing.T) {
 	})
 }
 
+// TestCardHexDigits: ASCII digits written in hex have a '3' in every
+// other place ("3931363434393237" is "91644927"), as test vectors' messages
+// do; no card is so made, even with a card keyword, in text or a column.
+func TestCardHexDigits(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{`"msg": "3931363434393237",`, ""},
+		{"card 3931363434393237", ""},
+		{"card 5383531333639383", ""},
+		{"(csv) card_no|3931363434393237", ""},
+		{"card 36227206271667", "bank_card:362272****1667"},
+		{"card 5383531333639384", ""},
+		{"card 5555555555554444", "bank_card:555555******4444"},
+	})
+	assert.False(t, Validators["bank_card"]([]byte("3931363434393237")))
+	assert.True(t, Validators["bank_card"]([]byte("5555555555554444")))
+}
+
+// TestCardCastArg: a number converted to an integer type in code is a
+// constant (Go's math/rand regression tables: "int64(6715870808026712034),
+// // Int()"); a card in a call or after another word is kept.
+func TestCardCastArg(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{"\tint64(6715870808026712034), // Int()\n", ""},
+		{"\tuint64(6715870808026712034),\n", ""},
+		{"x := big.NewInt(6715870808026712034)\n", ""},
+		{"BigInt(6715870808026712034)", ""},
+		{"pay(5555555555554444)", "bank_card:555555******4444"},
+		{"printint(5555555555554444)", "bank_card:555555******4444"},
+		{"mint(5555555555554444)", "bank_card:555555******4444"},
+		{"card (5555555555554444)", "bank_card:555555******4444"},
+	})
+}
+
 // TestKeywordCamelCase: a keyword in text starts a word at a camelCase
 // hump as at a separator, for the keywords that give a value its context
 // and for those that veto it ("reqNonce", a 19-digit nonce in a JDK test

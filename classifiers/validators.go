@@ -20,7 +20,7 @@ var Validators = map[string]Validator{
 	"cn_mobile":  func(v []byte) bool { return cnMobile(compact(v, false)) },
 	"bank_card": func(v []byte) bool {
 		d := compact(v, false)
-		return cardLength(d) && allDigits(d) && cardIIN(d) && luhn(d)
+		return allDigits(d) && cardNumber(d) && luhn(d)
 	},
 }
 
