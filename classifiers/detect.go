@@ -1166,7 +1166,9 @@ func (s *Scanner) tryMobile(gs []group, d []byte, plus int) bool {
 	body := gs
 	num := d
 	switch {
-	case len(d) == 11:
+	case len(d) == 11 && plus == 0:
+		// After a '+' the first digits are a country code: "+15505551234"
+		// is a North American number (+1), not 155 0555 1234.
 	case len(d) == 13 && d[0] == '8' && d[1] == '6' && (plus > 0 || gs[0].e-gs[0].s == 2):
 		num = d[2:]
 		if gs[0].e-gs[0].s == 2 {

@@ -425,6 +425,21 @@ func TestCardCastArg(t *testing.T) {
 	})
 }
 
+// TestMobileAfterPlus: after a '+' the first digits are a country code,
+// so eleven digits starting with 1 are a North American number (an
+// example's "+15505551234"), never a mainland mobile, which needs +86.
+func TestMobileAfterPlus(t *testing.T) {
+	runNumberCases(t, []numberCase{
+		{`PhoneNumber: "+15505551234"`, ""},
+		{"tel +13812345678", ""},
+		{"?phone=%2B13812345678", ""},
+		{"tel +16502530000", "phone_number:+165******00"},
+		{"tel +8613812345678", "cn_mobile:138****5678"},
+		{"tel 13812345678", "cn_mobile:138****5678"},
+		{"tel +86 138 1234 5678", "cn_mobile:138****5678"},
+	})
+}
+
 // TestKeywordCamelCase: a keyword in text starts a word at a camelCase
 // hump as at a separator, for the keywords that give a value its context
 // and for those that veto it ("reqNonce", a 19-digit nonce in a JDK test
