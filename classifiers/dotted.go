@@ -545,7 +545,7 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
 	}
 	s.stats.Candidates++
-	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || publicResolver(v) || networkPrefix(s.buf, end, v) {
+	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || netmask(v) || publicResolver(v) || networkPrefix(s.buf, end, v) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon, needCtx: smallQuad(v) && s.namedBefore(start)})
@@ -605,14 +605,60 @@ func (s *Scanner) namedBefore(p int) bool {
 // leaves its host bits zero: "192.168.0.0/24", "10.240.0.0/29" name a
 // network (a subnet to create, a firewall rule, a route), not a machine
 // or a person's connection. "10.1.2.3/24" (an interface's address and
-// its netmask) and "10.1.2.3/32" name one host and are kept.
+// its netmask) and "10.1.2.3/32" name one host and are kept. A netmask
+// may stand for the length ("192.168.201.0/255.255.255.0", as pam's
+// access.conf and iptables write it).
 func networkPrefix(buf []byte, end int, v [4]int) bool {
+	a := quad(v)
 	n, ok := prefixLen(buf, end, 32)
 	if !ok {
-		return false
+		m, ok := maskAfter(buf, end)
+		return ok && a&^m == 0
 	}
-	a := uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
 	return a<<n == 0 // the host bits, shifted up
+}
+
+func quad(v [4]int) uint32 {
+	return uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
+}
+
+// netmask reports a quad of the form 255.x.x.x whose bits are ones and
+// then zeros ("255.255.255.0", "255.255.240.0"): a subnet mask, in every
+// ifconfig output and network config ("netmask 255.255.255.0"), not an
+// address (255.0.0.0/8 is reserved; broadcast is left out already).
+func netmask(v [4]int) bool {
+	inv := ^quad(v)
+	return v[0] == 255 && inv&(inv+1) == 0
+}
+
+// maskAfter reads a netmask written as a dotted quad after a '/' at end,
+// ending the token.
+func maskAfter(buf []byte, end int) (uint32, bool) {
+	if end+1 >= len(buf) || buf[end] != '/' {
+		return 0, false
+	}
+	var v [4]int
+	j := end + 1
+	for k := range v {
+		if k > 0 {
+			if j >= len(buf) || buf[j] != '.' {
+				return 0, false
+			}
+			j++
+		}
+		q := j
+		for j < len(buf) && isDigit(buf[j]) && j-q < 3 {
+			v[k] = v[k]*10 + int(buf[j]-'0')
+			j++
+		}
+		if j == q || v[k] > 255 {
+			return 0, false
+		}
+	}
+	if j < len(buf) && (isAlnum(buf[j]) || buf[j] == '.' && j+1 < len(buf) && isDigit(buf[j+1])) || !netmask(v) {
+		return 0, false
+	}
+	return quad(v), true
 }
 
 // prefixLen reads the prefix length of a network at end ("/24" after an

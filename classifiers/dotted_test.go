@@ -164,6 +164,15 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"addr 10.1.2.3/24 dev eth0", true},
 		{"allow 203.0.113.7/32", true},
 		{"allow 203.0.113.0/32", true},
+		// A netmask for the length; a netmask is no address.
+		{"#+:root:192.168.201.0/255.255.255.0", false},
+		{"-s 10.8.0.0/255.255.0.0 -j ACCEPT", false},
+		{"-s 10.8.0.1/255.255.0.0 -j ACCEPT", true},
+		{"-s 10.8.0.0/255.255.0.1 -j ACCEPT", true},
+		{"inet 10.1.2.3  netmask 255.255.255.0", true},
+		{"netmask 255.255.240.0", false},
+		{"mask 255.255.255.254", false},
+		{"host 255.254.255.0", true},
 		{"path 203.0.113.0/index.html", true},
 		// Section numbers in C-style comments and after a standard's name
 		// (libstdc++'s and the kernel's headers under /usr/include, Go's

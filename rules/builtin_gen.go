@@ -336,7 +336,7 @@ func builtinPack() *Pack {
 				ID:          "ipv4",
 				Category:    "network",
 				Level:       "S2",
-				Description: "IPv4 address (dotted quad, each part 0-255; not 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4, broadcast, a public DNS resolver such as 8.8.8.8 or 223.5.5.5, a network with its prefix length such as 192.168.0.0/24, or a quad the text calls a version, section or OID)",
+				Description: "IPv4 address (dotted quad, each part 0-255; not 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4, broadcast, a netmask such as 255.255.255.0, a public DNS resolver such as 8.8.8.8 or 223.5.5.5, a network with its prefix length or netmask such as 192.168.0.0/24, or a quad the text calls a version, section or OID)",
 				Detector:    "ipv4",
 				Keywords: []string{
 					"ip",
@@ -430,6 +430,7 @@ func builtinPack() *Pack {
 						"subnet 192.168.0.0/24",
 						"nameserver 223.5.5.5",
 						"Git 1.7.11.6",
+						"netmask 255.255.255.0",
 					},
 				},
 			},
