@@ -93,17 +93,14 @@ func strokeCode(w []byte) bool {
 	return true
 }
 
-// wordBreak reports a byte that ends a word: blanks and line breaks.
-func wordBreak(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// wordEdge reports a word break at buf[i], or the text's start or end
+// wordEdge reports a blank or line break at buf[i], or the text's start or end
 // there when i is just outside buf and end (head or tail) says buf holds
 // that end.
 func wordEdge(buf []byte, i int, end bool) bool {
 	if i < 0 || i >= len(buf) {
 		return end
 	}
-	return wordBreak(buf[i])
+	return isBlank(buf[i])
 }
 
 // lineStartBefore returns the start of the line holding buf[p-1] (p itself
@@ -148,4 +145,4 @@ func nthWord(line []byte, k int) []byte {
 	return nil
 }
 
-func breakRune(r rune) bool { return r < utf8.RuneSelf && wordBreak(byte(r)) }
+func breakRune(r rune) bool { return r < utf8.RuneSelf && isBlank(byte(r)) }

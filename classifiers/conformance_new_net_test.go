@@ -322,6 +322,8 @@ func TestConformanceNewNetShapes(t *testing.T) {
 		{"ipv6_multicast_mdns_rejected", "mdns ff02::fb", "ipv6", "none"},
 		{"ipv6_multicast_ssdp_rejected", "ssdp [ff05::c]:1900", "ipv6", "none"},
 		{"ipv6_mapped_multicast_rejected", "::ffff:224.0.0.251", "ipv6", "none"},
+		{"ipv6_mapped_netmask_rejected", "::ffff:255.255.255.0", "ipv6", "none"},
+		{"ipv6_mapped_above_netmask_found", "::ffff:255.255.255.1", "ipv6", "[0,20)"},
 		{"ipv4_multicast_mdns_rejected", "mdns 224.0.0.251:5353", "ipv4", "none"},
 		{"ipv4_multicast_ssdp_rejected", "ssdp 239.255.255.250:1900", "ipv4", "none"},
 		{"ipv4_below_multicast_found", "host 223.255.255.1", "ipv4", "[5,18)"},

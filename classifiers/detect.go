@@ -37,7 +37,7 @@ func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
 func isAlnum(c byte) bool      { return isDigit(c) || isLetter(c) }
 func isUpperAlnum(c byte) bool { return isDigit(c) || isUpper(c) }
 func isSep(c byte) bool        { return c == ' ' || c == '-' }
-func isBlank(c byte) bool      { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+func isBlank(c byte) bool      { return c == ' ' || c == '\t' || c == '\n' || c == '\r' } // blanks and line breaks
 
 // Detectors are the built-in detector names a rule may use.
 var Detectors = map[string]bool{
@@ -857,24 +857,14 @@ func slugTail(buf []byte, start int) bool {
 // "BigInt(...)". Go's math/rand regression tables list their 64-bit
 // outputs so; a card in code is a string.
 func castArg(buf []byte, start int) bool {
-	if start < 4 || buf[start-1] != '(' {
+	if start < 1 || buf[start-1] != '(' {
 		return false
 	}
-	i := start - 1
-	for i > 0 && i > start-9 && isAlnum(buf[i-1]) {
-		i--
-	}
-	if i > 0 && (isAlnum(buf[i-1]) || buf[i-1] == '_') {
-		return false
-	}
-	var w [8]byte
-	n := copy(w[:], buf[i:start-1])
-	for k := range n {
-		w[k] |= 0x20 // ASCII lower case; digits keep theirs
-	}
-	switch string(w[:n]) {
-	case "int", "int64", "uint", "uint64", "long", "ulong", "i64", "u64", "i128", "u128", "bigint", "newint", "uintptr":
-		return true
+	p := start - 1
+	for _, w := range [...]string{"int", "int64", "uint", "uint64", "long", "ulong", "i64", "u64", "i128", "u128", "bigint", "newint", "uintptr"} {
+		if wordEndsAt(buf, p, w) && (p == len(w) || !isDigit(buf[p-len(w)-1]) && buf[p-len(w)-1] != '_') {
+			return true
+		}
 	}
 	return false
 }

@@ -544,8 +544,7 @@ func (s *Scanner) ipv6(a, b int) {
 	if addr.Is4In6() {
 		// An IPv4-mapped address follows the IPv4 rules.
 		v4 := addr.Unmap().As4()
-		if !publicIPv4(int(v4[0]), v4 == [4]byte{255, 255, 255, 255}) ||
-			publicResolver([4]int{int(v4[0]), int(v4[1]), int(v4[2]), int(v4[3])}) {
+		if !hostIPv4([4]int{int(v4[0]), int(v4[1]), int(v4[2]), int(v4[3])}) {
 			return
 		}
 	} else if addr.IsUnspecified() || addr.IsLoopback() || addr.IsMulticast() || slices.Contains(resolvers6, addr) {

@@ -503,11 +503,14 @@ func asciiFoldEq(b []byte, w string) bool {
 	return true
 }
 
-// publicIPv4 reports whether an IPv4 address with this first part can be
-// one machine's: not 0.0.0.0/8, loopback 127.0.0.0/8, multicast
-// 224.0.0.0/4, nor the broadcast address.
-func publicIPv4(first int, broadcast bool) bool {
-	return first != 0 && first != 127 && (first < 224 || first > 239) && !broadcast
+// hostIPv4 reports whether an IPv4 address can be one machine's: not
+// 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4, the broadcast
+// address, a netmask, nor a public DNS resolver. The IPv4 part of an
+// IPv4-mapped IPv6 address is judged the same way.
+func hostIPv4(v [4]int) bool {
+	first := v[0]
+	return first != 0 && first != 127 && (first < 224 || first > 239) &&
+		v != [4]int{255, 255, 255, 255} && !netmask(v) && !publicResolver(v)
 }
 
 func skipDotted(buf []byte, i int) int {
@@ -518,11 +521,12 @@ func skipDotted(buf []byte, i int) int {
 }
 
 // ipv4 validates a dotted quad: parts of one to three digits, each 0-255,
-// not broadcast 255.255.255.255, and a first part that is neither 0 (0.0.0.0
-// and "this network") nor 127 (loopback, 127.0.0.0/8: a machine talking to
-// itself, no one's personal data, as ::1 for IPv6) nor 224-239 (multicast,
-// 224.0.0.0/4: a group that listens, such as mDNS's 224.0.0.251 or SSDP's
-// 239.255.255.250 in every router and firewall config, never one machine).
+// a host's address (hostIPv4): not broadcast 255.255.255.255, and a first
+// part that is neither 0 (0.0.0.0 and "this network") nor 127 (loopback,
+// 127.0.0.0/8: a machine talking to itself, no one's personal data, as ::1
+// for IPv6) nor 224-239 (multicast, 224.0.0.0/4: a group that listens,
+// such as mDNS's 224.0.0.251 or SSDP's 239.255.255.250 in every router and
+// firewall config, never one machine).
 // The canonical form drops leading zeros.
 func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 	s.canon = s.canon[:0]
@@ -545,7 +549,7 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 		s.canon = strconv.AppendInt(s.canon, int64(x), 10)
 	}
 	s.stats.Candidates++
-	if !publicIPv4(v[0], v == [4]int{255, 255, 255, 255}) || netmask(v) || publicResolver(v) || networkPrefix(s.buf, end, v) {
+	if !hostIPv4(v) || networkPrefix(s.buf, end, v) {
 		return
 	}
 	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon, needCtx: smallQuad(v) && s.namedBefore(start)})
