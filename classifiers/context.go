@@ -317,6 +317,7 @@ type Field struct {
 	weakName   bool
 	namePart   bool // a first_name or last_name column: one word is a name
 	disability bool // the name says 残疾 or disab...: it labels a disability certificate number
+	col        int  // n of a positional name, column_<n>: a column of a table without a header (columns.go)
 	// ctxRules judge this field's values whole, but only in a record with
 	// a field whose name has a subject word (subject): an "embedding"
 	// next to a user_id or a face_image is a face feature, next to a
@@ -350,6 +351,7 @@ func (e *Engine) Field(name string) *Field {
 	if name == "" {
 		return f
 	}
+	f.col = positionalColumn(name)
 	words := fieldWords(name)
 	low := strings.ToLower(name)
 	ownWords, ownLow := words, low

@@ -61,14 +61,18 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 		}
 		s.canon = append(s.canon[:0], v...)
 		c := candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true}
-		if sp.Field.weakName {
-			// A bare "name" column may hold products or places: report it
-			// only next to other personal data of the same record, and
+		if sp.Field.weakName || sp.Field.col > 0 {
+			// A bare "name" column, or a positional one whose values read
+			// as names (columns.go), may hold products or places: report
+			// it only next to other personal data of the same record, and
 			// not when it names a team, a company or a place.
 			if !s.companion[sp.Record] || p.notAName(v) {
 				return
 			}
 			c.evidence = "companion"
+			if !sp.Field.weakName {
+				c.also = "column:names"
+			}
 		}
 		s.emit(c)
 	case "cn_address":

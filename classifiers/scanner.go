@@ -107,12 +107,14 @@ type Scanner struct {
 	out        []Match
 	ctx        context.Context
 
-	open      recFacts       // the record continuing from the previous call
-	companion map[int64]bool // records of this call with identity/contact data
-	seen      [][2]int       // prose term ranges reported in this call
-	recs      []recFacts     // reused by recordFacts
-	ctxSpans  []int          // recordFacts: spans of fields with ctxRules in the current record
-	policy    *deid.Policy   // de-identification, when making copies
+	open      recFacts            // the record continuing from the previous call
+	companion map[int64]bool      // records of this call with identity/contact data
+	cols      []int8              // profile decisions of positional columns, this object (columns.go)
+	prof      map[int]*colProfile // and the counts of those still open
+	seen      [][2]int            // prose term ranges reported in this call
+	recs      []recFacts          // reused by recordFacts
+	ctxSpans  []int               // recordFacts: spans of fields with ctxRules in the current record
+	policy    *deid.Policy        // de-identification, when making copies
 	traces    map[string]*trace
 	hasNet    bool              // IPv6 or MAC rules are enabled
 	gs        [maxGrp + 1]group // digit groups of the sequence being parsed
@@ -160,12 +162,14 @@ func (e *Engine) NewScanner() *Scanner {
 // turns it off). Used to write de-identified copies.
 func (s *Scanner) SetPolicy(p *deid.Policy) { s.policy = p }
 
-// Reset forgets per-object state: an open record, location traces and
-// user-rule timeouts.
+// Reset forgets per-object state: an open record, location traces,
+// user-rule timeouts and the profiles of positional columns.
 func (s *Scanner) Reset() {
 	s.open = recFacts{}
 	s.traces = nil
 	s.userTO = s.userTO[:0]
+	s.cols = s.cols[:0]
+	clear(s.prof)
 }
 
 // Stats returns the counters since the scanner was made.
@@ -277,6 +281,7 @@ func (s *Scanner) ScanRecords(ctx context.Context, buf []byte, spans []Span, mor
 	if len(spans) == 0 {
 		return nil
 	}
+	s.profileColumns()
 	s.scan()
 	if err := s.runUserOriginal(); err != nil {
 		s.unfold()

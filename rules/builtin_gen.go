@@ -1142,7 +1142,7 @@ func builtinPack() *Pack {
 				ID:          "person_name",
 				Category:    "identity",
 				Level:       "S2",
-				Description: "Person name in a name column (Chinese names with a common surname; Latin given and family names)",
+				Description: "Person name in a name column (Chinese names with a common surname; Latin given and family names), or in a column of a table without a header whose values read as Chinese names, next to other personal data of the row",
 				Detector:    "person_name",
 				FieldNames: []string{
 					"full_name",

@@ -232,3 +232,45 @@ func TestCSVHeaderOrData(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderlessNameColumns: a table without a header (a database export)
+// has positional columns, and one whose values read as Chinese names is a
+// name column: its names are findings in rows with other personal data,
+// whatever the format (CSV, TSV, a sheet).
+func TestHeaderlessNameColumns(t *testing.T) {
+	t.Parallel()
+	rows := [][]string{
+		{"10001", "张伟", "男", "13812348000"},
+		{"10002", "李娜", "女", ""},
+		{"10003", "王芳", "女", "13712345670"},
+		{"10004", "刘洋", "男", "13612345671"},
+	}
+	var csv, tsv strings.Builder
+	for _, r := range rows {
+		csv.WriteString(strings.Join(r, ",") + "\n")
+		tsv.WriteString(strings.Join(r, "\t") + "\n")
+	}
+	files := map[string][]byte{
+		"export.csv":  []byte(csv.String()),
+		"export.tsv":  []byte(tsv.String()),
+		"export.xlsx": xlsxOf(t, "s", rows),
+		// A product column repeats its few values: no names.
+		"orders.csv": []byte("王老吉,3.5,13812348000\n王老吉,3.5,13912345678\n王老吉,4.0,13712345670\n"),
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for file, want := range map[string][]int64{"export.csv": {0, 2, 3}, "export.tsv": {0, 2, 3}, "export.xlsx": {0, 2, 3}, "orders.csv": nil} {
+		r := sink.ByName(file)
+		require.NotNil(t, r, file)
+		var got []int64
+		for _, f := range r.Findings {
+			if f.DataType != "person_name" {
+				continue
+			}
+			require.NotNil(t, f.Field, file)
+			assert.Equal(t, "column_2", *f.Field, file)
+			assert.Equal(t, "name_shape,companion,column:names", f.Evidence, file)
+			got = append(got, *f.Record)
+		}
+		assert.Equal(t, want, got, file)
+	}
+}
