@@ -9,16 +9,26 @@ import (
 // Columns of a table without a header. A database export (PostgreSQL's
 // COPY, MySQL's SELECT ... INTO OUTFILE, a Hive text table) usually has no
 // header row, so its columns are named by position (column_1, column_2,
-// ...) and no field name says which one holds names: person_name, a rule
-// of name columns, found nothing in it. The values say it instead: once a
-// positional column has profileMin values (in one call, a batch of the
-// reader's rows, or over several), it is profiled, and a column whose
-// values are nearly all Chinese names (two to four Han characters starting
-// with a common surname), most of them different, is read as a bare name
-// column. As with a column named "name", a value is
-// then reported only in a record that also holds identity, contact or
-// financial data, and not when it names a team, a company or a place. The
-// decision holds for the rest of the object (Reset forgets it).
+// ...) and no field name says which one holds names, a diagnosis or an
+// ethnic group: the rules of such columns (person_name and the dictionary
+// rules: religious_belief, medical_health, specific_identity) found nothing
+// in it. The values say it instead. Once a positional column has
+// profileMin values (in one call, a batch of the reader's rows, or over
+// several), it is profiled:
+//
+//   - a column whose values are nearly all Chinese names (two to four Han
+//     characters starting with a common surname), most of them different,
+//     is read as a bare name column;
+//   - a column where at least half of the values that are not the rule's
+//     "none" words (无, 群众, none) are short and hold a term of the rule's
+//     dictionary (汉族, 佛教, 糖尿病) is read as that rule's column: any value
+//     of it is judged as if the column were named for the rule.
+//
+// As in a column named "name", a value of such a column is reported only
+// in a record that also holds identity, contact or financial data (a table
+// of ethnic groups or diseases names no one), and a name not when it names
+// a team, a company or a place. The decision holds for the rest of the
+// object (Reset forgets it).
 //
 // Latin names are not profiled: Title Case words ("Order Date", "New
 // York") are as common in other columns.
@@ -27,14 +37,16 @@ const (
 	profileMax      = 256 // values looked at per column
 	profileNames    = 0.8 // share of its values that look like names
 	profileDistinct = 0.6 // share of those names that are different
+	profileTerms    = 0.5 // share of its other values that hold a dictionary term
+	profileTermLen  = 64  // longer values are free text: they do not count as terms
 )
 
-// Profile decisions of a positional column.
-const (
-	colOpen int8 = iota
-	colNames
-	colOther
-)
+// colRead is what a positional column's profile decided.
+type colRead struct {
+	decided bool
+	names   bool        // a name column
+	rules   []*ruleInfo // dictionary rules it is the column of
+}
 
 // positionalColumn returns n for a field named column_<n> (n >= 1), the
 // name the readers give the columns of a table without a header; 0 else.
@@ -54,6 +66,7 @@ func positionalColumn(name string) int {
 type colProfile struct {
 	values, names int
 	distinct      map[string]struct{}
+	none, terms   []int // per dictionary rule (Engine.dictRules)
 }
 
 // profileColumns counts the values of this call's positional columns that
@@ -63,13 +76,13 @@ func (s *Scanner) profileColumns() {
 	// In a table without a header every field is positional, the first
 	// one too; a call whose first field is not has nothing to profile
 	// (extra cells of a ragged row under a header are left alone).
-	if f := s.spans[0].Field; f == nil || f.col == 0 || s.e.det[dPersonName] == nil {
+	if f := s.spans[0].Field; f == nil || f.col == 0 {
 		return
 	}
 	seen := false
 	for i := range s.spans {
 		f := s.spans[i].Field
-		if f == nil || f.col == 0 || f.col < len(s.cols) && s.cols[f.col] != colOpen {
+		if f == nil || f.col == 0 || f.col < len(s.cols) && s.cols[f.col].decided {
 			continue
 		}
 		if s.prof == nil {
@@ -77,7 +90,7 @@ func (s *Scanner) profileColumns() {
 		}
 		p := s.prof[f.col]
 		if p == nil {
-			p = &colProfile{distinct: map[string]struct{}{}}
+			p = &colProfile{distinct: map[string]struct{}{}, none: make([]int, len(s.e.dictRules)), terms: make([]int, len(s.e.dictRules))}
 			s.prof[f.col] = p
 		}
 		seen = true
@@ -93,6 +106,16 @@ func (s *Scanner) profileColumns() {
 			p.names++
 			p.distinct[string(v)] = struct{}{}
 		}
+		for k, ri := range s.e.dictRules {
+			switch {
+			case ri.params.empty[strings.ToLower(string(v))]:
+				p.none[k]++
+			case len(v) <= profileTermLen:
+				if _, ok := ri.params.findTerm(v); ok {
+					p.terms[k]++
+				}
+			}
+		}
 	}
 	if !seen {
 		return
@@ -102,19 +125,46 @@ func (s *Scanner) profileColumns() {
 			continue
 		}
 		for len(s.cols) <= col {
-			s.cols = append(s.cols, colOpen)
+			s.cols = append(s.cols, colRead{})
 		}
-		s.cols[col] = colOther
-		if float64(p.names) >= profileNames*float64(p.values) && float64(len(p.distinct)) >= profileDistinct*float64(p.names) {
-			s.cols[col] = colNames
+		c := colRead{decided: true}
+		if s.e.det[dPersonName] != nil && float64(p.names) >= profileNames*float64(p.values) && float64(len(p.distinct)) >= profileDistinct*float64(p.names) {
+			c.names = true
 		}
+		for k, ri := range s.e.dictRules {
+			if p.terms[k] > 0 && float64(p.terms[k]) >= profileTerms*float64(p.values-p.none[k]) {
+				c.rules = append(c.rules, ri)
+			}
+		}
+		s.cols[col] = c
 		delete(s.prof, col)
 	}
 }
 
-// nameColumn reports a positional field its profile read as names.
-func (s *Scanner) nameColumn(f *Field) bool {
-	return f.col > 0 && f.col < len(s.cols) && s.cols[f.col] == colNames
+// readColumn returns what the profile of a positional field decided, or
+// nil.
+func (s *Scanner) readColumn(f *Field) *colRead {
+	if f.col == 0 || f.col >= len(s.cols) || !s.cols[f.col].decided {
+		return nil
+	}
+	if c := &s.cols[f.col]; c.names || len(c.rules) > 0 {
+		return c
+	}
+	return nil
+}
+
+// columnValues applies the rules a profile found for the positional field
+// of span i.
+func (s *Scanner) columnValues(c *colRead, i int, r *recFacts) {
+	if !s.companion[s.spans[i].Record] {
+		return
+	}
+	if c.names {
+		s.fieldValue(s.e.det[dPersonName], i, r)
+	}
+	for _, ri := range c.rules {
+		s.fieldValue(ri, i, r)
+	}
 }
 
 // hanName reports a Chinese name as looksLikeName reads one: Latin names

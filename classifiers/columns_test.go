@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,6 +120,51 @@ func TestPositionalNameColumns(t *testing.T) {
 		require.NoError(t, s.ScanRecords(ctx, buf, spans, false, c))
 		assert.Empty(t, names(c))
 	})
+}
+
+// TestPositionalDictionaryColumns: a positional column whose values hold
+// a rule's dictionary terms is that rule's column, in records with other
+// personal data.
+func TestPositionalDictionaryColumns(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	long := strings.Repeat("回访记录：", 10) + "糖尿病"
+	tests := []struct {
+		name string
+		rows []string
+		want []string // record:data_type:evidence of the column's findings
+	}{
+		{"ethnic groups", []string{"13812348000,汉族", "13912345678,回族", "13712345670,汉族", "x,藏族"},
+			[]string{"0:specific_identity:field,companion,column:terms", "1:specific_identity:field,companion,column:terms", "2:specific_identity:field,companion,column:terms"}},
+		// 无 is a none word: it neither counts nor is reported.
+		{"religion", []string{"13812348000,无", "13912345678,无", "13712345670,佛教", "13612345671,无", "13512345672,基督教"},
+			[]string{"2:religious_belief:field,dictionary,companion,column:terms", "4:religious_belief:field,dictionary,companion,column:terms"}},
+		// Half the diagnoses are in the dictionary: the column is one of
+		// diagnoses, and the others are reported too.
+		{"diagnoses", []string{"13812348000,2型糖尿病", "13912345678,腰椎间盘突出", "13712345670,高血压3级", "13612345671,急性阑尾炎"},
+			[]string{"0:medical_health:field,companion,column:terms", "1:medical_health:field,companion,column:terms", "2:medical_health:field,companion,column:terms", "3:medical_health:field,companion,column:terms"}},
+		// A table of groups names no one.
+		{"lookup table", []string{"01,汉族", "02,回族", "03,藏族", "04,满族"}, nil},
+		// Too few terms.
+		{"one term in four", []string{"13812348000,骨折", "13912345678,高血压", "13712345670,扭伤", "13612345671,感冒"}, nil},
+		// Free text is not a dictionary column.
+		{"long values", []string{"13812348000," + long, "13912345678," + long, "13712345670," + long}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			buf, spans := tableSpans(e, tt.rows, 0)
+			c := &collector{}
+			require.NoError(t, e.NewScanner().ScanRecords(context.Background(), buf, spans, false, c))
+			var got []string
+			for _, m := range c.ms {
+				if m.Category != "contact" {
+					got = append(got, fmt.Sprintf("%d:%s:%s", m.Record, m.DataType, m.Evidence))
+				}
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
 
 func TestPositionalColumn(t *testing.T) {

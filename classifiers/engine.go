@@ -55,6 +55,9 @@ type Engine struct {
 	// biometrics, names); proseRules also look for their dictionary near
 	// their keywords in free text.
 	fieldRules []*ruleInfo
+	// dictRules: the field rules with a dictionary of values, for the
+	// profiles of positional columns (columns.go)
+	dictRules  []*ruleInfo
 	proseRules []*ruleInfo
 	proseSet   *kwSet          // the prose rules' keywords, for one pass
 	icdRule    *ruleInfo       // the rule that reports ICD-10 codes, if any
@@ -172,6 +175,9 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			}
 			if fieldDetectors[ri.detector] {
 				e.fieldRules = append(e.fieldRules, ri)
+			}
+			if ri.detector == "field_value" && len(ri.params.terms) > 0 {
+				e.dictRules = append(e.dictRules, ri)
 			}
 			if ri.params.icd10 && e.icdRule == nil {
 				e.icdRule = ri

@@ -42,8 +42,12 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 			// The term is the value itself: evidence names only the signal.
 			ev = "dictionary"
 		}
+		also := ""
+		if sp.Field.col > 0 {
+			also = "companion,column:terms" // a profiled column (columns.go)
+		}
 		s.canon = append(s.canon[:0], v...)
-		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev})
+		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev, also: also})
 	case "biometric_vector":
 		canon, ev, ok := biometricValue(v, p.minDims, p.minBytes, s.canon[:0])
 		if !ok {

@@ -54,7 +54,7 @@ func (s *Scanner) recordFacts() []recFacts {
 		s.ctxSpans = s.ctxSpans[:0]
 		for ; i < len(spans) && spans[i].Record == rec; i++ {
 			// Most fields have no record rule: test that first, in the loop.
-			if fl := spans[i].Field; fl != nil && (fl.recWork || s.nameColumn(fl)) {
+			if fl := spans[i].Field; fl != nil && (fl.recWork || s.readColumn(fl) != nil) {
 				s.spanFacts(r, i, fl)
 			}
 		}
@@ -96,8 +96,8 @@ func (s *Scanner) spanFacts(r *recFacts, i int, fl *Field) {
 	for _, ri := range fl.valueRules {
 		s.fieldValue(ri, i, r)
 	}
-	if s.nameColumn(fl) {
-		s.fieldValue(s.e.det[dPersonName], i, r)
+	if c := s.readColumn(fl); c != nil {
+		s.columnValues(c, i, r)
 	}
 	if len(fl.ctxRules) > 0 {
 		s.ctxSpans = append(s.ctxSpans, i)

@@ -109,7 +109,7 @@ type Scanner struct {
 
 	open      recFacts            // the record continuing from the previous call
 	companion map[int64]bool      // records of this call with identity/contact data
-	cols      []int8              // profile decisions of positional columns, this object (columns.go)
+	cols      []colRead           // profile decisions of positional columns, this object (columns.go)
 	prof      map[int]*colProfile // and the counts of those still open
 	seen      [][2]int            // prose term ranges reported in this call
 	recs      []recFacts          // reused by recordFacts
