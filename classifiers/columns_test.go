@@ -89,7 +89,7 @@ func TestPositionalNameColumns(t *testing.T) {
 		t.Parallel()
 		buf, spans := tableSpans(e, people, 0)
 		for i := range spans {
-			spans[i].Field = e.Field("客户备注" + spans[i].Field.Name)
+			spans[i].Field = e.Field("note_" + spans[i].Field.Name)
 		}
 		c := &collector{}
 		require.NoError(t, e.NewScanner().ScanRecords(context.Background(), buf, spans, false, c))

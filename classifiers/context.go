@@ -430,8 +430,15 @@ func (e *Engine) Field(name string) *Field {
 		}
 		if !hinted {
 			weak := false
+			last, lastWords := strings.ToLower(lastSegment(name)), lastFieldWords(name)
 			for _, t := range ri.params.weak {
-				if matchFieldExact(lastFieldWords(name), strings.ToLower(lastSegment(name)), t) {
+				if matchFieldExact(lastWords, last, t) {
+					weak = true
+				}
+			}
+			for _, t := range ri.params.roles {
+				// A role label names the column whole: 顾客, not 顾客类型.
+				if t.ascii && matchFieldExact(lastWords, last, t) || !t.ascii && last == t.norm {
 					weak = true
 				}
 			}

@@ -20,6 +20,7 @@ type params struct {
 	minDims  int             // biometric vectors: fewest numbers
 	minBytes int             // biometric blobs: fewest decoded bytes
 	weak     []fieldToken    // person names: fields that need a companion finding
+	roles    []fieldToken    // person names: role labels (顾客) the last key must be whole, weak too
 	parts    []fieldToken    // person names: fields holding one part (first_name)
 	notName  []keyword       // person names: words of organisations and places (weak fields)
 	generic  []fieldToken    // biometric vectors: field names that do not say whose (embedding)
@@ -33,7 +34,7 @@ type params struct {
 
 var knownParams = map[string]bool{
 	"values": true, "empty": true, "any_value": true, "icd10": true,
-	"min_dims": true, "min_bytes": true, "weak_fields": true, "part_fields": true,
+	"min_dims": true, "min_bytes": true, "weak_fields": true, "role_fields": true, "part_fields": true,
 	"not_name_words": true, "generic_fields": true, "subject_words": true,
 	"subject_phrases": true, "subject_value_ends": true,
 }
@@ -80,6 +81,9 @@ func compileParams(r rules.Rule) (params, error) {
 	}
 	for _, v := range r.Params["weak_fields"] {
 		p.weak = append(p.weak, newFieldToken(v))
+	}
+	for _, v := range r.Params["role_fields"] {
+		p.roles = append(p.roles, newFieldToken(v))
 	}
 	for _, v := range r.Params["part_fields"] {
 		p.parts = append(p.parts, newFieldToken(v))

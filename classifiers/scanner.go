@@ -236,17 +236,28 @@ func (s *Scanner) Finds(ctx context.Context, text []byte) bool {
 // an ethnic group, two Chinese names: ValueScore) unless a cell is a label
 // the rules know (姓名, phone), which no row of values holds. Taking a row
 // of values for a header would name every finding's column with a value
-// (scan) and keep the row as it is (redact). The callers check the cells'
-// lengths and numbers first.
-func (s *Scanner) LooksLikeHeader(ctx context.Context, cells [][]byte) bool {
+// (scan), keep the row as it is (redact) and leave a headerless table's
+// columns unprofiled (columns.go). The callers check the cells' lengths
+// and numbers first.
+//
+// One Chinese name alone is ambiguous: 张伟 is a value, but 金额 and 余额
+// (amount, balance) read like names too. When next is not nil it returns
+// the cells of the second row (nil when it cannot tell), and a name in
+// that row's cell under the first row's makes the first row data:
+// "张伟,北京市" over "李娜,上海市". Without one the row is a header.
+func (s *Scanner) LooksLikeHeader(ctx context.Context, cells [][]byte, next func() [][]byte) bool {
 	if s.Finds(ctx, bytes.Join(cells, []byte{'\n'})) {
 		return false
 	}
-	score := 0
-	for _, c := range cells {
-		score += ValueScore(c)
+	score, named := 0, -1
+	for i, c := range cells {
+		v := ValueScore(c)
+		score += v
+		if v == 1 {
+			named = i
+		}
 	}
-	if score < 2 {
+	if score == 0 {
 		return true
 	}
 	for _, c := range cells {
@@ -254,7 +265,14 @@ func (s *Scanner) LooksLikeHeader(ctx context.Context, cells [][]byte) bool {
 			return true
 		}
 	}
-	return false
+	if score > 1 {
+		return false
+	}
+	if named < 0 || next == nil {
+		return true
+	}
+	row := next()
+	return named >= len(row) || ValueScore(row[named]) != 1
 }
 
 type countEmitter int

@@ -522,7 +522,7 @@ func (p *csvParser) decideHeader() error {
 			break
 		}
 	}
-	if isHeader && p.o.w.sc.LooksLikeHeader(context.Background(), h.cells) {
+	if isHeader && p.o.w.sc.LooksLikeHeader(context.Background(), h.cells, p.peekRow) {
 		for i, c := range h.cells {
 			name := string(bytes.TrimSpace(c))
 			if name == "" {
@@ -563,6 +563,28 @@ func (p *csvParser) decideHeader() error {
 	}
 	h.cells, h.locs = nil, nil
 	return nil
+}
+
+// peekRow returns the cells of the row after the first, for the header
+// decision: the bytes from p.i to the next line break, read on if the
+// window holds fewer than PeekRowMax of them (SecondRowCells).
+func (p *csvParser) peekRow() [][]byte {
+	if p.w.n-p.i < PeekRowMax+2 && !p.w.eof {
+		p.more(p.i)
+	}
+	rest := p.w.buf[p.i:p.w.n]
+	if p.crLine && len(rest) > 0 && rest[0] == '\n' {
+		rest = rest[1:]
+	}
+	look := rest[:min(len(rest), PeekRowMax+1)]
+	end := bytes.IndexAny(look, "\r\n")
+	if end < 0 {
+		if len(rest) > PeekRowMax || !p.w.eof {
+			return nil
+		}
+		end = len(rest)
+	}
+	return SecondRowCells(rest[:end], p.delim)
 }
 
 // looksNumeric reports a cell that is a number, a date or a time: data,

@@ -188,14 +188,22 @@ func TestCSVHeaderOrData(t *testing.T) {
 		"ethnic.csv": []byte("张伟,北京市,汉族\n李娜,上海市,回族,13912345678\n"),
 		"names.csv":  []byte("张伟,李娜,北京市\n王芳,刘洋,13712345678\n"),
 		"latin.csv":  []byte("Wei Zhang,male,Springfield,\nNa Li,female,Shelbyville,na.li@example.com\n"),
+		// one name: the name under it in the second row makes it data
+		"onename.csv": []byte("张伟,北京市,\r\n李娜,上海市,13912345678\r\n"),
+		"onename.tsv": []byte("张伟\t北京市\t\n李娜\t上海市\t13912345678"),
 		// headers: a known label beside value-like cells, label-like cells
-		"known.csv":  []byte("姓名,性别,民族,手机\n张伟,男,汉族,13812345678\n"),
-		"labels.csv": []byte("金额,数量,备注\n12.5,3,call 13812345678\n"),
-		"title.csv":  []byte("Order Date,Ship City,Contact Phone\n2024-01-02,Springfield,13812345678\n"),
+		"known.csv":    []byte("姓名,性别,民族,手机\n张伟,男,汉族,13812345678\n"),
+		"labels.csv":   []byte("金额,数量,备注\n12.5,3,call 13812345678\n"),
+		"balance.csv":  []byte("余额,备注\n\"1,024.00\",张伟 13812345678\n"), // a quoted second row: a header
+		"customer.csv": []byte("顾客,备注\n张伟,call 13812345678\n"),         // a role label the rules know over a name
+		"title.csv":    []byte("Order Date,Ship City,Contact Phone\n2024-01-02,Springfield,13812345678\n"),
 		// a workbook's first row is judged the same way
 		"gender.xlsx": xlsxOf(t, "s", [][]string{{"张伟", "男", "北京市", ""}, {"李娜", "女", "上海市", "13912345678"}}),
 		"known.xlsx":  xlsxOf(t, "s", [][]string{{"姓名", "性别", "手机"}, {"张伟", "男", "13812345678"}}),
 	}
+	// A first row longer than the parser's first window: the second row
+	// is read on for the decision.
+	files["wide.csv"] = []byte("张伟," + strings.Repeat(strings.Repeat("x", 120)+",", 1099) + "x\n李娜," + strings.Repeat("y,", 1099) + "13912345678\n")
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
 	tests := []struct {
 		file, typ, field string
@@ -205,8 +213,14 @@ func TestCSVHeaderOrData(t *testing.T) {
 		{"ethnic.csv", "cn_mobile", "column_4", 1},
 		{"names.csv", "cn_mobile", "column_3", 1},
 		{"latin.csv", "email", "column_4", 1},
+		{"onename.csv", "cn_mobile", "column_3", 1},
+		{"onename.tsv", "cn_mobile", "column_3", 1},
+		{"wide.csv", "cn_mobile", "column_1101", 1},
 		{"known.csv", "cn_mobile", "手机", 0},
 		{"labels.csv", "cn_mobile", "备注", 0},
+		{"balance.csv", "cn_mobile", "备注", 0},
+		{"customer.csv", "cn_mobile", "备注", 0},
+		{"customer.csv", "person_name", "顾客", 0},
 		{"title.csv", "cn_mobile", "Contact Phone", 0},
 		{"gender.xlsx", "cn_mobile", "column_4", 1},
 		{"known.xlsx", "cn_mobile", "手机", 0},
@@ -279,4 +293,23 @@ func TestHeaderlessColumns(t *testing.T) {
 		sort.Strings(got)
 		assert.Equal(t, want, got, file)
 	}
+}
+
+// TestCSVHeaderSecondRowPastWindow: a first row that ends just before the
+// end of the parser's first window leaves the second row unread; the
+// header decision reads on to see it.
+func TestCSVHeaderSecondRowPastWindow(t *testing.T) {
+	t.Parallel()
+	row1 := "张伟,北京市"
+	for n := scanner.WindowMin - 100; len(row1) < n; {
+		row1 += "," + strings.Repeat("x", min(200, n-len(row1)-1))
+	}
+	row1 += "\n"
+	row2 := "李娜,上海市," + strings.Repeat("y", 200) + ",13912345678\n"
+	sink := run(t, &scannertest.MemSource{Files: map[string][]byte{"w.csv": []byte(row1 + row2)}}, scanner.Config{Workers: 1})
+	r := sink.ByName("w.csv")
+	require.NotNil(t, r)
+	require.Len(t, r.Findings, 1)
+	assert.Equal(t, "column_4", *r.Findings[0].Field)
+	assert.Equal(t, int64(1), *r.Findings[0].Record)
 }

@@ -40,6 +40,22 @@ const (
 	MaxHeaderCells = maxHeaderCells
 )
 
+// PeekRowMax bounds the second row a CSV reader looks at for its header
+// decision (classifiers.Scanner.LooksLikeHeader).
+const PeekRowMax = 4096
+
+// SecondRowCells splits row, the bytes of a CSV's second row before its
+// line break, into its cells for the header decision; nil when it is
+// longer than PeekRowMax or holds a quote (its cells would need the whole
+// reader, and it may run on over lines). The scanner and the redact writer
+// both decide on it, so that they take the same first rows for headers.
+func SecondRowCells(row []byte, delim byte) [][]byte {
+	if len(row) > PeekRowMax || bytes.IndexByte(row, '"') >= 0 {
+		return nil
+	}
+	return bytes.Split(row, []byte{delim})
+}
+
 // LooksNumeric reports a cell that is a number, a date or a time: data,
 // not a column name.
 func LooksNumeric(c []byte) bool { return looksNumeric(c) }

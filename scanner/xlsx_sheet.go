@@ -129,7 +129,7 @@ func (s *sheetReader) decide() error {
 		}
 		texts = append(texts, c.text)
 	}
-	if header && !s.o.w.sc.LooksLikeHeader(context.Background(), texts) {
+	if header && !s.o.w.sc.LooksLikeHeader(context.Background(), texts, nil) {
 		header = false
 	}
 	if header {

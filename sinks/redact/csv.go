@@ -62,6 +62,11 @@ type csvRW struct {
 	fields  []*classifiers.Field
 	decided bool // the header decision is made
 	first   []csvHeadCell
+	// the fields of the second row read for the header decision
+	// (peekRow), taken before the reader's next ones
+	rd       *scanner.CSVReader
+	ahead    []scanner.CSVField
+	aheadErr error
 
 	out   []byte
 	slots []csvSlot
@@ -75,14 +80,14 @@ type csvRW struct {
 }
 
 func (o *objRun) csv(r io.Reader, delim byte, w io.Writer) error {
-	p := &csvRW{o: o, w: w, delim: delim}
 	rd := scanner.NewCSVReader(r, delim)
 	rd.MaxField = maxValue
+	p := &csvRW{o: o, w: w, delim: delim, rd: rd}
 	for {
 		if err := o.ctx.Err(); err != nil {
 			return err
 		}
-		f, err := rd.Next()
+		f, err := p.nextField()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -102,6 +107,43 @@ func (o *objRun) csv(r io.Reader, delim byte, w io.Writer) error {
 		p.decide()
 	}
 	return p.flush(false)
+}
+
+// nextField returns the next field: one peekRow read ahead, else the
+// reader's.
+func (p *csvRW) nextField() (scanner.CSVField, error) {
+	if len(p.ahead) > 0 {
+		f := p.ahead[0]
+		p.ahead = p.ahead[1:]
+		return f, nil
+	}
+	if p.aheadErr != nil {
+		return scanner.CSVField{}, p.aheadErr
+	}
+	return p.rd.Next()
+}
+
+// peekRow reads the second row ahead for the header decision, as the
+// scanner's CSV parser looks at it (scanner.SecondRowCells): its cells, or
+// nil when it is longer than scanner.PeekRowMax or the input ends first.
+// The fields read are kept for nextField.
+func (p *csvRW) peekRow() [][]byte {
+	var row []byte
+	for len(row) <= scanner.PeekRowMax {
+		f, err := p.rd.Next()
+		if err != nil {
+			p.aheadErr = err
+			return nil
+		}
+		f.Raw, f.Value, f.End = bytes.Clone(f.Raw), bytes.Clone(f.Value), bytes.Clone(f.End)
+		p.ahead = append(p.ahead, f)
+		row = append(row, f.Raw...)
+		if f.EOL {
+			return scanner.SecondRowCells(row, p.delim)
+		}
+		row = append(row, f.End...)
+	}
+	return nil
 }
 
 // field takes the next field of the stream.
@@ -198,7 +240,7 @@ func (p *csvRW) decide() bool {
 		}
 		cells[i] = c.value
 	}
-	if header && !p.o.w.ed.header(p.o.ctx, cells) {
+	if header && !p.o.w.ed.header(p.o.ctx, cells, p.peekRow) {
 		header = false
 	}
 	if header {

@@ -32,7 +32,7 @@ type editor interface {
 	records(ctx context.Context, buf []byte, spans []classifiers.Span, more bool) ([][]edit, error)
 	// header reports whether a first CSV row reads like a header: it holds
 	// nothing the engine reports.
-	header(ctx context.Context, cells [][]byte) bool
+	header(ctx context.Context, cells [][]byte, next func() [][]byte) bool
 	// begin starts an object whose counters are res's.
 	begin(res *Result)
 }
@@ -154,8 +154,8 @@ func (e *engineEditor) records(ctx context.Context, buf []byte, spans []classifi
 	return e.out, nil
 }
 
-func (e *engineEditor) header(ctx context.Context, cells [][]byte) bool {
-	return e.sc.LooksLikeHeader(ctx, cells)
+func (e *engineEditor) header(ctx context.Context, cells [][]byte, next func() [][]byte) bool {
+	return e.sc.LooksLikeHeader(ctx, cells, next)
 }
 
 // recEm receives the matches of ScanRecords.
@@ -226,7 +226,7 @@ type decryptEditor struct {
 
 func (d *decryptEditor) begin(res *Result) { d.res = res }
 
-func (d *decryptEditor) header(context.Context, [][]byte) bool { return false }
+func (d *decryptEditor) header(context.Context, [][]byte, func() [][]byte) bool { return false }
 
 // tokens appends the edits of the tokens starting in v[from:to].
 func (d *decryptEditor) tokens(dst []edit, v []byte, from, to int) []edit {

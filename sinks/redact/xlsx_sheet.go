@@ -186,7 +186,7 @@ func (s *sheetRW) decide() error {
 		}
 		texts = append(texts, c.text)
 	}
-	if header && !s.o.w.ed.header(s.o.ctx, texts) {
+	if header && !s.o.w.ed.header(s.o.ctx, texts, nil) {
 		header = false
 	}
 	if header {
