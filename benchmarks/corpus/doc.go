@@ -204,6 +204,7 @@ func fileSpecs() []spec {
 		{"csv/travellers_zh.csv", buildTravellersZH},
 		{"csv/members_intl.csv", buildMembersIntl},
 		{"csv/hr_profiles_zh.csv", buildHRProfilesZH},
+		{"csv/export_noheader.csv", buildExportNoHeader},
 		{"csv/outpatient_zh.csv", buildOutpatientZH},
 		{"csv/biometric_enrolment.csv", buildBiometricCSV},
 		{"csv/device_locations.csv", buildDeviceLocations},

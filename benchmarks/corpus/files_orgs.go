@@ -166,3 +166,41 @@ func (g *gen) plateLike() string {
 	}
 	return prov + string(plateLetters[g.r.IntN(len(plateLetters))]) + g.digits(6)
 }
+
+// buildExportNoHeader: a database export without a header row (COPY ...
+// TO CSV, SELECT ... INTO OUTFILE): the name, ethnic group and diagnosis
+// columns are known by their values only. They are findings in the rows
+// that hold a mobile too; one row in seven has none, and its name is not
+// labelled (a name no labelled row has, so that a copy's check for the
+// labelled ones is not confused by it), its diagnosis is 正常 and its
+// ethnic group left empty. A brand column (its brands start with a surname)
+// and a city column are decoys.
+func buildExportNoHeader(c *config, path string) (*doc, error) {
+	g, d := newGen(c, path), newDoc(path)
+	tb := table{d: d, sep: ",", eol: "\n"}
+	people := make([]person, c.rows)
+	labelled := map[string]bool{}
+	for i := range people {
+		people[i] = g.newPerson(false)
+		if i%7 != 3 {
+			labelled[people[i].zh] = true
+		}
+	}
+	for i, p := range people {
+		for i%7 == 3 && labelled[p.zh] {
+			p = g.newPerson(false)
+		}
+		sex := "女"
+		if p.male {
+			sex = "男"
+		}
+		name, mobile := cv(nameVal(p.zh)), cv(g.mobileVal(0))
+		eth, dx := catCell(TypeIdentity, pick(g, ethnicities)), catCell(TypeMedical, pick(g, diagnosesZH))
+		if i%7 == 3 {
+			name, mobile, eth, dx = t(p.zh), t(""), t(""), t(diagnosesZH[0])
+		}
+		tb.row(t(strconv.Itoa(200000+i)), name, t(sex), mobile, eth, dx, t(pick(g, productNames[:4])),
+			t(pick(g, cityNames)), t(g.between(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), c.asOf).Format("2006-01-02")))
+	}
+	return d, nil
+}

@@ -202,7 +202,9 @@ func sameStructure(t *testing.T, name string, orig, cp []byte) {
 		}
 		ro, rc := csvRows(t, orig, comma), csvRows(t, cp, comma)
 		require.Len(t, rc, len(ro), "rows")
-		assert.Equal(t, ro[0], rc[0], "header")
+		if !strings.Contains(name, "noheader") {
+			assert.Equal(t, ro[0], rc[0], "header")
+		}
 		for i := range ro {
 			assert.Len(t, rc[i], len(ro[i]), "columns of row %d", i)
 		}
