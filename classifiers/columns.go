@@ -167,6 +167,12 @@ func (s *Scanner) columnValues(c *colRead, i int, r *recFacts) {
 	}
 }
 
+// profiled reports that rule ri judges a value of field f because f's
+// profile said so (columnValues), not because f is named for it.
+func profiled(f *Field, ri *ruleInfo) bool {
+	return f.col > 0 && !f.hints.has(ri.idx)
+}
+
 // hanName reports a Chinese name as looksLikeName reads one: Latin names
 // are left out of profiles.
 func hanName(v []byte) bool {

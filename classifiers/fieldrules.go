@@ -43,8 +43,8 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 			ev = "dictionary"
 		}
 		also := ""
-		if sp.Field.col > 0 {
-			also = "companion,column:terms" // a profiled column (columns.go)
+		if profiled(sp.Field, ri) {
+			also = "companion,column:terms"
 		}
 		s.canon = append(s.canon[:0], v...)
 		s.emit(candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true, evidence: ev, also: also})
@@ -65,7 +65,7 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 		}
 		s.canon = append(s.canon[:0], v...)
 		c := candidate{ri: ri, start: start, end: end, canon: s.canon, strong: true}
-		if sp.Field.weakName || sp.Field.col > 0 {
+		if sp.Field.weakName || profiled(sp.Field, ri) {
 			// A bare "name" column, or a positional one whose values read
 			// as names (columns.go), may hold products or places: report
 			// it only next to other personal data of the same record, and
