@@ -31,6 +31,15 @@ func tableSpans(e *Engine, rows []string, rec0 int64) ([]byte, []Span) {
 	return buf, spans
 }
 
+// scanPositional scans rows (tableSpans) in one call of a new scanner.
+func scanPositional(t *testing.T, e *Engine, rows []string) *collector {
+	t.Helper()
+	buf, spans := tableSpans(e, rows, 0)
+	c := &collector{}
+	require.NoError(t, e.NewScanner().ScanRecords(context.Background(), buf, spans, false, c))
+	return c
+}
+
 // names returns the masked person_name matches of c, by record.
 func names(c *collector) map[int64]string {
 	out := map[int64]string{}
@@ -78,10 +87,7 @@ func TestPositionalNameColumns(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			buf, spans := tableSpans(e, tt.rows, 0)
-			c := &collector{}
-			require.NoError(t, e.NewScanner().ScanRecords(context.Background(), buf, spans, false, c))
-			assert.Equal(t, tt.want, names(c))
+			assert.Equal(t, tt.want, names(scanPositional(t, e, tt.rows)))
 		})
 	}
 
@@ -153,11 +159,8 @@ func TestPositionalDictionaryColumns(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			buf, spans := tableSpans(e, tt.rows, 0)
-			c := &collector{}
-			require.NoError(t, e.NewScanner().ScanRecords(context.Background(), buf, spans, false, c))
 			var got []string
-			for _, m := range c.ms {
+			for _, m := range scanPositional(t, e, tt.rows).ms {
 				if m.Category != "contact" {
 					got = append(got, fmt.Sprintf("%d:%s:%s", m.Record, m.DataType, m.Evidence))
 				}
