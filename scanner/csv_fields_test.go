@@ -261,14 +261,16 @@ func TestHeaderlessColumns(t *testing.T) {
 		{"10003", "王芳", "女", "13712345670", "汉族"},
 		{"10004", "刘洋", "男", "13612345671", "满族"},
 	}
-	var csv, tsv strings.Builder
+	var csv, tsv, hive strings.Builder
 	for _, r := range rows {
 		csv.WriteString(strings.Join(r, ",") + "\n")
 		tsv.WriteString(strings.Join(r, "\t") + "\n")
+		hive.WriteString(strings.Join(r, "\x01") + "\n")
 	}
 	files := map[string][]byte{
 		"export.csv":  []byte(csv.String()),
 		"export.tsv":  []byte(tsv.String()),
+		"000000_0":    []byte(hive.String()), // a Hive text table: fields split by \x01
 		"export.xlsx": xlsxOf(t, "s", rows),
 		// A product column repeats its few values: no names.
 		"orders.csv": []byte("王老吉,3.5,13812348000\n王老吉,3.5,13912345678\n王老吉,4.0,13712345670\n"),
@@ -279,9 +281,12 @@ func TestHeaderlessColumns(t *testing.T) {
 			fmt.Sprintf("%d specific_identity column_5 field,companion,column:terms", rec))
 	}
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
-	for file, want := range map[string][]string{"export.csv": want, "export.tsv": want, "export.xlsx": want, "orders.csv": nil} {
+	for file, want := range map[string][]string{"export.csv": want, "export.tsv": want, "000000_0": want, "export.xlsx": want, "orders.csv": nil} {
 		r := sink.ByName(file)
 		require.NotNil(t, r, file)
+		if file == "000000_0" {
+			assert.Equal(t, scanner.FormatHive, r.Format)
+		}
 		var got []string
 		for _, f := range r.Findings {
 			if f.DataType == "cn_mobile" {

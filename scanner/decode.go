@@ -137,6 +137,8 @@ func (o *objectScan) decodeText(br *bufio.Reader, name string, head []byte) erro
 		return o.scanCSV(dr, ',')
 	case FormatTSV:
 		return o.scanCSV(dr, '\t')
+	case FormatHive:
+		return o.scanCSV(dr, hiveDelim)
 	case FormatJSON:
 		return o.scanJSON(dr, false)
 	case FormatJSONL:

@@ -32,7 +32,7 @@ func DetectEncoding(head []byte) string { return detectEncoding(head) }
 func DecodeHead(enc string, head []byte) []byte { return decodeHead(enc, head) }
 
 // TextFormat tells the text formats apart on a decoded head: FormatCSV,
-// FormatTSV, FormatJSON, FormatJSONL or FormatText.
+// FormatTSV, FormatHive, FormatJSON, FormatJSONL or FormatText.
 func TextFormat(name string, decodedHead []byte) string { return sniffText(name, decodedHead) }
 
 // DecodeReader wraps r, in encoding enc (a DetectEncoding name), so that

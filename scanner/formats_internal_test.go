@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -160,8 +161,12 @@ func TestIsTarHeader(t *testing.T) {
 }
 
 // looksBinaryRef is looksBinary as it was, byte by byte: the oracle for
-// the version that skips words without a control byte.
+// the version that skips words without a control byte. A Hive text table
+// is text either way.
 func looksBinaryRef(head []byte) bool {
+	if hiveText(head) && !bytes.Contains(head, []byte{0}) {
+		return false
+	}
 	if _, ok := utf16Order(head); ok {
 		return false
 	}
@@ -175,6 +180,22 @@ func looksBinaryRef(head []byte) bool {
 		}
 	}
 	return ctl*10 > len(head)
+}
+
+func TestLooksBinaryHive(t *testing.T) {
+	t.Parallel()
+	// Short fields: one \x01 in every four bytes.
+	table := []byte(strings.Repeat("1\x01ab\x01男\x01x\x02y\n", 20))
+	assert.False(t, looksBinary(table))
+	assert.Equal(t, FormatHive, sniffText("000000_0", table))
+	// Another control byte, a NUL or lines of unequal counts: binary.
+	for _, b := range [][]byte{
+		append([]byte("\x05"), table...),
+		append(table[:len(table):len(table)], 0),
+		[]byte(strings.Repeat("1\x01ab\x01\n2\x01\n", 20)),
+	} {
+		assert.True(t, looksBinary(b), "%q", b[:12])
+	}
 }
 
 func TestLooksBinaryAgrees(t *testing.T) {

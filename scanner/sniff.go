@@ -11,9 +11,13 @@ import (
 
 // Format names written to the objects and findings tables.
 const (
-	FormatText    = "text"
-	FormatCSV     = "csv"
-	FormatTSV     = "tsv"
+	FormatText = "text"
+	FormatCSV  = "csv"
+	FormatTSV  = "tsv"
+	// FormatHive is Hive's default text table format (TEXTFILE): fields
+	// separated by \x01 (^A), rows by line breaks, no header. MaxCompute and
+	// Hive tables exported to OSS are often written so.
+	FormatHive    = "hive_text"
 	FormatJSON    = "json"
 	FormatJSONL   = "jsonl"
 	FormatGzip    = "gzip"
@@ -132,8 +136,24 @@ func looksBinary(head []byte) bool {
 			ctl++
 		}
 	}
-	return ctl*10 > len(head)
+	return ctl*10 > len(head) && !hiveText(head)
 }
+
+// hiveText reports a Hive text table (FormatHive), whose short fields put
+// a \x01 in every few bytes: its lines hold the same number of them, and
+// its only control bytes are Hive's delimiters (\x01 between fields, \x02
+// and \x03 inside collections and maps).
+func hiveText(head []byte) bool {
+	for _, c := range head {
+		if isControl(c) && c > 0x03 {
+			return false
+		}
+	}
+	return sniffDelimiter(head) == hiveDelim
+}
+
+// hiveDelim separates the fields of a Hive text table (FormatHive).
+const hiveDelim = '\x01'
 
 // isControl reports a control byte that text does not hold (line breaks,
 // tabs, form feeds and ESC are text).
@@ -181,10 +201,13 @@ func sniffText(name string, head []byte) string {
 	case ".txt", ".log", ".md", ".text", ".json", ".jsonc", ".xml", ".html", ".htm", ".yaml", ".yml":
 		return FormatText
 	}
-	if d := sniffDelimiter(head); d == ',' {
+	switch sniffDelimiter(head) {
+	case ',':
 		return FormatCSV
-	} else if d == '\t' {
+	case '\t':
 		return FormatTSV
+	case hiveDelim:
+		return FormatHive
 	}
 	return FormatText
 }
@@ -255,15 +278,16 @@ func looksJSONDoc(b []byte) bool {
 		bytes.HasPrefix(b, []byte("false")) || bytes.HasPrefix(b, []byte("null"))
 }
 
-// sniffDelimiter returns ',' or '\t' when the first lines of the head have
-// the same, non-zero number of that delimiter outside quotes, else 0.
+// sniffDelimiter returns ',', '\t' or '\x01' when the first lines of the
+// head have the same, non-zero number of that delimiter outside quotes,
+// else 0.
 func sniffDelimiter(head []byte) byte {
 	lines := bytes.SplitN(head, []byte("\n"), 6)
 	if len(lines) < 3 {
 		return 0
 	}
 	lines = lines[:len(lines)-1] // the last may be cut
-	for _, d := range []byte{',', '\t'} {
+	for _, d := range []byte{',', '\t', hiveDelim} {
 		n := countOutsideQuotes(lines[0], d)
 		if n == 0 {
 			continue

@@ -38,6 +38,8 @@ func (o *objRun) text(br *bufio.Reader, head []byte, name string, depth int, w i
 		err = o.csv(dec, ',', ew)
 	case scanner.FormatTSV:
 		err = o.csv(dec, '\t', ew)
+	case scanner.FormatHive:
+		err = o.csv(dec, '\x01', ew)
 	case scanner.FormatJSON:
 		err = o.json(dec, false, ew, runeFits(enc))
 	case scanner.FormatJSONL:
