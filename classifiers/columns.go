@@ -79,7 +79,6 @@ func (s *Scanner) profileColumns() {
 	if f := s.spans[0].Field; f == nil || f.col == 0 {
 		return
 	}
-	seen := false
 	for i := range s.spans {
 		f := s.spans[i].Field
 		if f == nil || f.col == 0 || f.col < len(s.cols) && s.cols[f.col].decided {
@@ -93,7 +92,6 @@ func (s *Scanner) profileColumns() {
 			p = &colProfile{distinct: map[string]struct{}{}, none: make([]int, len(s.e.dictRules)), terms: make([]int, len(s.e.dictRules))}
 			s.prof[f.col] = p
 		}
-		seen = true
 		if p.values >= profileMax {
 			continue
 		}
@@ -106,9 +104,10 @@ func (s *Scanner) profileColumns() {
 			p.names++
 			p.distinct[string(v)] = struct{}{}
 		}
+		low := strings.ToLower(string(v))
 		for k, ri := range s.e.dictRules {
 			switch {
-			case ri.params.empty[strings.ToLower(string(v))]:
+			case ri.params.empty[low]:
 				p.none[k]++
 			case len(v) <= profileTermLen:
 				if _, ok := ri.params.findTerm(v); ok {
@@ -116,9 +115,6 @@ func (s *Scanner) profileColumns() {
 				}
 			}
 		}
-	}
-	if !seen {
-		return
 	}
 	for col, p := range s.prof {
 		if p.values < profileMin {

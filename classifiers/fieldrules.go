@@ -74,7 +74,7 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 				return
 			}
 			c.evidence = "companion"
-			if !sp.Field.weakName {
+			if profiled(sp.Field, ri) {
 				c.also = "column:names"
 			}
 		}
