@@ -32,7 +32,8 @@ type csvParser struct {
 	b     *batch
 	w     window
 	delim byte
-	i     int // next byte in w.buf
+	quote bool // '"' quotes a field (not in Hive text: CSVQuotes)
+	i     int  // next byte in w.buf
 	err   error
 
 	nl, cr, qt nextByte // the next '\n', '\r' and '"'
@@ -60,7 +61,7 @@ const (
 func (o *objectScan) scanCSV(r io.Reader, delim byte) error {
 	b := newBatch(o)
 	b.counted = true
-	p := &csvParser{o: o, b: b, delim: delim, header: &csvHeader{}}
+	p := &csvParser{o: o, b: b, delim: delim, quote: CSVQuotes(delim), header: &csvHeader{}}
 	p.w.init(o.ctx, r, b, o.w.takeWinBuf())
 	defer o.w.putWinBuf(p.w.buf)
 	p.resetCache()
@@ -141,7 +142,7 @@ func (p *csvParser) plainRow() (bool, error) {
 	buf := p.w.buf[:p.w.n]
 	s := p.i
 	nl := p.nl.find(buf, s, '\n')
-	if nl == len(buf) || nl-s > maxInline || p.qt.find(buf, s, '"') < nl {
+	if nl == len(buf) || nl-s > maxInline || (p.quote && p.qt.find(buf, s, '"') < nl) {
 		return false, nil
 	}
 	e := nl
@@ -278,7 +279,7 @@ func (p *csvParser) next() error {
 	for {
 		buf := p.w.buf[:p.w.n]
 		s := p.i
-		if buf[s] != '"' {
+		if buf[s] != '"' || !p.quote {
 			if e := p.stop(buf, s); e < len(buf) || p.w.eof {
 				return p.emit(p.w.off+int64(s), buf[s:e], e)
 			}
@@ -386,7 +387,7 @@ func (p *csvParser) nextField(eol bool) error {
 func (p *csvParser) slowField() error {
 	loc := spanLoc{off: p.w.off + int64(p.i), rec: p.row}
 	state := stUnquoted
-	if p.w.buf[p.i] == '"' {
+	if p.quote && p.w.buf[p.i] == '"' {
 		p.i++
 		loc.off++
 		state = stQuoted

@@ -35,6 +35,7 @@ type CSVReader struct {
 
 	r      io.Reader
 	delim  byte
+	quote  bool // CSVQuotes(delim)
 	buf    []byte
 	pos, n int // unread bytes are buf[pos:n]
 	eof    bool
@@ -67,9 +68,9 @@ type CSVField struct {
 }
 
 // NewCSVReader returns a reader of r (UTF-8) whose fields are separated
-// by delim (',' or '\t').
+// by delim (',', '\t', or '\x01' for Hive text, which has no quoting).
 func NewCSVReader(r io.Reader, delim byte) *CSVReader {
-	return &CSVReader{r: r, delim: delim, buf: make([]byte, 64<<10)}
+	return &CSVReader{r: r, delim: delim, quote: CSVQuotes(delim), buf: make([]byte, 64<<10)}
 }
 
 // Next returns the next field. It returns io.EOF after the last field, or
@@ -84,7 +85,7 @@ func (c *CSVReader) Next() (CSVField, error) {
 	var f CSVField
 	k := 0 // end of the field, relative to c.pos (fill moves the bytes)
 	plain := true
-	if c.buf[c.pos] == '"' {
+	if c.quote && c.buf[c.pos] == '"' {
 		f.Quoted = true
 		c.val = c.val[:0]
 		k = 1

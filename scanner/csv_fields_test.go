@@ -69,6 +69,7 @@ func TestCSVReader(t *testing.T) {
 		{"quote right at the end", "a,\"", ',', [][]string{{"a", ""}}},
 		{"trailing delimiter", "a,\n", ',', [][]string{{"a", ""}}},
 		{"tsv keeps commas", "a,b\tc\n", '\t', [][]string{{"a,b", "c"}}},
+		{"hive text has no quoting", "\"VIP\x01a\"\"b\x01\"\n\"x\x01y\n", '\x01', [][]string{{`"VIP`, `a""b`, `"`}, {`"x`, "y"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,7 +80,7 @@ func TestCSVReader(t *testing.T) {
 	}
 }
 
-// TestCSVReaderMatchesDecoder: on generated CSV and TSV full of quotes,
+// TestCSVReaderMatchesDecoder: on generated CSV, TSV and Hive text full of quotes,
 // delimiters and line breaks, a mobile number is found by the scan exactly
 // where CSVReader puts a value holding it (stream offset, record, field).
 func TestCSVReaderMatchesDecoder(t *testing.T) {
@@ -100,11 +101,35 @@ func TestCSVReaderMatchesDecoder(t *testing.T) {
 		}
 		files[fmt.Sprintf("f%03d%s", i, ext)] = []byte(b.String())
 	}
+	// Hive text tables, whose quotes are plain bytes: rows of three
+	// fields, so that the sniffer takes them for Hive.
+	for i := range 100 {
+		var b strings.Builder
+		b.WriteString("note\x01mobile\x01phone\n")
+		for range 3 + rng.IntN(6) {
+			for f := range 3 {
+				if f > 0 {
+					b.WriteByte('\x01')
+				}
+				for range rng.IntN(4) {
+					if p := pieces[rng.IntN(len(pieces))]; !strings.ContainsAny(p, "\r\n") {
+						b.WriteString(p)
+					}
+				}
+			}
+			b.WriteByte('\n')
+		}
+		files[fmt.Sprintf("h%03d/000000_0", i)] = []byte(b.String())
+	}
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 4})
 	for name, data := range files {
 		delim := byte(',')
-		if strings.HasSuffix(name, ".tsv") {
+		switch {
+		case strings.HasSuffix(name, ".tsv"):
 			delim = '\t'
+		case strings.HasSuffix(name, "000000_0"):
+			delim = '\x01'
+			require.Equal(t, scanner.FormatHive, sink.ByName(name).Format, name)
 		}
 		res := sink.ByName(name)
 		require.NotNil(t, res, name)

@@ -279,8 +279,8 @@ func looksJSONDoc(b []byte) bool {
 }
 
 // sniffDelimiter returns ',', '\t' or '\x01' when the first lines of the
-// head have the same, non-zero number of that delimiter outside quotes,
-// else 0.
+// head have the same, non-zero number of that delimiter outside quotes
+// (anywhere for '\x01': Hive text has no quoting), else 0.
 func sniffDelimiter(head []byte) byte {
 	lines := bytes.SplitN(head, []byte("\n"), 6)
 	if len(lines) < 3 {
@@ -307,6 +307,9 @@ func sniffDelimiter(head []byte) byte {
 }
 
 func countOutsideQuotes(line []byte, d byte) int {
+	if !CSVQuotes(d) {
+		return bytes.Count(line, []byte{d})
+	}
 	n := 0
 	q := false
 	for _, c := range line {

@@ -46,15 +46,21 @@ const PeekRowMax = 4096
 
 // SecondRowCells splits row, the bytes of a CSV's second row before its
 // line break, into its cells for the header decision; nil when it is
-// longer than PeekRowMax or holds a quote (its cells would need the whole
+// longer than PeekRowMax or holds a quote in CSV or TSV (its cells would need the whole
 // reader, and it may run on over lines). The scanner and the redact writer
 // both decide on it, so that they take the same first rows for headers.
 func SecondRowCells(row []byte, delim byte) [][]byte {
-	if len(row) > PeekRowMax || bytes.IndexByte(row, '"') >= 0 {
+	if len(row) > PeekRowMax || (CSVQuotes(delim) && bytes.IndexByte(row, '"') >= 0) {
 		return nil
 	}
 	return bytes.Split(row, []byte{delim})
 }
+
+// CSVQuotes reports whether '"' quotes a field in a table whose fields
+// are separated by delim: in CSV and TSV it does; Hive text tables
+// (FormatHive) have no quoting, and a value starting with a quote is
+// that quote and what follows it up to the delimiter.
+func CSVQuotes(delim byte) bool { return delim != hiveDelim }
 
 // LooksNumeric reports a cell that is a number, a date or a time: data,
 // not a column name.

@@ -300,9 +300,11 @@ func (p *csvRW) flush(more bool) error {
 
 // csvCell appends v as a CSV field: quoted, with its quotes doubled, when
 // the original was quoted or v holds the delimiter, a quote or a line
-// break (RFC 4180 section 2); as it is otherwise.
+// break (RFC 4180 section 2); as it is otherwise, and always in a Hive
+// text table, which has no quoting (a value there holds no delimiter or
+// line break, and a mask adds none).
 func csvCell(dst, v []byte, delim byte, quoted bool) []byte {
-	if !quoted && bytes.IndexByte(v, delim) < 0 && !bytes.ContainsAny(v, "\"\r\n") {
+	if !scanner.CSVQuotes(delim) || !quoted && bytes.IndexByte(v, delim) < 0 && !bytes.ContainsAny(v, "\"\r\n") {
 		return append(dst, v...)
 	}
 	dst = append(dst, '"')

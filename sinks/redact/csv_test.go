@@ -72,6 +72,9 @@ func TestRedactCSVAsScanned(t *testing.T) {
 		{name: "hive text table: fields split by \\x01, no header", file: "000000_0",
 			in:   "1\x01张伟\x01" + rawMobile + "\x01汉族\n2\x01李娜\x0113912345678\x01回族\n3\x01王芳\x01\x01汉族\n",
 			want: "1\x01张*\x01138****8000\x01\n2\x01李*\x01139****5678\x01\n3\x01王芳\x01\x01汉族\n"},
+		{name: "hive text table: quotes are plain bytes", file: "q/000000_0",
+			in:   "\"VIP\x01" + rawMobile + "\x01x\n\"a\"\x01\"13912345678\"\x01y\n\"z\x01\x01\"w\n",
+			want: "\"VIP\x01138****8000\x01x\n\"a\"\x01\"139****5678\"\x01y\n\"z\x01\x01\"w\n"},
 		{name: "unquoted replacement holding the delimiter and quotes is quoted", file: "r.csv", policy: tagPolicy,
 			in:   "note,mobile\nthe \"VIP\" one," + rawMobile + "\n",
 			want: "note,mobile\nthe \"VIP\" one,\"<contact, \"\"x\"\">\"\n"},
@@ -184,8 +187,11 @@ func generatedCell(rng *rand.Rand, v, delim string) string {
 func csvShape(t *testing.T, b []byte, name string) []int {
 	t.Helper()
 	delim := byte(',')
-	if strings.HasSuffix(name, ".tsv") {
+	switch {
+	case strings.HasSuffix(name, ".tsv"):
 		delim = '\t'
+	case strings.HasSuffix(name, "000000_0"):
+		delim = '\x01'
 	}
 	rd := scanner.NewCSVReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))), delim)
 	var rows []int
