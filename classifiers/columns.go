@@ -7,9 +7,10 @@ import (
 )
 
 // Columns of a table without a header. A database export (PostgreSQL's
-// COPY, MySQL's SELECT ... INTO OUTFILE, a Hive text table) usually has no
-// header row, so its columns are named by position (column_1, column_2,
-// ...) and no field name says which one holds names, a diagnosis or an
+// COPY, MySQL's SELECT ... INTO OUTFILE, a Hive text table, JSON arrays
+// of arrays) usually has no header row, so its columns are named by
+// position (column_1, column_2, ...; $[*][0], $[*][1], ... in JSON) and
+// no field name says which one holds names, a diagnosis or an
 // ethnic group: the rules of such columns (person_name and the dictionary
 // rules: religious_belief, medical_health, specific_identity) found nothing
 // in it. The values say it instead. Once a positional column has
@@ -49,15 +50,35 @@ type colRead struct {
 }
 
 // positionalColumn returns n for a field named column_<n> (n >= 1), the
-// name the readers give the columns of a table without a header; 0 else.
+// name the readers give the columns of a table without a header, or n-1
+// for a cell of a JSON row, $[*][<n-1>] (in JSON Lines $[<n-1>]: see
+// scanner.JSONRowCell); 0 else.
 func positionalColumn(name string) int {
-	d, ok := strings.CutPrefix(name, "column_")
-	if !ok || d == "" || d[0] == '0' || len(d) > 6 {
+	if d, ok := strings.CutPrefix(name, "column_"); ok {
+		return max(columnNumber(d, 1), 0)
+	}
+	if len(name) < 4 || name[0] != '$' || name[len(name)-1] != ']' {
 		return 0
 	}
-	n, err := strconv.Atoi(d)
-	if err != nil || n < 1 {
+	i := strings.LastIndexByte(name, '[')
+	if i != 1 && name[i-1] != ']' {
 		return 0
+	}
+	if n := columnNumber(name[i+1:len(name)-1], 0); n >= 0 {
+		return n + 1
+	}
+	return 0
+}
+
+// columnNumber parses d, one to six decimal digits without a leading
+// zero, when it is at least least; -1 else.
+func columnNumber(d string, least int) int {
+	if d == "" || len(d) > 6 || d[0] == '0' && len(d) > 1 || strings.Trim(d, "0123456789") != "" {
+		return -1
+	}
+	n, _ := strconv.Atoi(d)
+	if n < least {
+		return -1
 	}
 	return n
 }
@@ -74,9 +95,11 @@ type colProfile struct {
 // others wait for the next call's values.
 func (s *Scanner) profileColumns() {
 	// In a table without a header every field is positional, the first
-	// one too; a call whose first field is not has nothing to profile
-	// (extra cells of a ragged row under a header are left alone).
-	if f := s.spans[0].Field; f == nil || f.col == 0 {
+	// one too; after a JSON document's other members ({"columns": [...],
+	// "data": [[...]]}, pandas' "split") the last one is. A call whose
+	// first and last fields are not has nothing to profile (extra cells
+	// of a ragged row under a header are left alone).
+	if !positional(s.spans[0].Field) && !positional(s.spans[len(s.spans)-1].Field) {
 		return
 	}
 	for i := range s.spans {
@@ -136,6 +159,8 @@ func (s *Scanner) profileColumns() {
 		delete(s.prof, col)
 	}
 }
+
+func positional(f *Field) bool { return f != nil && f.col > 0 }
 
 // readColumn returns what the profile of a positional field decided, or
 // nil.

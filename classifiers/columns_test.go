@@ -174,7 +174,10 @@ func TestPositionalColumn(t *testing.T) {
 	t.Parallel()
 	for name, want := range map[string]int{
 		"column_1": 1, "column_12": 12, "column_0": 0, "column_01": 0, "column_": 0,
-		"column_x": 0, "column_1a": 0, "$.column_1": 0, "my_column_1": 0, "column_9999999": 0,
+		"column_x": 0, "column_1a": 0, "$.column_1": 0, "my_column_1": 0, "column_9999999": 0, "column_+1": 0,
+		// cells of JSON rows, counted from 0
+		"$[*][0]": 1, "$[*][12]": 13, "$.data[*][2]": 3, "$[0]": 1, "$[3]": 4,
+		"$[*][*]": 0, "$[*]": 0, "$[*][01]": 0, "$.tags[0]": 0, "$[*][-1]": 0, "$[*][1]x": 0, "a[*][1]": 0,
 	} {
 		assert.Equal(t, want, positionalColumn(name), name)
 	}

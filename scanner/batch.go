@@ -218,6 +218,24 @@ func (b *batch) beginSlot(s *fieldSlot, loc spanLoc) {
 	b.vslot = s
 }
 
+// cut scans the buffered records now, so that the next value starts a
+// call of the engine. No value may be open.
+func (b *batch) cut() error {
+	if len(b.spans) == 0 {
+		return nil
+	}
+	b.inRec = false
+	return b.flush(false)
+}
+
+// relabel gives the open value the field of slot s instead, unless it is
+// streamed (its field is then the one it began with).
+func (b *batch) relabel(s *fieldSlot) {
+	if b.vstart >= 0 && b.stream == nil {
+		b.vfield, b.vslot = s.f, s
+	}
+}
+
 // add appends a whole value of slot s at loc: the parsers' common case,
 // one copy and one span, with no value left open.
 func (b *batch) add(s *fieldSlot, loc spanLoc, v []byte) error {

@@ -277,7 +277,7 @@ func TestCSVHeaderOrData(t *testing.T) {
 // has positional columns, and one whose values read as Chinese names, or
 // hold a dictionary rule's terms (ethnic groups), is a column of that kind:
 // its values are findings in rows with other personal data, whatever the
-// format (CSV, TSV, a sheet).
+// format (CSV, TSV, Hive text, a sheet, JSON arrays of arrays).
 func TestHeaderlessColumns(t *testing.T) {
 	t.Parallel()
 	rows := [][]string{
@@ -286,27 +286,46 @@ func TestHeaderlessColumns(t *testing.T) {
 		{"10003", "王芳", "女", "13712345670", "汉族"},
 		{"10004", "刘洋", "男", "13612345671", "满族"},
 	}
-	var csv, tsv, hive strings.Builder
+	var csv, tsv, hive, jsonl strings.Builder
+	var jrows []string
 	for _, r := range rows {
 		csv.WriteString(strings.Join(r, ",") + "\n")
 		tsv.WriteString(strings.Join(r, "\t") + "\n")
 		hive.WriteString(strings.Join(r, "\x01") + "\n")
+		row := r[0] + `,"` + strings.Join(r[1:], `","`) + `"` // the id a number
+		jrows = append(jrows, "["+row+"]")
+		jsonl.WriteString("[" + row + "]\n")
 	}
+	values := "[" + strings.Join(jrows, ",") + "]"
 	files := map[string][]byte{
 		"export.csv":  []byte(csv.String()),
 		"export.tsv":  []byte(tsv.String()),
 		"000000_0":    []byte(hive.String()), // a Hive text table: fields split by \x01
 		"export.xlsx": xlsxOf(t, "s", rows),
+		// pandas' to_json, orient "values" and "split"; JSON Lines of rows
+		// (ClickHouse's JSONCompactEachRow)
+		"values.json": []byte(values),
+		"split.json":  []byte(`{"columns":["id","c1","c2","c3","c4"],"index":[0,1,2,3],"data":` + values + `}`),
+		"rows.jsonl":  []byte(jsonl.String()),
 		// A product column repeats its few values: no names.
 		"orders.csv": []byte("王老吉,3.5,13812348000\n王老吉,3.5,13912345678\n王老吉,4.0,13712345670\n"),
 	}
-	var want []string
-	for _, rec := range []int{0, 2, 3} {
-		want = append(want, fmt.Sprintf("%d person_name column_2 name_shape,companion,column:names", rec),
-			fmt.Sprintf("%d specific_identity column_5 field,companion,column:terms", rec))
+	want := func(names, terms string) []string {
+		var w []string
+		for _, rec := range []int{0, 2, 3} {
+			w = append(w, fmt.Sprintf("%d person_name %s name_shape,companion,column:names", rec, names),
+				fmt.Sprintf("%d specific_identity %s field,companion,column:terms", rec, terms))
+		}
+		sort.Strings(w)
+		return w
 	}
+	table := want("column_2", "column_5")
 	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
-	for file, want := range map[string][]string{"export.csv": want, "export.tsv": want, "000000_0": want, "export.xlsx": want, "orders.csv": nil} {
+	for file, want := range map[string][]string{
+		"export.csv": table, "export.tsv": table, "000000_0": table, "export.xlsx": table,
+		"values.json": want("$[*][1]", "$[*][4]"), "split.json": want("$.data[*][1]", "$.data[*][4]"),
+		"rows.jsonl": want("$[1]", "$[4]"), "orders.csv": nil,
+	} {
 		r := sink.ByName(file)
 		require.NotNil(t, r, file)
 		if file == "000000_0" {

@@ -13,7 +13,8 @@ import (
 
 // jsonParser streams JSON documents and JSON Lines into the record batch:
 // every string and number is a value whose field is its JSON path, with
-// array indexes written [*] ($.patients[*].id_no) and member names that
+// array indexes written [*] ($.patients[*].id_no; a row's cells at their
+// positions, $[*][1]: see JSONRowCell) and member names that
 // are data written * ($.users.*.name, see dataKey), and record rules see
 // the right grouping: each line of JSON Lines, each element of a top-level
 // array (or of the first array of objects or arrays in a top-level
@@ -74,7 +75,8 @@ type pathNode struct {
 	keys    map[string]*pathNode
 	kids    []*pathNode // in order of first appearance
 	elem    *pathNode
-	wild    *pathNode // the member * (wildcard)
+	cols    []*pathNode // the elements [0], [1], ... of a row (jsonFrame.row)
+	wild    *pathNode   // the member * (wildcard)
 	// scan says the key may be a personal value (keyScan); exact, that key
 	// is the whole member name (not cut at maxJSONKey, not the wildcard's).
 	scan, exact bool
@@ -96,6 +98,8 @@ type jsonFrame struct {
 	index     int64
 	array     bool
 	records   bool  // the elements of this array are records
+	row       bool  // this array is a record: its elements are columns (JSONRowCell)
+	runAt     int64 // index of the first number of the open run
 	numRun    bool  // a run of numbers is open as one value
 	expect    uint8 // what comes next
 }
@@ -238,6 +242,51 @@ func (n *pathNode) element(p *jsonParser) *pathNode {
 		p.nodes++
 	}
 	return n.elem
+}
+
+// elemNode returns the node of the element of array f at its index: the
+// column [i] of a row, [*] otherwise.
+func (p *jsonParser) elemNode(f *jsonFrame) *pathNode {
+	n := f.node
+	if !f.row || f.index >= MaxJSONRowColumns {
+		return n.element(p)
+	}
+	for int64(len(n.cols)) <= f.index {
+		n.cols = append(n.cols, nil)
+	}
+	c := n.cols[f.index]
+	if c == nil {
+		c = &pathNode{name: JSONRowCell(n.name, f.index)}
+		n.cols[f.index] = c
+		p.nodes++
+	}
+	return c
+}
+
+// Rows. A table written as JSON without its column names (pandas'
+// to_json with orient "values" or "split", ClickHouse's JSONCompactEachRow,
+// a spreadsheet API's values) is an array of arrays: each inner array is a
+// record, and its elements are the columns of a table without a header.
+// Their paths name the position, $[*][0], $[*][1] (in JSON Lines $[0],
+// $[1]), so the engine reads them as positional columns and profiles
+// their values (classifiers/columns.go), as it does a headerless CSV's.
+// The elements of an array are rows when it is an element of the records
+// array, or a line of JSON Lines; only the first MaxJSONRowColumns
+// elements are columns, the rest [*]. A run of numbers in a row is still
+// one value, at the column of its first number, or at the row's own path
+// when it is the whole row (a coordinate pair, a vector: $.route[*]).
+
+// MaxJSONRowColumns bounds the columns of a JSON row named by position.
+const MaxJSONRowColumns = 256
+
+// JSONRowCell returns the path of element i of a row at path: path[i], or
+// path[*] past MaxJSONRowColumns. The de-identified copy writer names the
+// cells of rows the same way.
+func JSONRowCell(path string, i int64) string {
+	if i >= MaxJSONRowColumns {
+		return path + "[*]"
+	}
+	return path + "[" + strconv.FormatInt(i, 10) + "]"
 }
 
 // slotOf returns the field slot of a node, preparing its field once.

@@ -144,3 +144,55 @@ func TestJSONKeyOrder(t *testing.T) {
 	assert.Equal(t, scanner.StatusComplete, r.Status)
 	assert.Equal(t, want, locs(r))
 }
+
+// TestJSONRows checks the paths of the cells of JSON rows (the arrays
+// that are records: elements of the records array, lines of JSON Lines):
+// each cell is at its position, a run of numbers at its first number's,
+// or at the row's own path when it is the whole row (a coordinate pair);
+// arrays that are not records keep [*], as do cells past the
+// MaxJSONRowColumns first.
+func TestJSONRows(t *testing.T) {
+	t.Parallel()
+	const m = `"13812348000"`
+	wide := func(at int) string {
+		cells := make([]string, 300)
+		for i := range cells {
+			cells[i] = `"x"`
+		}
+		cells[at] = m
+		return "[[" + strings.Join(cells, ",") + "]]"
+	}
+	cases := []struct {
+		name, file, doc string
+		want            []string // data type and field of each finding
+	}{
+		{"a cell", "a.json", `[["x",` + m + `]]`, []string{"cn_mobile $[*][1]"}},
+		{"after a run of numbers", "b.json", `[[1,2,` + m + `]]`, []string{"cn_mobile $[*][2]"}},
+		{"in an object in a row", "c.json", `[["x",{"tel":` + m + `}]]`, []string{"cn_mobile $[*][1].tel"}},
+		{"in an array in a row", "d.json", `[["x",[` + m + `]]]`, []string{"cn_mobile $[*][1][*]"}},
+		{"records after other members", "e.json", `{"n":1,"data":[[` + m + `]]}`, []string{"cn_mobile $.data[*][0]"}},
+		{"a line of JSON Lines", "f.jsonl", `["a",` + m + "]\n" + `{"a":[` + m + "]}\n", []string{"cn_mobile $[1]", "cn_mobile $.a[*]"}},
+		{"an array in a record is no row", "g.json", `[{"tags":[[` + m + `]]}]`, []string{"cn_mobile $[*].tags[*][*]"}},
+		{"the last column named", "h.json", wide(255), []string{"cn_mobile $[*][255]"}},
+		{"past the last column named", "i.json", wide(299), []string{"cn_mobile $[*][*]"}},
+		{"rows of coordinate pairs", "j.json", `{"route":[[116.397128,39.916527],[121.473701,31.230416]]}`,
+			[]string{"gps_coordinate $.route[*]", "gps_coordinate $.route[*]"}},
+		{"a pair and a cell", "k.json", `[[116.397128,39.916527,` + m + `]]`, []string{"gps_coordinate $[*][0]", "cn_mobile $[*][2]"}},
+	}
+	files := map[string][]byte{}
+	for _, tc := range cases {
+		files[tc.file] = []byte(tc.doc)
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sink.ByName(tc.file)
+			require.NotNil(t, r)
+			var got []string
+			for _, l := range locs(r) {
+				got = append(got, l.Type+" "+l.Field)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

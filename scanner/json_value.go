@@ -93,7 +93,16 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 		f.records = !p.lines && p.recs < 0 && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array && p.containerNext()))
 		if f.records {
 			p.recs = len(p.stack)
+			if len(p.stack) > 0 {
+				// The records follow other members of the document: they
+				// start a call of the engine, whose first value tells it a
+				// table's columns (classifiers' profileColumns).
+				if err := p.b.cut(); err != nil {
+					return err
+				}
+			}
 		}
+		f.row = p.lines && len(p.stack) == 0 || len(p.stack) > 0 && p.stack[len(p.stack)-1].records
 	}
 	p.stack = append(p.stack, f)
 	return nil
@@ -288,7 +297,7 @@ func (p *jsonParser) arrayStep(f *jsonFrame, c byte, depth int) error {
 			if f.records {
 				p.b.beginRecord()
 			}
-			if err := p.value(f.node.element(p)); err != nil {
+			if err := p.value(p.elemNode(f)); err != nil {
 				return err
 			}
 			if len(p.stack) != depth {
@@ -330,6 +339,9 @@ func (p *jsonParser) pop() error {
 	f := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
 	if f.numRun {
+		if f.row && f.runAt == 0 {
+			p.b.relabel(p.slotOf(f.node)) // the whole row: a pair or a vector
+		}
 		if err := p.b.endValue(); err != nil {
 			return err
 		}
@@ -667,10 +679,12 @@ func (p *jsonParser) number(node *pathNode, top *jsonFrame) error {
 			return err
 		}
 	} else {
-		f := node
+		f := node // in a row, the column of the run's first number
 		if inArray {
-			f = top.node // a vector or pair is one value at the array's path
-			top.numRun = true
+			if !top.row {
+				f = top.node // a vector or pair is one value at the array's path
+			}
+			top.numRun, top.runAt = true, top.index
 		}
 		p.b.beginSlot(p.slotOf(f), loc)
 	}

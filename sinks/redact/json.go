@@ -75,12 +75,14 @@ type pathNode struct {
 	keyField *classifiers.Field // of the keys of the object at this path
 	keys     map[string]*pathNode
 	elem     *pathNode
+	cols     []*pathNode // the cells [0], [1], ... of a row (jsonFrame.row)
 }
 
 // jsonFrame is an open container.
 type jsonFrame struct {
 	array   bool
 	records bool
+	row     bool // a record: its elements are cells, as in the scanner (scanner.JSONRowCell)
 	// a run of numbers in an array
 	run      bool
 	runFirst bool // the run started at the array's first element
@@ -88,6 +90,7 @@ type jsonFrame struct {
 	runO1    int  // output offset after its last number
 	runB0    int  // value offset in buf
 	runN     int
+	runAt    int // index of its first number
 	arrO0    int // output offset of '['
 	elems    int
 	obj      int // an object's serial (jsonRW.objs)
@@ -353,6 +356,23 @@ func (p *jsonRW) element(n *pathNode) *pathNode {
 		p.nodes++
 	}
 	return n.elem
+}
+
+// elemNode returns the node of element i of array fr: a row's cell [i]
+// (scanner.JSONRowCell), [*] otherwise.
+func (p *jsonRW) elemNode(fr *jsonFrame, i int) *pathNode {
+	n := fr.node
+	if !fr.row || i >= scanner.MaxJSONRowColumns {
+		return p.element(n)
+	}
+	for len(n.cols) <= i {
+		n.cols = append(n.cols, nil)
+	}
+	if n.cols[i] == nil {
+		n.cols[i] = &pathNode{name: scanner.JSONRowCell(n.name, int64(i))}
+		p.nodes++
+	}
+	return n.cols[i]
 }
 
 // recordsOpen reports an open array whose elements are records.

@@ -89,6 +89,7 @@ func (p *jsonRW) array(node *pathNode) error {
 	}
 	f := jsonFrame{array: true, node: node, arrO0: len(p.out)}
 	f.records = !p.lines && !p.recordsOpen() && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
+	f.row = p.lines && len(p.stack) == 0 || len(p.stack) > 0 && p.stack[len(p.stack)-1].records
 	if _, err := p.next(); err != nil {
 		return err
 	}
@@ -108,6 +109,14 @@ func (p *jsonRW) array(node *pathNode) error {
 			}
 		} else {
 			f.records = c == '{' || c == '['
+		}
+		if f.records && len(p.spans) > 0 {
+			// As in the scanner, the records start a call of the engine
+			// (scanner/json_value.go push).
+			p.inRec = false
+			if err := p.flush(false); err != nil {
+				return err
+			}
 		}
 	}
 	p.stack = append(p.stack, f)
@@ -139,7 +148,7 @@ func (p *jsonRW) array(node *pathNode) error {
 			if fr.run {
 				p.closeRun(fr, false)
 			}
-			if err := p.value(p.element(node)); err != nil {
+			if err := p.value(p.elemNode(fr, fr.elems)); err != nil {
 				return err
 			}
 		}
@@ -166,7 +175,7 @@ func (p *jsonRW) array(node *pathNode) error {
 	_, _ = p.next() // ']'
 	fr := top()
 	if fr.run {
-		p.closeRun(fr, fr.runFirst && !fr.commented)
+		p.closeRun(fr, true)
 	}
 	records := fr.records
 	p.stack = p.stack[:len(p.stack)-1]
@@ -184,7 +193,7 @@ func (p *jsonRW) runNumber(fr *jsonFrame) error {
 		if !p.inRec {
 			p.beginRecord()
 		}
-		fr.run, fr.runFirst, fr.runO0, fr.runB0, fr.runN = true, fr.elems == 0, len(p.out), len(p.buf), 0
+		fr.run, fr.runFirst, fr.runO0, fr.runB0, fr.runN, fr.runAt = true, fr.elems == 0, len(p.out), len(p.buf), 0, fr.elems
 	} else {
 		p.buf = append(p.buf, ',')
 	}
@@ -198,10 +207,11 @@ func (p *jsonRW) runNumber(fr *jsonFrame) error {
 	return nil
 }
 
-// closeRun ends a run of numbers; whole says it is the whole array (the
-// closing bracket has been read).
-func (p *jsonRW) closeRun(fr *jsonFrame, whole bool) {
+// closeRun ends a run of numbers; end says the array's closing bracket
+// has been read.
+func (p *jsonRW) closeRun(fr *jsonFrame, end bool) {
 	fr.run = false
+	whole := end && fr.runFirst && !fr.commented // the whole array
 	kind, sk := deid.KindText, slotRun
 	o0, o1 := fr.runO0, fr.runO1
 	switch {
@@ -210,7 +220,11 @@ func (p *jsonRW) closeRun(fr *jsonFrame, whole bool) {
 	case fr.runN == 1:
 		kind, sk = deid.KindJSONNumber, slotNumber
 	}
-	p.spans = append(p.spans, classifiers.Span{Start: fr.runB0, End: len(p.buf), Field: p.fieldOf(fr.node), Record: p.rec, Kind: kind})
+	node := fr.node // a vector or pair is one value at the array's path
+	if fr.row && !(end && fr.runFirst) {
+		node = p.elemNode(fr, fr.runAt) // in a row, the column of its first number
+	}
+	p.spans = append(p.spans, classifiers.Span{Start: fr.runB0, End: len(p.buf), Field: p.fieldOf(node), Record: p.rec, Kind: kind})
 	p.buf = append(p.buf, '\n')
 	p.slots = append(p.slots, jslot{o0: o0, o1: o1, span: len(p.spans) - 1, kind: sk, n: fr.runN})
 }

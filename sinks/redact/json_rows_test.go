@@ -1,0 +1,50 @@
+package redact
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/piiscan/piiscan/scanner"
+	"github.com/piiscan/piiscan/scanner/scannertest"
+)
+
+// TestRedactJSONRowsAsScanned: the cells of JSON rows (arrays of arrays:
+// pandas' "values" and "split", JSON Lines of arrays) are positional
+// columns for the copy as for the scan, so a column of names or of ethnic
+// groups beside mobiles is replaced value for value as the scan reports
+// it, while a row of numbers (a coordinate pair) stays one value.
+func TestRedactJSONRowsAsScanned(t *testing.T) {
+	t.Parallel()
+	const rows = `[[10001,"张伟","` + rawMobile + `","汉族"],[10002,"李娜","","回族"],[10003,"王芳","13712345670","汉族"],[10004,"刘洋","13612345671","满族",{"note":"x"}]]`
+	const masked = `[[10001,"张*","138****8000",""],[10002,"李娜","","回族"],[10003,"王*","137****5670",""],[10004,"刘*","136****5671","",{"note":"x"}]]`
+	tests := []struct{ file, in, want string }{
+		{"values.json", rows, masked},
+		{"split.json", `{"columns":["id","c1","c2","c3"],"index":[0,1,2,3],"data":` + rows + `}`,
+			`{"columns":["id","c1","c2","c3"],"index":[0,1,2,3],"data":` + masked + `}`},
+		{"rows.jsonl", "[\"张伟\",\"" + rawMobile + "\",\"汉族\"]\n[\"李娜\",null,\"回族\"]\n[\"王芳\",\"13712345670\",\"汉族\"]\n",
+			"[\"张*\",\"138****8000\",\"\"]\n[\"李娜\",null,\"回族\"]\n[\"王*\",\"137****5670\",\"\"]\n"},
+	}
+	files := map[string][]byte{}
+	for _, tt := range tests {
+		files[tt.file] = []byte(tt.in)
+	}
+	sink := &scannertest.Sink{}
+	_, err := scanner.Run(context.Background(), scanner.Config{ScanID: "rows", Workers: 2}, &scannertest.MemSource{Files: files}, engine(t), sink)
+	require.NoError(t, err)
+	found := map[string]int64{}
+	for _, r := range sink.Results {
+		for _, f := range r.Findings {
+			found[f.DataType]++
+		}
+	}
+	assert.Equal(t, map[string]int64{"cn_mobile": 8, "person_name": 8, "specific_identity": 8}, found)
+
+	dst, tally := redactFiles(t, Config{}, files)
+	assert.Equal(t, found, tally.ByDataType, "each value the scan finds is replaced, and only those")
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, string(readFile(t, dst, tt.file)), tt.file)
+	}
+}
