@@ -225,6 +225,13 @@ func TestCSVHeaderOrData(t *testing.T) {
 		// a workbook's first row is judged the same way
 		"gender.xlsx": xlsxOf(t, "s", [][]string{{"张伟", "男", "北京市", ""}, {"李娜", "女", "上海市", "13912345678"}}),
 		"known.xlsx":  xlsxOf(t, "s", [][]string{{"姓名", "性别", "手机"}, {"张伟", "男", "13812345678"}}),
+		// one name: the second row tells, by the cell in the same column
+		"onename.xlsx":  xlsxOf(t, "s", [][]string{{"张伟", "北京市", ""}, {"李娜", "上海市", "13912345678"}}),
+		"labels.xlsx":   xlsxOf(t, "s", [][]string{{"金额", "备注"}, {"12.5", "call 13812345678"}}),
+		"customer.xlsx": xlsxOf(t, "s", [][]string{{"顾客", "备注"}, {"张伟", "call 13812345678"}}),
+		"aligned.xlsx":  xlsxOf(t, "s", [][]string{{"张伟", "北京市", ""}, {"", "李娜", "13912345678"}}), // no name under 张伟
+		// a second row over PeekRowMax bytes is not looked at
+		"cut.xlsx": xlsxOf(t, "s", [][]string{{"张伟", "备注"}, {"李娜", strings.Repeat("x ", 2100) + "13912345678"}}),
 	}
 	// A first row longer than the parser's first window: the second row
 	// is read on for the decision.
@@ -249,6 +256,12 @@ func TestCSVHeaderOrData(t *testing.T) {
 		{"title.csv", "cn_mobile", "Contact Phone", 0},
 		{"gender.xlsx", "cn_mobile", "column_4", 1},
 		{"known.xlsx", "cn_mobile", "手机", 0},
+		{"onename.xlsx", "cn_mobile", "column_3", 1},
+		{"labels.xlsx", "cn_mobile", "备注", 0},
+		{"customer.xlsx", "cn_mobile", "备注", 0},
+		{"customer.xlsx", "person_name", "顾客", 0},
+		{"aligned.xlsx", "cn_mobile", "column_3", 0},
+		{"cut.xlsx", "cn_mobile", "备注", 0},
 	}
 	for _, tc := range tests {
 		r := sink.ByName(tc.file)

@@ -40,7 +40,7 @@ const (
 	MaxHeaderCells = maxHeaderCells
 )
 
-// PeekRowMax bounds the second row a CSV reader looks at for its header
+// PeekRowMax bounds the second row a CSV or sheet reader looks at for its header
 // decision (classifiers.Scanner.LooksLikeHeader).
 const PeekRowMax = 4096
 

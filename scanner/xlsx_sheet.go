@@ -19,29 +19,20 @@ type sheetReader struct {
 	off  *int64
 	name string
 
-	fields  []*classifiers.Field // by 0-based column
-	decided bool                 // the header question is settled
-	hdrRow  int64                // 1-based row of the header, 0 for none
-	first   []xcell              // the first row, until decided
-	firstR  int64
+	fields []*classifiers.Field // by 0-based column
+	hdrRow int64                // 1-based row of the header, 0 for none
+	head   SheetHead            // the first rows, until the header question is settled
 
 	cells   XLSXCells // the open row and cell
 	rowOpen bool      // the open row has a record in the batch
 	side    *sideText // formulas, headers and footers, attributes
 }
 
-// xcell is a buffered cell of the first row.
-type xcell struct {
-	col  int
-	text []byte
-	str  bool // a text cell (shared, inline or formula string)
-}
-
 func (o *objectScan) scanSheet(wb *XLSXWorkbook, b *batch, sh XLSXSheet, side *sideText, off *int64) error {
 	s := &sheetReader{o: o, wb: wb, b: b, off: off, name: sh.Name, side: side}
 	err := o.walkXML(sh.Part, s.token)
-	if err == nil && !s.decided {
-		err = s.decide()
+	if err == nil && !s.head.Decided() {
+		err = s.decide(false)
 	}
 	return err
 }
@@ -67,16 +58,12 @@ func (s *sheetReader) cell() error {
 	if !ok || len(v) == 0 {
 		return nil
 	}
-	row, col := s.cells.Row, s.cells.Col
-	if !s.decided {
-		if s.first == nil {
-			s.firstR = row
-		}
-		if row == s.firstR && len(s.first) < maxHeaderCells {
-			s.first = append(s.first, xcell{col: col, text: append([]byte(nil), v...), str: kind == XLSXText})
+	col := s.cells.Col
+	if !s.head.Decided() {
+		if s.head.Cell(s.cells.Row, HeadCell{Col: col, Text: v, Str: kind == XLSXText}) {
 			return nil
 		}
-		if err := s.decide(); err != nil {
+		if err := s.decide(true); err != nil {
 			return err
 		}
 	}
@@ -100,8 +87,10 @@ func (s *sheetReader) write(col int, v []byte) error {
 }
 
 func (s *sheetReader) endRow() error {
-	if !s.decided && s.first != nil && s.cells.Row == s.firstR {
-		return s.decide()
+	if !s.head.Decided() && s.head.RowEnd(s.cells.Row) {
+		if err := s.decide(false); err != nil {
+			return err
+		}
 	}
 	if s.rowOpen {
 		s.rowOpen = false
@@ -110,50 +99,42 @@ func (s *sheetReader) endRow() error {
 	return nil
 }
 
-// decide settles whether the first row is a header (like the CSV reader:
-// short text cells, no numbers or dates, nothing the engine would report)
-// and replays it as data when it is not.
-func (s *sheetReader) decide() error {
-	s.decided = true
-	first := s.first
-	s.first = nil
-	if len(first) == 0 {
-		return nil
-	}
-	header := true
-	texts := make([][]byte, 0, len(first))
-	for _, c := range first {
-		if !c.str || len(c.text) > maxHeaderCell || looksNumeric(c.text) {
-			header = false
-			break
-		}
-		texts = append(texts, c.text)
-	}
-	if header && !s.o.w.sc.LooksLikeHeader(context.Background(), texts, nil) {
-		header = false
-	}
-	if header {
-		s.hdrRow = s.firstR
-		for _, c := range first {
-			for len(s.fields) <= c.col {
+// decide settles whether the first row is a header (SheetHead: like the
+// CSV reader, short text cells, no numbers or dates, nothing the engine
+// would report, and the second row to tell one name from a label), and
+// writes the rows held as data. midRow says the current row goes on: a
+// cell of it is to be written, in its record.
+func (s *sheetReader) decide(midRow bool) error {
+	header, data := s.head.Settle(func(cells [][]byte, next func() [][]byte) bool {
+		return s.o.w.sc.LooksLikeHeader(context.Background(), cells, next)
+	})
+	if header.Cells != nil {
+		s.hdrRow = header.Row
+		for _, c := range header.Cells {
+			for len(s.fields) <= c.Col {
 				s.fields = append(s.fields, nil)
 			}
-			if name := string(bytes.TrimSpace(c.text)); name != "" {
-				s.fields[c.col] = s.o.w.field(name)
+			if name := string(bytes.TrimSpace(c.Text)); name != "" {
+				s.fields[c.Col] = s.o.w.field(name)
 			}
 		}
-		return nil
 	}
-	row, open := s.cells.Row, s.rowOpen
-	s.cells.Row, s.rowOpen = s.firstR, false
-	for _, c := range first {
-		if err := s.write(c.col, c.text); err != nil {
-			return err
+	row := s.cells.Row
+	for _, r := range data {
+		s.cells.Row, s.rowOpen = r.Row, false
+		for _, c := range r.Cells {
+			if err := s.write(c.Col, c.Text); err != nil {
+				return err
+			}
 		}
-	}
-	if row != s.firstR || !open {
-		if err := s.endRow(); err != nil {
-			return err
+		if midRow && r.Row == row {
+			continue // its record stays open for the rest of the row
+		}
+		if s.rowOpen {
+			s.rowOpen = false
+			if err := s.b.endRecord(); err != nil {
+				return err
+			}
 		}
 	}
 	s.cells.Row = row

@@ -21,15 +21,6 @@ type cellSlot struct {
 	se     xml.StartElement
 }
 
-// firstCell is a cell of the first row, held until the header question
-// is settled.
-type firstCell struct {
-	col  int
-	text []byte
-	str  bool
-	slot int
-}
-
 // sheetRW rewrites one worksheet: tokens are copied to a pending output,
 // cells with values become spans of a batch, and at row ends the batch is
 // classified and the output written with the edited cells rebuilt.
@@ -45,10 +36,8 @@ type sheetRW struct {
 	rec   int64
 	recOf int64 // the row of the record being built
 
-	fields  []*classifiers.Field
-	decided bool
-	first   []firstCell
-	firstR  int64
+	fields []*classifiers.Field
+	head   scanner.SheetHead // the first rows, until the header question is settled
 
 	cells  scanner.XLSXCells // the open row and cell
 	side   *sideSweep        // attributes, formulas, headers and footers
@@ -78,10 +67,8 @@ func (o *objRun) sheet(wb *xwb, sh scanner.XLSXSheet, w io.Writer) error {
 			return err
 		}
 	}
-	if !s.decided {
-		if err := s.decide(); err != nil {
-			return err
-		}
+	if !s.head.Decided() {
+		s.decide()
 	}
 	return s.flush()
 }
@@ -105,7 +92,7 @@ func (s *sheetRW) token(tok xml.Token, raw []byte) error {
 	case scanner.XLSXRowEnd:
 		return s.endRow()
 	}
-	if !s.inRow && s.first == nil && len(s.out) >= maxPending {
+	if !s.inRow && !s.head.Holding() && len(s.out) >= maxPending {
 		return s.flush()
 	}
 	return nil
@@ -124,17 +111,11 @@ func (s *sheetRW) endCell() error {
 	}
 	si := len(s.slots) - 1
 	row, col := s.cells.Row, s.cells.Col
-	if !s.decided {
-		if s.first == nil {
-			s.firstR = row
-		}
-		if row == s.firstR && len(s.first) < scanner.MaxHeaderCells {
-			s.first = append(s.first, firstCell{col: col, text: bytes.Clone(v), str: kind == scanner.XLSXText, slot: si})
+	if !s.head.Decided() {
+		if s.head.Cell(row, scanner.HeadCell{Col: col, Text: v, Str: kind == scanner.XLSXText, Slot: si}) {
 			return nil
 		}
-		if err := s.decide(); err != nil {
-			return err
-		}
+		s.decide()
 	}
 	s.addSpan(row, col, v, si)
 	return nil
@@ -156,54 +137,34 @@ func (s *sheetRW) addSpan(row int64, col int, v []byte, slot int) {
 
 func (s *sheetRW) endRow() error {
 	s.inRow = false
-	if !s.decided && s.first != nil && s.cells.Row == s.firstR {
-		if err := s.decide(); err != nil {
-			return err
-		}
+	if !s.head.Decided() && s.head.RowEnd(s.cells.Row) {
+		s.decide()
 	}
-	if s.first == nil && (len(s.buf) >= batchBytes || len(s.spans) >= batchRows || len(s.out) >= maxPending) {
+	if !s.head.Holding() && (len(s.buf) >= batchBytes || len(s.spans) >= batchRows || len(s.out) >= maxPending) {
 		return s.flush()
 	}
 	return nil
 }
 
-// decide settles whether the first row is a header (scanner/xlsx_sheet.go
-// decide: short text cells, no numbers or dates, nothing the engine
-// reports), and adds its cells as data when it is not.
-func (s *sheetRW) decide() error {
-	s.decided = true
-	first := s.first
-	s.first = nil
-	if len(first) == 0 {
-		return nil
-	}
-	header := true
-	texts := make([][]byte, 0, len(first))
-	for _, c := range first {
-		if !c.str || len(c.text) > scanner.MaxHeaderCell || scanner.LooksNumeric(c.text) {
-			header = false
-			break
+// decide settles whether the first row is a header as the scanner does
+// (scanner.SheetHead), and adds the cells of the rows held as data.
+func (s *sheetRW) decide() {
+	header, data := s.head.Settle(func(cells [][]byte, next func() [][]byte) bool {
+		return s.o.w.ed.header(s.o.ctx, cells, next)
+	})
+	for _, c := range header.Cells {
+		for len(s.fields) <= c.Col {
+			s.fields = append(s.fields, nil)
 		}
-		texts = append(texts, c.text)
-	}
-	if header && !s.o.w.ed.header(s.o.ctx, texts, nil) {
-		header = false
-	}
-	if header {
-		for _, c := range first {
-			for len(s.fields) <= c.col {
-				s.fields = append(s.fields, nil)
-			}
-			if name := string(bytes.TrimSpace(c.text)); name != "" {
-				s.fields[c.col] = s.o.w.field(name)
-			}
+		if name := string(bytes.TrimSpace(c.Text)); name != "" {
+			s.fields[c.Col] = s.o.w.field(name)
 		}
-		return nil
 	}
-	for _, c := range first {
-		s.addSpan(s.firstR, c.col, c.text, c.slot)
+	for _, r := range data {
+		for _, c := range r.Cells {
+			s.addSpan(r.Row, c.Col, c.Text, c.Slot)
+		}
 	}
-	return nil
 }
 
 // field returns the field of a 0-based column: its header, else column_<n>.
