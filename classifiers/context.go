@@ -432,7 +432,7 @@ func (e *Engine) Field(name string) *Field {
 			weak := false
 			last, lastWords := strings.ToLower(lastSegment(name)), lastFieldWords(name)
 			for _, t := range ri.params.weak {
-				if matchFieldExact(lastWords, last, t) {
+				if t.ascii && matchFieldExact(lastWords, last, t) || !t.ascii && weakLabel(last, t.norm, ri.params.roles) {
 					weak = true
 				}
 			}
@@ -704,6 +704,25 @@ func matchFieldExact(words []string, lowName string, t fieldToken) bool {
 		return strings.Contains(lowName, t.norm)
 	}
 	return strings.Join(words, "") == t.norm
+}
+
+// weakLabel reports a column name that is the Chinese weak label w (名称)
+// whole, or w after a role label (客户名称): a label that ends in w names
+// a thing's column as often (产品名称, 公司名称).
+func weakLabel(last, w string, roles []fieldToken) bool {
+	if last == w {
+		return true
+	}
+	role, ok := strings.CutSuffix(last, w)
+	if !ok {
+		return false
+	}
+	for _, r := range roles {
+		if !r.ascii && role == r.norm {
+			return true
+		}
+	}
+	return false
 }
 
 // lastSegment returns the last key of a path: a JSON path ("$.a.b[2]" ->

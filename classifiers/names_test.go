@@ -65,3 +65,17 @@ func TestBareNameNotOrganisation(t *testing.T) {
 		{[]string{"姓名"}, []string{"张三"}, true},
 	})
 }
+
+// TestWeakChineseNameLabel checks that the Chinese weak label 名称 makes
+// a bare name column whole or after a role (客户名称), not at the end of a
+// thing's column name (产品名称), whose values may read as names.
+func TestWeakChineseNameLabel(t *testing.T) {
+	testNameColumns(t, []nameCase{
+		{[]string{"名称", "手机"}, []string{"王小明", "13812348000"}, true},
+		{[]string{"客户名称", "手机"}, []string{"王小明", "13812348000"}, true},
+		{[]string{"用户名称", "email"}, []string{"李娜", "li.na@example.com"}, true},
+		{[]string{"产品名称", "手机"}, []string{"王老吉", "13812348000"}, false},
+		{[]string{"商品名称", "联系电话"}, []string{"李锦记", "13812348000"}, false},
+		{[]string{"项目名称", "手机"}, []string{"张江高科", "13812348000"}, false},
+	})
+}
