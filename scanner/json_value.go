@@ -93,10 +93,10 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 		f.records = !p.lines && p.recs < 0 && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array && p.containerNext()))
 		if f.records {
 			p.recs = len(p.stack)
-			if len(p.stack) > 0 {
-				// The records follow other members of the document: they
-				// start a call of the engine, whose first value tells it a
-				// table's columns (classifiers' profileColumns).
+			if len(p.stack) > 0 && p.rowsNext() {
+				// Rows after other members of the document: they start a
+				// call of the engine, whose first value tells it a table's
+				// columns (classifiers' profileColumns).
 				if err := p.b.cut(); err != nil {
 					return err
 				}
@@ -106,6 +106,13 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 	}
 	p.stack = append(p.stack, f)
 	return nil
+}
+
+// rowsNext reports an array at p.i, after white space: the records are
+// rows.
+func (p *jsonParser) rowsNext() bool {
+	c, ok := p.peek()
+	return ok && c == '['
 }
 
 // containerNext reports an object or an array at p.i, after white space

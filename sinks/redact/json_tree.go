@@ -110,8 +110,8 @@ func (p *jsonRW) array(node *pathNode) error {
 		} else {
 			f.records = c == '{' || c == '['
 		}
-		if f.records && len(p.spans) > 0 {
-			// As in the scanner, the records start a call of the engine
+		if c == '[' && len(p.spans) > 0 {
+			// As in the scanner, rows start a call of the engine
 			// (scanner/json_value.go push).
 			p.inRec = false
 			if err := p.flush(false); err != nil {
