@@ -214,6 +214,7 @@ func fileSpecs() []spec {
 		{"json/patient_record.json", buildPatientJSON},
 		{"json/account_profile.json", buildAccountJSON},
 		{"json/inventory.json", buildInventoryDecoyJSON},
+		{"json/export_rows.json", buildExportRowsJSON},
 		{"jsonl/events.jsonl", buildEventsJSONL},
 		{"jsonl/kyc.jsonl", buildKYCJSONL},
 		{"jsonl/metrics.jsonl", buildMetricsDecoyJSONL},

@@ -178,6 +178,51 @@ func (g *gen) plateLike() string {
 func buildExportNoHeader(c *config, path string) (*doc, error) {
 	g, d := newGen(c, path), newDoc(path)
 	tb := table{d: d, sep: ",", eol: "\n"}
+	for _, r := range exportRows(c, g) {
+		tb.row(r...)
+	}
+	return d, nil
+}
+
+// buildExportRowsJSON: the export of buildExportNoHeader as pandas writes
+// a table with to_json(orient="split"): the column names apart, and each
+// row an array whose cells are known by their position (the id a number).
+func buildExportRowsJSON(c *config, path string) (*doc, error) {
+	g, d := newGen(c, path), newDoc(path)
+	rows := exportRows(c, g)
+	d.s(`{"columns":["id","name","sex","mobile","ethnicity","diagnosis","brand","city","date"],"index":[`)
+	for i := range rows {
+		if i > 0 {
+			d.s(",")
+		}
+		d.s(strconv.Itoa(i))
+	}
+	d.s(`],"data":[`)
+	for i, r := range rows {
+		if i > 0 {
+			d.s(",")
+		}
+		d.s("[")
+		for k, cl := range r {
+			if k == 0 {
+				d.s(cl[0].written)
+				continue
+			}
+			d.s(`,"`)
+			for _, p := range cl {
+				d.v(p)
+			}
+			d.s(`"`)
+		}
+		d.s("]")
+	}
+	d.s("]}")
+	return d, nil
+}
+
+// exportRows makes the rows of a database export without a header
+// (buildExportNoHeader).
+func exportRows(c *config, g *gen) [][]cell {
 	people := make([]person, c.rows)
 	labelled := map[string]bool{}
 	for i := range people {
@@ -186,6 +231,7 @@ func buildExportNoHeader(c *config, path string) (*doc, error) {
 			labelled[people[i].zh] = true
 		}
 	}
+	rows := make([][]cell, 0, len(people))
 	for i, p := range people {
 		for i%7 == 3 && labelled[p.zh] {
 			p = g.newPerson(false)
@@ -199,8 +245,8 @@ func buildExportNoHeader(c *config, path string) (*doc, error) {
 		if i%7 == 3 {
 			name, mobile, eth, dx = t(p.zh), t(""), t(""), t(diagnosesZH[0])
 		}
-		tb.row(t(strconv.Itoa(200000+i)), name, t(sex), mobile, eth, dx, t(pick(g, productNames[:4])),
-			t(pick(g, cityNames)), t(g.between(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), c.asOf).Format("2006-01-02")))
+		rows = append(rows, []cell{t(strconv.Itoa(200000 + i)), name, t(sex), mobile, eth, dx, t(pick(g, productNames[:4])),
+			t(pick(g, cityNames)), t(g.between(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), c.asOf).Format("2006-01-02"))})
 	}
-	return d, nil
+	return rows
 }
