@@ -127,6 +127,22 @@ func rescan(t testing.TB, dir string) []scanner.Finding {
 }
 
 // readFile reads a file of the destination.
+// scanCounts scans files and counts the findings by data type, for the
+// tests that check a copy replaces what the scan reports.
+func scanCounts(t testing.TB, files map[string][]byte) map[string]int64 {
+	t.Helper()
+	sink := &scannertest.Sink{}
+	_, err := scanner.Run(context.Background(), scanner.Config{ScanID: "counts", Workers: 2}, &scannertest.MemSource{Files: files}, engine(t), sink)
+	require.NoError(t, err)
+	found := map[string]int64{}
+	for _, r := range sink.Results {
+		for _, f := range r.Findings {
+			found[f.DataType]++
+		}
+	}
+	return found
+}
+
 func readFile(t testing.TB, dir, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))

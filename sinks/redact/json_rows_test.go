@@ -1,14 +1,9 @@
 package redact
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/piiscan/piiscan/scanner"
-	"github.com/piiscan/piiscan/scanner/scannertest"
 )
 
 // TestRedactJSONRowsAsScanned: the cells of JSON rows (arrays of arrays:
@@ -31,15 +26,7 @@ func TestRedactJSONRowsAsScanned(t *testing.T) {
 	for _, tt := range tests {
 		files[tt.file] = []byte(tt.in)
 	}
-	sink := &scannertest.Sink{}
-	_, err := scanner.Run(context.Background(), scanner.Config{ScanID: "rows", Workers: 2}, &scannertest.MemSource{Files: files}, engine(t), sink)
-	require.NoError(t, err)
-	found := map[string]int64{}
-	for _, r := range sink.Results {
-		for _, f := range r.Findings {
-			found[f.DataType]++
-		}
-	}
+	found := scanCounts(t, files)
 	assert.Equal(t, map[string]int64{"cn_mobile": 8, "person_name": 8, "specific_identity": 8}, found)
 
 	dst, tally := redactFiles(t, Config{}, files)
