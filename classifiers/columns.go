@@ -95,11 +95,13 @@ type colProfile struct {
 // others wait for the next call's values.
 func (s *Scanner) profileColumns() {
 	// In a table without a header every field is positional, the first
-	// one too; after a JSON document's other members ({"columns": [...],
-	// "data": [[...]]}, pandas' "split") the last one is. A call whose
-	// first and last fields are not has nothing to profile (extra cells
-	// of a ragged row under a header are left alone).
-	if !positional(s.spans[0].Field) && !positional(s.spans[len(s.spans)-1].Field) {
+	// one too (the readers start a call at JSON rows that follow other
+	// members: {"columns": [...], "data": [[...]]}, pandas' "split"). A
+	// call whose first field is not has nothing to profile (extra cells of
+	// a ragged row under a header are left alone): a gate that does not
+	// hang on where a call ends, so that scan and redact, whose calls end
+	// in other places, profile alike.
+	if !positional(s.spans[0].Field) {
 		return
 	}
 	for i := range s.spans {
