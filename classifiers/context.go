@@ -400,7 +400,7 @@ func (e *Engine) Field(name string) *Field {
 				}
 			}
 			for _, t := range ri.params.parts {
-				if !hinted && (t.ascii && matchFieldExact(lastWords, last, t) || !t.ascii && last == t.norm) {
+				if !hinted && wholeLabel(lastWords, last, t) {
 					hinted, f.namePart = true, true
 					f.hints.set(ri.idx)
 				}
@@ -432,13 +432,15 @@ func (e *Engine) Field(name string) *Field {
 			weak := false
 			last, lastWords := strings.ToLower(lastSegment(name)), lastFieldWords(name)
 			for _, t := range ri.params.weak {
-				if t.ascii && matchFieldExact(lastWords, last, t) || !t.ascii && weakLabel(last, t.norm, ri.params.roles) {
+				// 名称 whole or after a role (客户名称), not after a
+				// thing (产品名称, 公司名称).
+				if wholeLabel(lastWords, last, t) || !t.ascii && afterRole(last, t.norm, ri.params.roles) {
 					weak = true
 				}
 			}
 			for _, t := range ri.params.roles {
 				// A role label names the column whole: 顾客, not 顾客类型.
-				if t.ascii && matchFieldExact(lastWords, last, t) || !t.ascii && last == t.norm {
+				if wholeLabel(lastWords, last, t) {
 					weak = true
 				}
 			}
@@ -706,15 +708,21 @@ func matchFieldExact(words []string, lowName string, t fieldToken) bool {
 	return strings.Join(words, "") == t.norm
 }
 
-// weakLabel reports a column name that is the Chinese weak label w (名称)
-// whole, or w after a role label (客户名称): a label that ends in w names
-// a thing's column as often (产品名称, 公司名称).
-func weakLabel(last, w string, roles []fieldToken) bool {
-	if last == w {
-		return true
+// wholeLabel reports a last key that is label t whole: its words for an
+// ASCII label (Customer Name, customer_name), the key itself for a
+// Chinese one (顾客, not 顾客类型).
+func wholeLabel(lastWords []string, last string, t fieldToken) bool {
+	if t.ascii {
+		return matchFieldExact(lastWords, last, t)
 	}
+	return last == t.norm
+}
+
+// afterRole reports a last key that is a Chinese role label followed by
+// w (客户名称 for 名称).
+func afterRole(last, w string, roles []fieldToken) bool {
 	role, ok := strings.CutSuffix(last, w)
-	if !ok {
+	if !ok || role == "" {
 		return false
 	}
 	for _, r := range roles {

@@ -518,7 +518,7 @@ func (p *csvParser) decideHeader() error {
 	h.done = true
 	isHeader := len(h.cells) > 0 && !p.inValue
 	for _, c := range h.cells {
-		if len(c) > maxHeaderCell || looksNumeric(c) {
+		if !LabelCell(c) {
 			isHeader = false
 			break
 		}

@@ -62,9 +62,12 @@ func SecondRowCells(row []byte, delim byte) [][]byte {
 // that quote and what follows it up to the delimiter.
 func CSVQuotes(delim byte) bool { return delim != hiveDelim }
 
-// LooksNumeric reports a cell that is a number, a date or a time: data,
-// not a column name.
-func LooksNumeric(c []byte) bool { return looksNumeric(c) }
+// LabelCell reports a cell of a table's first row that may be a column
+// label: at most MaxHeaderCell bytes, and not a number, a date or a time.
+// A first row is a header only when all its cells are (and LooksLikeHeader
+// agrees); the CSV and sheet readers of the scan and of the copy writer
+// all judge it so.
+func LabelCell(c []byte) bool { return len(c) <= maxHeaderCell && !looksNumeric(c) }
 
 // IsLimit reports an archive, decompression or table-size limit error of
 // the scanner's readers.

@@ -91,7 +91,7 @@ func (h *SheetHead) RowEnd(row int64) bool {
 // header (the second row is then awaited).
 func (h *SheetHead) firstEnded() bool {
 	for _, c := range h.first {
-		if !c.Str || len(c.Text) > maxHeaderCell || looksNumeric(c.Text) {
+		if !c.Str || !LabelCell(c.Text) {
 			return false
 		}
 	}

@@ -234,7 +234,7 @@ func (p *csvRW) decide() bool {
 	header := len(first) > 0
 	cells := make([][]byte, len(first))
 	for i, c := range first {
-		if len(c.value) > scanner.MaxHeaderCell || scanner.LooksNumeric(c.value) {
+		if !scanner.LabelCell(c.value) {
 			header = false
 			break
 		}
