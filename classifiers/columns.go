@@ -96,12 +96,13 @@ type colProfile struct {
 func (s *Scanner) profileColumns() {
 	// In a table without a header every field is positional, the first
 	// one too (the readers start a call at JSON rows that follow other
-	// members: {"columns": [...], "data": [[...]]}, pandas' "split"). A
-	// call whose first field is not has nothing to profile (extra cells of
-	// a ragged row under a header are left alone): a gate that does not
-	// hang on where a call ends, so that scan and redact, whose calls end
-	// in other places, profile alike.
-	if !positional(s.spans[0].Field) {
+	// members: {"columns": [...], "data": [[...]]}, pandas' "split"); in
+	// a JSON table whose column list labels some columns, the first is a
+	// labelled cell or positional. A call whose first field is neither has
+	// nothing to profile (extra cells of a ragged row under a header are
+	// left alone): a gate that does not hang on where a call ends, so that
+	// scan and redact, whose calls end in other places, profile alike.
+	if f := s.spans[0].Field; !positional(f) && (f == nil || !f.labelled) {
 		return
 	}
 	for i := range s.spans {

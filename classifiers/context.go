@@ -302,7 +302,7 @@ type Field struct {
 	// Name is the display name written to findings, with anything that looks
 	// like a personal value (long digit runs, e-mail shapes) redacted.
 	Name     string
-	evidence string // "field:" + Name
+	evidence string // "field:" + Name; a LabelledField's label
 	hints    bitset // rules whose field_names match
 	// ancestorOnly: any-value rules hinted by an enclosing key alone
 	// ($.rules[*].conditions[*].fn): a value there needs a term of the
@@ -318,6 +318,7 @@ type Field struct {
 	namePart   bool // a first_name or last_name column: one word is a name
 	disability bool // the name says 残疾 or disab...: it labels a disability certificate number
 	col        int  // n of a positional name, column_<n>: a column of a table without a header (columns.go)
+	labelled   bool // a LabelledField: a row cell a column list names
 	// ctxRules judge this field's values whole, but only in a record with
 	// a field whose name has a subject word (subject): an "embedding"
 	// next to a user_id or a face_image is a face feature, next to a
@@ -342,6 +343,23 @@ func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) !=
 
 // any reports a bit set: set grows the slice only to a word it sets.
 func (b bitset) any() bool { return len(b) > 0 }
+
+// LabelledField prepares a column that a path names but a label describes:
+// a cell of a JSON table whose column names are listed apart from its rows
+// ({"columns": ["name", "phone"], "data": [[...]]}, see
+// scanner.JSONColumnList). Its values get the label's context, as a CSV
+// column gets its header's, while findings name it by its path. A label
+// the rules do not know (c1, col_2, Unnamed: 0) says nothing of the
+// column, which is then profiled by its values as if it had none
+// (columns.go).
+func (e *Engine) LabelledField(path, label string) *Field {
+	f := e.Field(label)
+	f.Name, f.labelled = SafeName(path), true
+	if !f.Known() {
+		f.col = positionalColumn(path)
+	}
+	return f
+}
 
 // Field prepares a column name or JSON path. The caller should cache the
 // result per column; it costs a few microseconds.

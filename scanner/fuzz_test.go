@@ -56,6 +56,8 @@ func FuzzJSON(f *testing.F) {
 	for _, s := range []string{
 		"// a\n{\"a\" /* b */ : [1, /* c */ 2,], // d\n}\n/* e */", "/* /* */ {\"a\":1,}", "{\"a\":1} /* 1381234",
 		"[/**/]", "{\"a\":\"/* x */\"} //", "/", "{/", "[1/*\n*/,2]",
+		"{\"columns\":[\"name\",\"passport\"],\"data\":[[\"Alice Walker\",\"E12345678\"]]}",
+		"{\"meta\":[{\"name\":\"na\\u006de\"},{\"name\":\"c1\"}],\"data\":[[\"Bob Stone\",\"张伟\"]]}",
 	} {
 		f.Add([]byte(s))
 	}

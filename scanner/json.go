@@ -53,10 +53,14 @@ type jsonParser struct {
 	nl, bs nextByte // the next '\n' and '\\'
 	keyHit bool     // the key readString is reading may be a personal value
 
-	root    *pathNode
-	nodes   int
-	stack   []jsonFrame
-	recs    int // index in stack of the array whose elements are records, -1 for none
+	root  *pathNode
+	nodes int
+	stack []jsonFrame
+	recs  int // index in stack of the array whose elements are records, -1 for none
+	// listAt is the index in stack of an open column list (JSONColumnList),
+	// -1 for none; labels holds the labels read from the document's last.
+	listAt  int
+	labels  []string
 	key     []byte
 	docRec  int64 // JSON Lines: index of the current line's document
 	docs    int
@@ -76,6 +80,7 @@ type pathNode struct {
 	kids    []*pathNode // in order of first appearance
 	elem    *pathNode
 	cols    []*pathNode // the elements [0], [1], ... of a row (jsonFrame.row)
+	label   string      // a row cell's column label (JSONColumnList), "" for none
 	wild    *pathNode   // the member * (wildcard)
 	// scan says the key may be a personal value (keyScan); exact, that key
 	// is the whole member name (not cut at maxJSONKey, not the wildcard's).
@@ -123,7 +128,7 @@ const (
 func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
 	b := newBatch(o)
 	b.counted = true
-	p := &jsonParser{o: o, b: b, lines: lines, recs: -1}
+	p := &jsonParser{o: o, b: b, lines: lines, recs: -1, listAt: -1}
 	p.w.init(o.ctx, r, b, o.w.takeWinBuf())
 	defer o.w.putWinBuf(p.w.buf)
 	p.resetCache()
@@ -257,6 +262,9 @@ func (p *jsonParser) elemNode(f *jsonFrame) *pathNode {
 	c := n.cols[f.index]
 	if c == nil {
 		c = &pathNode{name: JSONRowCell(n.name, f.index)}
+		if f.index < int64(len(p.labels)) {
+			c.label = p.labels[f.index]
+		}
 		n.cols[f.index] = c
 		p.nodes++
 	}
@@ -289,10 +297,70 @@ func JSONRowCell(path string, i int64) string {
 	return path + "[" + strconv.FormatInt(i, 10) + "]"
 }
 
+// Column lists. A table written as JSON rows may list its column names
+// apart from them, before the rows, in a member of the document's object:
+// pandas' to_json(orient="split") writes {"columns": ["name", "phone"],
+// "index": [...], "data": [[...], ...]}; ClickHouse's JSONCompact, Trino's
+// and Elasticsearch's SQL APIs write {"meta" (or "columns"): [{"name":
+// "name", "type": ...}, ...], "data" (or "rows"): [[...], ...]}. The
+// label at position i of such a list (a string element, or the "name"
+// member of an object element) describes the cells [i] of the rows that
+// follow in the same document: they keep their paths ($.data[*][1]) and
+// get the label's context (classifiers' LabelledField), as a CSV column
+// gets its header's. Only a list read before the rows counts; the cells
+// of a path keep the labels they got first.
+
+// JSONColumnList reports the name of a member of a document's top-level
+// object whose array lists the columns of the rows that follow.
+func JSONColumnList(key string) bool {
+	switch strings.ToLower(key) {
+	case "columns", "meta", "fields", "header", "headers":
+		return true
+	}
+	return false
+}
+
+// JSONColumnLabel returns the label a string of a column list gives its
+// column: the string when it may be a label (LabelCell), "" else.
+func JSONColumnLabel(v []byte) string {
+	if len(v) == 0 || !LabelCell(v) {
+		return ""
+	}
+	return string(v)
+}
+
+// JSONColumnName reports a member of an object in a column list that
+// holds the column's label.
+func JSONColumnName(key string) bool { return key == "name" }
+
+// label notes the string v at node as its column's label when it is one:
+// an element of the open column list, or the name member of an object
+// element.
+func (p *jsonParser) label(node *pathNode, v []byte) {
+	top := len(p.stack) - 1
+	if top != p.listAt && (top-1 != p.listAt || p.stack[top].array || !JSONColumnName(node.key)) {
+		return
+	}
+	i := p.stack[p.listAt].index
+	if i >= MaxJSONRowColumns {
+		return
+	}
+	for int64(len(p.labels)) <= i {
+		p.labels = append(p.labels, "")
+	}
+	if p.labels[i] == "" {
+		p.labels[i] = JSONColumnLabel(v)
+	}
+}
+
 // slotOf returns the field slot of a node, preparing its field once.
 func (p *jsonParser) slotOf(n *pathNode) *fieldSlot {
 	if n.slot.f == nil {
-		n.slot.f = p.o.w.field(n.name) // cached by the worker across objects
+		if n.label != "" {
+			n.slot.f = p.o.w.labelledField(n.name, n.label)
+		} else {
+			n.slot.f = p.o.w.field(n.name) // cached by the worker across objects
+		}
 	}
 	return &n.slot
 }
@@ -409,7 +477,7 @@ func (p *jsonParser) run() error {
 // document parses one JSON value at the top level.
 func (p *jsonParser) document() error {
 	p.stack = p.stack[:0]
-	p.recs = -1
+	p.recs, p.listAt, p.labels = -1, -1, p.labels[:0]
 	if p.lines {
 		p.docRec = p.w.lines.current() - 1 // JSON Lines: record = 0-based line index
 		p.b.beginRecord()

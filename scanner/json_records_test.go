@@ -1,6 +1,7 @@
 package scanner_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -191,6 +192,51 @@ func TestJSONRows(t *testing.T) {
 			var got []string
 			for _, l := range locs(r) {
 				got = append(got, l.Type+" "+l.Field)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// TestJSONColumnLists: the column names a JSON table lists before its
+// rows (pandas' orient "split", ClickHouse's JSONCompact "meta", SQL APIs'
+// "columns" of objects) describe the rows' cells, which keep their paths:
+// a Latin name in a "name" column and a passport number in a
+// "passport_no" column, which no value alone gives away, are found. A list
+// after the rows, or one of numbers, names nothing.
+func TestJSONColumnLists(t *testing.T) {
+	t.Parallel()
+	const rows = `[["Alice Walker","E12345678","13812348000"],["Bob Stone","G23456789","13912345678"]]`
+	named := []string{
+		"person_name $.data[*][0] name_shape,companion", "cn_passport $.data[*][1] format,field:passport_no", "cn_mobile $.data[*][2] format,field:phone",
+		"person_name $.data[*][0] name_shape,companion", "cn_passport $.data[*][1] format,field:passport_no", "cn_mobile $.data[*][2] format,field:phone",
+	}
+	unnamed := []string{"cn_mobile $.data[*][2] format", "cn_mobile $.data[*][2] format"}
+	cases := []struct {
+		name, doc string
+		want      []string // data type, field and evidence of each finding
+	}{
+		{"pandas split", `{"columns":["name","passport_no","phone"],"index":[0,1],"data":` + rows + `}`, named},
+		{"meta objects", `{"meta":[{"name":"name","type":"String"},{"type":"String","name":"passport_no"},{"name":"phone"}],"data":` + rows + `,"rows":2}`, named},
+		{"escaped labels", `{"Columns":["na\u006de","passport_no","ph\u006fne"],"data":` + rows + `}`, named},
+		{"a list after the rows", `{"data":` + rows + `,"columns":["name","passport_no","phone"]}`, unnamed},
+		{"labels that are numbers", `{"columns":[0,1,"2"],"data":` + rows + `}`, unnamed},
+		{"a list in a nested object", `{"a":{"columns":["name","passport_no","phone"]},"data":` + rows + `}`, unnamed},
+	}
+	files := map[string][]byte{}
+	for i, tc := range cases {
+		files[fmt.Sprintf("%d.json", i)] = []byte(tc.doc)
+	}
+	sink := run(t, &scannertest.MemSource{Files: files}, scanner.Config{Workers: 1})
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sink.ByName(fmt.Sprintf("%d.json", i))
+			require.NotNil(t, r)
+			var got []string
+			for _, f := range r.Findings {
+				if f.Field != nil && strings.HasPrefix(*f.Field, "$.data") {
+					got = append(got, f.DataType+" "+*f.Field+" "+f.Evidence)
+				}
 			}
 			assert.Equal(t, tc.want, got)
 		})

@@ -103,6 +103,9 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 			}
 		}
 		f.row = p.lines && len(p.stack) == 0 || len(p.stack) > 0 && p.stack[len(p.stack)-1].records
+		if !p.lines && len(p.stack) == 1 && !p.stack[0].array && JSONColumnList(node.key) {
+			p.listAt, p.labels = len(p.stack), p.labels[:0]
+		}
 	}
 	p.stack = append(p.stack, f)
 	return nil
@@ -263,6 +266,9 @@ func (p *jsonParser) members(f *jsonFrame) error {
 				return nil
 			}
 			p.i, f.expect = q+1, expCommaOrEnd
+			if p.listAt >= 0 {
+				p.label(node, buf[s:q])
+			}
 			if err := p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q]); err != nil {
 				return err
 			}
@@ -345,6 +351,9 @@ func (p *jsonParser) pop() error {
 	p.i++
 	f := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
+	if len(p.stack) == p.listAt {
+		p.listAt = -1
+	}
 	if f.numRun {
 		if f.row && f.runAt == 0 {
 			p.b.relabel(p.slotOf(f.node)) // the whole row: a pair or a vector
@@ -521,6 +530,9 @@ func (p *jsonParser) stringValue(node *pathNode) error {
 			}
 			p.breaks(buf, s, q)
 			p.i = q + 1
+			if p.listAt >= 0 {
+				p.label(node, buf[s:q])
+			}
 			return p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q])
 		}
 		if p.w.eof || len(buf)-p.i > maxInline || !p.more(p.i) {
@@ -530,6 +542,9 @@ func (p *jsonParser) stringValue(node *pathNode) error {
 	p.b.beginSlot(p.slotOf(node), spanLoc{off: p.w.off + int64(p.i) + 1, rec: p.recRef()})
 	if err := p.readString(false); err != nil {
 		return err
+	}
+	if p.listAt >= 0 && p.b.stream == nil && p.b.vstart >= 0 {
+		p.label(node, p.b.buf[p.b.vstart:])
 	}
 	return p.b.endValue()
 }

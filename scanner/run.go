@@ -541,6 +541,20 @@ func (w *worker) field(name string) *classifiers.Field {
 	return f
 }
 
+// labelledField returns the prepared field of a JSON row cell at path
+// whose column list labels it (classifiers' LabelledField), cached.
+func (w *worker) labelledField(path, label string) *classifiers.Field {
+	key := path + "\x00" + label
+	if f, ok := w.fields[key]; ok {
+		return f
+	}
+	f := w.eng.LabelledField(path, label)
+	if len(w.fields) < 100_000 {
+		w.fields[key] = f
+	}
+	return f
+}
+
 // scan scans one object. It returns nil when the object was abandoned
 // because the run was cancelled (a resumed run will scan it again).
 func (w *worker) scan(hard context.Context, j *job) (res *ObjectResult) {

@@ -71,6 +71,8 @@ type jslot struct {
 // pathNode is one JSON path; its field is prepared once.
 type pathNode struct {
 	name     string
+	key      string // the member name under its parent object, "\x00*" for the wildcard
+	label    string // a row cell's column label (scanner.JSONColumnList), "" for none
 	field    *classifiers.Field
 	keyField *classifiers.Field // of the keys of the object at this path
 	keys     map[string]*pathNode
@@ -126,9 +128,14 @@ type jsonRW struct {
 	inRec bool
 	stack []jsonFrame
 	key   []byte
-	root  *pathNode
-	nodes int
-	tmp   []byte
+	// listAt is the index in stack of an open column list, -1 for none;
+	// labels holds the labels read from the document's last, as in the
+	// scanner (scanner.JSONColumnList).
+	listAt int
+	labels []string
+	root   *pathNode
+	nodes  int
+	tmp    []byte
 	// scratch of spliceString
 	bounds  []int
 	unesc   []byte
@@ -148,7 +155,7 @@ type jsonRW struct {
 // json rewrites a JSON document or JSON Lines (lines) read from r, in
 // UTF-8, to w; fits is runeFits of the encoding w writes to.
 func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool) error {
-	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}}
+	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}, listAt: -1}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if lines {
 		return p.jsonLines(br)
@@ -159,6 +166,7 @@ func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool
 			return err
 		}
 		p.stack = p.stack[:0]
+		p.listAt, p.labels = -1, p.labels[:0]
 		more, err := p.ws()
 		if err == nil && !more {
 			break
@@ -307,9 +315,33 @@ func (p *jsonRW) addSpan(v []byte, f *classifiers.Field, kind deid.Kind) {
 
 func (p *jsonRW) fieldOf(n *pathNode) *classifiers.Field {
 	if n.field == nil {
-		n.field = p.o.w.field(n.name)
+		if n.label != "" {
+			n.field = p.o.w.labelledField(n.name, n.label)
+		} else {
+			n.field = p.o.w.field(n.name)
+		}
 	}
 	return n.field
+}
+
+// label notes the string v just read at node as its column's label when
+// it is one, as the scanner does: an element of the open column list, or
+// the name member of an object element.
+func (p *jsonRW) label(node *pathNode, v []byte) {
+	top := len(p.stack) - 1
+	if top != p.listAt && (top-1 != p.listAt || p.stack[top].array || !scanner.JSONColumnName(node.key)) {
+		return
+	}
+	i := p.stack[p.listAt].elems
+	if i >= scanner.MaxJSONRowColumns {
+		return
+	}
+	for len(p.labels) <= i {
+		p.labels = append(p.labels, "")
+	}
+	if p.labels[i] == "" {
+		p.labels[i] = scanner.JSONColumnLabel(v)
+	}
 }
 
 // keyFieldOf returns the field of the keys of the object at n.
@@ -344,7 +376,7 @@ func (p *jsonRW) child(n *pathNode, key []byte) *pathNode {
 	if wild {
 		name = n.name + ".*"
 	}
-	c := &pathNode{name: name}
+	c := &pathNode{name: name, key: k}
 	n.keys[k] = c
 	p.nodes++
 	return c
@@ -370,6 +402,9 @@ func (p *jsonRW) elemNode(fr *jsonFrame, i int) *pathNode {
 	}
 	if n.cols[i] == nil {
 		n.cols[i] = &pathNode{name: scanner.JSONRowCell(n.name, int64(i))}
+		if i < len(p.labels) {
+			n.cols[i].label = p.labels[i]
+		}
 		p.nodes++
 	}
 	return n.cols[i]

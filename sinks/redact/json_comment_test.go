@@ -177,6 +177,8 @@ func FuzzRedactJSONC(f *testing.F) {
 	for _, s := range []string{
 		jsoncDoc(), "{\"a\": 1 /* call " + rawMobile + "/ext */}", "// " + rawEmail + "\n[1, /* */ 2,]",
 		"{\"a\":[ /* " + rawMobile + " */ {\"b\":1}, ], }", "/* /* " + rawID + " */ {}", "{\"k\" // " + rawMobile + "\r\n:2}",
+		"{\"columns\":[\"name\",\"passport\"],\"data\":[[\"Alice Walker\",\"E12345678\",\"" + rawMobile + "\"]]}",
+		"{\"meta\":[{\"name\":\"na\\u006de\"},{\"name\":\"c1\"}],\"data\":[[\"Bob Stone\",\"张伟\"],[\"Al Ng\",\"" + rawMobile + "\"]]}",
 	} {
 		f.Add([]byte(s))
 	}

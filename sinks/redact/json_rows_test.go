@@ -35,3 +35,34 @@ func TestRedactJSONRowsAsScanned(t *testing.T) {
 		assert.Equal(t, tt.want, string(readFile(t, dst, tt.file)), tt.file)
 	}
 }
+
+// TestRedactJSONColumnListsAsScanned: the column names a JSON table lists
+// before its rows label the rows' cells for the copy as for the scan
+// (scanner.JSONColumnList), so Latin names and passport numbers, which
+// only their column names give away, are replaced as the scan reports
+// them; a list after the rows labels nothing, in both.
+func TestRedactJSONColumnListsAsScanned(t *testing.T) {
+	t.Parallel()
+	const rows = `[["Alice Walker","E12345678","` + rawMobile + `"],["Bob Stone","G23456789","13912345678"]]`
+	const masked = `[["A**** ******","E******78","138****8000"],["B** *****","G******89","139****5678"]]`
+	tests := []struct{ file, in, want string }{
+		{"split.json", `{"columns":["name","passport_no","phone"],"index":[0,1],"data":` + rows + `}`,
+			`{"columns":["name","passport_no","phone"],"index":[0,1],"data":` + masked + `}`},
+		{"meta.json", `{"meta":[{"name":"na\u006de"},{"name":"passport_no"},{"name":"phone"}],"data":` + rows + `}`,
+			`{"meta":[{"name":"na\u006de"},{"name":"passport_no"},{"name":"phone"}],"data":` + masked + `}`},
+		{"after.json", `{"data":` + rows + `,"columns":["name","passport_no","phone"]}`,
+			`{"data":[["Alice Walker","E12345678","138****8000"],["Bob Stone","G23456789","139****5678"]],"columns":["name","passport_no","phone"]}`},
+	}
+	files := map[string][]byte{}
+	for _, tt := range tests {
+		files[tt.file] = []byte(tt.in)
+	}
+	found := scanCounts(t, files)
+	assert.Equal(t, map[string]int64{"cn_mobile": 6, "cn_passport": 4, "person_name": 4}, found)
+
+	dst, tally := redactFiles(t, Config{}, files)
+	assert.Equal(t, found, tally.ByDataType, "each value the scan finds is replaced, and only those")
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, string(readFile(t, dst, tt.file)), tt.file)
+	}
+}

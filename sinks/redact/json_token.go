@@ -74,6 +74,9 @@ func (p *jsonRW) stringValue(node *pathNode) error {
 		}
 		return err
 	}
+	if p.listAt >= 0 {
+		p.label(node, p.buf[b0:])
+	}
 	p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.fieldOf(node), Record: p.rec, Kind: deid.KindJSONString})
 	p.buf = append(p.buf, '\n')
 	p.slots = append(p.slots, jslot{o0: o0, o1: len(p.out), span: len(p.spans) - 1, kind: slotString})

@@ -90,6 +90,9 @@ func (p *jsonRW) array(node *pathNode) error {
 	f := jsonFrame{array: true, node: node, arrO0: len(p.out)}
 	f.records = !p.lines && !p.recordsOpen() && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
 	f.row = p.lines && len(p.stack) == 0 || len(p.stack) > 0 && p.stack[len(p.stack)-1].records
+	if !p.lines && len(p.stack) == 1 && !p.stack[0].array && scanner.JSONColumnList(node.key) {
+		p.listAt, p.labels = len(p.stack), p.labels[:0] // once f is pushed
+	}
 	if _, err := p.next(); err != nil {
 		return err
 	}
@@ -179,6 +182,9 @@ func (p *jsonRW) array(node *pathNode) error {
 	}
 	records := fr.records
 	p.stack = p.stack[:len(p.stack)-1]
+	if len(p.stack) == p.listAt {
+		p.listAt = -1
+	}
 	if records && p.inRec {
 		// Values after the records form a group of their own.
 		return p.endRecord()

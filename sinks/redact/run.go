@@ -220,6 +220,23 @@ func (w *worker) field(name string) *classifiers.Field {
 	return f
 }
 
+// labelledField returns the prepared field of a JSON row cell at path
+// whose column list labels it, as the scanner prepares it, cached.
+func (w *worker) labelledField(path, label string) *classifiers.Field {
+	if w.eng == nil {
+		return nil
+	}
+	key := path + "\x00" + label
+	if f, ok := w.fields[key]; ok {
+		return f
+	}
+	f := w.eng.LabelledField(path, label)
+	if len(w.fields) < 100_000 {
+		w.fields[key] = f
+	}
+	return f
+}
+
 // object rewrites one object and returns its result, or nil when it was
 // abandoned because the run was interrupted.
 func (w *worker) object(hard context.Context, info scanner.ObjectInfo, pre *scanner.Fetched) (res *Result) {
