@@ -58,6 +58,7 @@ func FuzzJSON(f *testing.F) {
 		"[/**/]", "{\"a\":\"/* x */\"} //", "/", "{/", "[1/*\n*/,2]",
 		"{\"columns\":[\"name\",\"passport\"],\"data\":[[\"Alice Walker\",\"E12345678\"]]}",
 		"{\"meta\":[{\"name\":\"na\\u006de\"},{\"name\":\"c1\"}],\"data\":[[\"Bob Stone\",\"张伟\"]]}",
+		"{\"values\":[[\"name\",\"phone\" /* c */],[\"Bob Stone\",\"13812348000\"]]}",
 	} {
 		f.Add([]byte(s))
 	}

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -58,15 +59,22 @@ type jsonParser struct {
 	stack []jsonFrame
 	recs  int // index in stack of the array whose elements are records, -1 for none
 	// listAt is the index in stack of an open column list (JSONColumnList),
-	// -1 for none; labels holds the labels read from the document's last.
-	listAt  int
-	labels  []string
-	key     []byte
-	docRec  int64 // JSON Lines: index of the current line's document
-	docs    int
-	bad     int // JSON Lines: lines that did not parse
-	badOff  int64
-	scratch []byte
+	// -1 for none; labels holds the labels read from the document's last,
+	// or from its first row when that is a header (JSONHeaderRow).
+	listAt int
+	labels []string
+	// headAt is the index in stack of the first row while it is read,
+	// -1 else; headSeen, a first row was met (in the document, or in JSON
+	// Lines the file).
+	headAt   int
+	headSeen bool
+	head     HeadRow
+	key      []byte
+	docRec   int64 // JSON Lines: index of the current line's document
+	docs     int
+	bad      int // JSON Lines: lines that did not parse
+	badOff   int64
+	scratch  []byte
 }
 
 // pathNode is one JSON path; its field is prepared once and shared by
@@ -128,7 +136,7 @@ const (
 func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
 	b := newBatch(o)
 	b.counted = true
-	p := &jsonParser{o: o, b: b, lines: lines, recs: -1, listAt: -1}
+	p := &jsonParser{o: o, b: b, lines: lines, recs: -1, listAt: -1, headAt: -1}
 	p.w.init(o.ctx, r, b, o.w.takeWinBuf())
 	defer o.w.putWinBuf(p.w.buf)
 	p.resetCache()
@@ -321,12 +329,95 @@ func JSONColumnList(key string) bool {
 }
 
 // JSONColumnLabel returns the label a string of a column list gives its
-// column: the string when it may be a label (LabelCell), "" else.
+// column: the string without surrounding spaces when it may be a label
+// (LabelCell), "" else.
 func JSONColumnLabel(v []byte) string {
-	if len(v) == 0 || !LabelCell(v) {
+	if !LabelCell(v) {
 		return ""
 	}
-	return string(v)
+	return string(bytes.TrimSpace(v))
+}
+
+// Header rows. A table written as JSON rows may instead start with a row
+// of its column names, as a spreadsheet API's "values" or ClickHouse's
+// JSONCompactEachRowWithNames do. The first row of a document (in JSON
+// Lines, of the file), when no column list came before it, is read as a
+// header when HeadRow.Labels says so; its cells are still values at their
+// paths, and the rows after it are labelled as a column list labels them.
+
+// HeadRow reads the first row of a JSON table: Begin at its start, Cell
+// for each string element, Other for any other element (a number, a
+// container, a literal) and for a comment in it, then Labels at its end.
+type HeadRow struct {
+	cells []string
+	ok    bool
+}
+
+// Begin starts a first row.
+func (h *HeadRow) Begin() { h.cells, h.ok = h.cells[:0], true }
+
+// Cell notes a string element of the row.
+func (h *HeadRow) Cell(v []byte) {
+	if !h.ok || !LabelCell(v) {
+		h.ok = false
+		return
+	}
+	h.cells = append(h.cells, string(v))
+}
+
+// Other notes an element that is not a string, or a comment.
+func (h *HeadRow) Other() { h.ok = false }
+
+// Labels returns the labels of the row's columns when it is a header, nil
+// else. It is one when its elements are all strings that may be labels
+// (LabelCell) and one at least is a label the rules know (known: 姓名,
+// phone, diagnosis), which no row of values holds: a row of values that
+// are all strings (张伟, 北京市) has no such label and stays data. Past
+// MaxJSONRowColumns, columns have no label.
+func (h *HeadRow) Labels(known func(label string) bool) []string {
+	if !h.ok || len(h.cells) == 0 {
+		return nil
+	}
+	named := false
+	labels := make([]string, 0, min(len(h.cells), MaxJSONRowColumns))
+	for i, c := range h.cells {
+		l := JSONColumnLabel([]byte(c))
+		named = named || l != "" && known(l)
+		if i < MaxJSONRowColumns {
+			labels = append(labels, l)
+		}
+	}
+	if !named {
+		return nil
+	}
+	return labels
+}
+
+// capture notes a string value v at node that may be a label, of the open
+// column list or of the first row; ok is false when v could not be kept
+// (streamed: too long to be a label).
+func (p *jsonParser) capture(node *pathNode, v []byte, ok bool) {
+	if p.listAt >= 0 && ok {
+		p.label(node, v)
+	}
+	if len(p.stack)-1 == p.headAt {
+		if ok {
+			p.head.Cell(v)
+		} else {
+			p.head.Other()
+		}
+	}
+}
+
+// endHead decides, at the end of the first row (at path node), whether it
+// was a header; if so, the cells of the rows to come are made anew,
+// labelled.
+func (p *jsonParser) endHead(node *pathNode) {
+	p.headAt = -1
+	if l := p.head.Labels(func(l string) bool { return p.o.w.field(l).Known() }); l != nil {
+		p.labels = append(p.labels[:0], l...)
+		node.cols = nil
+	}
 }
 
 // JSONColumnName reports a member of an object in a column list that
@@ -477,7 +568,10 @@ func (p *jsonParser) run() error {
 // document parses one JSON value at the top level.
 func (p *jsonParser) document() error {
 	p.stack = p.stack[:0]
-	p.recs, p.listAt, p.labels = -1, -1, p.labels[:0]
+	p.recs, p.listAt, p.headAt = -1, -1, -1
+	if !p.lines {
+		p.labels, p.headSeen = p.labels[:0], false
+	}
 	if p.lines {
 		p.docRec = p.w.lines.current() - 1 // JSON Lines: record = 0-based line index
 		p.b.beginRecord()

@@ -52,6 +52,9 @@ func (p *jsonParser) readComment() error {
 	} else {
 		top := &p.stack[len(p.stack)-1]
 		node = top.node
+		if len(p.stack)-1 == p.headAt {
+			p.head.Other()
+		}
 		if top.numRun {
 			top.numRun = false
 			if err := p.b.endValue(); err != nil {

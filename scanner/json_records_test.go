@@ -179,6 +179,9 @@ func TestJSONRows(t *testing.T) {
 		{"rows of coordinate pairs", "j.json", `{"route":[[116.397128,39.916527],[121.473701,31.230416]]}`,
 			[]string{"gps_coordinate $.route[*]", "gps_coordinate $.route[*]"}},
 		{"a pair and a cell", "k.json", `[[116.397128,39.916527,` + m + `]]`, []string{"gps_coordinate $[*][0]", "cn_mobile $[*][2]"}},
+		{"a header line of JSON Lines", "l.jsonl", "[\"name\",\"passport_no\"]\n[\"Alice Walker\",\"E12345678\"]\n[1]\n[\"name\",\"passport_no\"]\n[\"Bob Stone\",\"G23456789\"]\n",
+			[]string{"person_name $[0]", "cn_passport $[1]", "person_name $[0]", "cn_passport $[1]"}},
+		{"no header line after the first", "m.jsonl", "[1]\n[\"name\",\"passport_no\"]\n[\"Alice Walker\",\"E12345678\"]\n", nil},
 	}
 	files := map[string][]byte{}
 	for _, tc := range cases {
@@ -203,7 +206,9 @@ func TestJSONRows(t *testing.T) {
 // "columns" of objects) describe the rows' cells, which keep their paths:
 // a Latin name in a "name" column and a passport number in a
 // "passport_no" column, which no value alone gives away, are found. A list
-// after the rows, or one of numbers, names nothing.
+// after the rows, or one of numbers, names nothing. So does a header row
+// (a spreadsheet API's "values"): a first row of strings, one of them a
+// label the rules know.
 func TestJSONColumnLists(t *testing.T) {
 	t.Parallel()
 	const rows = `[["Alice Walker","E12345678","13812348000"],["Bob Stone","G23456789","13912345678"]]`
@@ -222,6 +227,17 @@ func TestJSONColumnLists(t *testing.T) {
 		{"a list after the rows", `{"data":` + rows + `,"columns":["name","passport_no","phone"]}`, unnamed},
 		{"labels that are numbers", `{"columns":[0,1,"2"],"data":` + rows + `}`, unnamed},
 		{"a list in a nested object", `{"a":{"columns":["name","passport_no","phone"]},"data":` + rows + `}`, unnamed},
+		{"a header row", `{"range":"A1:C3","values":[["Name"," passport_no","phone"],` + rows[1:] + `}`, []string{
+			"person_name $.values[*][0] name_shape,companion", "cn_passport $.values[*][1] format,field:passport_no", "cn_mobile $.values[*][2] format,field:phone",
+			"person_name $.values[*][0] name_shape,companion", "cn_passport $.values[*][1] format,field:passport_no", "cn_mobile $.values[*][2] format,field:phone"}},
+		{"a header row with a number", `{"values":[["name","passport_no",3],` + rows[1:] + `}`,
+			[]string{"cn_mobile $.values[*][2] format", "cn_mobile $.values[*][2] format"}},
+		{"a header row with a comment", `{"values":[["name","passport_no","phone" /* x */],` + rows[1:] + `}`,
+			[]string{"cn_mobile $.values[*][2] format", "cn_mobile $.values[*][2] format"}},
+		{"a first row without a known label", `{"values":[["Alice Walker","E12345678","x"],` + rows[1:] + `}`,
+			[]string{"cn_mobile $.values[*][2] format", "cn_mobile $.values[*][2] format"}},
+		{"a header row after a column list", `{"columns":["a","b","c"],"values":[["name","passport_no","phone"],` + rows[1:] + `}`,
+			[]string{"cn_mobile $.values[*][2] format", "cn_mobile $.values[*][2] format"}},
 	}
 	files := map[string][]byte{}
 	for i, tc := range cases {
@@ -234,7 +250,7 @@ func TestJSONColumnLists(t *testing.T) {
 			require.NotNil(t, r)
 			var got []string
 			for _, f := range r.Findings {
-				if f.Field != nil && strings.HasPrefix(*f.Field, "$.data") {
+				if f.Field != nil && (strings.HasPrefix(*f.Field, "$.data") || strings.HasPrefix(*f.Field, "$.values")) {
 					got = append(got, f.DataType+" "+*f.Field+" "+f.Evidence)
 				}
 			}

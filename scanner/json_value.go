@@ -106,6 +106,13 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 		if !p.lines && len(p.stack) == 1 && !p.stack[0].array && JSONColumnList(node.key) {
 			p.listAt, p.labels = len(p.stack), p.labels[:0]
 		}
+		if f.row && !p.headSeen {
+			p.headSeen = true
+			if len(p.labels) == 0 {
+				p.headAt = len(p.stack)
+				p.head.Begin()
+			}
+		}
 	}
 	p.stack = append(p.stack, f)
 	return nil
@@ -267,7 +274,7 @@ func (p *jsonParser) members(f *jsonFrame) error {
 			}
 			p.i, f.expect = q+1, expCommaOrEnd
 			if p.listAt >= 0 {
-				p.label(node, buf[s:q])
+				p.capture(node, buf[s:q], true)
 			}
 			if err := p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q]); err != nil {
 				return err
@@ -309,6 +316,9 @@ func (p *jsonParser) arrayStep(f *jsonFrame, c byte, depth int) error {
 			f.expect = expCommaOrEnd
 			if f.records {
 				p.b.beginRecord()
+			}
+			if depth-1 == p.headAt && c != '"' {
+				p.head.Other() // a number, a container, a literal or a comment
 			}
 			if err := p.value(p.elemNode(f)); err != nil {
 				return err
@@ -353,6 +363,9 @@ func (p *jsonParser) pop() error {
 	p.stack = p.stack[:len(p.stack)-1]
 	if len(p.stack) == p.listAt {
 		p.listAt = -1
+	}
+	if len(p.stack) == p.headAt {
+		p.endHead(f.node)
 	}
 	if f.numRun {
 		if f.row && f.runAt == 0 {
@@ -530,8 +543,8 @@ func (p *jsonParser) stringValue(node *pathNode) error {
 			}
 			p.breaks(buf, s, q)
 			p.i = q + 1
-			if p.listAt >= 0 {
-				p.label(node, buf[s:q])
+			if p.listAt >= 0 || p.headAt >= 0 {
+				p.capture(node, buf[s:q], true)
 			}
 			return p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q])
 		}
@@ -543,8 +556,12 @@ func (p *jsonParser) stringValue(node *pathNode) error {
 	if err := p.readString(false); err != nil {
 		return err
 	}
-	if p.listAt >= 0 && p.b.stream == nil && p.b.vstart >= 0 {
-		p.label(node, p.b.buf[p.b.vstart:])
+	if p.listAt >= 0 || p.headAt >= 0 {
+		if p.b.stream == nil && p.b.vstart >= 0 {
+			p.capture(node, p.b.buf[p.b.vstart:], true)
+		} else {
+			p.capture(node, nil, false)
+		}
 	}
 	return p.b.endValue()
 }

@@ -129,13 +129,19 @@ type jsonRW struct {
 	stack []jsonFrame
 	key   []byte
 	// listAt is the index in stack of an open column list, -1 for none;
-	// labels holds the labels read from the document's last, as in the
-	// scanner (scanner.JSONColumnList).
-	listAt int
-	labels []string
-	root   *pathNode
-	nodes  int
-	tmp    []byte
+	// labels holds the labels read from the document's last, or from its
+	// first row when that is a header, as in the scanner
+	// (scanner.JSONColumnList, scanner.HeadRow). headAt is the index in
+	// stack of the first row while it is read, -1 else; headSeen, a first
+	// row was met (in the document, or in JSON Lines the file).
+	listAt   int
+	labels   []string
+	headAt   int
+	headSeen bool
+	head     scanner.HeadRow
+	root     *pathNode
+	nodes    int
+	tmp      []byte
 	// scratch of spliceString
 	bounds  []int
 	unesc   []byte
@@ -155,7 +161,7 @@ type jsonRW struct {
 // json rewrites a JSON document or JSON Lines (lines) read from r, in
 // UTF-8, to w; fits is runeFits of the encoding w writes to.
 func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool) error {
-	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}, listAt: -1}
+	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}, listAt: -1, headAt: -1}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if lines {
 		return p.jsonLines(br)
@@ -166,7 +172,7 @@ func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool
 			return err
 		}
 		p.stack = p.stack[:0]
-		p.listAt, p.labels = -1, p.labels[:0]
+		p.listAt, p.headAt, p.labels, p.headSeen = -1, -1, p.labels[:0], false
 		more, err := p.ws()
 		if err == nil && !more {
 			break
@@ -322,6 +328,31 @@ func (p *jsonRW) fieldOf(n *pathNode) *classifiers.Field {
 		}
 	}
 	return n.field
+}
+
+// capture notes the string v just read at node that may be a label, of
+// the open column list or of the first row.
+func (p *jsonRW) capture(node *pathNode, v []byte) {
+	if p.listAt >= 0 {
+		p.label(node, v)
+	}
+	if len(p.stack)-1 == p.headAt {
+		p.head.Cell(v)
+	}
+}
+
+// endHead decides, at the end of the first row fr (popped), whether it
+// was a header; if so, the cells of the rows to come are made anew,
+// labelled.
+func (p *jsonRW) endHead(fr *jsonFrame) {
+	p.headAt = -1
+	if fr.commented {
+		p.head.Other()
+	}
+	if l := p.head.Labels(func(l string) bool { return p.o.w.field(l).Known() }); l != nil {
+		p.labels = append(p.labels[:0], l...)
+		fr.node.cols = nil
+	}
 }
 
 // label notes the string v just read at node as its column's label when

@@ -179,6 +179,8 @@ func FuzzRedactJSONC(f *testing.F) {
 		"{\"a\":[ /* " + rawMobile + " */ {\"b\":1}, ], }", "/* /* " + rawID + " */ {}", "{\"k\" // " + rawMobile + "\r\n:2}",
 		"{\"columns\":[\"name\",\"passport\"],\"data\":[[\"Alice Walker\",\"E12345678\",\"" + rawMobile + "\"]]}",
 		"{\"meta\":[{\"name\":\"na\\u006de\"},{\"name\":\"c1\"}],\"data\":[[\"Bob Stone\",\"张伟\"],[\"Al Ng\",\"" + rawMobile + "\"]]}",
+		"{\"values\":[[\"name\",\"passport\" // c\n],[\"Bob Stone\",\"E12345678\"],[\"Al Ng\",\"" + rawMobile + "\"]]}",
+		"[[\"Name\",\"Passport No\"],[\"Bob Stone\",\"E12345678\"]]",
 	} {
 		f.Add([]byte(s))
 	}

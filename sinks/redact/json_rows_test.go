@@ -40,7 +40,9 @@ func TestRedactJSONRowsAsScanned(t *testing.T) {
 // before its rows label the rows' cells for the copy as for the scan
 // (scanner.JSONColumnList), so Latin names and passport numbers, which
 // only their column names give away, are replaced as the scan reports
-// them; a list after the rows labels nothing, in both.
+// them; a list after the rows labels nothing, in both. A header row (a
+// spreadsheet API's "values", a first line of JSON Lines) labels them too,
+// unless a comment is in it.
 func TestRedactJSONColumnListsAsScanned(t *testing.T) {
 	t.Parallel()
 	const rows = `[["Alice Walker","E12345678","` + rawMobile + `"],["Bob Stone","G23456789","13912345678"]]`
@@ -52,13 +54,18 @@ func TestRedactJSONColumnListsAsScanned(t *testing.T) {
 			`{"meta":[{"name":"na\u006de"},{"name":"passport_no"},{"name":"phone"}],"data":` + masked + `}`},
 		{"after.json", `{"data":` + rows + `,"columns":["name","passport_no","phone"]}`,
 			`{"data":[["Alice Walker","E12345678","138****8000"],["Bob Stone","G23456789","139****5678"]],"columns":["name","passport_no","phone"]}`},
+		{"sheet.json", `{"values":[["Name","Passport No","phone"],` + rows[1:] + `}`,
+			`{"values":[["Name","Passport No","phone"],` + masked[1:] + `}`},
+		{"commented.json", `{"values":[["Name","Passport No","phone" // x` + "\n" + `],` + rows[1:] + `}`,
+			`{"values":[["Name","Passport No","phone" // x` + "\n" + `],["Alice Walker","E12345678","138****8000"],["Bob Stone","G23456789","139****5678"]]}`},
+		{"names.jsonl", "[\"name\",\"passport_no\"]\n[\"Alice Walker\",\"E12345678\"]\n", "[\"name\",\"passport_no\"]\n[\"A**** ******\",\"E******78\"]\n"},
 	}
 	files := map[string][]byte{}
 	for _, tt := range tests {
 		files[tt.file] = []byte(tt.in)
 	}
 	found := scanCounts(t, files)
-	assert.Equal(t, map[string]int64{"cn_mobile": 6, "cn_passport": 4, "person_name": 4}, found)
+	assert.Equal(t, map[string]int64{"cn_mobile": 10, "cn_passport": 7, "person_name": 7}, found)
 
 	dst, tally := redactFiles(t, Config{}, files)
 	assert.Equal(t, found, tally.ByDataType, "each value the scan finds is replaced, and only those")

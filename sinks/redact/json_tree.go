@@ -93,6 +93,13 @@ func (p *jsonRW) array(node *pathNode) error {
 	if !p.lines && len(p.stack) == 1 && !p.stack[0].array && scanner.JSONColumnList(node.key) {
 		p.listAt, p.labels = len(p.stack), p.labels[:0] // once f is pushed
 	}
+	if f.row && !p.headSeen {
+		p.headSeen = true
+		if len(p.labels) == 0 {
+			p.headAt = len(p.stack) // once f is pushed
+			p.head.Begin()
+		}
+	}
 	if _, err := p.next(); err != nil {
 		return err
 	}
@@ -133,6 +140,9 @@ func (p *jsonRW) array(node *pathNode) error {
 			break
 		}
 		fr := top()
+		if len(p.stack)-1 == p.headAt && c != '"' {
+			p.head.Other() // a number, a container or a literal
+		}
 		isNum := c == '-' || (c >= '0' && c <= '9')
 		// Numbers of an array form runs (a vector is one value) even in
 		// an array of records, as in the scanner; other elements of a
@@ -184,6 +194,9 @@ func (p *jsonRW) array(node *pathNode) error {
 	p.stack = p.stack[:len(p.stack)-1]
 	if len(p.stack) == p.listAt {
 		p.listAt = -1
+	}
+	if len(p.stack) == p.headAt {
+		p.endHead(fr)
 	}
 	if records && p.inRec {
 		// Values after the records form a group of their own.

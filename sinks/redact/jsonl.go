@@ -102,7 +102,7 @@ func (p *jsonRW) lineValues() error {
 		if err != nil || !more {
 			return err
 		}
-		p.stack = p.stack[:0]
+		p.stack, p.headAt = p.stack[:0], -1
 		if err := p.value(p.root); err != nil {
 			return err
 		}
