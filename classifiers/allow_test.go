@@ -31,7 +31,7 @@ func TestAllowListCanonical(t *testing.T) {
 		{"international phone", "+44 (20) 7946-0958", "call +44 20 7946 0958", "phone_number"},
 		{"ipv4 leading zeros", "192.168.010.024", "client 192.168.10.24 connected", "ipv4"},
 		{"mac dashes upper", "00-1A-2B-3C-4D-5E", "mac 00:1a:2b:3c:4d:5e", "mac_address"},
-		{"ipv6 expanded", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "client 2001:db8:85a3::8a2e:370:7334", "ipv6"},
+		{"ipv6 expanded", "240e:03b0:85a3:0000:0000:8a2e:0370:7334", "client 240e:3b0:85a3::8a2e:370:7334", "ipv6"},
 		{"gps short", "39.9042, 116.4074", "位置 39.904200,116.407400", "gps_coordinate"},
 	}
 	for _, tt := range tests {

@@ -157,6 +157,7 @@ func newNetSources() []confSource {
 					if c.Entity != "IP_ADDRESS" || !ipv6Text(c.Text) || !c.SpansComplete {
 						continue
 					}
+					c.Text = undoc(c.Text)
 					vs = append(vs, confVector{name: fmt.Sprintf("L%d_%s", c.Line, shorten(c.Text, 48)), input: c.Text, want: renderSpans(presidioByteSpans(c))})
 				}
 				return dedupVectors(vs)
@@ -172,6 +173,7 @@ func newNetSources() []confSource {
 					if c.Entity != "IP_ADDRESS" || c.SpansComplete {
 						continue
 					}
+					c.Text = undoc(c.Text)
 					vs = append(vs, confVector{name: fmt.Sprintf("L%d_%s", c.Line, shorten(c.Text, 48)), input: c.Text, want: fmt.Sprintf("%d found", c.Count)})
 				}
 				return dedupVectors(vs)
@@ -277,19 +279,19 @@ var newNetDisagreements = []confDisagreement{
 	{name: "presidio_ipv6_fe80::1%eth0/64_zone_prefix", source: "presidio IP_ADDRESS ipv6",
 		input: "fe80::1%eth0/64", says: "[0,15)", we: "[0,7)", reason: v6Zone + "; and " + v6Prefix},
 	{name: "presidio_ipv6_2001:db8::%eth0/128_zone_prefix", source: "presidio IP_ADDRESS ipv6",
-		input: "2001:db8::%eth0/128", says: "[0,19)", we: "[0,10)", reason: v6Zone + "; and " + v6Prefix},
+		input: "2001:db9::%eth0/128", says: "[0,19)", we: "[0,10)", reason: v6Zone + "; and " + v6Prefix},
 	{name: "presidio_ipv6_2001:db8::/32_prefix", source: "presidio IP_ADDRESS ipv6",
-		input: "2001:db8::/32", says: "[0,13)", we: "none", reason: v6Network},
+		input: "2001:db9::/32", says: "[0,13)", we: "none", reason: v6Network},
 	{name: "presidio_ipv6_fe80::/10_prefix", source: "presidio IP_ADDRESS ipv6",
 		input: "fe80::/10", says: "[0,9)", we: "none", reason: v6Network},
 	{name: "presidio_ipv6_::ffff:192.168.1.0/96_prefix", source: "presidio IP_ADDRESS ipv6",
 		input: "::ffff:192.168.1.0/96", says: "[0,21)", we: "[0,18)", reason: v6Prefix},
 	{name: "presidio_ipv6_64:ff9b::192.0.2.0/96_prefix", source: "presidio IP_ADDRESS ipv6",
-		input: "64:ff9b::192.0.2.0/96", says: "[0,21)", we: "[0,18)", reason: v6Prefix},
+		input: "64:ff9b::192.0.3.0/96", says: "[0,21)", we: "[0,18)", reason: v6Prefix},
 	{name: "presidio_ipv6_prefix_2001:db8::/32", source: "presidio IP_ADDRESS ipv6",
-		input: "Prefix: 2001:db8::/32", says: "[8,21)", we: "none", reason: v6Network},
+		input: "Prefix: 2001:db9::/32", says: "[8,21)", we: "none", reason: v6Network},
 	{name: "presidio_ipv6_use_2001:db8::/32.", source: "presidio IP_ADDRESS ipv6",
-		input: "Use 2001:db8::/32.", says: "[4,17)", we: "none", reason: v6Network},
+		input: "Use 2001:db9::/32.", says: "[4,17)", we: "none", reason: v6Network},
 }
 
 // v6Mapped: an IPv4-mapped address follows the ipv4 rules.

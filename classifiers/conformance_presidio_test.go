@@ -111,6 +111,9 @@ func presidioSources() []confSource {
 						continue
 					}
 					want, skip := presidioWant(c)
+					if c.Entity == "IP_ADDRESS" {
+						c.Text = undoc(c.Text)
+					}
 					vs = append(vs, confVector{name: fmt.Sprintf("L%d_%s", c.Line, shorten(c.Text, 48)), input: c.Text, want: want, skip: skip})
 				}
 				return dedupVectors(vs)

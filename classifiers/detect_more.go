@@ -547,9 +547,10 @@ func (s *Scanner) ipv6(a, b int) {
 		if !hostIPv4([4]int{int(v4[0]), int(v4[1]), int(v4[2]), int(v4[3])}) {
 			return
 		}
-	} else if addr.IsUnspecified() || addr.IsLoopback() || addr.IsMulticast() || slices.Contains(resolvers6, addr) {
+	} else if addr.IsUnspecified() || addr.IsLoopback() || addr.IsMulticast() || slices.Contains(resolvers6, addr) || doc6.Contains(addr) {
 		// ff00::/8 is multicast, as 224.0.0.0/4 is: ff02::1 (all nodes),
-		// ff02::fb (mDNS) name groups, not machines.
+		// ff02::fb (mDNS) name groups, not machines. 2001:db8::/32 is
+		// for documentation only (as ipv4's documentation blocks).
 		return
 	}
 	if n, ok := prefixLen(s.buf, b, 128); ok {
@@ -560,6 +561,9 @@ func (s *Scanner) ipv6(a, b int) {
 	s.canon = addr.AppendTo(s.canon[:0])
 	s.emit(candidate{ri: s.e.det[dIpv6], start: a, end: b, canon: s.canon})
 }
+
+// doc6 is the IPv6 documentation prefix of RFC 3849.
+var doc6 = netip.MustParsePrefix("2001:db8::/32")
 
 // resolvers6 are the IPv6 addresses of the public DNS resolvers of
 // publicResolver: Google's, Cloudflare's, Quad9's, OpenDNS's, AliDNS's and

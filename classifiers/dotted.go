@@ -510,7 +510,21 @@ func asciiFoldEq(b []byte, w string) bool {
 func hostIPv4(v [4]int) bool {
 	first := v[0]
 	return first != 0 && first != 127 && (first < 224 || first > 239) &&
-		v != [4]int{255, 255, 255, 255} && !netmask(v) && !publicResolver(v)
+		v != [4]int{255, 255, 255, 255} && !netmask(v) && !publicResolver(v) && !documentation(v)
+}
+
+// documentation reports an address of the three blocks RFC 5737 reserves
+// for documentation, 192.0.2.0/24 (TEST-NET-1), 198.51.100.0/24 and
+// 203.0.113.0/24: no host is ever given one, so they stand only in
+// manuals, API references, sample configs and test fixtures, as
+// "example_upstream: 198.51.100.23" does; ipv6 leaves out 2001:db8::/32
+// (RFC 3849) alike.
+func documentation(v [4]int) bool {
+	switch [3]int{v[0], v[1], v[2]} {
+	case [3]int{192, 0, 2}, [3]int{198, 51, 100}, [3]int{203, 0, 113}:
+		return true
+	}
+	return false
 }
 
 func skipDotted(buf []byte, i int) int {
@@ -878,7 +892,7 @@ func (s *Scanner) gpsPair(start int, ip, fp [2]int) int {
 		comma && inNumberList(buf, first.start, second.end) || doi(buf, first.start, end)) {
 		return second.end
 	}
-	if !labelled && openSea(lat, lng) {
+	if !labelled && (openSea(lat, lng) || s.wholeNamedCell(first.start, second.end)) {
 		needCtx = true
 	}
 	s.canon = appendLatLng(s.canon[:0], lat, lng)
@@ -979,6 +993,31 @@ func validLatLng(lat, lng float64) bool {
 // location keyword or column then; labelled, it is kept.
 func openSea(lat, lng float64) bool {
 	return math.Abs(lat) < 4.7 && math.Abs(lng) < 4.7
+}
+
+// wholeNamedCell reports a value that is the pair [start, end) alone (but
+// for spaces, quotes and brackets) in a named column or key: a table's
+// pair of decimals is a coordinate when its column says so (location,
+// 坐标, latlng: the rule's field names) or its record has a location
+// keyword, not under "lat_ms(p50,p99)", "precision,recall" or "bbox". A
+// pair in a sentence, in a text file or in a column without a name
+// (positional) is judged as before.
+func (s *Scanner) wholeNamedCell(start, end int) bool {
+	if s.spans == nil {
+		return false
+	}
+	i := s.spanAt(start)
+	if i < 0 {
+		return false
+	}
+	sp := s.spans[i]
+	if f := sp.Field; f == nil || f.Name == "" || f.col > 0 {
+		return false
+	}
+	const cut = " \t\"'()[]"
+	raw := s.buf[sp.Start:sp.End]
+	lead := len(raw) - len(bytes.TrimLeft(raw, cut))
+	return sp.Start+lead == start && len(bytes.TrimRight(raw[lead:], cut)) == end-start
 }
 
 // inNumberList reports a pair [start, end) joined by a comma with a

@@ -38,6 +38,40 @@ func TestExactDecimalMatchesParseFloat(t *testing.T) {
 	}
 }
 
+// TestDocumentationAddresses: the blocks reserved for documentation
+// (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and 2001:db8::/32) are
+// never reported, written alone, mapped into IPv6 or in a keyword's
+// context; the addresses around them are.
+func TestDocumentationAddresses(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text, typ string
+		found     bool
+	}{
+		{"client 192.0.2.1", "ipv4", false},
+		{"client 192.0.2.255", "ipv4", false},
+		{"server IP 198.51.100.23", "ipv4", false},
+		{"ntpd: adjust time server 203.0.113.130 offset", "ipv4", false},
+		{"client 192.0.1.255", "ipv4", true},
+		{"client 192.0.3.0", "ipv4", true},
+		{"client 198.51.101.1", "ipv4", true},
+		{"client 203.0.112.9", "ipv4", true},
+		{"client 2001:db8::1", "ipv6", false},
+		{"IPv6 示例：2001:db8:85a3::8a2e:370:7334", "ipv6", false},
+		{"client 2001:0DB8:ffff:ffff:ffff:ffff:ffff:ffff", "ipv6", false},
+		{"client ::ffff:192.0.2.1", "ipv6", false},
+		{"client 2001:db7:ffff::1", "ipv6", true},
+		{"client 2001:db9::1", "ipv6", true},
+		{"client ::ffff:192.0.3.1", "ipv6", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			assert.Equal(t, tt.found, slices.Contains(scanString(t, e, tt.text).types(), tt.typ))
+		})
+	}
+}
+
 // TestIPv4VersionStrings: dotted quads that their context calls versions
 // are not IPv4 addresses; addresses next to other words still are.
 func TestIPv4VersionStrings(t *testing.T) {
@@ -160,10 +194,15 @@ func TestIPv4VersionStrings(t *testing.T) {
 		// Networks: a prefix length that leaves the host bits zero.
 		{"--range=10.240.0.0/29 --zone", false},
 		{"for example 192.168.100.0/24).", false},
-		{"route 203.0.113.0/24 via", false},
+		{"route 203.0.114.0/24 via", false},
 		{"addr 10.1.2.3/24 dev eth0", true},
-		{"allow 203.0.113.7/32", true},
-		{"allow 203.0.113.0/32", true},
+		{"allow 203.0.114.7/32", true},
+		{"allow 203.0.114.0/32", true},
+		// Documentation blocks (RFC 5737): examples, never a host's.
+		{"client 192.0.2.10 connected", false},
+		{"upstream 198.51.100.23", false},
+		{"ntpd: adjust time server 203.0.113.130 offset", false},
+		{"client 192.0.3.10 connected", true},
 		// A netmask for the length; a netmask is no address.
 		{"#+:root:192.168.201.0/255.255.255.0", false},
 		{"-s 10.8.0.0/255.255.0.0 -j ACCEPT", false},
@@ -173,7 +212,7 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"netmask 255.255.240.0", false},
 		{"mask 255.255.255.254", false},
 		{"host 255.254.255.0", true},
-		{"path 203.0.113.0/index.html", true},
+		{"path 203.0.114.0/index.html", true},
 		// Section numbers in C-style comments and after a standard's name
 		// (libstdc++'s and the kernel's headers under /usr/include, Go's
 		// sources).

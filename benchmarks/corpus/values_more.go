@@ -153,17 +153,18 @@ func (g *gen) intlPhoneTry() val {
 	return val{typ: TypePhone, canon: canon.String(), written: w.String()}
 }
 
-// ipv6Val returns an IPv6 address of a documentation, Chinese carrier or
-// link-local prefix, written in a style: 0 RFC 5952 (the canonical form),
-// 1 full with leading zeros, 2 compressed in capitals, 3 full without
-// leading zeros. Every written form has a group of four hex digits (the
+// ipv6Val returns an IPv6 address of a Chinese carrier (China Mobile,
+// China Telecom, China Unicom) or link-local prefix (never the
+// documentation prefix 2001:db8::/32, which names no host), written in a
+// style: 0 RFC 5952 (the canonical form), 1 full with leading zeros, 2
+// compressed in capitals, 3 full without leading zeros. Every written form has a group of four hex digits (the
 // first), which tells an address from a time such as 12:34:56.
 func (g *gen) ipv6Val(style int) val {
 	var a [8]uint16
 	rnd := func() uint16 { return uint16(g.r.IntN(1 << 16)) }
 	switch g.r.IntN(4) {
 	case 0:
-		a = [8]uint16{0x2001, 0x0db8, rnd(), rnd(), 0, 0, rnd(), rnd()}
+		a = [8]uint16{0x2409, uint16(0x8a00 + g.r.IntN(0x100)), rnd(), rnd(), 0, 0, rnd(), rnd()}
 	case 1:
 		a = [8]uint16{0x240e, uint16(0x300 + g.r.IntN(0x100)), rnd(), rnd(), rnd(), rnd(), rnd(), rnd()}
 	case 2:
