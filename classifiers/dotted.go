@@ -1209,7 +1209,8 @@ func (s *Scanner) drawingNumbers(start, end int, glued bool) bool {
 		return false
 	}
 	switch c := buf[j]; {
-	case isDigit(c) || c == '-' || c == '+' || c == '.' && j+1 < hi && isDigit(buf[j+1]):
+	case isDigit(c) || (c == '-' || c == '+' || c == '.') && j+1 < hi && (isDigit(buf[j+1]) || c != '.' && buf[j+1] == '.'):
+		// A number: "- -" after an access log's address is none.
 		return true
 	case s.pathCommand(j):
 		return true

@@ -213,6 +213,11 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"mask 255.255.255.254", false},
 		{"host 255.254.255.0", true},
 		{"path 203.0.114.0/index.html", true},
+		// An access log's address after a line that ends in a letter an
+		// SVG path could use as a command: "- -" after it is no number.
+		{"GET / rt=0.022 req_id=624a5528db192ccb195a4fe9f4e3b3c0\n27.121.146.233 - - [21/Nov/2024:10:00:56 +0800]", true},
+		{"x z\n27.121.146.233 - - [21/Nov/2024:10:00:56 +0800]", true},
+		{"d=\"m 1.5.75.75 -1.5.75.75z\"", false},
 		// Section numbers in C-style comments and after a standard's name
 		// (libstdc++'s and the kernel's headers under /usr/include, Go's
 		// sources).
