@@ -103,8 +103,9 @@ func TestBankCardOrderNumbers(t *testing.T) {
 }
 
 // TestEmailURLUserinfo: the password of a connection string's userinfo
-// (scheme://user:password@host) and an SSH git remote are not addresses;
-// addresses elsewhere in URLs and after mailto: are.
+// (scheme://user:password@host), an SSH git remote and a message id are
+// not addresses; addresses elsewhere in URLs, after mailto: and in other
+// headers are.
 func TestEmailURLUserinfo(t *testing.T) {
 	t.Parallel()
 	e := builtinEngine(t)
@@ -133,6 +134,16 @@ func TestEmailURLUserinfo(t *testing.T) {
 		{"From: git@example.com: merged", []string{"g***@example.com"}},
 		{"user:zhang.san@example.com", []string{"z***@example.com"}},
 		{"https://example.com/a:b zhang.san@example.com", []string{"z***@example.com"}},
+		// Message ids in the headers that hold them are no mailboxes; the
+		// addresses of From and Reply-To are.
+		{"Date: Tue, 5 Nov 2024\nMessage-ID: <9ef6a76dac7980a2.9696016902@mail.example.com>\n", nil},
+		{"message-id:<a81472be-560d@mail.gmail.com>", nil},
+		{"In-Reply-To: <x1@mail.example.com>\nReferences: <x0@mail.example.com>\n\t<x1@mail.example.com>\n", nil},
+		{"Resent-Message-ID: <r@mail.example.com>", nil},
+		{"From: Zhang San <zhang.san@example.com>\nMessage-ID: <m@mail.example.com>\n", []string{"z***@example.com"}},
+		{"Reply-To: <li.si@example.org>", []string{"l***@example.org"}},
+		{"Message-ID: <m@mail.example.com>\nCc: <li.si@example.org>", []string{"l***@example.org"}},
+		{"References: see li.si@example.org", []string{"l***@example.org"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -75,7 +75,7 @@ func (s *Scanner) emailAt(at, w int) int {
 	if k < len(buf) && (buf[k] == '@' || buf[k] == '_') {
 		return 0
 	}
-	if gitRemote(buf, j, at, k) || sshAlgorithm(buf[j:at], buf[at+w:k]) {
+	if gitRemote(buf, j, at, k) || sshAlgorithm(buf[j:at], buf[at+w:k]) || messageID(buf, j, k) {
 		return 0
 	}
 	tld := buf[lastStart:k]
@@ -124,6 +124,44 @@ func urlUserinfo(buf []byte, j, at int) bool {
 		p--
 	}
 	return colon && p >= 3 && buf[p-1] == '/' && buf[p-2] == '/' && buf[p-3] == ':'
+}
+
+// messageID reports an address-shaped message id, <local@domain> in a
+// header that holds message ids: Message-ID, In-Reply-To, References,
+// Content-ID and their Resent- and X- forms (RFC 5322 section 3.6.4),
+// folded over continuation lines or not. Every e-mail carries one
+// ("<9ef6a76dac7980a2.9696016902@mail.example.com>"); it names a message
+// the sending software made up, not a mailbox. The header's name is looked
+// for at most 1 KiB back.
+func messageID(buf []byte, j, k int) bool {
+	if j == 0 || buf[j-1] != '<' || k >= len(buf) || buf[k] != '>' {
+		return false
+	}
+	lo := max(0, j-1024)
+	for p := j - 1; p >= lo; {
+		ls := p
+		for ls > lo && buf[ls-1] != '\n' {
+			ls--
+		}
+		if ls == lo && lo > 0 {
+			return false
+		}
+		if buf[ls] == ' ' || buf[ls] == '\t' {
+			p = ls - 2 // a folded header: its name is on a line before
+			continue
+		}
+		name, _, ok := bytes.Cut(buf[ls:j], []byte{':'})
+		if !ok {
+			return false
+		}
+		name = bytes.TrimPrefix(bytes.TrimPrefix(bytes.ToLower(name), []byte("resent-")), []byte("x-"))
+		switch string(name) {
+		case "message-id", "in-reply-to", "references", "content-id", "original-message-id":
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 // gitRemote reports git@host:org/repo, an SSH remote (and

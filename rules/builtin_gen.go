@@ -291,7 +291,7 @@ func builtinPack() *Pack {
 				ID:          "email",
 				Category:    "contact",
 				Level:       "S2",
-				Description: "E-mail address (RFC 5321 shape, a real top-level domain)",
+				Description: "E-mail address (RFC 5321 shape, a real top-level domain; not a message id in a Message-ID, In-Reply-To or References header)",
 				Detector:    "email",
 				Keywords: []string{
 					"邮箱",
@@ -321,8 +321,11 @@ func builtinPack() *Pack {
 						"邮箱 zhang.san@example.com",
 						"<Li.Si+tag@Mail.QQ.COM>",
 						"maintainer djm@openssh.com",
+						"From: Zhang San <zhang.san@hengtai-tech.com.cn>",
 					},
 					NoMatch: []string{
+						"Message-ID: <9ef6a76dac7980a2.9696016902@hengtai-tech.com.cn>",
+						"In-Reply-To: <a81472be-560d-4619-99f5-ceff4d016ed3@mail.gmail.com>",
 						"user@localhost",
 						"a@b.invalidtld",
 						"@example.com",
