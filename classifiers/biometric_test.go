@@ -44,6 +44,8 @@ func TestFaceFeatureFields(t *testing.T) {
 		{[]string{"特征向量"}, []string{"VEC"}, false},
 		{[]string{"用户ID", "商品特征向量"}, []string{"u1", "VEC"}, false},
 		{[]string{"user_id", "speaker_embedding"}, []string{"u1", "VEC"}, false}, // a voiceprint
+		{[]string{"$.speakers[*].speaker_id", "$.speakers[*].phone", "$.speakers[*].voiceprint.vector"}, []string{"spk_9d86a92471", "17821339548", "VEC"}, false},
+		{[]string{"$.users[*].user_id", "$.users[*].iris.vector"}, []string{"u1", "VEC"}, false},
 		{[]string{"user_id", "embedding"}, []string{"u1", "[0.1, 0.2, 0.3]"}, false},
 	}
 	for _, tc := range cases {

@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -471,6 +472,12 @@ func (e *Engine) Field(name string) *Field {
 	}
 	if len(bioLen) > 1 {
 		f.valueRules = mostSpecificBiometric(f.valueRules, bioLen)
+	}
+	if len(bioLen) > 0 {
+		// A bare generic name under a biometric one says whose vector it
+		// is no more than which kind: $.voiceprint.vector is a voiceprint,
+		// not also a face feature because its record names a speaker.
+		f.ctxRules = slices.DeleteFunc(f.ctxRules, func(ri *ruleInfo) bool { return ri.detector == "biometric_vector" })
 	}
 	// The last path element decides the kind: "$.birth.place" is not a date.
 	lastWords := words
