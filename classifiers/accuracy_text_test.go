@@ -280,8 +280,9 @@ func TestIPv4NotPersonal(t *testing.T) {
 }
 
 // TestProseGeneralStatements: a category value in a statement about
-// people in general (job requirements, drug labels, medical literature)
-// is not a person's data; the same value said of a person still is.
+// people in general (job requirements, drug labels, medical literature),
+// or one its clause negates (否认, 无, denies), is not a person's data; the
+// same value said of a person still is.
 func TestProseGeneralStatements(t *testing.T) {
 	t.Parallel()
 	e := builtinEngine(t)
@@ -316,6 +317,15 @@ func TestProseGeneralStatements(t *testing.T) {
 		{"残疾类别：肢体残疾，残疾等级：三级", "specific_identity", 1},
 		// The clause before belongs to another statement.
 		{"招聘已结束。员工张三是中共党员", "specific_identity", 1},
+		// What a record says the person does not have.
+		{"患者既往有高血压病史12年，否认肝炎、结核等传染病史", "medical_health", 1},
+		{"患者无高血压、糖尿病病史", "medical_health", 0},
+		{"患者无糖尿病史，有哮喘", "medical_health", 1},
+		{"患者无明显诱因出现哮喘发作", "medical_health", 1},
+		{"患者入院，未见肿瘤转移", "medical_health", 0},
+		{"patient denies asthma; diagnosed with diabetes", "medical_health", 1},
+		{"patient negative for hepatitis and tuberculosis", "medical_health", 0},
+		{"政治面貌：群众，否认宗教信仰，信仰佛教的母亲", "religious_belief", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -55,7 +55,7 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 			if t.ascii && !wordAt(s.buf, at, len(t.b)) {
 				continue
 			}
-			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) || s.generic(at, at+len(t.b)) {
+			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) || s.generic(at, at+len(t.b)) || s.negated(ri, at) {
 				continue
 			}
 			s.canon = append(s.canon[:0], s.buf[at:at+len(t.b)]...)
@@ -157,6 +157,94 @@ func (s *Scanner) generic(a, b int) bool {
 		}
 	}
 	return false
+}
+
+// Negation. A medical record lists what the patient does not have as
+// often as what they have: 否认肝炎、结核等传染病史 (denies a history of
+// hepatitis and tuberculosis), 无高血压、糖尿病史, 未见异常, "denies
+// chest pain", "negative for HIV". A term after a negation in its clause
+// says the person is free of it, and is no finding; the clause's other
+// terms and the record's other values still are.
+var (
+	// negCues: anywhere before the term in its clause.
+	negCues = [][]byte{
+		[]byte("否认"), []byte("排除"), []byte("未见"), []byte("未发现"), []byte("未诉"), []byte("未曾"), []byte("不伴"), []byte("无明确"),
+		[]byte("denies"), []byte("denied"), []byte("no history of"), []byte("no known"), []byte("negative for"),
+		[]byte("ruled out"), []byte("rule out"), []byte("free of"),
+	}
+	// negNo (无, 没有, no): right before the term, or before a list of
+	// the rule's terms that leads to it (无高血压、糖尿病史), since 无 also
+	// starts clauses about something else (无明显诱因出现胸痛: chest pain
+	// without an obvious cause).
+	negNo = [][]byte{[]byte("无"), []byte("没有"), []byte("no ")}
+	// negJoin: what may stand between the terms of such a list.
+	negJoin = [][]byte{[]byte("、"), []byte("，"), []byte("及"), []byte("和"), []byte("或"), []byte("/"), []byte(", "), []byte(" or "), []byte(" and "), []byte(" ")}
+)
+
+// negated reports a term of ri at a that its clause negates.
+func (s *Scanner) negated(ri *ruleInfo, a int) bool {
+	buf := s.buf
+	lo := max(0, a-genericClause)
+	if s.spans != nil {
+		if i := s.spanAt(a); i >= 0 {
+			lo = max(lo, s.spans[i].Start)
+		}
+	}
+	c0 := lo
+	for i := a - 1; i >= lo; i-- {
+		if clauseBreak(buf, lo, i) > 0 {
+			c0 = i + 1
+			break
+		}
+	}
+	before := buf[c0:a]
+	for _, p := range negCues {
+		if indexFold(before, p) >= 0 {
+			return true
+		}
+	}
+	for _, p := range negNo {
+		if k := lastIndexFold(before, p); k >= 0 && termList(ri, before[k+len(p):]) {
+			return true
+		}
+	}
+	return false
+}
+
+// termList reports whether gap is empty or a list of ri's terms, each
+// followed by a negJoin.
+func termList(ri *ruleInfo, gap []byte) bool {
+	for len(gap) > 0 {
+		n := 0
+		for _, j := range negJoin {
+			if hasPrefixFold(gap, j) {
+				n = len(j)
+				break
+			}
+		}
+		if n == 0 {
+			for _, t := range ri.params.terms {
+				if len(t.b) > n && hasPrefixFold(gap, t.b) {
+					n = len(t.b)
+				}
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		gap = gap[n:]
+	}
+	return true
+}
+
+// lastIndexFold is the last index of lower in b, folding ASCII case, or -1.
+func lastIndexFold(b, lower []byte) int {
+	for i := len(b) - len(lower); i >= 0; i-- {
+		if equalFold(b[i:i+len(lower)], lower) {
+			return i
+		}
+	}
+	return -1
 }
 
 // clauseBreak reports whether buf[i] is the last byte of a clause break
