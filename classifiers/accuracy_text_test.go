@@ -405,3 +405,34 @@ func TestIBANGroups(t *testing.T) {
 		assert.Equal(t, tt.iban, found.has("iban"), tt.text)
 	}
 }
+
+// TestLabelledNamesInText: a name right after a name label in free text
+// (姓名：, 持卡人：, 联系人：, 英文名) is found; a label followed by anything
+// but a name, or a word glued to it, is not.
+func TestLabelledNamesInText(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"姓名：魏振华    性别：男", []string{"魏**"}},
+		{"联系人：徐淑珍（女儿） 18463100475", []string{"徐**"}},
+		{"持卡人:王若曦\n开户行：中国农业银行", []string{"王**"}},
+		{"英文名 Chan Wai Kit\n", []string{"C***********"}},
+		{"姓名拼音：CHEN JUN   护照号码", []string{"C*******"}},
+		{"收货人： 李娜，电话见下", []string{"李*"}},
+		{"联系人电话：13812348000", nil},
+		{"姓名：请填写真实姓名", nil},
+		{"联系人：销售部", nil},
+		{"姓名：张伟明华东", nil},
+		{"申请人 Zhang", nil},
+		{"the name field", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("person_name"))
+		})
+	}
+}

@@ -182,7 +182,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			if ri.params.icd10 && e.icdRule == nil {
 				e.icdRule = ri
 			}
-			if ri.detector == "field_value" && len(ri.params.terms) > 0 && len(ri.keywords) > 0 {
+			if (ri.detector == "field_value" && len(ri.params.terms) > 0 || ri.detector == "person_name") && len(ri.keywords) > 0 {
 				e.proseRules = append(e.proseRules, ri)
 			}
 		} else {
