@@ -35,7 +35,7 @@ var builtinValues = []struct {
 	{"cn_landline", "contact", "", "电话 ", []string{"010-62345678"}, ""},
 	{"phone_number", "contact", "", "call ", []string{"+1 415-555-2671"}, ""},
 	{"mac_address", "network", "", "mac ", []string{"00:1A:2B:3C:4D:5E"}, ""},
-	{"ipv6", "network", "", "client ", []string{"2001:db8:85a3::8a2e:370:7334"}, ""},
+	{"ipv6", "network", "", "client ", []string{"240e:3b0:85a3::8a2e:370:7334"}, ""},
 }
 
 // TestDefaultPolicyRescan is the default policy's contract: for every
