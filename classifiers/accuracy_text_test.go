@@ -144,6 +144,13 @@ func TestEmailURLUserinfo(t *testing.T) {
 		{"Reply-To: <li.si@example.org>", []string{"l***@example.org"}},
 		{"Message-ID: <m@mail.example.com>\nCc: <li.si@example.org>", []string{"l***@example.org"}},
 		{"References: see li.si@example.org", []string{"l***@example.org"}},
+		// Near an SSH implementation's domain and names, not at them: a
+		// domain or name shorter than theirs once crashed the comparison,
+		// a longer one was cut to theirs.
+		{"mail zh-san@ssh.co ok", []string{"z***@ssh.co"}},
+		{"mail zlib@openssh.com.cn", []string{"z***@openssh.com.cn"}},
+		{"mail zl@openssh.com", []string{"z***@openssh.com"}},
+		{"mail zlibby@openssh.com", []string{"z***@openssh.com"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

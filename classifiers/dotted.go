@@ -495,6 +495,9 @@ func isVersionSep(c byte) bool {
 // asciiFoldEq reports whether b equals the lower-case ASCII word w, ignoring
 // ASCII case.
 func asciiFoldEq(b []byte, w string) bool {
+	if len(b) != len(w) {
+		return false
+	}
 	for i := range len(w) {
 		if b[i]|0x20 != w[i] {
 			return false
