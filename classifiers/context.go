@@ -345,10 +345,49 @@ func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) !=
 // any reports a bit set: set grows the slice only to a word it sets.
 func (b bitset) any() bool { return len(b) > 0 }
 
+// FieldCache keeps the fields a reader prepares, one per column name or
+// path (and label), for a worker's objects: a column is prepared once,
+// not per value. It holds at most 100,000 fields (past that, fields are
+// prepared on each call) and is not safe for concurrent use.
+type FieldCache struct {
+	e *Engine
+	m map[string]*Field
+}
+
+// NewFieldCache returns an empty cache of e's fields; a nil Engine gives
+// a cache whose fields are nil (the copy writer's decrypt mode).
+func (e *Engine) NewFieldCache() *FieldCache { return &FieldCache{e: e, m: map[string]*Field{}} }
+
+// Field returns the prepared field of a column name or path (Field), or,
+// when label is not empty, of a cell at path that label describes
+// (LabelledField).
+func (c *FieldCache) Field(path, label string) *Field {
+	if c.e == nil {
+		return nil
+	}
+	key := path
+	if label != "" {
+		key = path + "\x00" + label
+	}
+	if f, ok := c.m[key]; ok {
+		return f
+	}
+	var f *Field
+	if label != "" {
+		f = c.e.LabelledField(path, label)
+	} else {
+		f = c.e.Field(path)
+	}
+	if len(c.m) < 100_000 {
+		c.m[key] = f
+	}
+	return f
+}
+
 // LabelledField prepares a column that a path names but a label describes:
 // a cell of a JSON table whose column names are listed apart from its rows
 // ({"columns": ["name", "phone"], "data": [[...]]}, see
-// scanner.JSONColumnList). Its values get the label's context, as a CSV
+// scanner.JSONTable). Its values get the label's context, as a CSV
 // column gets its header's, while findings name it by its path. A label
 // the rules do not know (c1, col_2, Unnamed: 0) says nothing of the
 // column, which is then profiled by its values as if it had none

@@ -154,10 +154,15 @@ func messageID(buf []byte, j, k int) bool {
 		if !ok {
 			return false
 		}
-		name = bytes.TrimPrefix(bytes.TrimPrefix(bytes.ToLower(name), []byte("resent-")), []byte("x-"))
-		switch string(name) {
-		case "message-id", "in-reply-to", "references", "content-id", "original-message-id":
-			return true
+		for _, pre := range [...]string{"resent-", "x-"} {
+			if len(name) > len(pre) && asciiFoldEq(name[:len(pre)], pre) {
+				name = name[len(pre):]
+			}
+		}
+		for _, h := range [...]string{"message-id", "in-reply-to", "references", "content-id", "original-message-id"} {
+			if asciiFoldEq(name, h) {
+				return true
+			}
 		}
 		return false
 	}

@@ -120,6 +120,8 @@ func (s *Scanner) labelledName(ri *ruleInfo, p int, ev string) {
 			}
 		}
 	} else {
+		// Up to four words, so that looksLikeName turns down a longer
+		// phrase rather than take its first three.
 		words := 0
 		for v1 < end && words < 4 {
 			w := v1
@@ -199,12 +201,7 @@ const genericClause = 48
 // records.
 func (s *Scanner) generic(a, b int) bool {
 	buf := s.buf
-	lo, hi := max(0, a-genericClause), min(len(buf), b+genericClause)
-	if s.spans != nil {
-		if i := s.spanAt(a); i >= 0 {
-			lo, hi = max(lo, s.spans[i].Start), min(hi, s.spans[i].End)
-		}
-	}
+	lo, hi := s.clauseWindow(a, b)
 	after := buf[b:hi]
 	for _, w := range genericWho {
 		if hasPrefixFold(after, w) {
@@ -218,13 +215,7 @@ func (s *Scanner) generic(a, b int) bool {
 		}
 	}
 	// The clause: back to the last clause break and on to the next.
-	c0 := lo
-	for i := a - 1; i >= lo; i-- {
-		if n := clauseBreak(buf, lo, i); n > 0 {
-			c0 = i + 1
-			break
-		}
-	}
+	c0 := clauseStart(buf, lo, a)
 	c1 := hi
 	for i := b; i < hi; i++ {
 		if n := clauseBreak(buf, b, i); n > 0 {
@@ -271,20 +262,8 @@ var (
 // negated reports a term of ri at a that its clause negates.
 func (s *Scanner) negated(ri *ruleInfo, a int) bool {
 	buf := s.buf
-	lo := max(0, a-genericClause)
-	if s.spans != nil {
-		if i := s.spanAt(a); i >= 0 {
-			lo = max(lo, s.spans[i].Start)
-		}
-	}
-	c0 := lo
-	for i := a - 1; i >= lo; i-- {
-		if clauseBreak(buf, lo, i) > 0 {
-			c0 = i + 1
-			break
-		}
-	}
-	before := buf[c0:a]
+	lo, _ := s.clauseWindow(a, a)
+	before := buf[clauseStart(buf, lo, a):a]
 	for _, p := range negCues {
 		if indexFold(before, p) >= 0 {
 			return true
@@ -332,6 +311,30 @@ func lastIndexFold(b, lower []byte) int {
 		}
 	}
 	return -1
+}
+
+// clauseWindow returns how far around the value buf[a:b] its clause is
+// looked for: genericClause bytes each way, within its record's value when
+// scanning records.
+func (s *Scanner) clauseWindow(a, b int) (lo, hi int) {
+	lo, hi = max(0, a-genericClause), min(len(s.buf), b+genericClause)
+	if s.spans != nil {
+		if i := s.spanAt(a); i >= 0 {
+			lo, hi = max(lo, s.spans[i].Start), min(hi, s.spans[i].End)
+		}
+	}
+	return lo, hi
+}
+
+// clauseStart returns where the clause holding buf[a] starts: after the
+// last clause break before a, not before lo.
+func clauseStart(buf []byte, lo, a int) int {
+	for i := a - 1; i >= lo; i-- {
+		if clauseBreak(buf, lo, i) > 0 {
+			return i + 1
+		}
+	}
+	return lo
 }
 
 // clauseBreak reports whether buf[i] is the last byte of a clause break

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -54,27 +53,17 @@ type jsonParser struct {
 	nl, bs nextByte // the next '\n' and '\\'
 	keyHit bool     // the key readString is reading may be a personal value
 
-	root  *pathNode
-	nodes int
-	stack []jsonFrame
-	recs  int // index in stack of the array whose elements are records, -1 for none
-	// listAt is the index in stack of an open column list (JSONColumnList),
-	// -1 for none; labels holds the labels read from the document's last,
-	// or from its first row when that is a header (JSONHeaderRow).
-	listAt int
-	labels []string
-	// headAt is the index in stack of the first row while it is read,
-	// -1 else; headSeen, a first row was met (in the document, or in JSON
-	// Lines the file).
-	headAt   int
-	headSeen bool
-	head     HeadRow
-	key      []byte
-	docRec   int64 // JSON Lines: index of the current line's document
-	docs     int
-	bad      int // JSON Lines: lines that did not parse
-	badOff   int64
-	scratch  []byte
+	root    *pathNode
+	nodes   int
+	stack   []jsonFrame
+	recs    int       // index in stack of the array whose elements are records, -1 for none
+	tab     JSONTable // what names the cells of the rows
+	key     []byte
+	docRec  int64 // JSON Lines: index of the current line's document
+	docs    int
+	bad     int // JSON Lines: lines that did not parse
+	badOff  int64
+	scratch []byte
 }
 
 // pathNode is one JSON path; its field is prepared once and shared by
@@ -88,7 +77,7 @@ type pathNode struct {
 	kids    []*pathNode // in order of first appearance
 	elem    *pathNode
 	cols    []*pathNode // the elements [0], [1], ... of a row (jsonFrame.row)
-	label   string      // a row cell's column label (JSONColumnList), "" for none
+	label   string      // a row cell's column label (JSONTable), "" for none
 	wild    *pathNode   // the member * (wildcard)
 	// scan says the key may be a personal value (keyScan); exact, that key
 	// is the whole member name (not cut at maxJSONKey, not the wildcard's).
@@ -136,7 +125,7 @@ const (
 func (o *objectScan) scanJSON(r io.Reader, lines bool) error {
 	b := newBatch(o)
 	b.counted = true
-	p := &jsonParser{o: o, b: b, lines: lines, recs: -1, listAt: -1, headAt: -1}
+	p := &jsonParser{o: o, b: b, lines: lines, recs: -1, tab: NewJSONTable()}
 	p.w.init(o.ctx, r, b, o.w.takeWinBuf())
 	defer o.w.putWinBuf(p.w.buf)
 	p.resetCache()
@@ -269,10 +258,7 @@ func (p *jsonParser) elemNode(f *jsonFrame) *pathNode {
 	}
 	c := n.cols[f.index]
 	if c == nil {
-		c = &pathNode{name: JSONRowCell(n.name, f.index)}
-		if f.index < int64(len(p.labels)) {
-			c.label = p.labels[f.index]
-		}
+		c = &pathNode{name: JSONRowCell(n.name, f.index), label: p.tab.Label(f.index)}
 		n.cols[f.index] = c
 		p.nodes++
 	}
@@ -305,144 +291,23 @@ func JSONRowCell(path string, i int64) string {
 	return path + "[" + strconv.FormatInt(i, 10) + "]"
 }
 
-// Column lists. A table written as JSON rows may list its column names
-// apart from them, before the rows, in a member of the document's object:
-// pandas' to_json(orient="split") writes {"columns": ["name", "phone"],
-// "index": [...], "data": [[...], ...]}; ClickHouse's JSONCompact, Trino's
-// and Elasticsearch's SQL APIs write {"meta" (or "columns"): [{"name":
-// "name", "type": ...}, ...], "data" (or "rows"): [[...], ...]}. The
-// label at position i of such a list (a string element, or the "name"
-// member of an object element) describes the cells [i] of the rows that
-// follow in the same document: they keep their paths ($.data[*][1]) and
-// get the label's context (classifiers' LabelledField), as a CSV column
-// gets its header's. Only a list read before the rows counts; the cells
-// of a path keep the labels they got first.
-
-// JSONColumnList reports the name of a member of a document's top-level
-// object whose array lists the columns of the rows that follow.
-func JSONColumnList(key string) bool {
-	switch strings.ToLower(key) {
-	case "columns", "meta", "fields", "header", "headers":
-		return true
-	}
-	return false
-}
-
-// JSONColumnLabel returns the label a string of a column list gives its
-// column: the string without surrounding spaces when it may be a label
-// (LabelCell), "" else.
-func JSONColumnLabel(v []byte) string {
-	if !LabelCell(v) {
-		return ""
-	}
-	return string(bytes.TrimSpace(v))
-}
-
-// Header rows. A table written as JSON rows may instead start with a row
-// of its column names, as a spreadsheet API's "values" or ClickHouse's
-// JSONCompactEachRowWithNames do. The first row of a document (in JSON
-// Lines, of the file), when no column list came before it, is read as a
-// header when HeadRow.Labels says so; its cells are still values at their
-// paths, and the rows after it are labelled as a column list labels them.
-
-// HeadRow reads the first row of a JSON table: Begin at its start, Cell
-// for each string element, Other for any other element (a number, a
-// container, a literal) and for a comment in it, then Labels at its end.
-type HeadRow struct {
-	cells []string
-	ok    bool
-}
-
-// Begin starts a first row.
-func (h *HeadRow) Begin() { h.cells, h.ok = h.cells[:0], true }
-
-// Cell notes a string element of the row.
-func (h *HeadRow) Cell(v []byte) {
-	if !h.ok || !LabelCell(v) {
-		h.ok = false
-		return
-	}
-	h.cells = append(h.cells, string(v))
-}
-
-// Other notes an element that is not a string, or a comment.
-func (h *HeadRow) Other() { h.ok = false }
-
-// Labels returns the labels of the row's columns when it is a header, nil
-// else. It is one when its elements are all strings that may be labels
-// (LabelCell) and one at least is a label the rules know (known: 姓名,
-// phone, diagnosis), which no row of values holds: a row of values that
-// are all strings (张伟, 北京市) has no such label and stays data. Past
-// MaxJSONRowColumns, columns have no label.
-func (h *HeadRow) Labels(known func(label string) bool) []string {
-	if !h.ok || len(h.cells) == 0 {
-		return nil
-	}
-	named := false
-	labels := make([]string, 0, min(len(h.cells), MaxJSONRowColumns))
-	for i, c := range h.cells {
-		l := JSONColumnLabel([]byte(c))
-		named = named || l != "" && known(l)
-		if i < MaxJSONRowColumns {
-			labels = append(labels, l)
-		}
-	}
-	if !named {
-		return nil
-	}
-	return labels
-}
-
-// capture notes a string value v at node that may be a label, of the open
-// column list or of the first row; ok is false when v could not be kept
+// capture passes a string value v at node to the table's column list or
+// first row (JSONTable.String); ok is false when v could not be kept
 // (streamed: too long to be a label).
 func (p *jsonParser) capture(node *pathNode, v []byte, ok bool) {
-	if p.listAt >= 0 && ok {
-		p.label(node, v)
-	}
-	if len(p.stack)-1 == p.headAt {
-		if ok {
-			p.head.Cell(v)
-		} else {
-			p.head.Other()
-		}
-	}
-}
-
-// endHead decides, at the end of the first row (at path node), whether it
-// was a header; if so, the cells of the rows to come are made anew,
-// labelled.
-func (p *jsonParser) endHead(node *pathNode) {
-	p.headAt = -1
-	if l := p.head.Labels(func(l string) bool { return p.o.w.field(l).Known() }); l != nil {
-		p.labels = append(p.labels[:0], l...)
-		node.cols = nil
-	}
-}
-
-// JSONColumnName reports a member of an object in a column list that
-// holds the column's label.
-func JSONColumnName(key string) bool { return key == "name" }
-
-// label notes the string v at node as its column's label when it is one:
-// an element of the open column list, or the name member of an object
-// element.
-func (p *jsonParser) label(node *pathNode, v []byte) {
 	top := len(p.stack) - 1
-	if top != p.listAt && (top-1 != p.listAt || p.stack[top].array || !JSONColumnName(node.key)) {
+	if top < 0 {
 		return
 	}
-	i := p.stack[p.listAt].index
-	if i >= MaxJSONRowColumns {
-		return
+	list := int64(-1)
+	if at := p.tab.ListAt(); at >= 0 {
+		list = p.stack[at].index
 	}
-	for int64(len(p.labels)) <= i {
-		p.labels = append(p.labels, "")
-	}
-	if p.labels[i] == "" {
-		p.labels[i] = JSONColumnLabel(v)
-	}
+	p.tab.String(top, p.stack[top].array, node.key, list, v, ok)
 }
+
+// known reports a label the rules know (JSONTable.Close).
+func (p *jsonParser) known(label string) bool { return p.o.w.field(label).Known() }
 
 // slotOf returns the field slot of a node, preparing its field once.
 func (p *jsonParser) slotOf(n *pathNode) *fieldSlot {
@@ -568,10 +433,8 @@ func (p *jsonParser) run() error {
 // document parses one JSON value at the top level.
 func (p *jsonParser) document() error {
 	p.stack = p.stack[:0]
-	p.recs, p.listAt, p.headAt = -1, -1, -1
-	if !p.lines {
-		p.labels, p.headSeen = p.labels[:0], false
-	}
+	p.recs = -1
+	p.tab.Document(p.lines)
 	if p.lines {
 		p.docRec = p.w.lines.current() - 1 // JSON Lines: record = 0-based line index
 		p.b.beginRecord()

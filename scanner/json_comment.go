@@ -52,9 +52,7 @@ func (p *jsonParser) readComment() error {
 	} else {
 		top := &p.stack[len(p.stack)-1]
 		node = top.node
-		if len(p.stack)-1 == p.headAt {
-			p.head.Other()
-		}
+		p.tab.Other(len(p.stack) - 1)
 		if top.numRun {
 			top.numRun = false
 			if err := p.b.endValue(); err != nil {

@@ -103,16 +103,7 @@ func (p *jsonParser) push(node *pathNode, array bool) error {
 			}
 		}
 		f.row = p.lines && len(p.stack) == 0 || len(p.stack) > 0 && p.stack[len(p.stack)-1].records
-		if !p.lines && len(p.stack) == 1 && !p.stack[0].array && JSONColumnList(node.key) {
-			p.listAt, p.labels = len(p.stack), p.labels[:0]
-		}
-		if f.row && !p.headSeen {
-			p.headSeen = true
-			if len(p.labels) == 0 {
-				p.headAt = len(p.stack)
-				p.head.Begin()
-			}
-		}
+		p.tab.OpenArray(len(p.stack), node.key, !p.lines && len(p.stack) == 1 && !p.stack[0].array, f.row)
 	}
 	p.stack = append(p.stack, f)
 	return nil
@@ -273,7 +264,7 @@ func (p *jsonParser) members(f *jsonFrame) error {
 				return nil
 			}
 			p.i, f.expect = q+1, expCommaOrEnd
-			if p.listAt >= 0 {
+			if p.tab.Active() {
 				p.capture(node, buf[s:q], true)
 			}
 			if err := p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q]); err != nil {
@@ -317,8 +308,8 @@ func (p *jsonParser) arrayStep(f *jsonFrame, c byte, depth int) error {
 			if f.records {
 				p.b.beginRecord()
 			}
-			if depth-1 == p.headAt && c != '"' {
-				p.head.Other() // a number, a container, a literal or a comment
+			if c != '"' {
+				p.tab.Other(depth - 1) // a number, a container, a literal or a comment
 			}
 			if err := p.value(p.elemNode(f)); err != nil {
 				return err
@@ -361,11 +352,8 @@ func (p *jsonParser) pop() error {
 	p.i++
 	f := p.stack[len(p.stack)-1]
 	p.stack = p.stack[:len(p.stack)-1]
-	if len(p.stack) == p.listAt {
-		p.listAt = -1
-	}
-	if len(p.stack) == p.headAt {
-		p.endHead(f.node)
+	if f.array && p.tab.Close(len(p.stack), p.known) {
+		f.node.cols = nil // a header: the cells of the rows to come are labelled
 	}
 	if f.numRun {
 		if f.row && f.runAt == 0 {
@@ -543,7 +531,7 @@ func (p *jsonParser) stringValue(node *pathNode) error {
 			}
 			p.breaks(buf, s, q)
 			p.i = q + 1
-			if p.listAt >= 0 || p.headAt >= 0 {
+			if p.tab.Active() {
 				p.capture(node, buf[s:q], true)
 			}
 			return p.b.add(p.slotOf(node), spanLoc{off: p.w.off + int64(s), rec: p.recRef()}, buf[s:q])
@@ -556,7 +544,7 @@ func (p *jsonParser) stringValue(node *pathNode) error {
 	if err := p.readString(false); err != nil {
 		return err
 	}
-	if p.listAt >= 0 || p.headAt >= 0 {
+	if p.tab.Active() {
 		if p.b.stream == nil && p.b.vstart >= 0 {
 			p.capture(node, p.b.buf[p.b.vstart:], true)
 		} else {

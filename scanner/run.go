@@ -487,11 +487,11 @@ type worker struct {
 	eng      *classifiers.Engine
 	sc       *classifiers.Scanner
 	progress *Progress
-	fields   map[string]*classifiers.Field
+	fields   *classifiers.FieldCache
 }
 
 func newWorker(cfg *Config, src Source, eng *classifiers.Engine) *worker {
-	return &worker{cfg: cfg, src: src, eng: eng, sc: eng.NewScanner(), progress: cfg.Progress, fields: map[string]*classifiers.Field{}}
+	return &worker{cfg: cfg, src: src, eng: eng, sc: eng.NewScanner(), progress: cfg.Progress, fields: eng.NewFieldCache()}
 }
 
 // reader returns a sniffing reader of r, reused from an earlier object or
@@ -530,29 +530,13 @@ func (w *worker) putWinBuf(b []byte) {
 }
 
 // field returns the prepared field for a column name or path, cached.
-func (w *worker) field(name string) *classifiers.Field {
-	if f, ok := w.fields[name]; ok {
-		return f
-	}
-	f := w.eng.Field(name)
-	if len(w.fields) < 100_000 {
-		w.fields[name] = f
-	}
-	return f
-}
+func (w *worker) field(name string) *classifiers.Field { return w.fields.Field(name, "") }
 
 // labelledField returns the prepared field of a JSON row cell at path
-// whose column list labels it (classifiers' LabelledField), cached.
+// whose column list or header labels it (classifiers' LabelledField),
+// cached.
 func (w *worker) labelledField(path, label string) *classifiers.Field {
-	key := path + "\x00" + label
-	if f, ok := w.fields[key]; ok {
-		return f
-	}
-	f := w.eng.LabelledField(path, label)
-	if len(w.fields) < 100_000 {
-		w.fields[key] = f
-	}
-	return f
+	return w.fields.Field(path, label)
 }
 
 // scan scans one object. It returns nil when the object was abandoned

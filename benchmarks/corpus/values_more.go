@@ -157,8 +157,9 @@ func (g *gen) intlPhoneTry() val {
 // China Telecom, China Unicom) or link-local prefix (never the
 // documentation prefix 2001:db8::/32, which names no host), written in a
 // style: 0 RFC 5952 (the canonical form), 1 full with leading zeros, 2
-// compressed in capitals, 3 full without leading zeros. Every written form has a group of four hex digits (the
-// first), which tells an address from a time such as 12:34:56.
+// compressed in capitals, 3 full without leading zeros. Every written form
+// has a group of four hex digits (the first), which tells an address from
+// a time such as 12:34:56.
 func (g *gen) ipv6Val(style int) val {
 	var a [8]uint16
 	rnd := func() uint16 { return uint16(g.r.IntN(1 << 16)) }

@@ -72,7 +72,7 @@ type jslot struct {
 type pathNode struct {
 	name     string
 	key      string // the member name under its parent object, "\x00*" for the wildcard
-	label    string // a row cell's column label (scanner.JSONColumnList), "" for none
+	label    string // a row cell's column label (scanner.JSONTable), "" for none
 	field    *classifiers.Field
 	keyField *classifiers.Field // of the keys of the object at this path
 	keys     map[string]*pathNode
@@ -128,20 +128,10 @@ type jsonRW struct {
 	inRec bool
 	stack []jsonFrame
 	key   []byte
-	// listAt is the index in stack of an open column list, -1 for none;
-	// labels holds the labels read from the document's last, or from its
-	// first row when that is a header, as in the scanner
-	// (scanner.JSONColumnList, scanner.HeadRow). headAt is the index in
-	// stack of the first row while it is read, -1 else; headSeen, a first
-	// row was met (in the document, or in JSON Lines the file).
-	listAt   int
-	labels   []string
-	headAt   int
-	headSeen bool
-	head     scanner.HeadRow
-	root     *pathNode
-	nodes    int
-	tmp      []byte
+	tab   scanner.JSONTable // what names the cells of the rows, as in the scanner
+	root  *pathNode
+	nodes int
+	tmp   []byte
 	// scratch of spliceString
 	bounds  []int
 	unesc   []byte
@@ -161,7 +151,7 @@ type jsonRW struct {
 // json rewrites a JSON document or JSON Lines (lines) read from r, in
 // UTF-8, to w; fits is runeFits of the encoding w writes to.
 func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool) error {
-	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}, listAt: -1, headAt: -1}
+	p := &jsonRW{o: o, w: w, lines: lines, fits: fits, root: &pathNode{name: "$"}, tab: scanner.NewJSONTable()}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if lines {
 		return p.jsonLines(br)
@@ -172,7 +162,7 @@ func (o *objRun) json(r io.Reader, lines bool, w io.Writer, fits func(rune) bool
 			return err
 		}
 		p.stack = p.stack[:0]
-		p.listAt, p.headAt, p.labels, p.headSeen = -1, -1, p.labels[:0], false
+		p.tab.Document(false)
 		more, err := p.ws()
 		if err == nil && !more {
 			break
@@ -330,50 +320,22 @@ func (p *jsonRW) fieldOf(n *pathNode) *classifiers.Field {
 	return n.field
 }
 
-// capture notes the string v just read at node that may be a label, of
-// the open column list or of the first row.
+// capture passes the string v just read at node to the table's column
+// list or first row, as the scanner does (scanner.JSONTable.String).
 func (p *jsonRW) capture(node *pathNode, v []byte) {
-	if p.listAt >= 0 {
-		p.label(node, v)
-	}
-	if len(p.stack)-1 == p.headAt {
-		p.head.Cell(v)
-	}
-}
-
-// endHead decides, at the end of the first row fr (popped), whether it
-// was a header; if so, the cells of the rows to come are made anew,
-// labelled.
-func (p *jsonRW) endHead(fr *jsonFrame) {
-	p.headAt = -1
-	if fr.commented {
-		p.head.Other()
-	}
-	if l := p.head.Labels(func(l string) bool { return p.o.w.field(l).Known() }); l != nil {
-		p.labels = append(p.labels[:0], l...)
-		fr.node.cols = nil
-	}
-}
-
-// label notes the string v just read at node as its column's label when
-// it is one, as the scanner does: an element of the open column list, or
-// the name member of an object element.
-func (p *jsonRW) label(node *pathNode, v []byte) {
 	top := len(p.stack) - 1
-	if top != p.listAt && (top-1 != p.listAt || p.stack[top].array || !scanner.JSONColumnName(node.key)) {
+	if top < 0 {
 		return
 	}
-	i := p.stack[p.listAt].elems
-	if i >= scanner.MaxJSONRowColumns {
-		return
+	list := int64(-1)
+	if at := p.tab.ListAt(); at >= 0 {
+		list = int64(p.stack[at].elems)
 	}
-	for len(p.labels) <= i {
-		p.labels = append(p.labels, "")
-	}
-	if p.labels[i] == "" {
-		p.labels[i] = scanner.JSONColumnLabel(v)
-	}
+	p.tab.String(top, p.stack[top].array, node.key, list, v, true)
 }
+
+// known reports a label the rules know (scanner.JSONTable.Close).
+func (p *jsonRW) known(label string) bool { return p.o.w.field(label).Known() }
 
 // keyFieldOf returns the field of the keys of the object at n.
 func (p *jsonRW) keyFieldOf(n *pathNode) *classifiers.Field {
@@ -432,10 +394,7 @@ func (p *jsonRW) elemNode(fr *jsonFrame, i int) *pathNode {
 		n.cols = append(n.cols, nil)
 	}
 	if n.cols[i] == nil {
-		n.cols[i] = &pathNode{name: scanner.JSONRowCell(n.name, int64(i))}
-		if i < len(p.labels) {
-			n.cols[i].label = p.labels[i]
-		}
+		n.cols[i] = &pathNode{name: scanner.JSONRowCell(n.name, int64(i)), label: p.tab.Label(int64(i))}
 		p.nodes++
 	}
 	return n.cols[i]

@@ -38,7 +38,7 @@ func TestRedactJSONRowsAsScanned(t *testing.T) {
 
 // TestRedactJSONColumnListsAsScanned: the column names a JSON table lists
 // before its rows label the rows' cells for the copy as for the scan
-// (scanner.JSONColumnList), so Latin names and passport numbers, which
+// (scanner.JSONTable), so Latin names and passport numbers, which
 // only their column names give away, are replaced as the scan reports
 // them; a list after the rows labels nothing, in both. A header row (a
 // spreadsheet API's "values", a first line of JSON Lines) labels them too,

@@ -74,7 +74,7 @@ func (p *jsonRW) stringValue(node *pathNode) error {
 		}
 		return err
 	}
-	if p.listAt >= 0 || p.headAt >= 0 {
+	if p.tab.Active() {
 		p.capture(node, p.buf[b0:])
 	}
 	p.spans = append(p.spans, classifiers.Span{Start: b0, End: len(p.buf), Field: p.fieldOf(node), Record: p.rec, Kind: deid.KindJSONString})

@@ -90,16 +90,7 @@ func (p *jsonRW) array(node *pathNode) error {
 	f := jsonFrame{array: true, node: node, arrO0: len(p.out)}
 	f.records = !p.lines && !p.recordsOpen() && (len(p.stack) == 0 || (len(p.stack) == 1 && !p.stack[0].array))
 	f.row = p.lines && len(p.stack) == 0 || len(p.stack) > 0 && p.stack[len(p.stack)-1].records
-	if !p.lines && len(p.stack) == 1 && !p.stack[0].array && scanner.JSONColumnList(node.key) {
-		p.listAt, p.labels = len(p.stack), p.labels[:0] // once f is pushed
-	}
-	if f.row && !p.headSeen {
-		p.headSeen = true
-		if len(p.labels) == 0 {
-			p.headAt = len(p.stack) // once f is pushed
-			p.head.Begin()
-		}
-	}
+	p.tab.OpenArray(len(p.stack), node.key, !p.lines && len(p.stack) == 1 && !p.stack[0].array, f.row) // f's index once pushed
 	if _, err := p.next(); err != nil {
 		return err
 	}
@@ -140,8 +131,8 @@ func (p *jsonRW) array(node *pathNode) error {
 			break
 		}
 		fr := top()
-		if len(p.stack)-1 == p.headAt && c != '"' {
-			p.head.Other() // a number, a container or a literal
+		if c != '"' {
+			p.tab.Other(len(p.stack) - 1) // a number, a container or a literal
 		}
 		isNum := c == '-' || (c >= '0' && c <= '9')
 		// Numbers of an array form runs (a vector is one value) even in
@@ -192,11 +183,11 @@ func (p *jsonRW) array(node *pathNode) error {
 	}
 	records := fr.records
 	p.stack = p.stack[:len(p.stack)-1]
-	if len(p.stack) == p.listAt {
-		p.listAt = -1
+	if fr.commented {
+		p.tab.Other(len(p.stack)) // a comment in the array (the scanner's readComment)
 	}
-	if len(p.stack) == p.headAt {
-		p.endHead(fr)
+	if p.tab.Close(len(p.stack), p.known) {
+		fr.node.cols = nil // a header: the cells of the rows to come are labelled
 	}
 	if records && p.inRec {
 		// Values after the records form a group of their own.

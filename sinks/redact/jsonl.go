@@ -102,7 +102,8 @@ func (p *jsonRW) lineValues() error {
 		if err != nil || !more {
 			return err
 		}
-		p.stack, p.headAt = p.stack[:0], -1
+		p.stack = p.stack[:0]
+		p.tab.Document(true)
 		if err := p.value(p.root); err != nil {
 			return err
 		}

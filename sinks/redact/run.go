@@ -190,12 +190,12 @@ type worker struct {
 	eng    *classifiers.Engine
 	dst    Dest
 	ed     editor
-	fields map[string]*classifiers.Field
+	fields *classifiers.FieldCache
 	book   *nameBook // names given to renamed copies in this run
 }
 
 func newWorker(cfg *Config, src scanner.Source, eng *classifiers.Engine, dst Dest) *worker {
-	w := &worker{cfg: cfg, src: src, eng: eng, dst: dst, fields: map[string]*classifiers.Field{}}
+	w := &worker{cfg: cfg, src: src, eng: eng, dst: dst, fields: eng.NewFieldCache()}
 	if cfg.Decrypt {
 		w.ed = &decryptEditor{policy: cfg.Policy}
 	} else {
@@ -205,36 +205,14 @@ func newWorker(cfg *Config, src scanner.Source, eng *classifiers.Engine, dst Des
 }
 
 // field returns the prepared field of a column name or JSON path, cached.
-// In decrypt mode there is no engine and fields are not needed.
-func (w *worker) field(name string) *classifiers.Field {
-	if w.eng == nil {
-		return nil
-	}
-	if f, ok := w.fields[name]; ok {
-		return f
-	}
-	f := w.eng.Field(name)
-	if len(w.fields) < 100_000 {
-		w.fields[name] = f
-	}
-	return f
-}
+// In decrypt mode there is no engine and fields are not needed (nil).
+func (w *worker) field(name string) *classifiers.Field { return w.fields.Field(name, "") }
 
 // labelledField returns the prepared field of a JSON row cell at path
-// whose column list labels it, as the scanner prepares it, cached.
+// whose column list or header labels it, as the scanner prepares it,
+// cached.
 func (w *worker) labelledField(path, label string) *classifiers.Field {
-	if w.eng == nil {
-		return nil
-	}
-	key := path + "\x00" + label
-	if f, ok := w.fields[key]; ok {
-		return f
-	}
-	f := w.eng.LabelledField(path, label)
-	if len(w.fields) < 100_000 {
-		w.fields[key] = f
-	}
-	return f
+	return w.fields.Field(path, label)
 }
 
 // object rewrites one object and returns its result, or nil when it was
