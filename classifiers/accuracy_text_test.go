@@ -435,11 +435,110 @@ func TestLabelledNamesInText(t *testing.T) {
 		{"姓名：张伟明华东", nil},
 		{"申请人 Zhang", nil},
 		{"the name field", nil},
+		// Traditional surnames, transliterated names, Markdown's bold.
+		{"姓名：鄭冠霖（台湾居民）", []string{"鄭**"}},
+		{"- 姓名：艾克拜尔·玉素甫\n", []string{"艾*******"}},
+		{"- **患者**：吴永刚\n", []string{"吴**"}},
+		{"医师签名：白梓豪　　　\n", []string{"白**"}},
+		// The generic English label takes a Chinese name only.
+		{"Name: 赵志强 (Zhao Ningyun)", []string{"赵**"}},
+		{"name: Build And Test", nil},
+		// Glued labels: a short name ending at punctuation.
+		{"」，收货人高婷，请您留意物流信息", []string{"高*"}},
+		{"卡号见上 户名王春梅\n", []string{"王**"}},
+		{"收货人信息：", nil},
+		{"收货人和电话，", nil},
+		{"名称和用户名相同。", nil},
+		{"联系人电话13812348000", nil},
+		// A gender after the name.
+		{"- **患者**：吴永刚（男，42岁）", []string{"吴**"}},
+		{"张文博  | 男 | 32岁 | 群众", []string{"张**"}},
+		{"对象：（男士专用）", nil},
+		{"诊断为高血压患者吴永刚（男", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("person_name"))
+		})
+	}
+}
+
+// TestIDHolders: a name right before an identity document or a mobile, at
+// the start of a line, a list item, a value or a chat message, is its
+// holder's. Words before a number mid-sentence, role words and place names
+// are not names.
+func TestIDHolders(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"李姐 09:50\n欧阳凤英 430104196203186123\n", []string{"欧***"}},
+		{"访客: 蒋丹，450103196707114200，麻烦查一下", []string{"蒋*"}},
+		{"- 韦梦瑶，护照号码 E42597570，有效期至2033年", []string{"韦**"}},
+		{"1. 曹娟 身份证：230103198310227862\n", []string{"曹*"}},
+		{"任艳 13812348000", []string{"任*"}},
+		{"请联系司机 13812348000", nil},
+		{"司机 13812348000", nil},
+		{"宁夏 13812348000", nil},
+		{"那填护照:G93445065", nil},
+		{"本人身份证 230103198310227862", nil},
+		{"编号230103198310227862", nil},
+		{"已通知王芳 13812348000", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("person_name"))
+		})
+	}
+}
+
+// TestNamesInTextChunks: a name is found once at any chunk size, also when
+// the document after it is owned by the next chunk.
+func TestNamesInTextChunks(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	text := []byte(strings.Repeat("任艳 110101200105301904\n- 韦梦瑶，护照号码 E42597570\n吴永刚（男，42岁）\n收货人高婷，谢谢\n", 3))
+	whole := scanChunks(t, e, text, len(text), userPreOn)
+	names := 0
+	for _, m := range whole {
+		if m.rule == "person_name" {
+			names++
+		}
+	}
+	require.Equal(t, 12, names)
+	for owned := 1; owned <= 64; owned++ {
+		assert.Equal(t, whole, scanChunks(t, e, text, owned, userPreOn), "owned %d", owned)
+	}
+}
+
+// TestPhonesOfHongKongMacaoTaiwan: the calling code in parentheses, the
+// way numbers there are written, and numbers of the right length in
+// ranges the metadata does not list, after a phone keyword only.
+func TestPhonesOfHongKongMacaoTaiwan(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"電話(852) 2921 4113", []string{"+852******13"}},
+		{"mobile (852) 6707 3271.", []string{"+852******71"}},
+		{"聯絡電話 +852 3133 5677", []string{"+852******77"}},
+		{"手機+886-2-1392-5576", []string{"+886*******76"}},
+		{"ref +852 3133 5677", nil},
+		{"(852) 3133 5677", nil},
+		{"phone +1 (886) 512-3456", nil},
+		{"(212) 555-0134", nil},
+		{"(852) 2921 411", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).found("phone_number"))
 		})
 	}
 }

@@ -158,6 +158,9 @@ func (s *Scanner) number(i int) int {
 	if end, ok := s.parenLandline(ts, te); ok {
 		return end
 	}
+	if end, ok := s.parenCountry(ts, te); ok {
+		return end
+	}
 	if !letters && te+1 < len(buf) && buf[te] == '.' && (isDigit(buf[te+1]) || te-ts == 4 && s.hasNet) {
 		if te-ts == 4 && s.hasNet {
 			// Not necessarily the first group: "acde.4840.53a1" is reached

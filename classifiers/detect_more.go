@@ -348,11 +348,46 @@ func (s *Scanner) intlPhone(plus, from int) (int, bool) {
 	}
 	s.stats.Candidates++
 	num, err := phonenumbers.Parse(string(d), "ZZ")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	if err != nil {
+		return 0, false
+	}
+	// A number in a range the metadata does not list as allocated, but of
+	// a length its country dials ("+852 5551 9824"), is a phone number in
+	// a phone column or after a phone keyword: ranges open faster than the
+	// metadata follows them, and a form's field holds what was typed.
+	needCtx := !phonenumbers.IsValidNumber(num)
+	if needCtx && (phonenumbers.GetRegionCodeForNumber(num) == "" || !phonenumbers.IsPossibleNumber(num)) {
 		return 0, false
 	}
 	s.canon = append(s.canon[:0], phonenumbers.Format(num, phonenumbers.E164)...)
-	return last, s.emit(candidate{ri: ri, start: plus, end: last, canon: s.canon})
+	return last, s.emit(candidate{ri: ri, start: plus, end: last, canon: s.canon, needCtx: needCtx})
+}
+
+// parenCountry handles "(852) 9123 4567": the calling code of Hong Kong,
+// Macao or Taiwan in parentheses, the way numbers there are written for
+// callers from abroad, then the subscriber number. Other codes are left
+// alone: "(212) 555-0134" is a US area code, not Morocco's.
+func (s *Scanner) parenCountry(ts, te int) (int, bool) {
+	buf := s.buf
+	if te-ts != 3 {
+		return 0, false
+	}
+	switch string(buf[ts:te]) {
+	case "852", "853", "886":
+	default:
+		return 0, false
+	}
+	if ow, cw := openParenBefore(buf, ts), closeParenAt(buf, te); ow != 1 || cw != 1 {
+		return 0, false
+	}
+	p := ts - 1
+	for p > 0 && buf[p-1] == ' ' {
+		p--
+	}
+	if p > 0 && (isDigit(buf[p-1]) || buf[p-1] == '+') {
+		return 0, false // "+1 (886) 512-3456": a US area code
+	}
+	return s.intlPhone(ts-1, ts)
 }
 
 // hexPair reports two hex digits.

@@ -104,6 +104,7 @@ type ruleInfo struct {
 	evidence   string // base evidence: checksum or format
 	maskTagged string // precomputed "<redacted:category>"
 	params     params
+	holderID   bool // an identity document or mobile: its holder's name may come right before it (idHolders)
 }
 
 // ErrRule is wrapped by Compile errors about one rule.
@@ -169,6 +170,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 		}
 		e.rules = append(e.rules, ri)
 		if ri.detector != "" {
+			ri.holderID = holderDetectors[ri.detector]
 			if _, dup := e.byDet[ri.detector]; !dup {
 				e.byDet[ri.detector] = ri
 				e.det[detectorIndex[ri.detector]] = ri
@@ -204,10 +206,20 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			for _, k := range ri.keywords {
 				e.proseSet.add(i, k)
 			}
+			for k := range ri.params.afterLabels {
+				e.proseSet.add(i, newKeyword(k))
+			}
 		}
 	}
 	e.buildPairs()
 	return e, nil
+}
+
+// holderDetectors find documents and numbers whose holder's name may come
+// right before them in free text (idHolders).
+var holderDetectors = map[string]bool{
+	"cn_resident_id": true, "cn_passport": true, "hk_id": true, "tw_id": true,
+	"hk_macau_permit": true, "tw_permit": true, "cn_mobile": true,
 }
 
 // markValueKeywords flags every keyword that is, contains or is contained

@@ -282,7 +282,7 @@ func TestSpanAtAgrees(t *testing.T) {
 func (s *Scanner) scanRef() {
 	t := s.e.pairs
 	b := s.buf[:min(s.own1+leadIn, len(s.buf))]
-	s.kwHits, s.anchors, s.tmpl = s.kwHits[:0], s.anchors[:0], s.tmpl[:0]
+	s.startPass()
 	for i := s.own0; i < len(b); {
 		var prev byte
 		if i > 0 {

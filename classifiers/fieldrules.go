@@ -219,6 +219,9 @@ func looksLikeName(v []byte) bool {
 		return false
 	}
 	if r, _ := utf8.DecodeRune(v); r >= utf8.RuneSelf && !isLatinLetter(r) {
+		if dottedHanName(v) {
+			return true
+		}
 		n := utf8.RuneCount(v)
 		if n < 2 || n > 4 {
 			return false
@@ -240,6 +243,30 @@ func looksLikeName(v []byte) bool {
 		}
 	}
 	return true
+}
+
+// dottedHanName accepts a transliterated name: two to four parts of two
+// to six Han characters joined by middle dots (库尔班·依明, 艾克拜尔·玉素甫,
+// 阿卜杜拉·买买提·吐尔逊), as Uyghur, Kazakh, Tibetan and foreign names are
+// written in Chinese. Such names have no surname to check.
+func dottedHanName(v []byte) bool {
+	parts, n := 1, 0
+	for _, r := range string(v) {
+		switch {
+		case r == '·' || r == '•' || r == '・':
+			if n < 2 {
+				return false
+			}
+			parts, n = parts+1, 0
+		case r >= 0x4e00 && r <= 0x9fff:
+			if n++; n > 6 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return parts >= 2 && parts <= 4 && n >= 2
 }
 
 // latinNameWord reports a capitalised word of at least two Latin letters,

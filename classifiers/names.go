@@ -9,7 +9,13 @@ import (
 // and the most frequent modern ones); compound surnames are checked first.
 const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 
-var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "西门", "南宫", "端木", "独孤", "轩辕", "呼延"}
+// traditionalSurnames are the traditional forms of those that differ (張,
+// 陳, 黃, 葉 ...): Hong Kong, Macao and Taiwan customers write their names
+// with them.
+const traditionalSurnames = "張劉陳楊黃趙吳孫馬鄭羅謝許韓馮鄧蕭葉蘇呂盧鍾鐘譚陸賈韋鄒賀顧龔嚴錢萬溫齊喬龐顏莊聶魯歐關蘭寧紀畢單塗駱藍鮑華饒時農車項連蘆婁竇費衛應閔鄔邊師欒榮鄺談樂勞諶藺樓聞區闞權強帥豐計門雲烏蔣閻龍湯"
+
+var compoundSurnames = []string{"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "西门", "南宫", "端木", "独孤", "轩辕", "呼延",
+	"歐陽", "司馬", "諸葛", "東方", "尉遲", "公孫", "長孫", "西門", "南宮", "獨孤", "軒轅"}
 
 // isSurname reports whether a Han name starts with a common surname.
 func isSurname(name string) bool {
@@ -19,7 +25,7 @@ func isSurname(name string) bool {
 		}
 	}
 	r, _ := utf8.DecodeRuneInString(name)
-	return strings.ContainsRune(singleSurnames, r)
+	return strings.ContainsRune(singleSurnames, r) || strings.ContainsRune(traditionalSurnames, r)
 }
 
 // provinces are the province-level divisions an address may start with.

@@ -330,9 +330,10 @@ func TestStrokeCodeColumns(t *testing.T) {
 		{line("4E00", "1234") + line("3C2E", "13115343534") + line("4E01", "12"), "cn_mobile:131****3534"},
 		{line("4E00", "noted") + line("3C2E", "13115343534") + line("8123", "13115343544") + line("4E01", "12"),
 			"cn_mobile:131****3534 cn_mobile:131****3544"},
-		// A list of mobiles, one of them written with 1 to 5 only.
+		// A list of mobiles, one of them written with 1 to 5 only, each
+		// after its holder's name.
 		{"张伟 13812348000\n李娜 13512345432\n王芳 13912345678\n",
-			"cn_mobile:138****8000 cn_mobile:135****5432 cn_mobile:139****5678"},
+			"person_name:张* cn_mobile:138****8000 person_name:李* cn_mobile:135****5432 person_name:王* cn_mobile:139****5678"},
 		// Without line breaks at the ends of the text.
 		{"13115342511\n13115343534\n13115343544", ""},
 		// Codes at another place in the line, or inside a word.

@@ -3,6 +3,7 @@ package classifiers
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,6 +31,12 @@ type params struct {
 	// a keyword (subject.go).
 	subjects    [][]byte
 	subjectEnds [][]byte
+	// Person names in free text (prose_names.go): labels that come after
+	// the name (（男), labels a name may follow without a colon or space
+	// (收货人高婷), and words that read as names but are roles (申请人).
+	afterLabels map[string]bool
+	gluedLabels map[string]bool
+	notNames    map[string]bool
 }
 
 var knownParams = map[string]bool{
@@ -37,6 +44,7 @@ var knownParams = map[string]bool{
 	"min_dims": true, "min_bytes": true, "weak_fields": true, "role_fields": true, "part_fields": true,
 	"not_name_words": true, "generic_fields": true, "subject_words": true,
 	"subject_phrases": true, "subject_value_ends": true,
+	"after_labels": true, "glued_labels": true, "not_names": true,
 }
 
 // compileParams checks and compiles a rule's params.
@@ -106,6 +114,22 @@ func compileParams(r rules.Rule) (params, error) {
 	}
 	if len(p.subjects) > 0 != (len(p.subjectEnds) > 0) {
 		return p, errors.New("params subject_phrases and subject_value_ends go together")
+	}
+	set := func(key string) map[string]bool {
+		var m map[string]bool
+		for _, v := range r.Params[key] {
+			if m == nil {
+				m = map[string]bool{}
+			}
+			m[v] = true
+		}
+		return m
+	}
+	p.afterLabels, p.gluedLabels, p.notNames = set("after_labels"), set("glued_labels"), set("not_names")
+	for v := range p.gluedLabels {
+		if !slices.Contains(r.Keywords, v) {
+			return p, fmt.Errorf("params glued_labels: %q is not one of the rule's keywords", v)
+		}
 	}
 	for _, v := range r.Params["not_name_words"] {
 		p.notName = append(p.notName, newKeyword(v))

@@ -109,6 +109,11 @@ func (s *Scanner) flagged(i int, f uint8) int {
 	return s.number(i)
 }
 
+// startPass empties what a pass collects for afterPass.
+func (s *Scanner) startPass() {
+	s.kwHits, s.anchors, s.tmpl, s.subjHits, s.idAt = s.kwHits[:0], s.anchors[:0], s.tmpl[:0], s.subjHits[:0], s.idAt[:0]
+}
+
 // scan runs the built-in detectors over the buffer. When the pass meets a
 // full-width digit, it stops, and the whole scan starts again on a folded
 // copy of the buffer (fullwidth.go): the scanner then reads that copy
@@ -136,7 +141,7 @@ func (s *Scanner) pass() {
 	end := min(s.own1+leadIn, len(s.buf))
 	b := s.buf[:end]
 	i := s.own0
-	s.kwHits, s.anchors, s.tmpl, s.subjHits = s.kwHits[:0], s.anchors[:0], s.tmpl[:0], s.subjHits[:0]
+	s.startPass()
 	if i == 0 && len(b) > 0 {
 		i = s.byteStep(b, 0) // the first byte has no byte before it
 	}
@@ -210,6 +215,9 @@ func (s *Scanner) afterPass() {
 	}
 	if len(s.subjHits) > 0 {
 		s.subjectTerms()
+	}
+	if len(s.idAt) > 0 {
+		s.idHolders()
 	}
 }
 

@@ -1,7 +1,5 @@
 package classifiers
 
-import "unicode/utf8"
-
 // The prose pass: a category value (佛教, 糖尿病, 中共党员) counts in free
 // text only next to one of its rule's keywords (信仰, 诊断, 政治面貌): "a
 // practising Catholic" is a finding, "Catholic architecture" and the word
@@ -23,7 +21,7 @@ func (s *Scanner) prose() {
 		}
 		ri := s.e.proseRules[r.rule]
 		if ri.detector == "person_name" {
-			s.labelledName(ri, pos+len(r.kw.b), r.kw.evidence())
+			s.nameLabel(ri, r.kw, pos)
 			return
 		}
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
@@ -68,89 +66,6 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 			s.emit(candidate{ri: ri, start: at, end: at + len(t.b), canon: s.canon, evidence: "dictionary", also: ev, prose: true})
 		}
 	}
-}
-
-// labelledName reads a name right after a name label (the person_name
-// rule's keywords: 姓名, 持卡人, 收货人, 联系人 ...) that ends at p in free
-// text: "姓名：魏振华", "持卡人：王若曦", "联系人：徐淑珍（女儿）", "英文名 Chan
-// Wai Kit". The label is followed by a colon (spaces around it) or by
-// spaces, then by a Chinese name (two to four Han characters starting with
-// a common surname, ending there) or a Latin one (two or three capitalised
-// words, ending at a line, two spaces or punctuation), as looksLikeName
-// reads a name column's value; "联系人电话" and "姓名：请填写" are none.
-func (s *Scanner) labelledName(ri *ruleInfo, p int, ev string) {
-	buf := s.buf
-	end := len(buf)
-	if s.spans != nil {
-		i := s.spanAt(p)
-		if i < 0 || p >= s.spans[i].End {
-			return
-		}
-		end = s.spans[i].End
-	}
-	q := p
-	for q < end && (buf[q] == ' ' || buf[q] == '\t') {
-		q++
-	}
-	switch {
-	case q < end && buf[q] == ':':
-		q++
-	case q+2 < end && buf[q] == 0xEF && buf[q+1] == 0xBC && buf[q+2] == 0x9A: // ：
-		q += 3
-	case q == p:
-		return // neither a colon nor a space: 联系人电话
-	}
-	for q < end && (buf[q] == ' ' || buf[q] == '\t') {
-		q++
-	}
-	if q >= end {
-		return
-	}
-	v0, v1 := q, q
-	if r, _ := utf8.DecodeRune(buf[q:end]); r >= 0x4e00 && r <= 0x9fff {
-		n := 0
-		for v1 < end {
-			r, w := utf8.DecodeRune(buf[v1:end])
-			if !(r >= 0x4e00 && r <= 0x9fff || r == '·') {
-				break
-			}
-			v1 += w
-			if n++; n > 4 {
-				return
-			}
-		}
-	} else {
-		// Up to four words, so that looksLikeName turns down a longer
-		// phrase rather than take its first three.
-		words := 0
-		for v1 < end && words < 4 {
-			w := v1
-			for w < end {
-				r, n := utf8.DecodeRune(buf[w:end])
-				if !isLatinLetter(r) && r != '\'' && r != '-' {
-					break
-				}
-				w += n
-			}
-			if w == v1 {
-				break
-			}
-			v1, words = w, words+1
-			if v1+1 < end && buf[v1] == ' ' && buf[v1+1] != ' ' {
-				if r, _ := utf8.DecodeRune(buf[v1+1 : end]); isLatinLetter(r) {
-					v1++
-					continue
-				}
-			}
-			break
-		}
-	}
-	v := buf[v0:v1]
-	if !looksLikeName(v) || ri.params.notAName(v) || s.inValueRuleField(v0, ri) || s.seenAt(v0, v1) {
-		return
-	}
-	s.canon = append(s.canon[:0], v...)
-	s.emit(candidate{ri: ri, start: v0, end: v1, canon: s.canon, evidence: "label", also: ev, prose: true})
 }
 
 // seenAt records a term's range so that overlapping keyword windows report

@@ -137,6 +137,7 @@ type Scanner struct {
 	fspans  []Span    // the spans mapped onto it
 
 	subjHits []int // the pass's starts of subject_value_ends characters (族)
+	idAt     []int // starts of identity documents and mobiles found (idHolders)
 }
 
 // Stats counts a scanner's work, for benchmarks and debugging.
@@ -429,31 +430,23 @@ type candidate struct {
 // de-identification. It reports whether a match was produced.
 func (s *Scanner) emit(c candidate) bool {
 	if c.start < s.own0 || c.start >= s.own1 || c.ri == nil {
+		if c.ri != nil && c.ri.holderID && c.start >= s.own1 && c.start < s.own1+leadIn {
+			// Owned by the next call, but its holder's name, right before
+			// it, may be owned by this one: the same checks decide.
+			if _, ok := s.accept(c); ok {
+				s.idAt = append(s.idAt, c.start)
+			}
+		}
 		return false
 	}
 	ri := c.ri
-	var field *Field
-	span := -1
-	rec := int64(-1)
-	bd := bounds{s.recLo, s.recHi, s.recLo, s.recHi}
-	if s.spans != nil {
-		span = s.spanAt(c.start)
-		if span < 0 || c.end > s.spans[span].End {
-			return false // crosses a value boundary
-		}
-		field = s.spans[span].Field
-		rec = s.spans[span].Record
-		bd.lo, bd.hi = s.recordBounds(span)
-		bd.vlo, bd.vhi = s.spans[span].Start, s.spans[span].End
-	} else {
-		field = s.textField
-	}
-	fieldEv, kwEv, ok, conf := s.context(ri, c.start, c.end, bd, field, c.strong, c.needCtx)
+	a, ok := s.accept(c)
 	if !ok {
 		return false
 	}
-	if s.e.allowed(ri, c.canon) {
-		return false
+	span, rec, fieldEv, kwEv, conf := a.span, a.rec, a.fieldEv, a.kwEv, a.conf
+	if ri.holderID {
+		s.idAt = append(s.idAt, c.start)
 	}
 	evidence := ri.evidence
 	if c.prose {
@@ -495,6 +488,39 @@ func (s *Scanner) emit(c candidate) bool {
 		Evidence:    s.intern(s.evb),
 	})
 	return true
+}
+
+// accepted is what accept found out about a candidate.
+type accepted struct {
+	span          int
+	rec           int64
+	fieldEv, kwEv string
+	conf          float32
+}
+
+// accept runs a candidate's checks but ownership: value boundaries, context
+// and allow lists.
+func (s *Scanner) accept(c candidate) (accepted, bool) {
+	ri := c.ri
+	a := accepted{span: -1, rec: -1}
+	bd := bounds{s.recLo, s.recHi, s.recLo, s.recHi}
+	field := s.textField
+	if s.spans != nil {
+		a.span = s.spanAt(c.start)
+		if a.span < 0 || c.end > s.spans[a.span].End {
+			return a, false // crosses a value boundary
+		}
+		sp := &s.spans[a.span]
+		field, a.rec = sp.Field, sp.Record
+		bd.lo, bd.hi = s.recordBounds(a.span)
+		bd.vlo, bd.vhi = sp.Start, sp.End
+	}
+	var ok bool
+	a.fieldEv, a.kwEv, ok, a.conf = s.context(ri, c.start, c.end, bd, field, c.strong, c.needCtx)
+	if !ok || s.e.allowed(ri, c.canon) {
+		return a, false
+	}
+	return a, true
 }
 
 // replace applies the de-identification policy to the raw bytes of a

@@ -68,7 +68,7 @@ func TestRedactCSVAsScanned(t *testing.T) {
 			want: "张伟,北京市\n李*,138****8000\n王*,139****5678\n刘*,137****5670\n"},
 		{name: "header: a label that reads like a name over a number", file: "l.csv",
 			in:   "金额,备注\n12.5,张伟 " + rawMobile + "\n",
-			want: "金额,备注\n12.5,张伟 138****8000\n"},
+			want: "金额,备注\n12.5,张* 138****8000\n"},
 		{name: "hive text table: fields split by \\x01, no header", file: "000000_0",
 			in:   "1\x01张伟\x01" + rawMobile + "\x01汉族\n2\x01李娜\x0113912345678\x01回族\n3\x01王芳\x01\x01汉族\n",
 			want: "1\x01张*\x01138****8000\x01\n2\x01李*\x01139****5678\x01\n3\x01王芳\x01\x01汉族\n"},
