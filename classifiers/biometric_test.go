@@ -61,3 +61,19 @@ func TestFaceFeatureFields(t *testing.T) {
 		})
 	}
 }
+
+// TestBiometricIsANameCompanion: a bare "name" field is a person's name
+// next to the record's face vector, as next to an identity number: a face
+// enrolment record holds an id, a name and the face, and nothing else
+// personal. Without the vector (or with a product's) the name is not one.
+func TestBiometricIsANameCompanion(t *testing.T) {
+	e := builtinEngine(t)
+	vec := expandExample("{floats:64}")
+	header := []string{"$.person_id", "$.name", "$.dept", "$.face_feature"}
+	c := scanTable(t, e, header, [][]string{{"P184778", "陆洋", "数据平台部", vec}})
+	assert.Equal(t, []string{"person_name", "face_feature"}, c.types())
+	c = scanTable(t, e, header[:3], [][]string{{"P184778", "陆洋", "数据平台部"}})
+	assert.Empty(t, c.types())
+	c = scanTable(t, e, []string{"$.sku", "$.name", "$.product_embedding"}, [][]string{{"A1", "王老吉", vec}})
+	assert.Empty(t, c.types())
+}

@@ -70,7 +70,13 @@ func (s *Scanner) fieldValue(ri *ruleInfo, i int, r *recFacts) {
 			// as names (columns.go), may hold products or places: report
 			// it only next to other personal data of the same record, and
 			// not when it names a team, a company or a place.
-			if !s.companion[sp.Record] || p.notAName(v) {
+			if p.notAName(v) {
+				return
+			}
+			if !s.companion[sp.Record] {
+				if sp.Field.weakName && ri == s.e.det[dPersonName] {
+					s.waitNames = append(s.waitNames, i)
+				}
 				return
 			}
 			c.evidence = "companion"

@@ -51,7 +51,8 @@ func (s *Scanner) recordFacts() []recFacts {
 		}
 		recs = append(recs, f)
 		r := &recs[len(recs)-1]
-		s.ctxSpans = s.ctxSpans[:0]
+		s.ctxSpans, s.waitNames = s.ctxSpans[:0], s.waitNames[:0]
+		out0 := len(s.out)
 		for ; i < len(spans) && spans[i].Record == rec; i++ {
 			// Most fields have no record rule: test that first, in the loop.
 			if fl := spans[i].Field; fl != nil && (fl.recWork || s.readColumn(fl) != nil) {
@@ -66,6 +67,14 @@ func (s *Scanner) recordFacts() []recFacts {
 				}
 			}
 		}
+		// Names in bare name columns that waited for a companion: the
+		// record's biometric data, read with the record, is one.
+		if len(s.waitNames) > 0 && biometricSince(s.out[out0:], rec) {
+			s.companion[rec] = true
+			for _, k := range s.waitNames {
+				s.fieldValue(s.e.det[dPersonName], k, r)
+			}
+		}
 	}
 	// Coordinates the text detectors found belong to their record too.
 	for _, p := range s.points {
@@ -74,6 +83,16 @@ func (s *Scanner) recordFacts() []recFacts {
 		}
 	}
 	return recs
+}
+
+// biometricSince reports a biometric match of record rec in out.
+func biometricSince(out []Match, rec int64) bool {
+	for i := range out {
+		if out[i].Record == rec && out[i].Category == "biometric" {
+			return true
+		}
+	}
+	return false
 }
 
 // recordIndex returns the index of record rec in recs, or -1. The batch
@@ -135,7 +154,8 @@ func (s *Scanner) spanFacts(r *recFacts, i int, fl *Field) {
 }
 
 // findCompanions notes the records of this call that hold identity,
-// contact or financial data, which makes a bare "name" column a name.
+// contact, financial or biometric data, which makes a bare "name" column
+// a name: a face enrolment record holds an id, a name and the face.
 func (s *Scanner) findCompanions() {
 	if s.companion == nil {
 		s.companion = map[int64]bool{}
@@ -143,7 +163,9 @@ func (s *Scanner) findCompanions() {
 	clear(s.companion)
 	for i := range s.out {
 		switch s.out[i].Category {
-		case "identity", "contact", "financial_account":
+		case "identity", "contact", "financial_account", "biometric":
+			// Biometric data found by the text pass (a template); vectors
+			// are read with the record (recordFacts: waitNames).
 			s.companion[s.out[i].Record] = true
 		}
 	}

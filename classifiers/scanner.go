@@ -114,6 +114,7 @@ type Scanner struct {
 	seen      [][2]int            // prose term ranges reported in this call
 	recs      []recFacts          // reused by recordFacts
 	ctxSpans  []int               // recordFacts: spans of fields with ctxRules in the current record
+	waitNames []int               // and of bare name columns waiting for a companion
 	policy    *deid.Policy        // de-identification, when making copies
 	traces    map[string]*trace
 	hasNet    bool              // IPv6 or MAC rules are enabled
