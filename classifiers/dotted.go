@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"strconv"
+	"unicode/utf8"
 )
 
 // dotted parses a number with dots: four parts make an IPv4 address, two a
@@ -569,8 +570,48 @@ func (s *Scanner) ipv4(start, end int, comps [][2]int) {
 	if !hostIPv4(v) || networkPrefix(s.buf, end, v) {
 		return
 	}
-	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon, needCtx: smallQuad(v) && s.namedBefore(start)})
+	small := smallQuad(v)
+	if small && releaseWordBefore(s.buf, start) {
+		return
+	}
+	s.emit(candidate{ri: s.e.det[dIpv4], start: start, end: end, canon: s.canon, needCtx: small && s.namedBefore(start)})
 }
+
+// releaseWords say that a number after them on their line is a release:
+// "更新 SDK 至 3.4.1.2", "升级到 2.1.0.3", "firmware version 1.0.2.7".
+var releaseWords = [][]byte{
+	[]byte("版本"), []byte("升级"), []byte("更新"), []byte("固件"), []byte("补丁"),
+	[]byte("sdk"), []byte("version"), []byte("release"), []byte("firmware"), []byte("build"),
+}
+
+// releaseWordBefore reports a release word at most releaseReach bytes
+// before p on p's line, words between (versionBefore reads the separators
+// right before a quad only). A small quad after one is a release, keyword
+// or not: "更新网关为 47.96.3.21" is not small, and keeps its address.
+func releaseWordBefore(buf []byte, p int) bool {
+	lo := max(0, p-releaseReach)
+	if i := bytes.LastIndexByte(buf[lo:p], '\n'); i >= 0 {
+		lo += i + 1
+	}
+	line := buf[lo:p]
+	for _, w := range releaseWords {
+		for from := 0; ; {
+			i := indexFold(line[from:], w)
+			if i < 0 {
+				break
+			}
+			at := lo + from + i
+			if w[0] >= utf8.RuneSelf || wordAt(buf, at, len(w)) {
+				return true
+			}
+			from += i + len(w)
+		}
+	}
+	return false
+}
+
+// releaseReach is how far back releaseWordBefore looks.
+const releaseReach = 24
 
 // publicResolver reports the anycast address of a public DNS resolver, as
 // its operator publishes it: Google's 8.8.8.8 and 8.8.4.4, Cloudflare's

@@ -98,6 +98,12 @@ func TestIPv4VersionStrings(t *testing.T) {
 		{"v1.2.3.4", false},
 		{"lodash@4.17.21.1", false},
 		{"FileVersion: 6.1.7601.1", false},
+		// A release word earlier on the line, words between.
+		{"  - 更新 SDK 至 3.4.1.2", false},
+		{"升级到 2.1.0.3 后重启", false},
+		{"firmware is now 1.0.2.7", false},
+		{"更新网关为 47.96.3.21", true},
+		{"更新说明\n客户端 5.2.3.1", true},
 		{"client 10.0.0.1", true},
 		{"ip=192.168.1.20", true},
 		{"1.2.3.4:8080", true},
