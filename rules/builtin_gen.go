@@ -1999,6 +1999,8 @@ func builtinPack() *Pack {
 					"empty": {
 						"无",
 						"无犯罪记录",
+						"无违法犯罪记录",
+						"经核查无",
 						"否",
 						"不详",
 						"未知",
@@ -2010,6 +2012,10 @@ func builtinPack() *Pack {
 						"null",
 						"unknown",
 						"no",
+						"clear",
+						"no record",
+						"no records",
+						"not applicable",
 						"健全",
 					},
 					"subject_phrases": {
@@ -2131,6 +2137,7 @@ func builtinPack() *Pack {
 					},
 					NoMatch: []string{
 						"(column 犯罪记录) 无",
+						"(column criminal_record) Clear",
 						"(column 民族) 群众",
 						"民族团结",
 						"他是回族聚居区的代表",
