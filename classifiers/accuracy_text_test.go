@@ -542,3 +542,43 @@ func TestPhonesOfHongKongMacaoTaiwan(t *testing.T) {
 		})
 	}
 }
+
+// TestLeadPhrases: a value right after a person's phrase (我是, 我婆婆有)
+// is that person's, without a keyword; anywhere else it is not.
+func TestLeadPhrases(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	tests := []struct {
+		text, dataType string
+		want           int
+	}{
+		{"我是穆斯林，这个牛肉干是清真的吗", "religious_belief", 1},
+		{"我们家信伊斯兰教，麻烦确认一下", "religious_belief", 1},
+		{"我信佛教的，吃全素", "religious_belief", 1},
+		{"I am a Buddhist.", "religious_belief", 1},
+		{"我是来买佛教用品的", "religious_belief", 0},
+		{"穆斯林餐厅，我是老板", "religious_belief", 0},
+		{"我婆婆有哮喘，这个药能一起吃吗", "medical_health", 1},
+		{"我因肺炎需住院治疗", "medical_health", 1},
+		{"我有个问题想问", "medical_health", 0},
+		{"哮喘喷雾 58元", "medical_health", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, scanString(t, e, tt.text).count(tt.dataType))
+		})
+	}
+}
+
+// TestAddressWithSpaces: the levels of an address may be spaced apart.
+func TestAddressWithSpaces(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	for _, text := range []string{"家庭住址：上海市 浦东新区 人民路466号阳光花园7号楼1504", "改成 四川省 成都市 武侯区 玉林南路457号万科城17栋1单元1502室"} {
+		ms := scanString(t, e, text).ms
+		require.Len(t, ms, 1, text)
+		assert.Equal(t, "cn_address", ms[0].DataType)
+		assert.True(t, strings.HasPrefix(text[ms[0].Start:], "上海市 浦东") || strings.HasPrefix(text[ms[0].Start:], "四川省 成都市"), text)
+	}
+}

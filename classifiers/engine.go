@@ -184,7 +184,7 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 			if ri.params.icd10 && e.icdRule == nil {
 				e.icdRule = ri
 			}
-			if (ri.detector == "field_value" && len(ri.params.terms) > 0 || ri.detector == "person_name") && len(ri.keywords) > 0 {
+			if (ri.detector == "field_value" && len(ri.params.terms) > 0 || ri.detector == "person_name") && (len(ri.keywords) > 0 || len(ri.params.leads) > 0) {
 				e.proseRules = append(e.proseRules, ri)
 			}
 		} else {
@@ -207,6 +207,9 @@ func Compile(rs *rules.Ruleset, opts Options) (*Engine, error) {
 				e.proseSet.add(i, k)
 			}
 			for k := range ri.params.afterLabels {
+				e.proseSet.add(i, newKeyword(k))
+			}
+			for k := range ri.params.leads {
 				e.proseSet.add(i, newKeyword(k))
 			}
 		}

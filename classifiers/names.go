@@ -127,6 +127,10 @@ func (s *Scanner) proseAddresses(ri *ruleInfo) {
 		for n := 0; b > 0 && n < 40; n++ {
 			_, size := utf8.DecodeLastRune(buf[:b])
 			c := buf[b-size]
+			if c == ' ' && adminSpace(buf, b-1) {
+				b--
+				continue
+			}
 			if size == 1 && !isAlnum(c) && c != '-' && c != '#' {
 				break
 			}
@@ -163,6 +167,18 @@ func (s *Scanner) proseAddresses(ri *ruleInfo) {
 		}
 	}
 	flush()
+}
+
+// adminSpace reports that the space at i separates the levels of an
+// address ("上海市 浦东新区 人民路"): an administrative mark before it, a Han
+// character after it.
+func adminSpace(buf []byte, i int) bool {
+	if i < 3 || i+3 >= len(buf) {
+		return false
+	}
+	r, _ := utf8.DecodeLastRune(buf[:i])
+	next, _ := utf8.DecodeRune(buf[i+1:])
+	return strings.ContainsRune("省市区县州旗盟", r) && next >= 0x4e00 && next <= 0x9fff
 }
 
 // isCJKPunct reports a full-width punctuation mark (，。；：！？、 and brackets).

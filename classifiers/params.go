@@ -37,6 +37,10 @@ type params struct {
 	afterLabels map[string]bool
 	gluedLabels map[string]bool
 	notNames    map[string]bool
+	// leads: phrases of a person right before a value in free text (我是
+	// 穆斯林, 我婆婆有哮喘): a dictionary term starting where one ends
+	// counts without a keyword (prose.go).
+	leads map[string]bool
 }
 
 var knownParams = map[string]bool{
@@ -44,7 +48,7 @@ var knownParams = map[string]bool{
 	"min_dims": true, "min_bytes": true, "weak_fields": true, "role_fields": true, "part_fields": true,
 	"not_name_words": true, "generic_fields": true, "subject_words": true,
 	"subject_phrases": true, "subject_value_ends": true,
-	"after_labels": true, "glued_labels": true, "not_names": true,
+	"after_labels": true, "glued_labels": true, "not_names": true, "lead_phrases": true,
 }
 
 // compileParams checks and compiles a rule's params.
@@ -125,7 +129,10 @@ func compileParams(r rules.Rule) (params, error) {
 		}
 		return m
 	}
-	p.afterLabels, p.gluedLabels, p.notNames = set("after_labels"), set("glued_labels"), set("not_names")
+	p.afterLabels, p.gluedLabels, p.notNames, p.leads = set("after_labels"), set("glued_labels"), set("not_names"), set("lead_phrases")
+	if len(p.leads) > 0 && len(p.terms) == 0 {
+		return p, errors.New("params lead_phrases need values")
+	}
 	for v := range p.gluedLabels {
 		if !slices.Contains(r.Keywords, v) {
 			return p, fmt.Errorf("params glued_labels: %q is not one of the rule's keywords", v)

@@ -24,6 +24,10 @@ func (s *Scanner) prose() {
 			s.nameLabel(ri, r.kw, pos)
 			return
 		}
+		if ri.params.leads[r.kw.text] {
+			s.leadTerm(ri, pos+len(r.kw.b))
+			return
+		}
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
 		s.termsIn(ri, a, b, r.kw.evidence())
 	}
@@ -46,6 +50,25 @@ func (s *Scanner) windowBounds(start, end, w int) (int, int) {
 	return a, b
 }
 
+// leadTerm reports a dictionary term of ri that starts at p, right after
+// one of its lead_phrases: "我是穆斯林", "我信佛教的", "我婆婆有哮喘". The
+// phrase says whose the value is, so no keyword is needed, but the value
+// must follow it at once: "我是来买佛教用品的" is none.
+func (s *Scanner) leadTerm(ri *ruleInfo, p int) {
+	_, end := s.windowBounds(p, p, 128)
+	for _, t := range ri.params.terms {
+		if p+len(t.b) > end || !hasPrefixFold(s.buf[p:end], t.b) {
+			continue
+		}
+		if t.ascii && !wordAt(s.buf, p, len(t.b)) || s.inValueRuleField(p, ri) || s.seenAt(ri, p, p+len(t.b)) || s.generic(p, p+len(t.b)) {
+			return
+		}
+		s.canon = append(s.canon[:0], s.buf[p:p+len(t.b)]...)
+		s.emit(candidate{ri: ri, start: p, end: p + len(t.b), canon: s.canon, evidence: "dictionary", also: "subject", prose: true})
+		return
+	}
+}
+
 // termsIn reports every dictionary term of ri found in buf[a:b].
 func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 	for _, t := range ri.params.terms {
@@ -59,7 +82,7 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 			if t.ascii && !wordAt(s.buf, at, len(t.b)) {
 				continue
 			}
-			if s.inValueRuleField(at, ri) || s.seenAt(at, at+len(t.b)) || s.generic(at, at+len(t.b)) || s.negated(ri, at) {
+			if s.inValueRuleField(at, ri) || s.seenAt(ri, at, at+len(t.b)) || s.generic(at, at+len(t.b)) || s.negated(ri, at) {
 				continue
 			}
 			s.canon = append(s.canon[:0], s.buf[at:at+len(t.b)]...)
@@ -68,15 +91,17 @@ func (s *Scanner) termsIn(ri *ruleInfo, a, b int, ev string) {
 	}
 }
 
-// seenAt records a term's range so that overlapping keyword windows report
-// it once, and a shorter term inside it (肝炎 in 乙型肝炎) not at all.
-func (s *Scanner) seenAt(a, b int) bool {
+// seenAt records a term's range for its rule, so that overlapping keyword
+// windows report it once, and a shorter term inside it (肝炎 in 乙型肝炎) not
+// at all. Other rules may report the same range (a user rule's believer
+// and the built-in religious_belief).
+func (s *Scanner) seenAt(ri *ruleInfo, a, b int) bool {
 	for _, q := range s.seen {
-		if a < q[1] && q[0] < b {
+		if a < q[1] && q[0] < b && q[2] == ri.idx {
 			return true
 		}
 	}
-	s.seen = append(s.seen, [2]int{a, b})
+	s.seen = append(s.seen, [3]int{a, b, ri.idx})
 	return false
 }
 

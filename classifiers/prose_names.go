@@ -97,7 +97,7 @@ func (s *Scanner) labelledName(ri *ruleInfo, kw keyword, p int) {
 // emitName reports buf[v0:v1] as a person's name when it reads as one.
 func (s *Scanner) emitName(ri *ruleInfo, v0, v1 int, ev, also string) {
 	v := s.buf[v0:v1]
-	if !looksLikeName(v) || ri.params.notAName(v) || ri.params.notNames[string(v)] || placeName(v) || s.inValueRuleField(v0, ri) || s.seenAt(v0, v1) {
+	if !looksLikeName(v) || ri.params.notAName(v) || ri.params.notNames[string(v)] || placeName(v) || s.inValueRuleField(v0, ri) || s.seenAt(ri, v0, v1) {
 		return
 	}
 	s.canon = append(s.canon[:0], v...)

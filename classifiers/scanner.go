@@ -111,7 +111,7 @@ type Scanner struct {
 	companion map[int64]bool      // records of this call with identity/contact data
 	cols      []colRead           // profile decisions of positional columns, this object (columns.go)
 	prof      map[int]*colProfile // and the counts of those still open
-	seen      [][2]int            // prose term ranges reported in this call
+	seen      [][3]int            // prose term ranges reported in this call, and their rules (seenAt)
 	recs      []recFacts          // reused by recordFacts
 	ctxSpans  []int               // recordFacts: spans of fields with ctxRules in the current record
 	waitNames []int               // and of bare name columns waiting for a companion

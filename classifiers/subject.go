@@ -117,7 +117,7 @@ func (s *Scanner) subjectTerm(ri *ruleInfo, end int) {
 	if !clauseStop(buf[:hi], after) || s.hypothetical(kw, lo) {
 		return
 	}
-	if s.inValueRuleField(start, ri) || s.seenAt(start, end) || s.generic(start, end) {
+	if s.inValueRuleField(start, ri) || s.seenAt(ri, start, end) || s.generic(start, end) {
 		return
 	}
 	s.canon = append(s.canon[:0], buf[start:end]...)
