@@ -582,3 +582,35 @@ func TestAddressWithSpaces(t *testing.T) {
 		assert.True(t, strings.HasPrefix(text[ms[0].Start:], "上海市 浦东") || strings.HasPrefix(text[ms[0].Start:], "四川省 成都市"), text)
 	}
 }
+
+// TestKeywordHeadsAList: a keyword ending its line names every item of the
+// list under it, beyond its window; a line that is not an item ends the
+// list, and a keyword inside a sentence keeps its window.
+func TestKeywordHeadsAList(t *testing.T) {
+	t.Parallel()
+	e := builtinEngine(t)
+	list := "1. 偏头痛  `G43.900`\n1. 慢性阻塞性肺疾病急性加重  `J44.100`\n1. 腰椎间盘突出症  `M51.202`\n1. 2型糖尿病  `E11.900`\n"
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"### 诊断\n\n" + list + "\n### 处理\n", 4},
+		{"出院诊断：\n" + list, 4},
+		{"出院诊断：\n" + list + "备注：高血压家族史\n", 4},
+		{"### 处理\n\n" + list, 0},
+		// Mid-sentence: its window reaches the first item only.
+		{"诊断已完成，请取报告。\n" + list, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			got := 0
+			for _, m := range scanString(t, e, tt.text).ms {
+				if m.DataType == "medical_health" && m.Evidence != "" && !strings.Contains(m.Evidence, "icd10") {
+					got++
+				}
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -1,5 +1,7 @@
 package classifiers
 
+import "bytes"
+
 // The prose pass: a category value (佛教, 糖尿病, 中共党员) counts in free
 // text only next to one of its rule's keywords (信仰, 诊断, 政治面貌): "a
 // practising Catholic" is a finding, "Catholic architecture" and the word
@@ -29,6 +31,9 @@ func (s *Scanner) prose() {
 			return
 		}
 		a, b := s.windowBounds(pos, pos+len(r.kw.b), ri.window)
+		if e := s.listScope(pos + len(r.kw.b)); e > b {
+			b = e
+		}
 		s.termsIn(ri, a, b, r.kw.evidence())
 	}
 	set.each(s.buf, max(0, s.own0-reach), s.own0-1, found)
@@ -48,6 +53,77 @@ func (s *Scanner) windowBounds(start, end, w int) (int, int) {
 		}
 	}
 	return a, b
+}
+
+// listScope returns the end of the list that a keyword ending its line
+// heads ("### 诊断" or "出院诊断：" and then "1. 慢性肾脏病5期", "2. 肾病综合征",
+// ...), or -1: the keyword names every item of the list, however far its
+// window reaches. Items start with a number and a dot, 、 or a parenthesis,
+// or with -, * or •; one blank line may come before the first. The list
+// ends at the first other line, at listReach bytes, or at its record's end.
+func (s *Scanner) listScope(p int) int {
+	buf := s.buf
+	_, hi := s.windowBounds(p, p, listReach)
+	q := p
+	for q < hi && (buf[q] == ' ' || buf[q] == '\t' || buf[q] == ':' || buf[q] == '*' || buf[q] == '#') {
+		q++
+	}
+	if q+2 < hi && isFullColon(buf[q:q+3]) {
+		q += 3
+	}
+	if q < hi && buf[q] == '\r' {
+		q++
+	}
+	if q >= hi || buf[q] != '\n' {
+		return -1
+	}
+	end, blank := -1, 0
+	for q < hi && buf[q] == '\n' {
+		line := q + 1
+		eol := bytes.IndexByte(buf[line:hi], '\n')
+		if eol < 0 {
+			eol = hi
+		} else {
+			eol += line
+		}
+		if item := listItem(buf[line:eol]); item {
+			end, blank = eol, 0
+		} else if end < 0 && blank == 0 && len(bytes.TrimSpace(buf[line:eol])) == 0 {
+			blank++
+		} else {
+			break
+		}
+		q = eol
+	}
+	return end
+}
+
+// listReach is how far a list headed by a keyword may go.
+const listReach = 4 << 10
+
+// listItem reports a line that starts (after indentation) with a list
+// mark: "1. ", "2、", "(3)", "（4）", "- ", "* ", "• ".
+func listItem(line []byte) bool {
+	line = bytes.TrimLeft(line, " \t")
+	if len(line) == 0 {
+		return false
+	}
+	switch {
+	case line[0] == '-' || line[0] == '*':
+		return len(line) > 1 && line[1] == ' '
+	case bytes.HasPrefix(line, []byte("•")):
+		return true
+	case line[0] == '(' || bytes.HasPrefix(line, []byte("（")):
+		return true
+	}
+	i := 0
+	for i < len(line) && i < 3 && isDigit(line[i]) {
+		i++
+	}
+	if i == 0 || i == len(line) {
+		return false
+	}
+	return line[i] == '.' || line[i] == ')' || bytes.HasPrefix(line[i:], []byte("、")) || bytes.HasPrefix(line[i:], []byte("）"))
 }
 
 // leadTerm reports a dictionary term of ri that starts at p, right after
