@@ -440,8 +440,8 @@ func TestLabelledNamesInText(t *testing.T) {
 		{"- 姓名：艾克拜尔·玉素甫\n", []string{"艾*******"}},
 		{"- **患者**：吴永刚\n", []string{"吴**"}},
 		{"医师签名：白梓豪　　　\n", []string{"白**"}},
-		// The generic English label takes a Chinese name only.
-		{"Name: 赵志强 (Zhao Ningyun)", []string{"赵**"}},
+		// "name" is no label: "name: Build And Test" is a CI step, and the
+		// word would cost every English text a keyword check.
 		{"name: Build And Test", nil},
 		// Glued labels: a short name ending at punctuation.
 		{"」，收货人高婷，请您留意物流信息", []string{"高*"}},
@@ -555,7 +555,6 @@ func TestLeadPhrases(t *testing.T) {
 		{"我是穆斯林，这个牛肉干是清真的吗", "religious_belief", 1},
 		{"我们家信伊斯兰教，麻烦确认一下", "religious_belief", 1},
 		{"我信佛教的，吃全素", "religious_belief", 1},
-		{"I am a Buddhist.", "religious_belief", 1},
 		{"我是来买佛教用品的", "religious_belief", 0},
 		{"穆斯林餐厅，我是老板", "religious_belief", 0},
 		{"我婆婆有哮喘，这个药能一起吃吗", "medical_health", 1},

@@ -43,8 +43,7 @@ func (s *Scanner) nameLabel(ri *ruleInfo, kw keyword, pos int) {
 // ending there or a Latin one ending at a line, two spaces or punctuation.
 // "联系人电话" and "姓名：请填写" are none. A glued_labels label may be
 // followed by the name directly (收货人高婷，), when the name ends at
-// punctuation or a space. The generic ASCII label "name" takes a Chinese
-// name only: "name: Build And Test" is a CI step.
+// punctuation or a space.
 func (s *Scanner) labelledName(ri *ruleInfo, kw keyword, p int) {
 	buf := s.buf
 	end := len(buf)
@@ -86,9 +85,6 @@ func (s *Scanner) labelledName(ri *ruleInfo, kw keyword, p int) {
 			return
 		}
 	} else {
-		if kw.ascii && kw.text == "name" {
-			return
-		}
 		v1 = latinWords(buf, q, end)
 	}
 	s.emitName(ri, v0, v1, "label", kw.evidence())

@@ -1215,7 +1215,6 @@ func builtinPack() *Pack {
 					"中文名",
 					"拼音",
 					"姓名拼音",
-					"name",
 				},
 				FieldNames: []string{
 					"full_name",
@@ -1644,8 +1643,6 @@ func builtinPack() *Pack {
 						"家信",
 						"都信",
 						"我们信",
-						"i am a ",
-						"i'm a ",
 					},
 					"values": {
 						"佛教",
@@ -1694,7 +1691,6 @@ func builtinPack() *Pack {
 						"a practising Catholic",
 						"我是穆斯林，这个牛肉干是清真的吗",
 						"我们家信伊斯兰教",
-						"I am a Buddhist",
 					},
 					NoMatch: []string{
 						"(column 宗教信仰) 无",
@@ -2014,7 +2010,6 @@ func builtinPack() *Pack {
 					"disabled",
 					"ethnicity",
 					"political affiliation",
-					"political status",
 				},
 				FieldNames: []string{
 					"criminal_record",
