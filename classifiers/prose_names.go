@@ -25,7 +25,7 @@ func (s *Scanner) nameLabel(ri *ruleInfo, kw keyword, pos int) {
 		end := pos + len(kw.b)
 		if end < len(s.buf) {
 			// The gender ends there: 男， 男） 男 |, not 男士 or 女装.
-			if r, _ := utf8.DecodeRune(s.buf[end:]); isHanRune(r) || isLatinLetter(r) || isDigit(byte(r)) {
+			if r, _ := utf8.DecodeRune(s.buf[end:]); isHanRune(r) || isLatinLetter(r) || r < utf8.RuneSelf && isDigit(byte(r)) {
 				return
 			}
 		}
