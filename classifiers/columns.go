@@ -201,5 +201,5 @@ func profiled(f *Field, ri *ruleInfo) bool {
 // are left out of profiles.
 func hanName(v []byte) bool {
 	r, _ := utf8.DecodeRune(v)
-	return r >= 0x4e00 && r <= 0x9fff && looksLikeName(v)
+	return isHanRune(r) && looksLikeName(v)
 }

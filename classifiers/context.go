@@ -566,7 +566,7 @@ func ValueScore(cell []byte) int {
 		return 2
 	}
 	r, _ := utf8.DecodeRune(c)
-	if r < 0x4e00 || r > 0x9fff {
+	if !isHanRune(r) {
 		return 0
 	}
 	if n := utf8.RuneCount(c); n >= 2 && n <= 4 && bytes.HasSuffix(c, []byte("族")) && !ethnicLabels[string(c)] {

@@ -207,7 +207,7 @@ func looksLikeNamePart(v []byte) bool {
 			return false
 		}
 		for _, r := range string(v) {
-			if !(r >= 0x4e00 && r <= 0x9fff) {
+			if !isHanRune(r) {
 				return false
 			}
 		}
@@ -233,7 +233,7 @@ func looksLikeName(v []byte) bool {
 			return false
 		}
 		for _, r := range string(v) {
-			if !(r >= 0x4e00 && r <= 0x9fff) && r != '·' {
+			if !isHanRune(r) && r != '·' {
 				return false
 			}
 		}
@@ -259,12 +259,12 @@ func dottedHanName(v []byte) bool {
 	parts, n := 1, 0
 	for _, r := range string(v) {
 		switch {
-		case r == '·' || r == '•' || r == '・':
+		case isNameDot(r):
 			if n < 2 {
 				return false
 			}
 			parts, n = parts+1, 0
-		case r >= 0x4e00 && r <= 0x9fff:
+		case isHanRune(r):
 			if n++; n > 6 {
 				return false
 			}

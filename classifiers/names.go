@@ -178,8 +178,12 @@ func adminSpace(buf []byte, i int) bool {
 	}
 	r, _ := utf8.DecodeLastRune(buf[:i])
 	next, _ := utf8.DecodeRune(buf[i+1:])
-	return strings.ContainsRune("省市区县州旗盟", r) && next >= 0x4e00 && next <= 0x9fff
+	return strings.ContainsRune("省市区县州旗盟", r) && isHanRune(next)
 }
+
+// isHanRune reports a CJK unified ideograph of the basic block, the
+// characters names, addresses and labels are read in.
+func isHanRune(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
 
 // isCJKPunct reports a full-width punctuation mark (，。；：！？、 and brackets).
 func isCJKPunct(b []byte) bool {

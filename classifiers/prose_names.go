@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -58,7 +59,7 @@ func (s *Scanner) labelledName(ri *ruleInfo, kw keyword, p int) {
 	switch {
 	case q < end && buf[q] == ':':
 		q++
-	case q+2 < end && buf[q] == 0xEF && buf[q+1] == 0xBC && buf[q+2] == 0x9A: // ：
+	case hasFullColon(buf[q:end]):
 		q += 3
 	case q == p:
 		if !ri.params.gluedLabels[kw.text] || !hanBoundary(buf, p-len(kw.b)) {
@@ -149,18 +150,9 @@ func (s *Scanner) idHolders() {
 		if !ok {
 			continue
 		}
-		q := p
-		for q > lo && isHolderSep(buf[q-1]) {
-			q--
-		}
-		if q >= 3 && q-3 >= lo && (isFullColon(buf[q-3:q]) || isFullComma(buf[q-3:q])) {
-			q -= 3
-			for q > lo && (buf[q-1] == ' ' || buf[q-1] == '\t') {
-				q--
-			}
-		}
+		q := sepBack(buf, lo, p, true)
 		sep := q < p
-		r0, ok := hanRunBack16(buf, lo, q)
+		r0, ok := hanBack(buf, lo, q, 16, 16)
 		if !ok || r0 == q {
 			continue
 		}
@@ -171,12 +163,7 @@ func (s *Scanner) idHolders() {
 			if q-n != r0 {
 				continue
 			}
-			for name1 = r0; name1 > lo && isHolderSep(buf[name1-1]); name1-- {
-			}
-			if name1 >= 3 && name1-3 >= lo && isFullComma(buf[name1-3:name1]) {
-				name1 -= 3
-			}
-			if name1 == r0 {
+			if name1 = sepBack(buf, lo, r0, false); name1 == r0 {
 				continue
 			}
 			if name0, ok = hanRunBack(buf, lo, name1); !ok {
@@ -196,10 +183,7 @@ func (s *Scanner) idHolders() {
 // indentation and a list mark: "- ", "1. ", "（1）"), or a chat message
 // ("访客: ", "李姐 09:50\n" puts it at a line start).
 func holderStart(buf []byte, lo, p int) bool {
-	q := p
-	for q > lo && (buf[q-1] == ' ' || buf[q-1] == '\t') {
-		q--
-	}
+	q := blankBack(buf, lo, p)
 	if q == lo || buf[q-1] == '\n' || buf[q-1] == '\r' || buf[q-1] == ':' || buf[q-1] == '|' || q >= 3 && isFullColon(buf[q-3:q]) {
 		return true
 	}
@@ -218,9 +202,7 @@ func holderStart(buf []byte, lo, p int) bool {
 	default:
 		return false
 	}
-	for q > lo && (buf[q-1] == ' ' || buf[q-1] == '\t') {
-		q--
-	}
+	q = blankBack(buf, lo, q)
 	return q == lo || buf[q-1] == '\n' || buf[q-1] == '\r'
 }
 
@@ -243,6 +225,31 @@ func docLabelSuffix(v []byte) int {
 	return 0
 }
 
+// sepBack skips back from q over what may part a holder's name from what
+// follows it: blanks, ',' and ':', then a full-width comma. Right before
+// the document (atID) a full-width colon may stand too, with blanks before
+// it: "曹娟 ：110101…".
+func sepBack(buf []byte, lo, q int, atID bool) int {
+	for q > lo && isHolderSep(buf[q-1]) {
+		q--
+	}
+	if q-3 >= lo && (isFullComma(buf[q-3:q]) || atID && isFullColon(buf[q-3:q])) {
+		q -= 3
+		if atID {
+			q = blankBack(buf, lo, q)
+		}
+	}
+	return q
+}
+
+// blankBack skips back from q over spaces and tabs.
+func blankBack(buf []byte, lo, q int) int {
+	for q > lo && (buf[q-1] == ' ' || buf[q-1] == '\t') {
+		q--
+	}
+	return q
+}
+
 func isHolderSep(c byte) bool { return c == ' ' || c == '\t' || c == ',' || c == ':' }
 
 func isFullColon(b []byte) bool { return b[0] == 0xEF && b[1] == 0xBC && b[2] == 0x9A } // ：
@@ -256,9 +263,6 @@ func hanBoundary(buf []byte, p int) bool {
 	r, _ := utf8.DecodeLastRune(buf[:p])
 	return p == 0 || !isHanRune(r)
 }
-
-// isHanRune reports a CJK unified ideograph of the basic block.
-func isHanRune(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
 
 // isNameDot reports the middle dots of transliterated names.
 func isNameDot(r rune) bool { return r == '·' || r == '•' || r == '・' }
@@ -287,7 +291,13 @@ func hanRun(buf []byte, q, end int) (int, bool) {
 // hanRunBack reads a name's Han characters back from q, as hanRun does
 // forward, and reports false when the run goes on before them or starts
 // before lo.
-func hanRunBack(buf []byte, lo, q int) (int, bool) {
+func hanRunBack(buf []byte, lo, q int) (int, bool) { return hanBack(buf, lo, q, 4, 20) }
+
+// hanBack reads back from q over Han characters and middle dots, and
+// reports false past plain characters, or past dotted ones when the run
+// has a middle dot: hanRunBack's name, or with 16 and 16 a name and a
+// document label (曹娟身份证).
+func hanBack(buf []byte, lo, q, plain, dotted int) (int, bool) {
 	v0, n, dots := q, 0, 0
 	for v0 > lo {
 		r, w := utf8.DecodeLastRune(buf[lo:v0])
@@ -298,24 +308,7 @@ func hanRunBack(buf []byte, lo, q int) (int, bool) {
 			dots++
 		}
 		v0 -= w
-		if n++; n > 4 && (dots == 0 || n > 20) {
-			return v0, false
-		}
-	}
-	return v0, true
-}
-
-// hanRunBack16 reads back up to 16 Han characters (a name and a document
-// label: 曹娟身份证), reporting false past that.
-func hanRunBack16(buf []byte, lo, q int) (int, bool) {
-	v0, n := q, 0
-	for v0 > lo {
-		r, w := utf8.DecodeLastRune(buf[lo:v0])
-		if !isHanRune(r) && !isNameDot(r) {
-			break
-		}
-		v0 -= w
-		if n++; n > 16 {
+		if n++; n > plain && (dots == 0 || n > dotted) {
 			return v0, false
 		}
 	}
@@ -371,24 +364,20 @@ func skipBold(buf []byte, q, end int) int {
 const functionChars = "的和及与或在是为由请须需将已未不被对电话地址信息方式单位号码证件姓名"
 
 func hasFunctionChar(v []byte) bool {
-	for _, r := range string(v[utf8.RuneLen(firstRune(v)):]) {
-		if bytes.ContainsRune([]byte(functionChars), r) {
+	_, w := utf8.DecodeRune(v)
+	for _, r := range string(v[w:]) {
+		if strings.ContainsRune(functionChars, r) {
 			return true
 		}
 	}
 	return false
 }
 
-func firstRune(v []byte) rune {
-	r, _ := utf8.DecodeRune(v)
-	return r
-}
-
 // placeName reports a value that starts with a province's name (江苏,
 // 吉林, 宁夏 all start with a surname).
 func placeName(v []byte) bool {
 	for _, p := range provinces {
-		if bytes.HasPrefix(v, []byte(p)) {
+		if strings.HasPrefix(string(v), p) {
 			return true
 		}
 	}
